@@ -1,0 +1,34 @@
+#pragma once
+// Audio decoding for the decode pass and the loudness read. Errors are the caller's to tolerate:
+// broken audio must never lose the video.
+
+#include <deque>
+#include <string>
+
+#include "pressreel/media/av_ptr.hpp"
+#include "pressreel/media/frame.hpp"
+
+namespace pressreel::media {
+
+class AudioDecoder {
+ public:
+  // `origin` is the instant AudioFrame::time counts from (the first video frame's PTS).
+  AudioDecoder(const AVStream* stream, std::string clip, RationalTime origin = {});
+  AudioDecoder(const AudioDecoder&) = delete;
+  AudioDecoder& operator=(const AudioDecoder&) = delete;
+
+  void set_origin(RationalTime origin) { origin_ = origin; }
+  // Decodes one packet (nullptr drains); throws MediaError on an error the decoder cannot skip.
+  void decode(const AVPacket* packet, std::deque<AudioFrame>& out);
+  const AVCodecContext* context() const { return codec_.get(); }
+
+ private:
+  std::string clip_;
+  AVRational time_base_;
+  RationalTime origin_;
+  CodecContextPtr codec_;
+  int64_t next_pts_ = 0;
+  int errors_ = 0;
+};
+
+}  // namespace pressreel::media

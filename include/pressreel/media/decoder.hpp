@@ -1,0 +1,70 @@
+#pragma once
+// Video decoding: libavcodec frame threads, presentation order, exact timestamps, and a filter
+// chain (deinterlace, rotate upright, HDR tone-map) applied before any consumer sees a frame.
+
+#include <deque>
+#include <optional>
+#include <string>
+
+#include "pressreel/media/av_ptr.hpp"
+#include "pressreel/media/frame.hpp"
+#include "pressreel/media/probe.hpp"
+
+namespace pressreel::media {
+
+struct VideoDecoderOptions {
+  int threads = 0;          // libavcodec threads; 0 = one per core
+  bool deinterlace = true;  // bwdif on frames flagged interlaced
+  bool autorotate = true;   // apply the display matrix to the pixels
+  bool tone_map = true;     // PQ/HLG to BT.709 SDR
+};
+
+class VideoDecoder {
+ public:
+  VideoDecoder(const AVStream* stream, const VideoStreamInfo& info, std::string clip, VideoDecoderOptions options = {});
+  VideoDecoder(const VideoDecoder&) = delete;
+  VideoDecoder& operator=(const VideoDecoder&) = delete;
+
+  // Decodes one packet of the stream (nullptr drains at end of file); finished frames are appended
+  // to `out` in presentation order. Corrupt packets are counted and skipped, as ffmpeg does.
+  void decode(const AVPacket* packet, std::deque<VideoFrame>& out);
+  // Forgets buffered frames after a seek; the next frame's index is `next_index`.
+  void reset(int64_t next_index);
+
+  int64_t frames_decoded() const { return next_index_; }
+  // PTS of the first frame, the origin of every VideoFrame::time (AV_NOPTS_VALUE before it).
+  RationalTime origin() const { return {first_pts_ == AV_NOPTS_VALUE ? 0 : first_pts_, time_base_}; }
+  int64_t corrupt_packets() const { return corrupt_packets_; }
+  // The filter chain in use ("" when frames pass straight through), for the manifest.
+  const std::string& filter_chain() const { return filter_chain_; }
+  const std::string& last_error() const { return last_error_; }
+
+ private:
+  void receive_decoded(std::deque<VideoFrame>& out);
+  void filter(AVFrame* decoded, std::deque<VideoFrame>& out);
+  void build_filter_graph(const AVFrame* first);
+  void emit(FramePtr frame, std::deque<VideoFrame>& out);
+  void release_pending(int64_t next_pts, std::deque<VideoFrame>& out);
+
+  std::string clip_;
+  VideoDecoderOptions options_;
+  const VideoStreamInfo info_;
+  AVRational time_base_;
+  CodecContextPtr codec_;
+  FilterGraphPtr graph_;
+  AVFilterContext* source_ = nullptr;  // owned by graph_
+  AVFilterContext* sink_ = nullptr;    // owned by graph_
+  bool graph_checked_ = false;
+  std::string filter_chain_;
+  FramePtr decoded_ = make_frame();
+  int64_t next_index_ = 0;
+  int64_t first_pts_ = AV_NOPTS_VALUE;
+  int64_t last_pts_ = AV_NOPTS_VALUE;
+  int64_t nominal_duration_ = 1;  // in time_base_ ticks
+  int64_t corrupt_packets_ = 0;
+  // One frame of lookahead: a frame's duration is known when the next one arrives (exact for VFR).
+  std::optional<VideoFrame> pending_;
+  std::string last_error_;
+};
+
+}  // namespace pressreel::media

@@ -1,0 +1,40 @@
+#pragma once
+// swscale for consumers: each asks for the size and pixel format it needs. Sizes are of the picture
+// as displayed (square pixels), so anamorphic sources come out with correct proportions.
+
+#include <opencv2/core.hpp>
+
+#include "pressreel/media/av_ptr.hpp"
+
+namespace pressreel::media {
+
+// Width x height of the frame as displayed: its sample aspect ratio applied to the width.
+cv::Size display_size(const AVFrame* frame);
+// The largest size with `source`'s aspect that fits in max_width x max_height (0 = no limit),
+// never larger than the source; even dimensions when `even` (for 4:2:0 encoders).
+cv::Size fit_within(cv::Size source, int max_width, int max_height, bool even = false);
+
+enum class ScaleQuality { fast, good };
+
+// Not thread-safe: one per thread (e.g. tbb::enumerable_thread_specific<Scaler>).
+class Scaler {
+ public:
+  explicit Scaler(ScaleQuality quality = ScaleQuality::fast) : quality_(quality) {}
+
+  // BGR 8-bit, as OpenCV expects, at `size`.
+  cv::Mat to_bgr(const AVFrame* frame, cv::Size size);
+  // Luma only, at `size`.
+  cv::Mat to_gray(const AVFrame* frame, cv::Size size);
+  // A new frame in `format` at width x height (for encoders); keeps pts and colour tags.
+  FramePtr to_frame(const AVFrame* frame, int width, int height, AVPixelFormat format);
+
+ private:
+  SwsContext* context_for(const AVFrame* frame, int width, int height, AVPixelFormat format);
+
+  ScaleQuality quality_;
+  SwsContextPtr ctx_;
+  // What ctx_ was made for; sws_getCachedContext reuses it when nothing changed.
+  int src_w_ = 0, src_h_ = 0, src_fmt_ = -1, dst_w_ = 0, dst_h_ = 0, dst_fmt_ = -1, src_space_ = -1, src_range_ = -1;
+};
+
+}  // namespace pressreel::media

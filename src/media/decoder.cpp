@@ -1,0 +1,184 @@
+#include "pressreel/media/decoder.hpp"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <thread>
+#include <vector>
+
+extern "C" {
+#include <libavfilter/buffersink.h>
+#include <libavfilter/buffersrc.h>
+#include <libavutil/opt.h>
+}
+
+#include "pressreel/media/error.hpp"
+
+namespace pressreel::media {
+namespace {
+
+bool is_interlaced(const VideoStreamInfo& info, const AVFrame* frame) {
+  return info.interlaced || frame->interlaced_frame != 0;
+}
+
+}  // namespace
+
+VideoDecoder::VideoDecoder(const AVStream* stream, const VideoStreamInfo& info, std::string clip,
+                           VideoDecoderOptions options)
+    : clip_(std::move(clip)), options_(options), info_(info), time_base_(stream->time_base) {
+  const AVCodec* codec = avcodec_find_decoder(stream->codecpar->codec_id);
+  if (codec == nullptr) {
+    throw MediaError(clip_, "decode", fmt::format("no decoder for codec '{}'", avcodec_get_name(stream->codecpar->codec_id)));
+  }
+  codec_.reset(avcodec_alloc_context3(codec));
+  if (!codec_) throw std::bad_alloc();
+  check_av(avcodec_parameters_to_context(codec_.get(), stream->codecpar), clip_, "decode");
+  codec_->pkt_timebase = stream->time_base;
+  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  codec_->thread_count = options_.threads > 0 ? options_.threads : cores;
+  codec_->thread_type = FF_THREAD_FRAME | FF_THREAD_SLICE;
+  check_av(avcodec_open2(codec_.get(), codec, nullptr), clip_, "decode", "opening the decoder");
+  AVRational rate = stream->avg_frame_rate.num > 0 ? stream->avg_frame_rate : stream->r_frame_rate;
+  if (rate.num > 0 && rate.den > 0) nominal_duration_ = std::max<int64_t>(1, av_rescale_q(1, av_inv_q(rate), time_base_));
+}
+
+void VideoDecoder::decode(const AVPacket* packet, std::deque<VideoFrame>& out) {
+  for (;;) {
+    const int rc = avcodec_send_packet(codec_.get(), packet);
+    if (rc == AVERROR(EAGAIN)) {  // output must be drained before more input fits
+      receive_decoded(out);
+      continue;
+    }
+    if (rc == AVERROR_INVALIDDATA || (rc < 0 && rc != AVERROR_EOF && rc != AVERROR(ENOMEM))) {
+      ++corrupt_packets_;
+      last_error_ = av_error_string(rc);
+    } else if (rc == AVERROR(ENOMEM)) {
+      check_av(rc, clip_, "decode");
+    }
+    break;
+  }
+  receive_decoded(out);
+  if (packet == nullptr) {
+    if (graph_) {
+      check_av(av_buffersrc_add_frame_flags(source_, nullptr, 0), clip_, "decode", "flushing filters");
+      filter(nullptr, out);
+    }
+    release_pending(AV_NOPTS_VALUE, out);
+  }
+}
+
+void VideoDecoder::reset(int64_t next_index) {
+  avcodec_flush_buffers(codec_.get());
+  graph_.reset();  // bwdif keeps neighbouring fields: rebuild on the next frame
+  source_ = sink_ = nullptr;
+  graph_checked_ = false;
+  pending_.reset();
+  next_index_ = next_index;
+  last_pts_ = AV_NOPTS_VALUE;
+}
+
+void VideoDecoder::receive_decoded(std::deque<VideoFrame>& out) {
+  for (;;) {
+    const int rc = avcodec_receive_frame(codec_.get(), decoded_.get());
+    if (rc == AVERROR(EAGAIN) || rc == AVERROR_EOF) return;
+    if (rc < 0) {
+      ++corrupt_packets_;
+      last_error_ = av_error_string(rc);
+      return;
+    }
+    decoded_->pts = decoded_->best_effort_timestamp;
+    if (!graph_checked_) build_filter_graph(decoded_.get());
+    if (graph_) {
+      filter(decoded_.get(), out);
+    } else {
+      emit(ref_frame(decoded_.get()), out);
+    }
+    av_frame_unref(decoded_.get());
+  }
+}
+
+void VideoDecoder::build_filter_graph(const AVFrame* first) {
+  graph_checked_ = true;
+  std::vector<std::string> steps;
+  if (options_.deinterlace && is_interlaced(info_, first)) steps.emplace_back("bwdif=mode=send_frame:parity=auto:deint=interlaced");
+  if (options_.tone_map && (first->color_trc == AVCOL_TRC_SMPTE2084 || first->color_trc == AVCOL_TRC_ARIB_STD_B67)) {
+    steps.emplace_back(
+        "zscale=t=linear:npl=100,format=gbrpf32le,zscale=p=bt709,tonemap=tonemap=hable:desat=0,"
+        "zscale=t=bt709:m=bt709:r=tv,format=yuv420p");
+  }
+  if (options_.autorotate) {
+    if (info_.rotation == 90) steps.emplace_back("transpose=clock");
+    if (info_.rotation == 180) steps.emplace_back("hflip,vflip");
+    if (info_.rotation == 270) steps.emplace_back("transpose=cclock");
+  }
+  if (steps.empty()) return;
+  filter_chain_ = fmt::format("{}", fmt::join(steps, ","));
+
+  graph_.reset(avfilter_graph_alloc());
+  if (!graph_) throw std::bad_alloc();
+  graph_->nb_threads = 1;  // the decode pass already keeps the cores busy
+  AVRational sar = first->sample_aspect_ratio.num > 0 ? first->sample_aspect_ratio : AVRational{1, 1};
+  const std::string args = fmt::format("video_size={}x{}:pix_fmt={}:time_base={}/{}:pixel_aspect={}/{}", first->width,
+                                       first->height, first->format, time_base_.num, time_base_.den, sar.num, sar.den);
+  check_av(avfilter_graph_create_filter(&source_, avfilter_get_by_name("buffer"), "in", args.c_str(), nullptr,
+                                        graph_.get()),
+           clip_, "decode", "filter source");
+  check_av(avfilter_graph_create_filter(&sink_, avfilter_get_by_name("buffersink"), "out", nullptr, nullptr,
+                                        graph_.get()),
+           clip_, "decode", "filter sink");
+  AVFilterInOut* outputs = avfilter_inout_alloc();
+  AVFilterInOut* inputs = avfilter_inout_alloc();
+  outputs->name = av_strdup("in");
+  outputs->filter_ctx = source_;
+  inputs->name = av_strdup("out");
+  inputs->filter_ctx = sink_;
+  const int rc = avfilter_graph_parse_ptr(graph_.get(), filter_chain_.c_str(), &inputs, &outputs, nullptr);
+  avfilter_inout_free(&inputs);
+  avfilter_inout_free(&outputs);
+  check_av(rc, clip_, "decode", "filter chain '" + filter_chain_ + "'");
+  check_av(avfilter_graph_config(graph_.get(), nullptr), clip_, "decode", "filter chain '" + filter_chain_ + "'");
+}
+
+void VideoDecoder::filter(AVFrame* decoded, std::deque<VideoFrame>& out) {
+  if (decoded != nullptr) {
+    check_av(av_buffersrc_add_frame_flags(source_, decoded, AV_BUFFERSRC_FLAG_KEEP_REF), clip_, "decode", "filter input");
+  }
+  for (;;) {
+    FramePtr filtered = make_frame();
+    const int rc = av_buffersink_get_frame(sink_, filtered.get());
+    if (rc == AVERROR(EAGAIN) || rc == AVERROR_EOF) return;
+    check_av(rc, clip_, "decode", "filter output");
+    emit(std::move(filtered), out);
+  }
+}
+
+void VideoDecoder::emit(FramePtr frame, std::deque<VideoFrame>& out) {
+  int64_t pts = frame->pts;
+  // Missing or non-increasing timestamps (broken streams): continue from the previous frame.
+  if (pts == AV_NOPTS_VALUE || (last_pts_ != AV_NOPTS_VALUE && pts <= last_pts_)) {
+    pts = last_pts_ == AV_NOPTS_VALUE ? 0 : last_pts_ + nominal_duration_;
+  }
+  if (first_pts_ == AV_NOPTS_VALUE) first_pts_ = pts;
+  release_pending(pts, out);
+  last_pts_ = pts;
+  VideoFrame f;
+  f.index = next_index_++;
+  f.pts = pts;
+  f.time = RationalTime(pts - first_pts_, time_base_);
+  f.duration = RationalTime(nominal_duration_, time_base_);
+  f.picture = share_frame(std::move(frame));
+  pending_ = std::move(f);
+}
+
+void VideoDecoder::release_pending(int64_t next_pts, std::deque<VideoFrame>& out) {
+  if (!pending_) return;
+  if (next_pts != AV_NOPTS_VALUE) {
+    pending_->duration = RationalTime(next_pts - pending_->pts, time_base_);
+  } else if (pending_->picture->pkt_duration > 0) {
+    pending_->duration = RationalTime(pending_->picture->pkt_duration, time_base_);
+  }
+  out.push_back(std::move(*pending_));
+  pending_.reset();
+}
+
+}  // namespace pressreel::media

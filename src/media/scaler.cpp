@@ -1,0 +1,108 @@
+#include "pressreel/media/scaler.hpp"
+
+#include <cmath>
+#include <new>
+
+extern "C" {
+#include <libavutil/imgutils.h>
+#include <libavutil/pixdesc.h>
+}
+
+namespace pressreel::media {
+namespace {
+
+int sws_colorspace(const AVFrame* frame) {
+  switch (frame->colorspace) {
+    case AVCOL_SPC_BT709: return SWS_CS_ITU709;
+    case AVCOL_SPC_BT2020_NCL:
+    case AVCOL_SPC_BT2020_CL: return SWS_CS_BT2020;
+    case AVCOL_SPC_SMPTE170M:
+    case AVCOL_SPC_BT470BG: return SWS_CS_ITU601;
+    default: return frame->height >= 720 ? SWS_CS_ITU709 : SWS_CS_ITU601;  // the usual convention when untagged
+  }
+}
+
+bool is_full_range(const AVFrame* frame) {
+  if (frame->color_range == AVCOL_RANGE_JPEG) return true;
+  const auto fmt = static_cast<AVPixelFormat>(frame->format);
+  return fmt == AV_PIX_FMT_YUVJ420P || fmt == AV_PIX_FMT_YUVJ422P || fmt == AV_PIX_FMT_YUVJ444P;
+}
+
+}  // namespace
+
+cv::Size display_size(const AVFrame* frame) {
+  const AVRational sar = frame->sample_aspect_ratio;
+  if (sar.num <= 0 || sar.den <= 0 || sar.num == sar.den) return {frame->width, frame->height};
+  return {std::max(1, static_cast<int>(std::lround(frame->width * av_q2d(sar)))), frame->height};
+}
+
+cv::Size fit_within(cv::Size source, int max_width, int max_height, bool even) {
+  double scale = 1.0;
+  if (max_width > 0) scale = std::min(scale, static_cast<double>(max_width) / source.width);
+  if (max_height > 0) scale = std::min(scale, static_cast<double>(max_height) / source.height);
+  int w = std::max(1, static_cast<int>(std::lround(source.width * scale)));
+  int h = std::max(1, static_cast<int>(std::lround(source.height * scale)));
+  if (even) {
+    w = std::max(2, w - (w % 2));
+    h = std::max(2, h - (h % 2));
+  }
+  return {w, h};
+}
+
+SwsContext* Scaler::context_for(const AVFrame* frame, int width, int height, AVPixelFormat format) {
+  const int space = sws_colorspace(frame);
+  const int range = is_full_range(frame) ? 1 : 0;
+  if (ctx_ && src_w_ == frame->width && src_h_ == frame->height && src_fmt_ == frame->format && dst_w_ == width &&
+      dst_h_ == height && dst_fmt_ == format && src_space_ == space && src_range_ == range) {
+    return ctx_.get();
+  }
+  const int flags = (quality_ == ScaleQuality::good ? SWS_BICUBIC : SWS_BILINEAR) | SWS_ACCURATE_RND;
+  ctx_.reset(sws_getContext(frame->width, frame->height, static_cast<AVPixelFormat>(frame->format), width, height,
+                            format, flags, nullptr, nullptr, nullptr));
+  if (!ctx_) throw std::runtime_error("scale: unsupported conversion");
+  // Decode with the source's own matrix and range; RGB/gray outputs are full range, YUV limited.
+  const AVPixFmtDescriptor* out_desc = av_pix_fmt_desc_get(format);
+  const bool out_rgb_or_gray = out_desc != nullptr && ((out_desc->flags & AV_PIX_FMT_FLAG_RGB) || out_desc->nb_components == 1);
+  sws_setColorspaceDetails(ctx_.get(), sws_getCoefficients(space), range, sws_getCoefficients(SWS_CS_ITU709),
+                           out_rgb_or_gray ? 1 : 0, 0, 1 << 16, 1 << 16);
+  src_w_ = frame->width, src_h_ = frame->height, src_fmt_ = frame->format;
+  dst_w_ = width, dst_h_ = height, dst_fmt_ = format, src_space_ = space, src_range_ = range;
+  return ctx_.get();
+}
+
+cv::Mat Scaler::to_bgr(const AVFrame* frame, cv::Size size) {
+  cv::Mat out(size, CV_8UC3);
+  uint8_t* dst[4] = {out.data, nullptr, nullptr, nullptr};
+  int stride[4] = {static_cast<int>(out.step), 0, 0, 0};
+  sws_scale(context_for(frame, size.width, size.height, AV_PIX_FMT_BGR24), frame->data, frame->linesize, 0,
+            frame->height, dst, stride);
+  return out;
+}
+
+cv::Mat Scaler::to_gray(const AVFrame* frame, cv::Size size) {
+  cv::Mat out(size, CV_8UC1);
+  uint8_t* dst[4] = {out.data, nullptr, nullptr, nullptr};
+  int stride[4] = {static_cast<int>(out.step), 0, 0, 0};
+  sws_scale(context_for(frame, size.width, size.height, AV_PIX_FMT_GRAY8), frame->data, frame->linesize, 0,
+            frame->height, dst, stride);
+  return out;
+}
+
+FramePtr Scaler::to_frame(const AVFrame* frame, int width, int height, AVPixelFormat format) {
+  FramePtr out = make_frame();
+  out->width = width;
+  out->height = height;
+  out->format = format;
+  if (av_frame_get_buffer(out.get(), 0) < 0) throw std::bad_alloc();
+  av_frame_copy_props(out.get(), frame);
+  out->sample_aspect_ratio = AVRational{1, 1};
+  out->color_range = AVCOL_RANGE_MPEG;
+  out->colorspace = AVCOL_SPC_BT709;
+  out->color_primaries = AVCOL_PRI_BT709;
+  out->color_trc = AVCOL_TRC_BT709;
+  sws_scale(context_for(frame, width, height, format), frame->data, frame->linesize, 0, frame->height, out->data,
+            out->linesize);
+  return out;
+}
+
+}  // namespace pressreel::media

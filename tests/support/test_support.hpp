@@ -1,0 +1,50 @@
+#pragma once
+// Test helpers: temporary folders, clips generated with the ffmpeg CLI for exact properties, and
+// the shared development footage (skipped when absent).
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace pressreel::testing {
+
+// A fresh folder under the system temp dir, removed with everything in it on destruction.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+  std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+// Runs `ffmpeg -y -hide_banner -loglevel error ARGS... OUTPUT`; fails the test when ffmpeg fails.
+void ffmpeg(const std::vector<std::string>& args, const std::filesystem::path& output);
+
+// A clip of `frames` frames of an animated test pattern at `fps` ("25", "30000/1001"), with options
+// such as {"-c:v", "libx264", "-bf", "2"} added before the output.
+std::filesystem::path make_test_clip(const std::filesystem::path& output, int frames, const std::string& fps,
+                                     const std::vector<std::string>& extra = {}, int width = 320, int height = 240);
+
+// Runs a command line through the shell; returns its exit status and fills `output` with stdout.
+int run_command(const std::string& command, std::string* output = nullptr);
+
+// The pressreel CLI built with the tests.
+std::string cli();
+
+// ../shared/media/clips/<name>, or an empty path when the footage is not there.
+std::filesystem::path shared_clip(const std::string& name);
+std::filesystem::path shared_truth(const std::string& stem);
+
+// Declares `var` as the shared clip `name`, or skips the test when ../shared/media is absent.
+#define PRESSREEL_SHARED_CLIP_OR_SKIP(var, name)                           \
+  const std::filesystem::path var = ::pressreel::testing::shared_clip(name); \
+  if (var.empty()) GTEST_SKIP() << "../shared/media is not present: " << (name)
+
+}  // namespace pressreel::testing

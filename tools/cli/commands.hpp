@@ -1,0 +1,21 @@
+#pragma once
+// Each subcommand lives in its own file and registers itself on the root app.
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+
+namespace pressreel::cli {
+
+// Exit codes: every clip succeeded / some clips failed / usage error.
+inline constexpr int exit_ok = 0;
+inline constexpr int exit_failures = 1;
+inline constexpr int exit_usage = 2;
+
+// A subcommand's action, run after parsing; returns the exit code.
+using Action = std::function<int()>;
+
+Action add_probe_command(CLI::App& app);
+Action add_run_command(CLI::App& app);
+
+}  // namespace pressreel::cli

@@ -1,0 +1,52 @@
+// pressreel: media for film articles from folders of promotional clips, in one decode pass.
+#include <spdlog/spdlog.h>
+
+#include <iostream>
+#include <map>
+
+#include "commands.hpp"
+#include "pressreel/version.hpp"
+
+extern "C" {
+#include <libavutil/log.h>
+}
+
+int main(int argc, char** argv) {
+  using namespace pressreel::cli;
+  CLI::App app{"pressreel: shots, stills, posters, sheets, storyboards and previews for film clips, from one decode pass"};
+  app.set_version_flag("--version", std::string("pressreel ") + pressreel::version());
+  app.require_subcommand(1);
+  std::string log_level = "info";
+  bool quiet = false;
+  app.add_option("--log-level", log_level, "trace, debug, info, warn, error or off")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
+  app.add_flag("-q,--quiet", quiet, "only errors; no progress display");
+
+  std::map<CLI::App*, Action> actions;
+  auto add = [&](Action (*adder)(CLI::App&)) {
+    Action action = adder(app);
+    actions[app.get_subcommands({}).back()] = std::move(action);
+  };
+  add(add_run_command);
+  add(add_probe_command);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int rc = app.exit(e);
+    return rc == 0 ? exit_ok : exit_usage;
+  }
+  spdlog::set_level(quiet ? spdlog::level::err : spdlog::level::from_str(log_level));
+  spdlog::set_default_logger(spdlog::default_logger());
+  av_log_set_level(spdlog::get_level() <= spdlog::level::debug ? AV_LOG_WARNING : AV_LOG_ERROR);
+  if (quiet) av_log_set_level(AV_LOG_QUIET);
+  for (CLI::App* sub : app.get_subcommands()) {
+    try {
+      return actions.at(sub)();
+    } catch (const std::exception& e) {
+      spdlog::error("{}", e.what());
+      return exit_failures;
+    }
+  }
+  return exit_usage;
+}
