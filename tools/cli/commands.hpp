@@ -17,5 +17,10 @@ using Action = std::function<int()>;
 
 Action add_probe_command(CLI::App& app);
 Action add_run_command(CLI::App& app);
+Action add_pipelines_command(CLI::App& app);
+Action add_scenes_command(CLI::App& app);
+Action add_eval_scenes_command(CLI::App& app);
+Action add_preview_command(CLI::App& app);
+Action add_thumbs_command(CLI::App& app);
 
 }  // namespace pressreel::cli

@@ -1,15 +1,14 @@
 // pressreel: media for film articles from folders of promotional clips, in one decode pass.
+#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <iostream>
 #include <map>
 
 #include "commands.hpp"
+#include "pressreel/media/logging.hpp"
 #include "pressreel/version.hpp"
 
-extern "C" {
-#include <libavutil/log.h>
-}
 
 int main(int argc, char** argv) {
   using namespace pressreel::cli;
@@ -29,6 +28,11 @@ int main(int argc, char** argv) {
   };
   add(add_run_command);
   add(add_probe_command);
+  add(add_pipelines_command);
+  add(add_scenes_command);
+  add(add_eval_scenes_command);
+  add(add_preview_command);
+  add(add_thumbs_command);
 
   try {
     app.parse(argc, argv);
@@ -36,10 +40,11 @@ int main(int argc, char** argv) {
     const int rc = app.exit(e);
     return rc == 0 ? exit_ok : exit_usage;
   }
+  // Logs go to stderr: stdout carries data (JSON, CSV, EDL) that other tools read.
+  spdlog::set_default_logger(spdlog::stderr_color_mt("pressreel"));
+  spdlog::set_pattern("%^%l%$: %v");
   spdlog::set_level(quiet ? spdlog::level::err : spdlog::level::from_str(log_level));
-  spdlog::set_default_logger(spdlog::default_logger());
-  av_log_set_level(spdlog::get_level() <= spdlog::level::debug ? AV_LOG_WARNING : AV_LOG_ERROR);
-  if (quiet) av_log_set_level(AV_LOG_QUIET);
+  pressreel::media::route_libav_logs_to_spdlog();
   for (CLI::App* sub : app.get_subcommands()) {
     try {
       return actions.at(sub)();

@@ -1,0 +1,40 @@
+#pragma once
+// A batch: clips processed concurrently (a oneTBB pipeline whose token count is the clip limit),
+// each in its own single decode pass, then the film and catalog files.
+
+#include <filesystem>
+#include <functional>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "pressreel/batch/clip_job.hpp"
+#include "pressreel/batch/discovery.hpp"
+#include "pressreel/batch/recipe.hpp"
+
+namespace pressreel::batch {
+
+struct RunOptions {
+  std::filesystem::path out;
+  int jobs = 0;  // clips at once; 0 = the recipe's, else automatic
+  bool show_progress = false;
+};
+
+struct RunReport {
+  std::vector<ClipOutcome> clips;  // in work-list order
+  std::vector<SkippedFile> skipped;
+  double seconds = 0;
+  int failed() const;
+  nlohmann::json to_json() const;
+};
+
+RunReport run_batch(const WorkList& work, const Recipe& recipe, const RunOptions& options);
+
+// Clips at once and libavcodec threads per clip, so that they together use the cores once.
+struct Concurrency {
+  int clips = 1;
+  int decoder_threads = 1;
+};
+Concurrency plan_concurrency(int requested_jobs, size_t clip_count, unsigned cores);
+
+}  // namespace pressreel::batch

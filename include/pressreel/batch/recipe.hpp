@@ -1,0 +1,51 @@
+#pragma once
+// Recipes (pipelines/*.toml): which outputs a run makes and every stage's settings. Strict: unknown
+// keys, wrong types and impossible values are errors naming the file, line and key.
+
+#include <filesystem>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "pressreel/media/decoder.hpp"
+
+namespace pressreel::batch {
+
+class RecipeError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct Recipe {
+  std::string name;
+  std::string description;
+  std::filesystem::path source;
+
+  // [input]
+  std::vector<std::string> allow_demuxers;
+  bool follow_symlinks_outside = false;
+  // [decode]
+  media::VideoDecoderOptions decoder;
+  int frames_in_flight = 0;  // 0 = automatic
+  // [batch]
+  int jobs = 0;  // clips processed at once; 0 = automatic
+
+  // Every effective setting, for the manifest and the incremental-run key.
+  nlohmann::json effective() const;
+};
+
+// NAME (a built-in recipe in a pipelines folder) or a path to a .toml file.
+Recipe load_recipe(const std::string& name_or_file);
+Recipe parse_recipe(const std::string& toml_text, const std::filesystem::path& source);
+
+struct RecipeListing {
+  std::string name, description;
+  std::filesystem::path file;
+};
+std::vector<RecipeListing> list_recipes();
+// Folders searched for built-in recipes, in order.
+std::vector<std::filesystem::path> recipe_folders();
+
+}  // namespace pressreel::batch

@@ -1,0 +1,139 @@
+#include "pressreel/batch/batch_run.hpp"
+
+#include <fmt/format.h>
+#include <tbb/parallel_pipeline.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <mutex>
+#include <thread>
+
+#include "pressreel/batch/catalog.hpp"
+
+namespace pressreel::batch {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct ClipRef {
+  const FilmSource* film = nullptr;
+  const ClipSource* clip = nullptr;
+  size_t position = 0;
+};
+
+// One status line on stderr, redrawn at most a few times a second; only on a terminal.
+class ProgressLine {
+ public:
+  ProgressLine(bool enabled, size_t total) : enabled_(enabled && ::isatty(STDERR_FILENO) != 0), total_(total) {}
+  ~ProgressLine() {
+    if (enabled_ && drawn_) std::fputs("\r\033[K", stderr);
+  }
+
+  void update(const std::string& clip, double fraction) {
+    if (!enabled_) return;
+    std::lock_guard lock(mutex_);
+    const auto now = Clock::now();
+    if (now - last_ < std::chrono::milliseconds(200)) return;
+    last_ = now;
+    draw(fmt::format("{} {:3.0f}%", clip, fraction * 100));
+  }
+
+  void finished(const std::string& clip, bool ok) {
+    if (!enabled_) return;
+    std::lock_guard lock(mutex_);
+    ++done_;
+    draw(fmt::format("{} {}", clip, ok ? "done" : "FAILED"));
+  }
+
+ private:
+  void draw(const std::string& what) {
+    std::fprintf(stderr, "\r\033[K[%zu/%zu clips] %s", done_, total_, what.c_str());
+    std::fflush(stderr);
+    drawn_ = true;
+  }
+
+  bool enabled_;
+  size_t total_;
+  size_t done_ = 0;
+  bool drawn_ = false;
+  std::mutex mutex_;
+  Clock::time_point last_{};
+};
+
+}  // namespace
+
+Concurrency plan_concurrency(int requested_jobs, size_t clip_count, unsigned cores) {
+  cores = std::max(1u, cores);
+  int clips = requested_jobs > 0 ? requested_jobs : static_cast<int>(std::min(2u, cores));
+  clips = std::max(1, std::min<int>(clips, static_cast<int>(std::max<size_t>(1, clip_count))));
+  const int threads = std::max(1, static_cast<int>((cores + clips - 1) / clips));
+  return {clips, threads};
+}
+
+int RunReport::failed() const {
+  return static_cast<int>(std::count_if(clips.begin(), clips.end(), [](const auto& c) { return !c.ok; }));
+}
+
+nlohmann::json RunReport::to_json() const {
+  nlohmann::json clips_json = nlohmann::json::array();
+  for (const auto& c : clips) {
+    clips_json.push_back({{"film", c.film_slug},
+                          {"clip", c.clip_slug},
+                          {"source", c.source.string()},
+                          {"status", c.ok ? "ok" : "failed"},
+                          {"stage", c.ok ? nlohmann::json(nullptr) : nlohmann::json(c.stage)},
+                          {"error", c.ok ? nlohmann::json(nullptr) : nlohmann::json(c.error)},
+                          {"seconds", c.seconds},
+                          {"manifest", c.manifest_path.string()}});
+  }
+  nlohmann::json skipped_json = nlohmann::json::array();
+  for (const auto& s : skipped) skipped_json.push_back({{"path", s.path.string()}, {"reason", s.reason}});
+  return {{"clips", clips_json},
+          {"skipped", skipped_json},
+          {"succeeded", clips.size() - failed()},
+          {"failed", failed()},
+          {"seconds", seconds}};
+}
+
+RunReport run_batch(const WorkList& work, const Recipe& recipe, const RunOptions& options) {
+  const auto started = Clock::now();
+  std::vector<ClipRef> refs;
+  for (const auto& film : work.films) {
+    for (const auto& clip : film.clips) refs.push_back({&film, &clip, refs.size()});
+  }
+  const Concurrency plan = plan_concurrency(options.jobs > 0 ? options.jobs : recipe.jobs, refs.size(),
+                                            std::thread::hardware_concurrency());
+  RunReport report;
+  report.skipped = work.skipped;
+  report.clips.resize(refs.size());
+  ProgressLine progress(options.show_progress, refs.size());
+
+  // Tokens = clips in flight; each clip's own decode pass nests inside and shares the workers.
+  size_t next = 0;
+  tbb::parallel_pipeline(
+      static_cast<size_t>(plan.clips),
+      tbb::make_filter<void, ClipRef>(tbb::filter_mode::serial_in_order,
+                                      [&](tbb::flow_control& control) -> ClipRef {
+                                        if (next >= refs.size()) {
+                                          control.stop();
+                                          return {};
+                                        }
+                                        return refs[next++];
+                                      }) &
+          tbb::make_filter<ClipRef, void>(tbb::filter_mode::parallel, [&](const ClipRef& ref) {
+            const std::string label = ref.film->slug + "/" + ref.clip->slug;
+            ClipJobOptions clip_options;
+            clip_options.out = options.out;
+            clip_options.decoder_threads = plan.decoder_threads;
+            clip_options.on_progress = [&](double f) { progress.update(label, f); };
+            report.clips[ref.position] = process_clip(*ref.film, *ref.clip, recipe, clip_options);
+            progress.finished(label, report.clips[ref.position].ok);
+          }));
+
+  write_catalog(options.out);
+  report.seconds = std::chrono::duration<double>(Clock::now() - started).count();
+  return report;
+}
+
+}  // namespace pressreel::batch
