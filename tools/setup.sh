@@ -9,7 +9,7 @@ packages=(
   libopencv-dev libopencv-contrib-dev opencv-data
   libtbb-dev libspdlog-dev libfmt-dev libgtest-dev libgmock-dev libbenchmark-dev
   libcli11-dev nlohmann-json3-dev libtomlplusplus-dev libxxhash-dev
-  fonts-dejavu-core fonts-noto-core
+  fonts-dejavu-core fonts-noto-core libfreetype-dev
 )
 
 missing=()

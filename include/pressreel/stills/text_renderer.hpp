@@ -1,0 +1,58 @@
+#pragma once
+// Text on contact sheets, drawn with real fonts through FreeType (OpenCV's freetype module, which
+// shapes with HarfBuzz). Names come from untrusted metadata in any script: every character is drawn
+// with the first font that has it (DejaVu Sans, then Noto), and one that no font has is drawn as a
+// visible U+FFFD instead of failing the run.
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <opencv2/core.hpp>
+
+namespace pressreel::stills {
+
+struct FontSet {
+  std::filesystem::path primary;
+  // Searched in order for characters the primary font lacks.
+  std::vector<std::filesystem::path> fallbacks;
+
+  // DejaVu Sans (fonts-dejavu-core) with every Noto Sans regular face (fonts-noto-core) behind it.
+  static FontSet regular();
+  static FontSet bold();
+};
+
+// Noto Sans first, then the other regular Noto faces of the system font folder, in name order.
+std::vector<std::filesystem::path> default_fallback_fonts();
+
+// Not thread-safe (FreeType faces are not): one per thread or per sheet.
+class TextRenderer {
+ public:
+  // Throws std::runtime_error when none of the fonts can be opened.
+  explicit TextRenderer(FontSet fonts = FontSet::regular());
+  ~TextRenderer();
+  TextRenderer(TextRenderer&&) noexcept;
+  TextRenderer& operator=(TextRenderer&&) noexcept;
+
+  // Advance width in pixels of `utf8` (any bytes) at `pixel_size` (the em size).
+  int width(std::string_view utf8, int pixel_size);
+  // Draws onto a BGR 8-bit image with the em box's top edge at `top_left`; returns the advance width.
+  int draw(cv::Mat& image, std::string_view utf8, cv::Point top_left, int pixel_size, const cv::Scalar& colour);
+  // `utf8` sanitised and, when wider than `max_width`, cut at a character boundary with "…" appended.
+  std::string elide(std::string_view utf8, int pixel_size, int max_width);
+
+  // Vertical room one line of text needs at `pixel_size`, descenders included.
+  static int line_height(int pixel_size) { return pixel_size + (pixel_size * 3 + 9) / 10; }
+
+  // Index into primary-then-fallbacks of the font that draws `c`, or -1 when none has it.
+  int font_for(char32_t c);
+  std::filesystem::path font_path(int font) const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace pressreel::stills
