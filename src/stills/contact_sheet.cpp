@@ -8,7 +8,6 @@
 #include <opencv2/imgproc.hpp>
 
 #include "pressreel/batch/atomic_file.hpp"
-#include "pressreel/media/scaler.hpp"
 #include "pressreel/stills/text_renderer.hpp"
 
 namespace pressreel::stills {
@@ -51,7 +50,10 @@ std::vector<std::string> wrap_facts(TextRenderer& text, const std::vector<std::s
 void place_tile(cv::Mat& sheet, const cv::Mat& image, const cv::Rect& box, const cv::Scalar& background) {
   sheet(box).setTo(background);
   if (image.empty()) return;
-  const cv::Size fitted = media::fit_within(image.size(), box.width, box.height);
+  // Scaled up or down to fill the box in one dimension (media::fit_within never enlarges).
+  const double scale = std::min(static_cast<double>(box.width) / image.cols, static_cast<double>(box.height) / image.rows);
+  const cv::Size fitted(std::clamp(static_cast<int>(std::lround(image.cols * scale)), 1, box.width),
+                        std::clamp(static_cast<int>(std::lround(image.rows * scale)), 1, box.height));
   // Small tiles of large frames: INTER_AREA averages instead of aliasing; enlarging needs interpolation.
   const int interpolation = fitted.width < image.cols ? cv::INTER_AREA : cv::INTER_LINEAR;
   cv::Mat scaled;
