@@ -1,0 +1,65 @@
+#pragma once
+// Web previews as a consumer of the one decode pass: each frame is scaled per rendition in the
+// parallel stage and encoded in order in the serial stage; the decode pass's audio is normalised
+// and encoded once per codec and muxed into every rendition. No frame is decoded twice.
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+#include <tbb/enumerable_thread_specific.h>
+
+#include "pressreel/media/encoder.hpp"
+#include "pressreel/media/frame_sink.hpp"
+#include "pressreel/media/muxer.hpp"
+#include "pressreel/media/scaler.hpp"
+#include "pressreel/preview/audio_track.hpp"
+#include "pressreel/preview/loudness.hpp"
+#include "pressreel/preview/options.hpp"
+#include "pressreel/preview/output_file.hpp"
+
+namespace pressreel::preview {
+
+class RenditionEncoder : public media::FrameSink {
+ public:
+  // Writes preview-<rendition>.{mp4,webm} into `folder`. `loudness` is the clip's audio measured
+  // beforehand (measure_loudness); when not given, on_start measures it with an audio-only read.
+  RenditionEncoder(std::filesystem::path folder, PreviewOptions options = {},
+                   std::optional<LoudnessReading> loudness = std::nullopt);
+  ~RenditionEncoder() override;
+
+  std::string_view name() const override { return "preview"; }
+  void on_start(const media::ProbeResult& probe, const media::VideoStreamInfo& video) override;
+  std::any prepare(const media::VideoFrame& frame) override;
+  void on_frame(const media::VideoFrame& frame, std::any& prepared) override;
+  bool wants_audio() const override { return options_.audio.enabled; }
+  void on_audio(const media::AudioFrame& audio) override;
+  void on_end(const media::DecodeSummary& summary) override;
+
+  // After on_end: every output as read back (codec, profile, size, bit rate, duration), with the
+  // loudness before and after and the gain applied.
+  const nlohmann::json& report() const { return report_; }
+  const std::vector<PlannedRendition>& renditions() const { return planned_; }
+
+ private:
+  struct Output;
+  void open_audio(const media::ProbeResult& probe);
+  void send_audio_packet(AVPacket& packet, bool webm, AVRational time_base);
+  void finish_report(const media::DecodeSummary& summary);
+
+  std::filesystem::path folder_;
+  PreviewOptions options_;
+  std::optional<LoudnessReading> loudness_;
+  std::string clip_;
+  double gain_db_ = 0.0;
+  std::vector<PlannedRendition> planned_;
+  std::vector<std::unique_ptr<Output>> outputs_;
+  std::unique_ptr<AudioTrack> aac_, opus_;
+  // Scalers are not thread-safe: one set (one per rendition) per worker thread.
+  tbb::enumerable_thread_specific<std::vector<media::Scaler>> scalers_;
+  nlohmann::json report_;
+};
+
+}  // namespace pressreel::preview

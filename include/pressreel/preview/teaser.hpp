@@ -1,0 +1,42 @@
+#pragma once
+// A short muted highlight: pieces of the best shots, re-read from the clip (only those ranges are
+// sought to and decoded), as a looping H.264 MP4 and an animated WebP for article pages.
+
+#include <filesystem>
+#include <span>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "pressreel/media/probe.hpp"
+#include "pressreel/media/time.hpp"
+#include "pressreel/preview/options.hpp"
+#include "pressreel/scenes/shot.hpp"
+
+namespace pressreel::preview {
+
+// [start, end) from the clip's first frame.
+struct TeaserPiece {
+  media::RationalTime start, end;
+};
+
+struct TeaserOptions {
+  double min_seconds = 5.0;        // pieces are chosen to reach at least this...
+  double max_seconds = 8.0;        // ...and cut off here
+  double piece_seconds = 1.5;      // taken from the middle of each shot
+  RenditionOptions mp4{"teaser", 720, VideoCodec::h264, 23, 3'500'000, 7'000'000, "veryfast"};
+  int webp_max_width = 640;
+  double webp_fps = 12.0;          // an animated WebP at full frame rate is several times larger
+  double webp_quality = 60.0;      // libwebp quality, 0-100
+};
+
+// Pieces for a teaser from shots ordered best first: about piece_seconds from the middle of each,
+// until min_seconds is reached (never past max_seconds), returned in clip order.
+std::vector<TeaserPiece> choose_teaser_pieces(std::span<const scenes::Shot> best_first, const TeaserOptions& options = {});
+
+// Writes teaser.mp4 and teaser.webp into `folder` (temporary names, renamed on success) from
+// `pieces` of the clip; returns the outputs as read back, with the pieces used.
+nlohmann::json make_teaser(const media::ProbeResult& probe, std::span<const TeaserPiece> pieces,
+                           const std::filesystem::path& folder, const TeaserOptions& options = {});
+
+}  // namespace pressreel::preview

@@ -1,0 +1,146 @@
+#include "pressreel/preview/audio_track.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include "pressreel/media/error.hpp"
+
+namespace pressreel::preview {
+namespace {
+
+// Float formats take the gain as a plain multiply; both AAC (fltp) and libopus (flt) offer one.
+AVSampleFormat float_format_of(const std::string& codec_name, const std::string& clip) {
+  const AVCodec* codec = avcodec_find_encoder_by_name(codec_name.c_str());
+  if (codec == nullptr) throw media::MediaError(clip, "preview audio", fmt::format("this FFmpeg has no encoder '{}'", codec_name));
+  for (const AVSampleFormat* f = codec->sample_fmts; f != nullptr && *f != AV_SAMPLE_FMT_NONE; ++f) {
+    if (*f == AV_SAMPLE_FMT_FLTP || *f == AV_SAMPLE_FMT_FLT) return *f;
+  }
+  throw media::MediaError(clip, "preview audio", fmt::format("encoder {} takes no float samples", codec_name));
+}
+
+// Gaps and overlaps below this are decoder/resampler jitter, not missing or repeated audio.
+constexpr double drift_tolerance_seconds = 0.040;
+// Audio decoded this far ahead of the video is encoded anyway, so memory stays bounded when the
+// video stream ends long before the audio.
+constexpr double max_buffered_seconds = 30.0;
+
+}  // namespace
+
+AudioTrack::AudioTrack(const AudioTrackSettings& settings, std::string clip, media::Encoder::PacketHandler on_packet)
+    : clip_(std::move(clip)),
+      settings_(settings),
+      on_packet_(std::move(on_packet)),
+      encoder_(
+          settings.codec,
+          [&](AVCodecContext& c) {
+            c.sample_fmt = float_format_of(settings.codec, clip_);
+            c.sample_rate = settings.sample_rate;
+            av_channel_layout_default(&c.ch_layout, settings.channels);
+            c.bit_rate = settings.bitrate;
+            c.time_base = AVRational{1, settings.sample_rate};
+            if (settings.global_header) c.flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
+            if (settings.codec == "aac") c.profile = FF_PROFILE_AAC_LOW;
+          },
+          {}, clip_, "preview audio"),
+      resampler_(media::AudioFormat{encoder_.context()->sample_fmt, settings.sample_rate, settings.channels}, clip_),
+      fifo_(resampler_.make_fifo()),
+      rate_(settings.sample_rate),
+      gain_(static_cast<float>(std::pow(10.0, settings.gain_db / 20.0))) {}
+
+int64_t AudioTrack::samples_at(media::RationalTime t) const {
+  return av_rescale_q_rnd(t.ticks(), t.time_base(), AVRational{1, rate_}, AV_ROUND_NEAR_INF);
+}
+
+media::FramePtr AudioTrack::make_audio_frame(int samples) const {
+  media::FramePtr frame = media::make_frame();
+  frame->format = encoder_.context()->sample_fmt;
+  frame->sample_rate = rate_;
+  media::check_av(av_channel_layout_copy(&frame->ch_layout, &encoder_.context()->ch_layout), clip_, "preview audio");
+  frame->nb_samples = samples;
+  media::check_av(av_frame_get_buffer(frame.get(), 0), clip_, "preview audio");
+  return frame;
+}
+
+void AudioTrack::pad_silence(int64_t samples) {
+  while (samples > 0) {
+    const int n = static_cast<int>(std::min<int64_t>(samples, rate_));
+    media::FramePtr silence = make_audio_frame(n);
+    av_samples_set_silence(silence->extended_data, 0, n, settings_.channels, encoder_.context()->sample_fmt);
+    if (av_audio_fifo_write(fifo_.get(), reinterpret_cast<void**>(silence->extended_data), n) < n) throw std::bad_alloc();
+    appended_ += n;
+    samples -= n;
+  }
+}
+
+void AudioTrack::add(const media::AudioFrame& audio) {
+  const int64_t start = samples_at(audio.time);
+  if (!started_) {
+    started_ = true;
+    // The tracks start with the first video frame: silence before late audio, early audio dropped.
+    if (start > 0) {
+      pad_silence(start);
+    } else {
+      appended_ = start;
+      drop_ = -start;
+    }
+  } else if (start - appended_ > drift_tolerance_seconds * rate_) {
+    pad_silence(start - appended_);  // a hole in the audio: keep what follows in sync
+  } else if (appended_ - start > drift_tolerance_seconds * rate_ + audio.samples->nb_samples) {
+    return;  // audio repeating a stretch already placed
+  }
+  const int before = av_audio_fifo_size(fifo_.get());
+  resampler_.convert(*audio.samples, *fifo_);
+  appended_ += av_audio_fifo_size(fifo_.get()) - before;
+  if (drop_ > 0) {
+    const int n = static_cast<int>(std::min<int64_t>(drop_, av_audio_fifo_size(fifo_.get())));
+    av_audio_fifo_drain(fifo_.get(), n);
+    drop_ -= n;
+  }
+  const int frame_size = encoder_.context()->frame_size > 0 ? encoder_.context()->frame_size : 1024;
+  while (av_audio_fifo_size(fifo_.get()) > max_buffered_seconds * rate_) encode_frame(frame_size);
+}
+
+void AudioTrack::encode_until(media::RationalTime until) {
+  const int frame_size = encoder_.context()->frame_size > 0 ? encoder_.context()->frame_size : 1024;
+  const int64_t limit = samples_at(until);
+  while (av_audio_fifo_size(fifo_.get()) >= frame_size && encoded_ + frame_size <= limit) encode_frame(frame_size);
+}
+
+void AudioTrack::finish(media::RationalTime end) {
+  if (started_) {
+    resampler_.flush(*fifo_);
+    const int frame_size = encoder_.context()->frame_size > 0 ? encoder_.context()->frame_size : 1024;
+    const int64_t limit = samples_at(end);
+    // Audio that stops before the video is padded, so both tracks end together.
+    const int64_t missing = limit - (encoded_ + av_audio_fifo_size(fifo_.get()));
+    if (missing > 0) pad_silence(missing);
+    while (encoded_ < limit && av_audio_fifo_size(fifo_.get()) > 0) {
+      encode_frame(static_cast<int>(std::min<int64_t>({frame_size, limit - encoded_, av_audio_fifo_size(fifo_.get())})));
+    }
+  }
+  encoder_.finish(on_packet_);
+}
+
+void AudioTrack::encode_frame(int samples) {
+  media::FramePtr frame = make_audio_frame(samples);
+  const int read = av_audio_fifo_read(fifo_.get(), reinterpret_cast<void**>(frame->extended_data), samples);
+  if (read < samples) frame->nb_samples = std::max(read, 0);
+  if (frame->nb_samples == 0) return;
+  if (gain_ != 1.0f) {
+    const bool planar = av_sample_fmt_is_planar(static_cast<AVSampleFormat>(frame->format));
+    const int planes = planar ? settings_.channels : 1;
+    const int per_plane = planar ? frame->nb_samples : frame->nb_samples * settings_.channels;
+    for (int p = 0; p < planes; ++p) {
+      float* s = reinterpret_cast<float*>(frame->extended_data[p]);
+      std::transform(s, s + per_plane, s, [g = gain_](float v) { return v * g; });
+    }
+  }
+  frame->pts = encoded_;
+  encoded_ += frame->nb_samples;
+  encoder_.send(frame.get(), on_packet_);
+}
+
+}  // namespace pressreel::preview

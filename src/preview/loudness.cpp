@@ -1,0 +1,158 @@
+#include "pressreel/preview/loudness.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <deque>
+#include <nlohmann/json.hpp>
+
+extern "C" {
+#include <libavfilter/buffersink.h>
+#include <libavfilter/buffersrc.h>
+#include <libavutil/channel_layout.h>
+}
+
+#include "pressreel/media/audio_decoder.hpp"
+#include "pressreel/media/error.hpp"
+
+namespace pressreel::preview {
+namespace {
+
+// FFmpeg's ebur128 filter (with true peak) between a buffer source and sink; the running results
+// ride on each frame's metadata, so the last frame carries the whole clip's figures.
+class R128Meter {
+ public:
+  R128Meter(const AVFrame& first, const std::string& clip) : clip_(clip) {
+    graph_.reset(avfilter_graph_alloc());
+    if (!graph_) throw std::bad_alloc();
+    graph_->nb_threads = 1;
+    char layout[256] = {};
+    AVChannelLayout ch{};
+    if (first.ch_layout.order == AV_CHANNEL_ORDER_UNSPEC) av_channel_layout_default(&ch, first.ch_layout.nb_channels);
+    else av_channel_layout_copy(&ch, &first.ch_layout);
+    av_channel_layout_describe(&ch, layout, sizeof layout);
+    av_channel_layout_uninit(&ch);
+    const std::string args = fmt::format("time_base=1/{}:sample_rate={}:sample_fmt={}:channel_layout={}",
+                                         first.sample_rate, first.sample_rate,
+                                         av_get_sample_fmt_name(static_cast<AVSampleFormat>(first.format)), layout);
+    const std::string stage = "loudness";
+    media::check_av(avfilter_graph_create_filter(&source_, avfilter_get_by_name("abuffer"), "in", args.c_str(),
+                                                 nullptr, graph_.get()),
+                    clip_, stage, "audio source " + args);
+    AVFilterContext* meter = nullptr;
+    media::check_av(avfilter_graph_create_filter(&meter, avfilter_get_by_name("ebur128"), "r128",
+                                                 "peak=true:metadata=1", nullptr, graph_.get()),
+                    clip_, stage, "ebur128");
+    media::check_av(avfilter_graph_create_filter(&sink_, avfilter_get_by_name("abuffersink"), "out", nullptr, nullptr,
+                                                 graph_.get()),
+                    clip_, stage, "audio sink");
+    media::check_av(avfilter_link(source_, 0, meter, 0), clip_, stage);
+    media::check_av(avfilter_link(meter, 0, sink_, 0), clip_, stage);
+    media::check_av(avfilter_graph_config(graph_.get(), nullptr), clip_, stage, "configuring ebur128");
+  }
+
+  void add(const AVFrame* frame) {
+    media::FramePtr copy = frame ? media::ref_frame(frame) : nullptr;
+    // buffersrc takes the copy's references; nullptr marks the end of the audio.
+    media::check_av(av_buffersrc_add_frame_flags(source_, copy.get(), 0), clip_, "loudness");
+    for (;;) {
+      const int rc = av_buffersink_get_frame(sink_, out_.get());
+      if (rc == AVERROR(EAGAIN) || rc == AVERROR_EOF) return;
+      media::check_av(rc, clip_, "loudness");
+      read_metadata(*out_);
+      samples_ += out_->nb_samples;
+      rate_ = out_->sample_rate;
+      av_frame_unref(out_.get());
+    }
+  }
+
+  Loudness result() const {
+    Loudness l;
+    l.integrated_lufs = integrated_;
+    l.true_peak_dbtp = peak_ > 0 ? 20.0 * std::log10(peak_) : -120.0;
+    l.range_lu = range_;
+    l.seconds = rate_ > 0 ? static_cast<double>(samples_) / rate_ : 0.0;
+    return l;
+  }
+  int64_t samples() const { return samples_; }
+
+ private:
+  void read_metadata(const AVFrame& frame) {
+    auto value = [&](const char* key, double& into) {
+      if (const AVDictionaryEntry* e = av_dict_get(frame.metadata, key, nullptr, 0)) into = std::atof(e->value);
+    };
+    value("lavfi.r128.I", integrated_);
+    value("lavfi.r128.LRA", range_);
+    value("lavfi.r128.true_peak", peak_);  // linear, maximum so far over all channels
+  }
+
+  std::string clip_;
+  media::FilterGraphPtr graph_;
+  AVFilterContext* source_ = nullptr;  // owned by graph_
+  AVFilterContext* sink_ = nullptr;    // owned by graph_
+  media::FramePtr out_ = media::make_frame();
+  double integrated_ = -70.0, range_ = 0.0, peak_ = 0.0;
+  int64_t samples_ = 0;
+  int rate_ = 0;
+};
+
+}  // namespace
+
+LoudnessReading measure_loudness(const std::filesystem::path& clip, const media::InputPolicy& policy) {
+  const std::string name = clip.string();
+  LoudnessReading reading;
+  media::FormatContextPtr input = media::open_input(clip, policy);
+  const int index = av_find_best_stream(input.get(), AVMEDIA_TYPE_AUDIO, -1, -1, nullptr, 0);
+  if (index < 0) return reading;
+  // Only audio packets are read out of the demuxer; video is skipped without decoding.
+  for (unsigned i = 0; i < input->nb_streams; ++i) input->streams[i]->discard = i == static_cast<unsigned>(index) ? AVDISCARD_DEFAULT : AVDISCARD_ALL;
+
+  std::unique_ptr<media::AudioDecoder> decoder;
+  std::unique_ptr<R128Meter> meter;
+  std::deque<media::AudioFrame> decoded;
+  media::PacketPtr packet = media::make_packet();
+  try {
+    decoder = std::make_unique<media::AudioDecoder>(input->streams[index], name);
+    for (bool more = true; more;) {
+      const int rc = av_read_frame(input.get(), packet.get());
+      if (rc < 0) {
+        if (rc != AVERROR_EOF) reading.error = fmt::format("{}: loudness: read: {}", name, media::av_error_string(rc));
+        decoder->decode(nullptr, decoded);
+        more = false;
+      } else {
+        if (packet->stream_index == index) decoder->decode(packet.get(), decoded);
+        av_packet_unref(packet.get());
+      }
+      for (; !decoded.empty(); decoded.pop_front()) {
+        const AVFrame& frame = *decoded.front().samples;
+        // The meter is built for the first frame's format; frames that change it mid-stream end
+        // the measurement (a rare, broken case: what was measured stands).
+        if (!meter) meter = std::make_unique<R128Meter>(frame, name);
+        meter->add(&frame);
+      }
+    }
+  } catch (const media::MediaError& e) {
+    reading.error = e.what();
+  }
+  if (meter) {
+    try {
+      meter->add(nullptr);
+    } catch (const media::MediaError& e) {
+      if (reading.error.empty()) reading.error = e.what();
+    }
+    if (meter->samples() > 0) reading.loudness = meter->result();
+  }
+  return reading;
+}
+
+double normalization_gain_db(const Loudness& measured, const LoudnessTarget& target) {
+  if (measured.integrated_lufs <= -70.0) return 0.0;  // silence: nothing to normalise
+  return std::min(target.integrated_lufs - measured.integrated_lufs, target.true_peak_dbtp - measured.true_peak_dbtp);
+}
+
+nlohmann::json to_json(const Loudness& l) {
+  return {{"integrated_lufs", l.integrated_lufs}, {"true_peak_dbtp", l.true_peak_dbtp}, {"range_lu", l.range_lu},
+          {"seconds", l.seconds}};
+}
+
+}  // namespace pressreel::preview

@@ -1,0 +1,213 @@
+#include "pressreel/preview/rendition_encoder.hpp"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <cmath>
+#include <thread>
+
+#include "pressreel/media/error.hpp"
+#include "pressreel/preview/video_encoder.hpp"
+
+namespace pressreel::preview {
+
+struct RenditionEncoder::Output {
+  PlannedRendition plan;
+  OutputFile file;
+  std::unique_ptr<media::Encoder> video;
+  std::unique_ptr<media::Muxer> muxer;
+  int audio_stream = -1;
+  int64_t last_pts = AV_NOPTS_VALUE;
+  bool webm() const { return plan.container == "webm"; }
+};
+
+namespace {
+
+const char* stage = "preview";
+
+// Frame threads per video encoder: with the decoder and the scalers also running, about one encoder
+// thread per core in all keeps both cores busy without a crowd of threads fighting over them.
+int encoder_threads(const PreviewOptions& options, size_t renditions) {
+  if (options.encoder_threads > 0) return options.encoder_threads;
+  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  return std::max(1, static_cast<int>(std::lround(static_cast<double>(cores) * 1.5 / std::max<size_t>(1, renditions))) + 1);
+}
+
+// Whether the decoded picture already is what the encoder takes (4:2:0, size, BT.709, limited
+// range), so it can be passed by reference instead of converted.
+bool encodable_as_is(const AVFrame* picture, cv::Size size) {
+  const bool bt709 = picture->colorspace == AVCOL_SPC_BT709 ||
+                     (picture->colorspace == AVCOL_SPC_UNSPECIFIED && picture->height >= 720);
+  const bool square = picture->sample_aspect_ratio.num == picture->sample_aspect_ratio.den ||
+                      picture->sample_aspect_ratio.num == 0;
+  return picture->format == AV_PIX_FMT_YUV420P && picture->width == size.width && picture->height == size.height &&
+         square && bt709 && picture->color_range != AVCOL_RANGE_JPEG;
+}
+
+}  // namespace
+
+RenditionEncoder::RenditionEncoder(std::filesystem::path folder, PreviewOptions options,
+                                   std::optional<LoudnessReading> loudness)
+    : folder_(std::move(folder)),
+      options_(std::move(options)),
+      loudness_(std::move(loudness)),
+      scalers_([] { return std::vector<media::Scaler>(); }) {}
+
+RenditionEncoder::~RenditionEncoder() = default;
+
+void RenditionEncoder::on_start(const media::ProbeResult& probe, const media::VideoStreamInfo& video) {
+  clip_ = probe.path.string();
+  const cv::Size display(video.display_width > 0 ? video.display_width : video.width,
+                         video.display_height > 0 ? video.display_height : video.height);
+  planned_ = plan_renditions(display, options_.renditions);
+  std::filesystem::create_directories(folder_);
+  open_audio(probe);
+
+  const int threads = encoder_threads(options_, planned_.size());
+  for (const PlannedRendition& plan : planned_) {
+    auto out = std::make_unique<Output>(Output{plan, OutputFile(folder_, plan.file_name), nullptr, nullptr});
+    out->video = open_video_encoder(plan.options,
+                                    {plan.size, video.time_base,
+                                     video.frame_rate.valid() ? video.frame_rate : video.average_frame_rate,
+                                     options_.gop_seconds, threads},
+                                    clip_);
+    out->muxer = std::make_unique<media::Muxer>(out->file.temporary(), plan.container, clip_, stage);
+    out->muxer->add_stream(*out->video);
+    AudioTrack* audio = out->webm() ? opus_.get() : aac_.get();
+    if (audio != nullptr) out->audio_stream = out->muxer->add_stream(audio->encoder());
+    // moov before mdat: a browser starts playing before the whole file has arrived.
+    if (out->webm()) out->muxer->begin();
+    else out->muxer->begin({{"movflags", "+faststart"}});
+    outputs_.push_back(std::move(out));
+  }
+  spdlog::debug("{}: preview: {} renditions, {} encoder threads each, audio gain {:+.2f} dB", clip_, planned_.size(),
+                threads, gain_db_);
+}
+
+void RenditionEncoder::open_audio(const media::ProbeResult& probe) {
+  if (!options_.audio.enabled || probe.main_audio() == nullptr) return;
+  if (!loudness_) loudness_ = measure_loudness(probe.path);
+  if (!loudness_->error.empty()) spdlog::warn("{}", loudness_->error);
+  // Audio that cannot be decoded at all gets no track; audio that breaks part way is kept (and
+  // padded with silence to the end) so the video is never lost.
+  if (!loudness_->loudness) return;
+  if (options_.audio.normalize) gain_db_ = normalization_gain_db(*loudness_->loudness, options_.audio.target);
+
+  bool mp4 = false, webm = false;
+  for (const PlannedRendition& plan : planned_) (plan.container == "webm" ? webm : mp4) = true;
+  AudioTrackSettings settings;
+  settings.sample_rate = options_.audio.sample_rate;
+  settings.channels = options_.audio.channels;
+  settings.gain_db = gain_db_;
+  if (mp4) {
+    settings.codec = "aac";
+    settings.bitrate = options_.audio.aac_bitrate;
+    aac_ = std::make_unique<AudioTrack>(settings, clip_, [this](AVPacket& p) {
+      send_audio_packet(p, false, aac_->encoder().context()->time_base);
+    });
+  }
+  if (webm) {
+    settings.codec = "libopus";
+    settings.bitrate = options_.audio.opus_bitrate;
+    opus_ = std::make_unique<AudioTrack>(settings, clip_, [this](AVPacket& p) {
+      send_audio_packet(p, true, opus_->encoder().context()->time_base);
+    });
+  }
+}
+
+void RenditionEncoder::send_audio_packet(AVPacket& packet, bool webm, AVRational time_base) {
+  for (auto& out : outputs_) {
+    if (out->webm() != webm || out->audio_stream < 0) continue;
+    // The same encoded audio goes into every rendition: each muxer gets its own reference.
+    media::PacketPtr copy = media::make_packet();
+    media::check_av(av_packet_ref(copy.get(), &packet), clip_, stage);
+    out->muxer->write(*copy, out->audio_stream, time_base);
+  }
+}
+
+std::any RenditionEncoder::prepare(const media::VideoFrame& frame) {
+  std::vector<media::Scaler>& scalers = scalers_.local();
+  if (scalers.size() != outputs_.size()) {
+    scalers.clear();
+    for (size_t i = 0; i < outputs_.size(); ++i) scalers.emplace_back(media::ScaleQuality::good);
+  }
+  auto scaled = std::make_shared<std::vector<media::FramePtr>>();
+  const AVFrame* picture = frame.picture.get();
+  for (size_t i = 0; i < outputs_.size(); ++i) {
+    const cv::Size size = outputs_[i]->plan.size;
+    media::FramePtr out = encodable_as_is(picture, size)
+                              ? media::ref_frame(picture)
+                              : scalers[i].to_frame(picture, size.width, size.height, AV_PIX_FMT_YUV420P);
+    // The source's picture types must not force the encoder's keyframes: the GOP grid decides.
+    out->pict_type = AV_PICTURE_TYPE_NONE;
+    out->key_frame = 0;
+    scaled->push_back(std::move(out));
+  }
+  return scaled;
+}
+
+void RenditionEncoder::on_frame(const media::VideoFrame& frame, std::any& prepared) {
+  auto& scaled = *std::any_cast<std::shared_ptr<std::vector<media::FramePtr>>&>(prepared);
+  for (size_t i = 0; i < outputs_.size(); ++i) {
+    Output& out = *outputs_[i];
+    AVFrame* picture = scaled[i].get();
+    const AVRational tb = out.video->context()->time_base;
+    int64_t pts = frame.time.rescaled(tb).ticks();
+    if (out.last_pts != AV_NOPTS_VALUE && pts <= out.last_pts) pts = out.last_pts + 1;  // repeated timestamps
+    out.last_pts = pts;
+    picture->pts = pts;
+    picture->pkt_duration = frame.duration.rescaled(tb).ticks();
+    out.video->send(picture, [&](AVPacket& p) { out.muxer->write(p, 0, tb); });
+  }
+  scaled.clear();  // the pictures are the encoders' now; free our references early
+  const media::RationalTime shown = frame.time + frame.duration;
+  if (aac_) aac_->encode_until(shown);
+  if (opus_) opus_->encode_until(shown);
+}
+
+void RenditionEncoder::on_audio(const media::AudioFrame& audio) {
+  if (aac_) aac_->add(audio);
+  if (opus_) opus_->add(audio);
+}
+
+void RenditionEncoder::on_end(const media::DecodeSummary& summary) {
+  if (aac_) aac_->finish(summary.duration);
+  if (opus_) opus_->finish(summary.duration);
+  for (auto& out : outputs_) {
+    const AVRational tb = out->video->context()->time_base;
+    out->video->finish([&](AVPacket& p) { out->muxer->write(p, 0, tb); });
+    out->muxer->finish();
+    out->muxer.reset();
+    out->file.commit();
+  }
+  finish_report(summary);
+}
+
+void RenditionEncoder::finish_report(const media::DecodeSummary& summary) {
+  report_ = nlohmann::json::array();
+  // Loudness after normalisation, measured once per audio codec: every rendition of a container
+  // carries the very same encoded audio packets.
+  std::map<std::string, nlohmann::json> after;
+  for (auto& out : outputs_) {
+    nlohmann::json entry = describe_output(out->file.final_path());
+    entry["rendition"] = to_json(out->plan.options);
+    if (out->audio_stream >= 0 && loudness_ && loudness_->loudness) {
+      auto measured = after.find(out->plan.container);
+      if (measured == after.end()) {
+        const LoudnessReading reading = measure_loudness(out->file.final_path());
+        nlohmann::json value = reading.loudness ? to_json(*reading.loudness) : nlohmann::json();
+        value["measured_on"] = out->file.final_path().filename().string();
+        measured = after.emplace(out->plan.container, value).first;
+      }
+      entry["loudness"] = {{"before", to_json(*loudness_->loudness)},
+                           {"gain_db", gain_db_},
+                           {"target_lufs", options_.audio.target.integrated_lufs},
+                           {"true_peak_ceiling_dbtp", options_.audio.target.true_peak_dbtp},
+                           {"after", measured->second}};
+    }
+    if (!summary.audio_error.empty()) entry["audio_error"] = summary.audio_error;
+    report_.push_back(std::move(entry));
+  }
+}
+
+}  // namespace pressreel::preview

@@ -1,0 +1,62 @@
+#include "pressreel/preview/video_encoder.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace pressreel::preview {
+
+std::string encoder_name(VideoCodec codec) {
+  switch (codec) {
+    case VideoCodec::h264: return "libx264";
+    case VideoCodec::vp9: return "libvpx-vp9";
+    case VideoCodec::av1: return "libsvtav1";
+  }
+  return "libx264";
+}
+
+std::unique_ptr<media::Encoder> open_video_encoder(const RenditionOptions& r, const VideoEncoderSetup& setup,
+                                                   const std::string& clip) {
+  const double fps = setup.frame_rate.valid() ? setup.frame_rate.to_double() : 25.0;
+  const int keyint = std::max(1, static_cast<int>(std::lround(fps * setup.gop_seconds)));
+  auto configure = [&](AVCodecContext& c) {
+    c.width = setup.size.width;
+    c.height = setup.size.height;
+    c.pix_fmt = AV_PIX_FMT_YUV420P;
+    c.sample_aspect_ratio = AVRational{1, 1};
+    // The source's timestamps pass straight through: VFR stays VFR and in sync with the audio.
+    c.time_base = setup.time_base;
+    if (setup.frame_rate.valid()) c.framerate = setup.frame_rate.to_av();
+    c.gop_size = keyint;
+    c.keyint_min = keyint;
+    c.flags |= AV_CODEC_FLAG_GLOBAL_HEADER | AV_CODEC_FLAG_CLOSED_GOP;
+    c.color_primaries = AVCOL_PRI_BT709;
+    c.color_trc = AVCOL_TRC_BT709;
+    c.colorspace = AVCOL_SPC_BT709;
+    c.color_range = AVCOL_RANGE_MPEG;
+    c.thread_count = setup.threads;
+    if (r.codec != VideoCodec::av1 && r.maxrate > 0) {
+      c.rc_max_rate = r.maxrate;
+      c.rc_buffer_size = static_cast<int>(r.bufsize > 0 ? r.bufsize : 2 * r.maxrate);
+    }
+    if (r.codec == VideoCodec::vp9) c.bit_rate = r.maxrate;  // constrained quality: CRF under this rate
+  };
+  media::CodecOptions options;
+  switch (r.codec) {
+    case VideoCodec::h264:
+      options = {{"preset", r.preset},
+                 {"profile", "high"},
+                 {"crf", std::to_string(r.crf)},
+                 // Keyframes only on the GOP grid, every GOP closed: players and segmenters cut cleanly.
+                 {"x264-params", "scenecut=0:open-gop=0"}};
+      break;
+    case VideoCodec::vp9:
+      options = {{"crf", std::to_string(r.crf)}, {"cpu-used", r.preset}, {"deadline", "good"}, {"row-mt", "1"}};
+      break;
+    case VideoCodec::av1:
+      options = {{"preset", r.preset}, {"crf", std::to_string(r.crf)}};
+      break;
+  }
+  return std::make_unique<media::Encoder>(encoder_name(r.codec), configure, options, clip, "preview");
+}
+
+}  // namespace pressreel::preview
