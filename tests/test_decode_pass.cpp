@@ -1,8 +1,14 @@
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
 #include <vector>
 
 #include "pressreel/media/decode_pass.hpp"
+#include "pressreel/media/error.hpp"
+#include "pressreel/media/scaler.hpp"
 #include "test_support.hpp"
 
 namespace {
@@ -34,10 +40,38 @@ class RecordingSink : public media::FrameSink {
   media::DecodeSummary summary;
 };
 
-media::DecodeSummary decode(const std::filesystem::path& clip, RecordingSink& sink) {
+media::DecodeSummary decode(const std::filesystem::path& clip, RecordingSink& sink,
+                            const media::DecodePassOptions& options = {}) {
   const media::ProbeResult probe = media::probe(clip);
   media::FrameSink* sinks[] = {&sink};
-  return media::run_decode_pass(probe, sinks);
+  return media::run_decode_pass(probe, sinks, options);
+}
+
+// Keeps the luma of the first frame, as the consumers see it.
+class FirstFrameSink : public media::FrameSink {
+ public:
+  std::string_view name() const override { return "first-frame"; }
+  void on_frame(const media::VideoFrame& frame, std::any&) override {
+    if (frame.index != 0) return;
+    media::Scaler scaler;
+    luma = scaler.to_gray(frame.picture.get(), media::display_size(frame.picture.get()));
+    format = static_cast<AVPixelFormat>(frame.picture->format);
+  }
+  cv::Mat luma;
+  AVPixelFormat format = AV_PIX_FMT_NONE;
+};
+
+// Mean difference between each row and the average of its neighbours: high when fields are woven.
+double combing(const cv::Mat& luma) {
+  double total = 0;
+  for (int y = 1; y + 1 < luma.rows; ++y) {
+    for (int x = 0; x < luma.cols; ++x) {
+      const int mid = luma.at<uint8_t>(y, x);
+      const int around = (luma.at<uint8_t>(y - 1, x) + luma.at<uint8_t>(y + 1, x)) / 2;
+      total += std::abs(mid - around);
+    }
+  }
+  return total / (static_cast<double>(luma.cols) * (luma.rows - 2));
 }
 
 TEST(DecodePass, DeliversEveryFrameInPresentationOrderWithExactTimes) {
@@ -55,6 +89,150 @@ TEST(DecodePass, DeliversEveryFrameInPresentationOrderWithExactTimes) {
   }
   EXPECT_TRUE(sink.prepared_ok);
   EXPECT_NEAR(summary.duration.seconds(), 100 * 1001 / 30000.0, 1e-6);
+}
+
+TEST(DecodePass, KeepsVariableFrameTimingExactly) {
+  TempDir dir;
+  // Frames at 0, 1, 4, 5, 8, 9... fiftieths of a second.
+  const auto clip = pressreel::testing::make_test_clip(dir / "vfr.mkv", 30, "25",
+                                                       {"-vf", "settb=1/50,setpts='N+floor(N/2)*2'", "-fps_mode",
+                                                        "passthrough", "-enc_time_base", "1:50"});
+  RecordingSink sink;
+  decode(clip, sink);
+  ASSERT_EQ(sink.times.size(), 30u);
+  for (int64_t n = 0; n < 30; ++n) {
+    EXPECT_EQ(sink.times[n], media::RationalTime(n + (n / 2) * 2, AVRational{1, 50})) << "frame " << n;
+  }
+}
+
+TEST(DecodePass, CountsTimeFromTheFirstFrameWhenTheStreamStartsLate) {
+  TempDir dir;
+  const auto clip = pressreel::testing::make_test_clip(dir / "late.ts", 25, "25", {"-output_ts_offset", "10"});
+  RecordingSink sink;
+  decode(clip, sink);
+  ASSERT_EQ(sink.times.size(), 25u);
+  for (int64_t n = 0; n < 25; ++n) EXPECT_NEAR(sink.times[n].seconds(), n / 25.0, 1e-4) << "frame " << n;
+}
+
+TEST(DecodePass, TurnsRotatedClipsUprightLikeFfmpeg) {
+  TempDir dir;
+  const auto plain = pressreel::testing::make_test_clip(dir / "plain.mp4", 5, "25", {}, 320, 240);
+  const auto rotated = dir / "rotated.mp4";
+  pressreel::testing::ffmpeg({"-i", plain.string(), "-c", "copy", "-metadata:s:v:0", "rotate=90"}, rotated);
+  FirstFrameSink sink;
+  const media::ProbeResult probe = media::probe(rotated);
+  media::FrameSink* sinks[] = {&sink};
+  const auto summary = media::run_decode_pass(probe, sinks);
+  EXPECT_NE(summary.filter_chain.find("transpose"), std::string::npos);
+  ASSERT_EQ(sink.luma.cols, 240);
+  ASSERT_EQ(sink.luma.rows, 320);
+  // ffmpeg's own autorotation is the reference.
+  const auto reference = dir / "reference.pgm";
+  pressreel::testing::ffmpeg({"-i", rotated.string(), "-frames:v", "1", "-pix_fmt", "gray"}, reference);
+  const cv::Mat expected = cv::imread(reference.string(), cv::IMREAD_GRAYSCALE);
+  ASSERT_EQ(expected.size(), sink.luma.size());
+  // Same orientation: strongly correlated; turned the other way round it would not be.
+  auto correlation = [](const cv::Mat& a, const cv::Mat& b) {
+    cv::Mat r;
+    cv::matchTemplate(a, b, r, cv::TM_CCOEFF_NORMED);
+    return r.at<float>(0, 0);
+  };
+  cv::Mat upside_down;
+  cv::rotate(sink.luma, upside_down, cv::ROTATE_180);
+  EXPECT_GT(correlation(expected, sink.luma), 0.95);
+  EXPECT_LT(correlation(expected, upside_down), 0.5);
+}
+
+TEST(DecodePass, DeinterlacesBeforeAnyConsumerSeesAFrame) {
+  TempDir dir;
+  // Fast motion at 50 fields/s woven into 25 interlaced frames: combing is obvious if not removed.
+  const auto clip = dir / "tv.mpg";
+  pressreel::testing::ffmpeg({"-f", "lavfi", "-i", "testsrc2=size=320x240:rate=50", "-frames:v", "40", "-vf",
+                              "scroll=h=0.05,interlace=scan=tff", "-c:v", "mpeg2video", "-q:v", "2", "-flags",
+                              "+ilme+ildct", "-top", "1"},
+                             clip);
+  FirstFrameSink woven, clean;
+  media::DecodePassOptions raw;
+  raw.decoder.deinterlace = false;
+  {
+    media::FrameSink* sinks[] = {&woven};
+    media::run_decode_pass(media::probe(clip), sinks, raw);
+  }
+  media::FrameSink* sinks[] = {&clean};
+  const auto summary = media::run_decode_pass(media::probe(clip), sinks);
+  EXPECT_NE(summary.filter_chain.find("bwdif"), std::string::npos);
+  EXPECT_EQ(summary.frames, 40);  // one frame per frame: bwdif in send_frame mode
+  EXPECT_LT(combing(clean.luma), combing(woven.luma) * 0.6) << combing(clean.luma) << " vs " << combing(woven.luma);
+}
+
+TEST(DecodePass, DecodesTenBitAndOddSizes) {
+  TempDir dir;
+  FirstFrameSink ten;
+  const auto ten_bit = pressreel::testing::make_test_clip(dir / "ten.mp4", 5, "25", {"-c:v", "libx264", "-pix_fmt", "yuv420p10le"});
+  media::FrameSink* sinks[] = {&ten};
+  EXPECT_EQ(media::run_decode_pass(media::probe(ten_bit), sinks).frames, 5);
+  EXPECT_EQ(ten.format, AV_PIX_FMT_YUV420P10LE);
+  EXPECT_GT(cv::mean(ten.luma)[0], 20.0);  // a real picture, not black
+
+  RecordingSink odd;
+  const auto odd_clip = pressreel::testing::make_test_clip(dir / "odd.mkv", 7, "25", {"-c:v", "ffv1", "-vf", "scale=321:181,format=yuv444p"});
+  decode(odd_clip, odd);
+  ASSERT_EQ(odd.sizes.size(), 7u);
+  EXPECT_EQ(odd.sizes[0], std::make_pair(321, 181));
+}
+
+TEST(DecodePass, DeliversAudioWhenASinkWantsIt) {
+  TempDir dir;
+  const auto clip = dir / "av.mp4";
+  pressreel::testing::ffmpeg({"-f", "lavfi", "-i", "testsrc2=size=160x120:rate=25", "-f", "lavfi", "-i",
+                              "sine=sample_rate=48000", "-t", "2", "-c:v", "libx264", "-c:a", "aac"},
+                             clip);
+  RecordingSink sink;
+  sink.want_audio = true;
+  decode(clip, sink);
+  EXPECT_EQ(sink.indices.size(), 50u);
+  EXPECT_NEAR(static_cast<double>(sink.audio_samples), 2.0 * 48000, 2048.0);
+}
+
+TEST(DecodePass, DecodesWhatATruncatedFileHolds) {
+  TempDir dir;
+  const auto whole = pressreel::testing::make_test_clip(dir / "whole.ts", 100, "25");
+  const auto cut = dir / "cut.ts";
+  std::filesystem::copy_file(whole, cut);
+  std::filesystem::resize_file(cut, std::filesystem::file_size(whole) / 2);
+  RecordingSink sink;
+  const auto summary = decode(cut, sink);
+  EXPECT_GT(summary.frames, 10);
+  EXPECT_LT(summary.frames, 100);
+  for (size_t i = 0; i < sink.indices.size(); ++i) EXPECT_EQ(sink.indices[i], static_cast<int64_t>(i));
+}
+
+TEST(DecodePass, FailsWithTheClipAndStageWhenNothingDecodes) {
+  TempDir dir;
+  const auto audio_only = dir / "audio.m4a";
+  pressreel::testing::ffmpeg({"-f", "lavfi", "-i", "sine", "-t", "1", "-c:a", "aac"}, audio_only);
+  RecordingSink sink;
+  try {
+    decode(audio_only, sink);
+    FAIL() << "an audio-only file was decoded as video";
+  } catch (const media::MediaError& e) {
+    EXPECT_EQ(e.stage(), "decode");
+    EXPECT_NE(std::string(e.what()).find("audio.m4a"), std::string::npos);
+  }
+}
+
+// Every clip of the development footage decodes to exactly the frame count of its truth file.
+TEST(DecodePass, MatchesTheTruthFrameCountsOfTheSharedFootage) {
+  PRESSREEL_SHARED_CLIP_OR_SKIP(any, "bikes.mp4");
+  for (const auto& entry : std::filesystem::directory_iterator(any.parent_path())) {
+    std::ifstream in(pressreel::testing::shared_truth(entry.path().stem().string()));
+    if (!in) continue;
+    const auto truth = nlohmann::json::parse(in);
+    RecordingSink sink;
+    sink.want_audio = true;  // broken-audio.mp4 must keep its video
+    const auto summary = decode(entry.path(), sink);
+    EXPECT_EQ(summary.frames, truth["frames"].get<int64_t>()) << entry.path();
+  }
 }
 
 }  // namespace
