@@ -1,0 +1,57 @@
+#pragma once
+// Per-frame descriptors for shot detection, computed in the decode pass's parallel stage on a small
+// analysis frame, and the differences between two consecutive frames, computed in order.
+
+#include <array>
+#include <cstdint>
+
+#include <opencv2/core.hpp>
+
+#include "pressreel/media/av_ptr.hpp"
+#include "pressreel/media/scaler.hpp"
+
+namespace pressreel::scenes {
+
+inline constexpr int kLumaBins = 32;
+inline constexpr int kChromaBins = 16;
+inline constexpr int kThumbWidth = 48;
+
+// What one frame looks like, in small: everything a detector compares between frames.
+struct FrameFeatures {
+  cv::Mat ycrcb;          // CV_8UC3 at analysis size (hue is noise where colour is faint; chroma is not)
+  cv::Mat luma;           // CV_8U at analysis size
+  cv::Mat edges;          // CV_8U, 255 on edges (Canny)
+  cv::Mat edges_dilated;  // edges grown by a few pixels, so small motion is not an edge change
+  cv::Mat thumb;          // CV_32FC3 BGR, kThumbWidth wide: transitions and flashes are checked on it
+  std::array<float, kLumaBins + 2 * kChromaBins> histogram{};  // Y, Cr, Cb; each part sums to 1
+  uint64_t hash = 0;      // difference hash of the luma (9x8 gradient signs)
+  double mean_luma = 0;   // 0..255
+  double black_ratio = 0; // share of pixels at or below the black level
+  double white_ratio = 0; // share of pixels at or above the white level
+};
+
+// Scales `frame` to `analysis_width` (display aspect) with `scaler` and computes its features.
+FrameFeatures compute_features(const AVFrame* frame, media::Scaler& scaler, int analysis_width);
+// The same from a BGR picture (any size is used as it is): tests and tools that have images.
+FrameFeatures compute_features(const cv::Mat& bgr);
+
+// How much frame b differs from frame a, by several signals. Each catches what another misses:
+// pixel content for most cuts, luma with scdet's trick for flicker, histograms for motion, edges
+// and hash for cuts between shots of similar colour.
+struct FrameDifference {
+  double content = 0;    // mean |dY|, |dCr|, |dCb| averaged, 0..255 (PySceneDetect's content_val, without hue noise)
+  double luma = 0;       // mean |dY|, 0..255 (scdet's mafd)
+  double scdet = 0;      // min(mafd, |mafd - previous mafd|): steady change (motion, fades) scores low
+  double histogram = 0;  // 1 - histogram intersection, 0..1
+  double hash = 0;       // share of differing hash bits, 0..1
+  double edges = 0;      // edge change ratio, 0..1
+  double score = 0;      // the combination the cut decision uses, 0..255 scale
+};
+
+// `previous_mafd` is the luma difference of the pair before (for scdet's term).
+FrameDifference compare(const FrameFeatures& a, const FrameFeatures& b, double previous_mafd);
+
+// Mean absolute difference of two thumbnails, 0..255.
+double thumb_distance(const cv::Mat& a, const cv::Mat& b);
+
+}  // namespace pressreel::scenes

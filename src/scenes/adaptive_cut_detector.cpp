@@ -1,0 +1,65 @@
+// Hard cuts: a frame whose difference to its predecessor stands out from its neighbours' differences
+// (PySceneDetect's AdaptiveDetector). Fast motion raises the neighbours too, so it does not cut; a
+// quiet cut between similar shots still stands out against a still neighbourhood.
+#include <algorithm>
+
+#include "pressreel/scenes/boundary_detector.hpp"
+
+namespace pressreel::scenes {
+namespace {
+
+class AdaptiveCutDetector final : public BoundaryDetector {
+ public:
+  explicit AdaptiveCutDetector(const SceneOptions& options)
+      : window_(std::max(1, options.window)), ratio_(options.adaptive_ratio), min_score_(options.min_score) {}
+
+  std::string_view name() const override { return "adaptive-cut"; }
+  int64_t latency_frames() const override { return window_ + 1; }
+
+  std::vector<Boundary> process(const FrameHistory& history) override {
+    return judge(history, history.newest_index() - window_);
+  }
+
+  std::vector<Boundary> flush(const FrameHistory& history) override {
+    std::vector<Boundary> found;
+    for (int64_t target = history.newest_index() - window_ + 1; target <= history.newest_index(); ++target) {
+      for (const Boundary& b : judge(history, target)) found.push_back(b);
+    }
+    return found;
+  }
+
+ private:
+  std::vector<Boundary> judge(const FrameHistory& history, int64_t target) const {
+    // Frame 0 has no predecessor, so no difference to judge.
+    if (target < 1 || !history.contains(target)) return {};
+    const double score = history.at(target).diff.score;
+    if (score < min_score_) return {};
+    double sum = 0;
+    int count = 0;
+    for (int64_t i = target - window_; i <= target + window_; ++i) {
+      if (i == target || i < 1 || !history.contains(i)) continue;
+      sum += history.at(i).diff.score;
+      ++count;
+    }
+    const double mean = count > 0 ? sum / count : 0.0;
+    const double ratio = mean > 1e-6 ? score / mean : 255.0;
+    if (ratio < ratio_) return {};
+    Boundary b;
+    b.frame = b.first_frame = b.last_frame = target;
+    b.kind = CutKind::cut;
+    // Well above both thresholds is certain; just over them is a coin toss.
+    b.confidence = std::clamp(0.25 * (score / min_score_) * std::min(ratio / ratio_, 4.0) / 2.0 + 0.5, 0.5, 1.0);
+    return {b};
+  }
+
+  int window_;
+  double ratio_, min_score_;
+};
+
+}  // namespace
+
+std::unique_ptr<BoundaryDetector> make_adaptive_cut_detector(const SceneOptions& options) {
+  return std::make_unique<AdaptiveCutDetector>(options);
+}
+
+}  // namespace pressreel::scenes

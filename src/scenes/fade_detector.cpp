@@ -1,0 +1,129 @@
+// Fades to and from black or white. A run of black (white) frames is a dip; the frames before it
+// whose brightness moves steadily toward black are its fade-out, the frames after it moving steadily
+// away are its fade-in. Fade out + short dip + fade in is one transition (a dip to black between two
+// shots); a long dip is a shot of its own, so its fade-out and fade-in are reported separately.
+#include <algorithm>
+#include <cmath>
+
+#include "pressreel/scenes/boundary_detector.hpp"
+
+namespace pressreel::scenes {
+namespace {
+
+class FadeDetector final : public BoundaryDetector {
+ public:
+  FadeDetector(const SceneOptions& options, double fps)
+      : max_transition_(std::max<int64_t>(4, std::llround(options.max_transition_seconds * fps))),
+        max_dip_(std::max<int64_t>(1, std::llround(options.max_dip_seconds * fps))) {}
+
+  std::string_view name() const override { return "fade"; }
+  int64_t latency_frames() const override { return 2 * max_transition_ + max_dip_ + 4; }
+
+  std::vector<Boundary> process(const FrameHistory& history) override {
+    std::vector<Boundary> found;
+    const FrameRecord& now = history.newest();
+    const int64_t t = now.index;
+    const bool extreme = now.black() || now.white();
+
+    if (state_ == State::fading_in) {
+      if (extreme && now.white() == white_) {
+        state_ = State::in_dip;  // the picture came back for a moment only: still the same dip
+      } else if (t > fade_in_start_ && (!rising(history, t) || t - fade_in_start_ >= max_transition_)) {
+        // Frame t no longer brightens: t-1 was the first at full strength (unless we ran out of time).
+        finish_fade_in(rising(history, t) ? t : t - 1, found);
+      }
+      return found;
+    }
+    if (state_ == State::in_dip) {
+      if (extreme && now.white() == white_) {
+        if (fade_out_first_ >= 0 && !fade_out_reported_ && t - dip_start_ + 1 > max_dip_) {
+          found.push_back(fade_out());
+          fade_out_reported_ = true;
+        }
+      } else {
+        state_ = State::fading_in;
+        fade_in_start_ = t;
+      }
+      return found;
+    }
+    if (extreme) {
+      state_ = State::in_dip;
+      white_ = now.white();
+      dip_start_ = t;
+      fade_out_reported_ = false;
+      const int64_t pure = last_pure_before(history, t);
+      fade_out_first_ = t - (pure + 1) >= 2 ? pure + 1 : -1;
+    }
+    return found;
+  }
+
+  std::vector<Boundary> flush(const FrameHistory& history) override {
+    std::vector<Boundary> found;
+    if (history.empty()) return found;
+    const int64_t t = history.newest_index();
+    if (state_ == State::in_dip && fade_out_first_ >= 0 && !fade_out_reported_) found.push_back(fade_out());
+    if (state_ == State::fading_in) finish_fade_in(t, found);
+    if (state_ == State::open) {
+      // A fade to black still under way when the clip ends.
+      white_ = false;
+      const int64_t pure = last_pure_before(history, t + 1);
+      if (t - pure >= 3 && level(history, t) <= 0.5 * level(history, pure)) {
+        found.push_back(Boundary{t, pure + 1, t, CutKind::fade, 0.8});
+      }
+    }
+    state_ = State::open;
+    return found;
+  }
+
+ private:
+  enum class State { open, in_dip, fading_in };
+
+  // Distance from the dip's colour: brightness for black dips, darkness for white ones.
+  double level(const FrameHistory& history, int64_t i) const {
+    const double luma = history.at(i).mean_luma;
+    return white_ ? 255.0 - luma : luma;
+  }
+  // Steady fades move at least this much per frame; noise and still shots move less.
+  static double step(double level) { return std::max(0.25, 0.008 * level); }
+
+  bool rising(const FrameHistory& history, int64_t i) const {
+    return history.contains(i - 1) && level(history, i) - level(history, i - 1) >= step(level(history, i - 1));
+  }
+
+  // Walks back from `dip` over frames that grow toward the dip's colour; returns the last frame
+  // before them (the outgoing shot at full strength).
+  int64_t last_pure_before(const FrameHistory& history, int64_t dip) const {
+    const int64_t lowest = std::max(history.oldest_index(), dip - max_transition_);
+    int64_t k = dip - 1;
+    while (k - 1 >= lowest && level(history, k - 1) - level(history, k) >= step(level(history, k))) --k;
+    return k;
+  }
+
+  Boundary fade_out() const { return Boundary{dip_start_, fade_out_first_, dip_start_ - 1, CutKind::fade, 0.9}; }
+
+  void finish_fade_in(int64_t full, std::vector<Boundary>& found) {
+    const bool faded_in = full - fade_in_start_ >= 2;
+    if (fade_out_first_ >= 0 && !fade_out_reported_) {
+      found.push_back(faded_in ? Boundary{full, fade_out_first_, full - 1, CutKind::fade, 0.95} : fade_out());
+    } else if (faded_in) {
+      found.push_back(Boundary{full, fade_in_start_, full - 1, CutKind::fade, 0.9});
+    }
+    state_ = State::open;
+    fade_out_first_ = -1;
+  }
+
+  int64_t max_transition_, max_dip_;
+  State state_ = State::open;
+  bool white_ = false;
+  int64_t dip_start_ = 0, fade_in_start_ = 0;
+  int64_t fade_out_first_ = -1;
+  bool fade_out_reported_ = false;
+};
+
+}  // namespace
+
+std::unique_ptr<BoundaryDetector> make_fade_detector(const SceneOptions& options, double fps) {
+  return std::make_unique<FadeDetector>(options, fps);
+}
+
+}  // namespace pressreel::scenes

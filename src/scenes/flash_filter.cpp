@@ -1,0 +1,43 @@
+#include "pressreel/scenes/flash_filter.hpp"
+
+#include <algorithm>
+
+namespace pressreel::scenes {
+namespace {
+
+// The flash must brighten the picture by at least this much (mean luma, 0..255) ...
+constexpr double kMinBrightening = 4.0;
+// ... and the picture after it must be this much closer to the one before than the flash was.
+constexpr double kReturnRatio = 0.5;
+
+}  // namespace
+
+bool FlashFilter::flash_between(const FrameHistory& history, int64_t first, int64_t last) const {
+  if (first < 1 || !history.contains(first - 1) || !history.contains(last + 1)) return false;
+  const FrameRecord& before = history.at(first - 1);
+  const FrameRecord& after = history.at(last + 1);
+  double brightest = 0, farthest = 0;
+  for (int64_t i = first; i <= last; ++i) {
+    const FrameRecord& flash = history.at(i);
+    brightest = std::max(brightest, flash.mean_luma);
+    farthest = std::max(farthest, thumb_distance(before.thumb, flash.thumb));
+  }
+  if (brightest < std::max(before.mean_luma, after.mean_luma) + kMinBrightening) return false;
+  return thumb_distance(before.thumb, after.thumb) <= kReturnRatio * farthest;
+}
+
+bool FlashFilter::is_flash(const Boundary& boundary, const FrameHistory& history) const {
+  // A transition spans its frames already; a hard cut may be the first frame of the flash or the
+  // first frame after it.
+  const int64_t lo = std::min(boundary.first_frame, boundary.frame);
+  const int64_t hi = std::max(boundary.last_frame, boundary.frame);
+  if (hi - lo + 1 > max_frames_ + 1) return false;
+  for (int64_t first = hi - max_frames_; first <= lo; ++first) {
+    for (int64_t last = std::max(first, hi - 1); last <= first + max_frames_ - 1; ++last) {
+      if (first <= lo && last + 1 >= hi && flash_between(history, first, last)) return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace pressreel::scenes

@@ -1,0 +1,120 @@
+#include "pressreel/scenes/frame_features.hpp"
+
+#include <opencv2/imgproc.hpp>
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+
+namespace pressreel::scenes {
+namespace {
+
+// Full-range luma at or below this is black, at or above the other white (as ffmpeg's blackdetect
+// counts pixels: 10% of the range).
+constexpr int kBlackLevel = 24;
+constexpr int kWhiteLevel = 232;
+// Below this many edge pixels (share of the picture) edges are noise, as in near-black frames.
+constexpr double kMinEdgeShare = 0.002;
+
+uint64_t difference_hash(const cv::Mat& luma) {
+  cv::Mat small;
+  cv::resize(luma, small, cv::Size(9, 8), 0, 0, cv::INTER_AREA);
+  uint64_t hash = 0;
+  for (int y = 0; y < 8; ++y) {
+    const uint8_t* row = small.ptr<uint8_t>(y);
+    for (int x = 0; x < 8; ++x) hash = (hash << 1) | (row[x] < row[x + 1] ? 1u : 0u);
+  }
+  return hash;
+}
+
+// Canny thresholds from the picture's median, so dark and bright shots both yield edges.
+void detect_edges(const cv::Mat& luma, const std::array<int, 256>& counts, FrameFeatures& out) {
+  const int total = luma.rows * luma.cols;
+  int median = 0;
+  for (int seen = 0; median < 255 && (seen += counts[median]) < total / 2;) ++median;
+  const double low = std::max(8.0, 0.66 * median), high = std::max(24.0, std::min(255.0, 1.33 * median));
+  cv::Canny(luma, out.edges, low, high);
+  cv::dilate(out.edges, out.edges_dilated, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(5, 5)));
+}
+
+}  // namespace
+
+FrameFeatures compute_features(const AVFrame* frame, media::Scaler& scaler, int analysis_width) {
+  const cv::Size size = media::fit_within(media::display_size(frame), analysis_width, 0);
+  return compute_features(scaler.to_bgr(frame, size));
+}
+
+FrameFeatures compute_features(const cv::Mat& bgr) {
+  FrameFeatures f;
+  cv::cvtColor(bgr, f.ycrcb, cv::COLOR_BGR2YCrCb);
+  cv::extractChannel(f.ycrcb, f.luma, 0);
+  cv::Mat small;
+  cv::resize(bgr, small, cv::Size(kThumbWidth, std::max(1, bgr.rows * kThumbWidth / std::max(1, bgr.cols))), 0, 0,
+             cv::INTER_AREA);
+  small.convertTo(f.thumb, CV_32FC3);
+
+  std::array<int, 256> counts{};
+  std::array<int, kChromaBins> cr{}, cb{};
+  double sum = 0;
+  int black = 0, white = 0;
+  for (int y = 0; y < f.luma.rows; ++y) {
+    const uint8_t* l = f.luma.ptr<uint8_t>(y);
+    const cv::Vec3b* c = f.ycrcb.ptr<cv::Vec3b>(y);
+    for (int x = 0; x < f.luma.cols; ++x) {
+      ++counts[l[x]];
+      sum += l[x];
+      black += l[x] <= kBlackLevel;
+      white += l[x] >= kWhiteLevel;
+      ++cr[c[x][1] * kChromaBins / 256];
+      ++cb[c[x][2] * kChromaBins / 256];
+    }
+  }
+  const double total = static_cast<double>(f.luma.total());
+  f.mean_luma = sum / total;
+  f.black_ratio = black / total;
+  f.white_ratio = white / total;
+  for (int v = 0; v < 256; ++v) f.histogram[v * kLumaBins / 256] += static_cast<float>(counts[v] / total);
+  for (int b = 0; b < kChromaBins; ++b) {
+    f.histogram[kLumaBins + b] = static_cast<float>(cr[b] / total);
+    f.histogram[kLumaBins + kChromaBins + b] = static_cast<float>(cb[b] / total);
+  }
+  f.hash = difference_hash(f.luma);
+  detect_edges(f.luma, counts, f);
+  return f;
+}
+
+double thumb_distance(const cv::Mat& a, const cv::Mat& b) {
+  const cv::Scalar d = cv::mean(cv::abs(a - b));
+  return (d[0] + d[1] + d[2]) / 3.0;
+}
+
+FrameDifference compare(const FrameFeatures& a, const FrameFeatures& b, double previous_mafd) {
+  FrameDifference d;
+  cv::Mat delta;
+  cv::absdiff(a.ycrcb, b.ycrcb, delta);
+  const cv::Scalar ycc = cv::mean(delta);
+  d.content = (ycc[0] + ycc[1] + ycc[2]) / 3.0;
+  d.luma = cv::norm(a.luma, b.luma, cv::NORM_L1) / static_cast<double>(a.luma.total());
+  d.scdet = std::min(d.luma, std::abs(d.luma - previous_mafd));
+
+  double l1 = 0;
+  for (size_t i = 0; i < a.histogram.size(); ++i) l1 += std::abs(a.histogram[i] - b.histogram[i]);
+  d.histogram = l1 / 6.0;  // three histograms, each at most 2 apart
+  d.hash = std::popcount(a.hash ^ b.hash) / 64.0;
+
+  // Edge change ratio: edges that appear far from any old edge, or vanish far from any new one.
+  const double edges_a = cv::countNonZero(a.edges), edges_b = cv::countNonZero(b.edges);
+  cv::Mat unmatched;
+  cv::bitwise_and(b.edges, ~a.edges_dilated, unmatched);
+  const double entering = edges_b > 0 ? cv::countNonZero(unmatched) / edges_b : 0.0;
+  cv::bitwise_and(a.edges, ~b.edges_dilated, unmatched);
+  const double exiting = edges_a > 0 ? cv::countNonZero(unmatched) / edges_a : 0.0;
+  const double few = kMinEdgeShare * static_cast<double>(a.edges.total());
+  d.edges = (edges_a < few || edges_b < few) ? 0.0 : std::max(entering, exiting);
+
+  // Pixel content leads; histogram and edges lift cuts between shots of similar colour.
+  d.score = d.content + 0.5 * d.luma + 10.0 * d.histogram + 10.0 * d.edges;
+  return d;
+}
+
+}  // namespace pressreel::scenes

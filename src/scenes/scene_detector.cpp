@@ -1,0 +1,180 @@
+#include "pressreel/scenes/scene_detector.hpp"
+
+#include <tbb/enumerable_thread_specific.h>
+
+#include <algorithm>
+#include <cmath>
+
+namespace pressreel::scenes {
+namespace {
+
+// A transition wins over a hard cut found inside it, a fade over a dissolve (a dip to black is
+// linear too, and the fade detector knows its true extent).
+int precedence(CutKind kind) {
+  switch (kind) {
+    case CutKind::fade: return 2;
+    case CutKind::dissolve: return 1;
+    case CutKind::cut: return 0;
+  }
+  return 0;
+}
+
+int64_t span_begin(const Boundary& b) { return std::min(b.first_frame, b.frame); }
+int64_t span_end(const Boundary& b) { return std::max(b.last_frame, b.frame); }
+bool overlap(const Boundary& a, const Boundary& b) {
+  return span_begin(a) <= span_end(b) + 1 && span_begin(b) <= span_end(a) + 1;
+}
+
+}  // namespace
+
+struct SceneDetector::Scalers {
+  tbb::enumerable_thread_specific<media::Scaler> per_thread;
+};
+
+SceneDetector::SceneDetector(SceneOptions options)
+    : options_(options), scalers_(std::make_unique<Scalers>()) {}
+
+SceneDetector::~SceneDetector() = default;
+
+void SceneDetector::on_start(const media::ProbeResult& /*probe*/, const media::VideoStreamInfo& video) {
+  fps_ = video.frame_rate.valid() ? video.frame_rate
+         : video.average_frame_rate.valid() ? video.average_frame_rate
+                                            : media::Rational{25, 1};
+  const double fps = fps_.to_double();
+  detectors_.clear();
+  detectors_.push_back(make_adaptive_cut_detector(options_));
+  if (options_.detect_fades) detectors_.push_back(make_fade_detector(options_, fps));
+  if (options_.detect_dissolves) detectors_.push_back(make_dissolve_detector(options_, fps));
+  if (options_.filter_flashes) {
+    flash_filter_.emplace(std::max<int64_t>(3, std::llround(options_.flash_seconds * fps)));
+  }
+  int64_t detector_latency = 0;
+  for (const auto& d : detectors_) detector_latency = std::max(detector_latency, d->latency_frames());
+  // A boundary waits until no detector can still propose one that overlaps it, and until the flash
+  // filter has seen the frames after it.
+  latency_ = detector_latency + (flash_filter_ ? flash_filter_->lookahead_frames() : 0) + 2;
+  // Transitions may begin a detector latency before they are decided.
+  history_.set_capacity(static_cast<size_t>(latency_ + detector_latency + 8));
+  min_shot_frames_ = std::llround(options_.min_shot_seconds * fps);
+  previous_.reset();
+  previous_mafd_ = 0;
+  pending_.clear();
+  last_final_.reset();
+  cuts_.clear();
+  result_ = {};
+}
+
+std::any SceneDetector::prepare(const media::VideoFrame& frame) {
+  return compute_features(frame.picture.get(), scalers_->per_thread.local(), options_.analysis_width);
+}
+
+void SceneDetector::on_frame(const media::VideoFrame& frame, std::any& prepared) {
+  auto features = std::any_cast<FrameFeatures>(std::move(prepared));
+  FrameRecord record;
+  record.index = frame.index;
+  record.time = frame.time;
+  record.duration = frame.duration;
+  if (previous_) {
+    record.diff = compare(*previous_, features, previous_mafd_);
+    previous_mafd_ = record.diff.luma;
+  }
+  record.mean_luma = features.mean_luma;
+  record.black_ratio = features.black_ratio;
+  record.white_ratio = features.white_ratio;
+  record.thumb = features.thumb;
+  previous_ = std::move(features);
+  history_.push(std::move(record));
+  if (frame_listener_) frame_listener_(history_.newest());
+
+  for (const auto& detector : detectors_) {
+    for (const Boundary& b : detector->process(history_)) propose(b);
+  }
+  decide_up_to(frame.index - latency_);
+}
+
+void SceneDetector::on_end(const media::DecodeSummary& summary) {
+  if (!history_.empty()) {
+    for (const auto& detector : detectors_) {
+      for (const Boundary& b : detector->flush(history_)) propose(b);
+    }
+  }
+  decide_up_to(INT64_MAX);
+  result_.frames = summary.frames;
+  result_.fps = fps_;
+  result_.duration = summary.duration;
+  result_.cuts = cuts_;
+  result_.shots = shots_from_cuts(cuts_, summary.frames, summary.duration);
+}
+
+void SceneDetector::propose(const Boundary& boundary) {
+  if (last_final_ && overlap(*last_final_, boundary) && precedence(last_final_->kind) >= precedence(boundary.kind)) {
+    return;
+  }
+  for (auto it = pending_.begin(); it != pending_.end();) {
+    if (!overlap(*it, boundary)) {
+      ++it;
+    } else if (precedence(it->kind) >= precedence(boundary.kind)) {
+      return;  // already covered by an equal or stronger proposal
+    } else {
+      it = pending_.erase(it);
+    }
+  }
+  pending_.insert(std::upper_bound(pending_.begin(), pending_.end(), boundary,
+                                   [](const Boundary& a, const Boundary& b) { return a.frame < b.frame; }),
+                  boundary);
+}
+
+void SceneDetector::decide_up_to(int64_t frame) {
+  while (!pending_.empty() && pending_.front().frame <= frame) {
+    const Boundary b = pending_.front();
+    pending_.erase(pending_.begin());
+    decide(b);
+  }
+}
+
+void SceneDetector::decide(const Boundary& b) {
+  if (flash_filter_ && flash_filter_->is_flash(b, history_)) return;
+  // The first shot, too, must be long enough: a black first frame is not a shot.
+  const int64_t previous = last_final_ ? last_final_->frame : 0;
+  if (b.frame - previous < min_shot_frames_) return;
+
+  auto time_of = [&](int64_t index) {
+    if (history_.contains(index)) return history_.at(index).time;
+    // Older than the history keeps (only a long transition's first frame): count nominal frames.
+    const FrameRecord& oldest = history_.at(history_.oldest_index());
+    const AVRational tb = oldest.time.time_base();
+    const media::RationalTime step = media::RationalTime::from_seconds(1.0 / fps_.to_double(), tb);
+    return media::RationalTime(oldest.time.ticks() - (history_.oldest_index() - index) * step.ticks(), tb);
+  };
+  Cut cut;
+  cut.frame = b.frame;
+  cut.kind = b.kind;
+  cut.confidence = b.confidence;
+  cut.first_frame = b.first_frame;
+  cut.last_frame = b.last_frame;
+  cut.time = time_of(b.frame);
+  cut.first_time = time_of(b.first_frame);
+  cut.last_time = time_of(b.last_frame);
+  last_final_ = b;
+  cuts_.push_back(cut);
+  if (cut_listener_) cut_listener_(cut);
+}
+
+std::vector<Shot> shots_from_cuts(const std::vector<Cut>& cuts, int64_t frames, media::RationalTime duration) {
+  std::vector<Shot> shots;
+  if (frames <= 0) return shots;
+  Shot shot;
+  for (const Cut& cut : cuts) {
+    if (cut.frame <= shot.start_frame || cut.frame >= frames) continue;
+    shot.end_frame = cut.frame - 1;
+    shot.end_time = cut.time;
+    shots.push_back(shot);
+    shot = Shot{cut.frame, 0, cut.time, {}};
+  }
+  shot.end_frame = frames - 1;
+  shot.end_time = duration;
+  shots.push_back(shot);
+  return shots;
+}
+
+}  // namespace pressreel::scenes
