@@ -117,7 +117,6 @@ ClipOutcome process_clip(const FilmSource& film, const ClipSource& clip, const R
     outcome.stage = "manifest";
     outcome.error = e.what();
   }
-  if (!outcome.ok) spdlog::error("{}", outcome.error);
   return outcome;
 }
 

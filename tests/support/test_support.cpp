@@ -46,6 +46,7 @@ int run_command(const std::string& command, std::string* output) {
 }
 
 void ffmpeg(const std::vector<std::string>& args, const std::filesystem::path& output) {
+  if (output.has_parent_path()) std::filesystem::create_directories(output.parent_path());
   std::string cmd = "ffmpeg -y -nostdin -hide_banner -loglevel error";
   for (const auto& a : args) cmd += " " + quote(a);
   cmd += " " + quote(output.string()) + " 2>&1";

@@ -1,0 +1,195 @@
+// The batch layer: finding films and clips, safe names, recipes, and `pressreel run` end to end.
+#include <gtest/gtest.h>
+
+#include <fmt/format.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "pressreel/batch/atomic_file.hpp"
+#include "pressreel/batch/batch_run.hpp"
+#include "pressreel/batch/discovery.hpp"
+#include "pressreel/batch/recipe.hpp"
+#include "pressreel/batch/slug.hpp"
+#include "test_support.hpp"
+
+namespace {
+
+using namespace pressreel;
+using pressreel::testing::make_test_clip;
+using pressreel::testing::TempDir;
+namespace fs = std::filesystem;
+
+nlohmann::json read_json(const fs::path& p) {
+  std::ifstream in(p);
+  return nlohmann::json::parse(in);
+}
+
+void write_text(const fs::path& p, const std::string& text) {
+  fs::create_directories(p.parent_path());
+  std::ofstream(p) << text;
+}
+
+TEST(Slug, MakesSafeFolderNamesThatKeepLettersOfEveryScript) {
+  EXPECT_EQ(batch::slugify("Dolor y Gloria (2019) Trailer #2"), "dolor-y-gloria-2019-trailer-2");
+  EXPECT_EQ(batch::slugify("../../etc/passwd"), "etc-passwd");
+  EXPECT_EQ(batch::slugify("/abs/path"), "abs-path");
+  EXPECT_EQ(batch::slugify("..."), "untitled");
+  EXPECT_EQ(batch::slugify(""), "untitled");
+  EXPECT_EQ(batch::slugify("\"quoted\" 'name'"), "quoted-name");
+  EXPECT_EQ(batch::slugify("Pedro Almodóvar"), "pedro-almodóvar");
+  EXPECT_EQ(batch::slugify("千と千尋の神隠し"), "千と千尋の神隠し");
+  EXPECT_EQ(batch::slugify(std::string("bad\xff\xfe" "bytes")), "bad-bytes");
+  EXPECT_EQ(batch::slugify("a..b"), "a.b");
+  std::set<std::string> taken;
+  EXPECT_EQ(batch::unique_slug("Clip", taken), "clip");
+  EXPECT_EQ(batch::unique_slug("clip", taken), "clip-2");
+}
+
+TEST(AtomicFile, WritesWholeFilesAndLeavesNoTemporaryBehind) {
+  TempDir dir;
+  const auto target = dir / "sub" / "data.json";
+  batch::write_json_atomic(target, nlohmann::json{{"a", 1}});
+  EXPECT_EQ(read_json(target)["a"], 1);
+  batch::write_file_atomic(target, "replaced");
+  std::ifstream in(target);
+  std::string text((std::istreambuf_iterator<char>(in)), {});
+  EXPECT_EQ(text, "replaced");
+  write_text(batch::temporary_path_for(target), "left over by a killed run");
+  EXPECT_EQ(batch::remove_temporary_files(dir.path()), 1);
+  EXPECT_EQ(std::distance(fs::directory_iterator(dir / "sub"), fs::directory_iterator()), 1);
+  EXPECT_THROW(batch::write_file_atomic("/proc/forbidden/x.json", "x"), std::runtime_error);
+}
+
+TEST(Discovery, ReadsFoldersOfFilmsByProbingNotByExtension) {
+  TempDir dir;
+  const auto clips = dir / "clips";
+  make_test_clip(clips / "Film One" / "teaser.mp4", 5, "25");
+  fs::create_directories(clips / "Film Two");
+  make_test_clip(clips / "Film Two" / "spot.mkv", 5, "25");
+  fs::rename(clips / "Film Two" / "spot.mkv", clips / "Film Two" / "spot.bin");  // a clip with an odd extension
+  write_text(clips / "Film Two" / "notes.txt", "not a clip");
+  write_text(clips / "Film Two" / "broken.mp4", "meant as a clip, but broken");
+  write_text(clips / "Film Two" / "film.toml", "title = \"Film Two: The Sequel\"\nyear = 2024\n");
+
+  const batch::WorkList work = batch::discover({clips});
+  ASSERT_EQ(work.films.size(), 2u);
+  EXPECT_EQ(work.films[0].slug, "film-one");
+  EXPECT_EQ(work.films[1].slug, "film-two");
+  EXPECT_EQ(work.films[1].info.title, "Film Two: The Sequel");
+  EXPECT_EQ(work.films[1].info.year, "2024");
+  ASSERT_EQ(work.films[1].clips.size(), 2u);
+  EXPECT_EQ(work.films[1].clips[0].slug, "broken");
+  EXPECT_FALSE(work.films[1].clips[0].probe.has_value());
+  EXPECT_EQ(work.films[1].clips[1].slug, "spot");
+  EXPECT_TRUE(work.films[1].clips[1].probe.has_value());
+  ASSERT_EQ(work.skipped.size(), 1u);
+  EXPECT_EQ(work.skipped[0].path.filename(), "notes.txt");
+
+  // A single film folder, and a clip file given directly.
+  EXPECT_EQ(batch::discover({clips / "Film One"}).films.at(0).slug, "film-one");
+  const auto single = batch::discover({clips / "Film One" / "teaser.mp4"});
+  ASSERT_EQ(single.clip_count(), 1u);
+  EXPECT_EQ(single.films[0].slug, "film-one");
+  EXPECT_THROW(batch::discover({dir / "nowhere"}), std::invalid_argument);
+}
+
+TEST(Discovery, DoesNotFollowSymlinksLeavingTheInput) {
+  TempDir dir;
+  make_test_clip(dir / "outside" / "secret.mp4", 5, "25");
+  make_test_clip(dir / "clips" / "film" / "a.mp4", 5, "25");
+  fs::create_symlink(dir / "outside" / "secret.mp4", dir / "clips" / "film" / "b.mp4");
+  fs::create_directory_symlink(dir / "outside", dir / "clips" / "linked-film");
+  const auto work = batch::discover({dir / "clips"});
+  EXPECT_EQ(work.clip_count(), 1u);
+  EXPECT_EQ(work.skipped.size(), 2u);
+  batch::DiscoveryOptions follow;
+  follow.follow_symlinks_outside = true;
+  EXPECT_EQ(batch::discover({dir / "clips"}, follow).clip_count(), 3u);
+}
+
+TEST(Recipe, LoadsBuiltInsAndRejectsMistakesNamingFileLineAndKey) {
+  const auto names = batch::list_recipes();
+  std::set<std::string> found;
+  for (const auto& r : names) found.insert(r.name);
+  EXPECT_TRUE(found.contains("web") && found.contains("article") && found.contains("ci"));
+  EXPECT_EQ(batch::load_recipe("web").name, "web");
+  EXPECT_THROW(batch::load_recipe("no-such-recipe"), batch::RecipeError);
+
+  auto error_of = [](const std::string& text) {
+    try {
+      batch::parse_recipe(text, "my.toml");
+    } catch (const batch::RecipeError& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  EXPECT_EQ(error_of("[decode]\nthreads = 2\nthreds = 3\n"), "my.toml:3: [decode] threds: unknown key");
+  EXPECT_EQ(error_of("[decode]\nthreads = \"two\"\n"), "my.toml:2: [decode] threads: must be an integer");
+  EXPECT_EQ(error_of("[decode]\nthreads = -1\n"), "my.toml:2: [decode] threads: must be between 0 and 64");
+  EXPECT_EQ(error_of("[nope]\nx = 1\n"), "my.toml:1: unknown section or key 'nope'");
+  EXPECT_NE(error_of("[decode\n").find("my.toml:1:"), std::string::npos);
+  EXPECT_EQ(batch::parse_recipe("[decode]\nthreads = 3\n", "ok.toml").decoder.threads, 3);
+}
+
+TEST(Concurrency, SplitsTheCoresBetweenClipsAndDecoderThreads) {
+  EXPECT_EQ(batch::plan_concurrency(0, 10, 2).clips, 2);
+  EXPECT_EQ(batch::plan_concurrency(0, 10, 2).decoder_threads, 1);
+  EXPECT_EQ(batch::plan_concurrency(0, 1, 2).clips, 1);
+  EXPECT_EQ(batch::plan_concurrency(0, 1, 2).decoder_threads, 2);
+  EXPECT_EQ(batch::plan_concurrency(3, 10, 8).decoder_threads, 3);
+}
+
+TEST(RunCommand, ProcessesTheBatchReportsFailuresAndExitsWithTheRightCode) {
+  TempDir dir;
+  make_test_clip(dir / "in" / "Film A" / "trailer.mp4", 30, "25");
+  make_test_clip(dir / "in" / "Film A" / "spot.mkv", 20, "25");
+  write_text(dir / "in" / "Film B" / "broken.mp4", "not video");
+  write_text(dir / "in" / "Film A" / "film.toml", "title = \"Película A\"\ndirector = \"Pedro Almodóvar\"\n");
+  const std::string run = fmt::format("{} --quiet run '{}' -o '{}' --json", pressreel::testing::cli(),
+                                      (dir / "in").string(), (dir / "out").string());
+  std::string stdout_text;
+  EXPECT_EQ(pressreel::testing::run_command(run, &stdout_text), 1);  // one clip failed
+  const auto summary = nlohmann::json::parse(stdout_text);
+  EXPECT_EQ(summary["succeeded"], 2);
+  EXPECT_EQ(summary["failed"], 1);
+
+  const auto manifest = read_json(dir / "out" / "film-a" / "trailer" / "manifest.json");
+  EXPECT_EQ(manifest["status"], "ok");
+  EXPECT_EQ(manifest["decode"]["frames"], 30);
+  EXPECT_EQ(manifest["probe"]["video"][0]["width"], 320);
+  EXPECT_EQ(manifest["film_info"]["director"], "Pedro Almodóvar");
+  const auto failed = read_json(dir / "out" / "film-b" / "broken" / "manifest.json");
+  EXPECT_EQ(failed["status"], "failed");
+  EXPECT_EQ(failed["error"]["stage"], "probe");
+  EXPECT_NE(failed["error"]["message"].get<std::string>().find("broken.mp4"), std::string::npos);
+
+  const auto catalog = read_json(dir / "out" / "catalog.json");
+  EXPECT_EQ(catalog["clip_count"], 3);
+  EXPECT_EQ(catalog["failed"], 1);
+  EXPECT_EQ(catalog["films"][0]["title"], "Película A");
+  EXPECT_EQ(read_json(dir / "out" / "film-a" / "film.json")["clip_count"], 2);
+
+  // All good: exit 0. Usage errors: exit 2.
+  const std::string ok_run = fmt::format("{} --quiet run '{}' -o '{}'", pressreel::testing::cli(),
+                                         (dir / "in" / "Film A").string(), (dir / "out2").string());
+  EXPECT_EQ(pressreel::testing::run_command(ok_run), 0);
+  EXPECT_EQ(pressreel::testing::run_command(pressreel::testing::cli() + " run 2>/dev/null"), 2);
+  EXPECT_EQ(pressreel::testing::run_command(pressreel::testing::cli() + " --quiet run /no/such/dir -o /tmp/x 2>/dev/null"), 2);
+  EXPECT_EQ(pressreel::testing::run_command(fmt::format("{} --quiet run '{}' -o '{}' --pipeline nope 2>/dev/null",
+                                                        pressreel::testing::cli(), (dir / "in").string(),
+                                                        (dir / "out3").string())),
+            2);
+}
+
+TEST(ProbeCommand, PrintsJsonOtherToolsRead) {
+  TempDir dir;
+  const auto clip = make_test_clip(dir / "c.mp4", 10, "25");
+  std::string out;
+  ASSERT_EQ(pressreel::testing::run_command(pressreel::testing::cli() + " probe --json '" + clip.string() + "'", &out), 0);
+  const auto j = nlohmann::json::parse(out);
+  EXPECT_EQ(j["video"][0]["frame_count"], 10);
+  EXPECT_EQ(pressreel::testing::run_command(pressreel::testing::cli() + " probe /no/such.mp4 2>/dev/null"), 1);
+}
+
+}  // namespace
