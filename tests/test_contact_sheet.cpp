@@ -171,7 +171,7 @@ TEST(ContactSheet, ClipWithFewShotsGetsIntervalTilesFromTheSamePass) {
   ASSERT_EQ(tiles.size(), 15u);
   EXPECT_EQ(tiles.front().label, "Shot 1");
   EXPECT_EQ(tiles.back().label, "Shot 2");
-  EXPECT_EQ(tiles.front().detail, "00:00:00.000");
+  EXPECT_EQ(tiles.front().detail, "00:00:00.200");  // mid-interval (6 s / 15), not the first frame
   EXPECT_EQ(tiles.front().image.size(), cv::Size(384, 216));
 
   const SheetHeader header = clip_sheet_header(probe, "Dolor y gloria", "clip.mp4", scenes.shots.size());

@@ -54,7 +54,9 @@ void expect_contiguous_cover(const std::vector<Cue>& cues, int64_t duration_ms) 
   EXPECT_EQ(cues.front().start_ms, 0);
   for (size_t i = 0; i < cues.size(); ++i) {
     EXPECT_LT(cues[i].start_ms, cues[i].end_ms) << "cue " << i;
-    if (i > 0) EXPECT_EQ(cues[i].start_ms, cues[i - 1].end_ms) << "cue " << i;
+    if (i > 0) {
+      EXPECT_EQ(cues[i].start_ms, cues[i - 1].end_ms) << "cue " << i;
+    }
   }
   EXPECT_GE(cues.back().end_ms, duration_ms);
 }
@@ -115,6 +117,27 @@ TEST(Storyboard, ShortClipGetsOneTilePerSecondAndCuesCoverIt) {
     EXPECT_DOUBLE_EQ(board["tiles"][i]["start"].get<double>(), cues[i].start_ms / 1000.0);
   }
   EXPECT_NEAR(board["duration"].get<double>(), 12.0, 1e-3);
+}
+
+TEST(Storyboard, VariableFrameRateGapsStillGiveContiguousCuesShowingTheirOwnFrames) {
+  // 20 frames at 25 fps, then one frame every 1.5 s: some 1 s intervals have no frame at all.
+  TempDir dir;
+  pressreel::testing::ffmpeg({"-f", "lavfi", "-i", "testsrc2=size=320x180:rate=25", "-frames:v", "30", "-vf",
+                              "setpts='if(lt(N,20),N*0.04,0.8+(N-20)*1.5)/TB'", "-fps_mode", "passthrough",
+                              "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"},
+                             dir / "vfr.mp4");
+  stills::StoryboardSampler sampler;
+  const auto summary = sample(dir / "vfr.mp4", sampler);
+  stills::write_storyboard(dir.path(), sampler);
+  const auto cues = parse_vtt(dir / "storyboard.vtt");
+  expect_contiguous_cover(cues, summary.duration.rescaled({1, 1000}).ticks());
+  ASSERT_EQ(cues.size(), sampler.tiles().size());
+  for (size_t i = 0; i < cues.size(); ++i) {
+    const int64_t shown = sampler.tiles()[i].time.rescaled({1, 1000}).ticks();
+    EXPECT_GE(shown, cues[i].start_ms) << "cue " << i;
+    EXPECT_LT(shown, cues[i].end_ms) << "cue " << i;
+  }
+  EXPECT_EQ(cues.size(), 10u);  // one per interval that has a frame: 0 s, then 2, 3, 5, 6, 8, 9, 11, 12, 14 s
 }
 
 TEST(Storyboard, LongClipDefaultsToAboutAHundredTiles) {

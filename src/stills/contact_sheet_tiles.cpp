@@ -32,6 +32,7 @@ StoryboardOptions interval_sampler_options(const SheetStyle& style, const SheetS
   options.tile_width = std::min(style.tile_width, style.max_width);
   options.target_tiles = std::max(1, sampling.interval_tiles);
   options.min_interval_seconds = 0;
+  options.sample_position = 0.5;
   options.max_tiles = 2 * options.target_tiles;
   return options;
 }

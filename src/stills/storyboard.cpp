@@ -71,21 +71,26 @@ void StoryboardSampler::on_start(const media::ProbeResult& probe, const media::V
   tiles_.clear();
 }
 
-int64_t StoryboardSampler::slot_of(const media::RationalTime& time) const { return to_ms(time) / interval_ms_; }
+int64_t StoryboardSampler::slot_of(const media::RationalTime& time, int64_t interval_ms) const {
+  const auto offset = static_cast<int64_t>(std::clamp(options_.sample_position, 0.0, 0.999) * interval_ms);
+  const int64_t ms = to_ms(time);
+  return ms < offset ? -1 : (ms - offset) / interval_ms;
+}
 
 std::any StoryboardSampler::prepare(const media::VideoFrame& frame) {
   // Only the first frame of each interval is kept; judge that from this frame's duration as the gap
   // to the one before. A frame this misjudges is scaled in on_frame instead, so none is lost.
   const int64_t interval = interval_atomic_.load(std::memory_order_relaxed);
-  const int64_t slot = to_ms(frame.time) / interval;
-  const bool first_in_slot =
-      frame.index == 0 || frame.duration.ticks() <= 0 || to_ms(frame.time - frame.duration) / interval != slot;
+  const int64_t slot = slot_of(frame.time, interval);
+  const bool first_in_slot = slot >= 0 && (frame.index == 0 || frame.duration.ticks() <= 0 ||
+                                           slot_of(frame.time - frame.duration, interval) != slot);
   if (!first_in_slot) return {};
   return scale_tile(scalers_.local(), frame.picture.get(), tile_size_);
 }
 
 void StoryboardSampler::on_frame(const media::VideoFrame& frame, std::any& prepared) {
-  if (!tiles_.empty() && slot_of(frame.time) <= slot_of(tiles_.back().time)) return;
+  const int64_t slot = slot_of(frame.time);
+  if (slot < 0 || (!tiles_.empty() && slot <= slot_of(tiles_.back().time))) return;
   cv::Mat* image = std::any_cast<cv::Mat>(&prepared);
   tiles_.push_back({frame.time, frame.index,
                     image != nullptr ? std::move(*image) : scale_tile(serial_scaler_, frame.picture.get(), tile_size_)});
@@ -113,7 +118,7 @@ std::vector<int64_t> storyboard_cue_starts(const StoryboardSampler& sampler) {
   starts.reserve(sampler.tiles().size());
   for (const StoryboardTile& tile : sampler.tiles()) {
     // The interval a tile opens: hovering anywhere in it shows that tile. The first covers from 0.
-    starts.push_back(starts.empty() ? 0 : to_ms(tile.time) / sampler.interval_ms() * sampler.interval_ms());
+    starts.push_back(starts.empty() ? 0 : sampler.slot_of(tile.time) * sampler.interval_ms());
   }
   return starts;
 }

@@ -23,6 +23,9 @@ struct StoryboardOptions {
   int target_tiles = 100;           // interval = duration / target_tiles ...
   double min_interval_seconds = 1;  // ... but never shorter than this (short clips: one tile a second)
   double interval_seconds = 0;      // a fixed interval instead (0 = from the two above)
+  // Where in its interval a tile is taken: 0 = its start (what a player's hover preview expects),
+  // 0.5 = its middle (contact sheets: not the black first frame of a fade-in).
+  double sample_position = 0;
   // Memory bound whatever the clip length: past this many tiles the interval doubles and every other
   // tile is dropped (also covers clips whose probed duration is missing or wrong).
   int max_tiles = 600;
@@ -56,9 +59,11 @@ class StoryboardSampler : public media::FrameSink {
   cv::Size tile_size() const { return tile_size_; }
   // The clip's duration in ms: the decode pass's when it has ended, the probe's before.
   int64_t duration_ms() const { return duration_ms_; }
+  // The interval `time` is sampled in (-1 before the first sampling position).
+  int64_t slot_of(const media::RationalTime& time) const { return slot_of(time, interval_ms_); }
+  int64_t slot_of(const media::RationalTime& time, int64_t interval_ms) const;
 
  private:
-  int64_t slot_of(const media::RationalTime& time) const;
   void halve_tiles();
 
   StoryboardOptions options_;
