@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include <cmath>
+#include <map>
 #include <thread>
 
 #include "pressreel/media/error.hpp"
@@ -18,6 +19,9 @@ struct RenditionEncoder::Output {
   std::unique_ptr<media::Muxer> muxer;
   int audio_stream = -1;
   int64_t last_pts = AV_NOPTS_VALUE;
+  // Frame durations by pts until the encoder hands the packet out (encoders drop them; the muxer
+  // needs the last one for the file's duration, and VFR needs every one).
+  std::map<int64_t, int64_t> durations;
   bool webm() const { return plan.container == "webm"; }
 };
 
@@ -65,11 +69,11 @@ void RenditionEncoder::on_start(const media::ProbeResult& probe, const media::Vi
 
   const int threads = encoder_threads(options_, planned_.size());
   for (const PlannedRendition& plan : planned_) {
-    auto out = std::make_unique<Output>(Output{plan, OutputFile(folder_, plan.file_name), nullptr, nullptr});
+    auto out = std::make_unique<Output>(Output{plan, OutputFile(folder_, plan.file_name), nullptr, nullptr, -1, AV_NOPTS_VALUE, {}});
     out->video = open_video_encoder(plan.options,
                                     {plan.size, video.time_base,
                                      video.frame_rate.valid() ? video.frame_rate : video.average_frame_rate,
-                                     options_.gop_seconds, threads},
+                                     options_.gop_seconds, threads, video.variable_frame_rate},
                                     clip_);
     out->muxer = std::make_unique<media::Muxer>(out->file.temporary(), plan.container, clip_, stage);
     out->muxer->add_stream(*out->video);
@@ -156,13 +160,21 @@ void RenditionEncoder::on_frame(const media::VideoFrame& frame, std::any& prepar
     if (out.last_pts != AV_NOPTS_VALUE && pts <= out.last_pts) pts = out.last_pts + 1;  // repeated timestamps
     out.last_pts = pts;
     picture->pts = pts;
-    picture->pkt_duration = frame.duration.rescaled(tb).ticks();
-    out.video->send(picture, [&](AVPacket& p) { out.muxer->write(p, 0, tb); });
+    out.durations[pts] = frame.duration.rescaled(tb).ticks();
+    out.video->send(picture, [&](AVPacket& p) { write_video_packet(out, p); });
   }
   scaled.clear();  // the pictures are the encoders' now; free our references early
   const media::RationalTime shown = frame.time + frame.duration;
   if (aac_) aac_->encode_until(shown);
   if (opus_) opus_->encode_until(shown);
+}
+
+void RenditionEncoder::write_video_packet(Output& out, AVPacket& packet) {
+  if (auto d = out.durations.find(packet.pts); d != out.durations.end()) {
+    packet.duration = d->second;
+    out.durations.erase(d);
+  }
+  out.muxer->write(packet, 0, out.video->context()->time_base);
 }
 
 void RenditionEncoder::on_audio(const media::AudioFrame& audio) {
@@ -174,8 +186,7 @@ void RenditionEncoder::on_end(const media::DecodeSummary& summary) {
   if (aac_) aac_->finish(summary.duration);
   if (opus_) opus_->finish(summary.duration);
   for (auto& out : outputs_) {
-    const AVRational tb = out->video->context()->time_base;
-    out->video->finish([&](AVPacket& p) { out->muxer->write(p, 0, tb); });
+    out->video->finish([&](AVPacket& p) { write_video_packet(*out, p); });
     out->muxer->finish();
     out->muxer.reset();
     out->file.commit();

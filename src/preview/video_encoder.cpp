@@ -34,6 +34,10 @@ std::unique_ptr<media::Encoder> open_video_encoder(const RenditionOptions& r, co
     c.colorspace = AVCOL_SPC_BT709;
     c.color_range = AVCOL_RANGE_MPEG;
     c.thread_count = setup.threads;
+    // MP4 derives a track's length from decode timestamps; with B-frames those are the reordered
+    // presentation times shifted by the reorder delay, which for VFR no longer lands on the real
+    // end. Without B-frames decode and presentation times coincide and the duration is exact.
+    if (setup.variable_frame_rate && r.codec == VideoCodec::h264) c.max_b_frames = 0;
     if (r.codec != VideoCodec::av1 && r.maxrate > 0) {
       c.rc_max_rate = r.maxrate;
       c.rc_buffer_size = static_cast<int>(r.bufsize > 0 ? r.bufsize : 2 * r.maxrate);

@@ -46,6 +46,7 @@ class RenditionEncoder : public media::FrameSink {
  private:
   struct Output;
   void open_audio(const media::ProbeResult& probe);
+  void write_video_packet(Output& out, AVPacket& packet);
   void send_audio_packet(AVPacket& packet, bool webm, AVRational time_base);
   void finish_report(const media::DecodeSummary& summary);
 

@@ -19,6 +19,7 @@ struct VideoEncoderSetup {
   media::Rational frame_rate;    // nominal, for the GOP length and rate control
   double gop_seconds = 2.0;
   int threads = 1;
+  bool variable_frame_rate = false;
 };
 
 // libx264 (High, yuv420p, CRF with VBV caps, closed fixed GOP), libvpx-vp9 or libsvtav1, BT.709.

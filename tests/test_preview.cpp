@@ -1,0 +1,251 @@
+// Web renditions encoded from the decode pass, read back as a browser or CDN would see them.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <map>
+
+#include "pressreel/media/decode_pass.hpp"
+#include "pressreel/media/probe.hpp"
+#include "pressreel/preview/loudness.hpp"
+#include "pressreel/preview/rendition_encoder.hpp"
+#include "test_preview_readback.hpp"
+#include "test_support.hpp"
+
+namespace {
+
+using namespace pressreel;
+using pressreel::testing::TempDir;
+
+// Runs the decode pass with only the preview encoder; returns its report.
+nlohmann::json encode_previews(const std::filesystem::path& clip, const std::filesystem::path& folder,
+                               preview::PreviewOptions options = {}) {
+  const media::ProbeResult probe = media::probe(clip);
+  preview::RenditionEncoder encoder(folder, std::move(options));
+  media::FrameSink* sinks[] = {&encoder};
+  media::run_decode_pass(probe, sinks);
+  return encoder.report();
+}
+
+std::vector<std::string> files_in(const std::filesystem::path& folder) {
+  std::vector<std::string> names;
+  for (const auto& entry : std::filesystem::directory_iterator(folder)) names.push_back(entry.path().filename().string());
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+// A 720p trailer-like source with quiet stereo noise, encoded once for the whole suite.
+class Preview720p : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new TempDir();
+    source_ = *dir_ / "trailer.mp4";
+    pressreel::testing::ffmpeg({"-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=25", "-f", "lavfi", "-i",
+                                "anoisesrc=color=pink:amplitude=0.05:sample_rate=44100", "-t", "5", "-ac", "2",
+                                "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac"},
+                               source_);
+    report_ = new nlohmann::json(encode_previews(source_, *dir_ / "out"));
+  }
+  static void TearDownTestSuite() {
+    delete report_;
+    delete dir_;
+  }
+  static std::filesystem::path out(const std::string& name) { return *dir_ / "out" / name; }
+
+  static inline TempDir* dir_ = nullptr;
+  static inline std::filesystem::path source_;
+  static inline nlohmann::json* report_ = nullptr;
+};
+
+TEST_F(Preview720p, GetsThe720pAnd480pRenditionsButNo1080p) {
+  EXPECT_EQ(files_in(*dir_ / "out"), (std::vector<std::string>{"preview-480p.mp4", "preview-720p.mp4"}));
+  ASSERT_EQ(report_->size(), 2u);
+  EXPECT_EQ((*report_)[0]["file"], "preview-720p.mp4");
+}
+
+TEST_F(Preview720p, RenditionsAreH264HighYuv420pAtTheirSizeWithBt709Tags) {
+  const std::map<std::string, std::pair<int, int>> sizes = {{"preview-720p.mp4", {1280, 720}},
+                                                            {"preview-480p.mp4", {852, 480}}};
+  for (const auto& [name, size] : sizes) {
+    const media::ProbeResult p = media::probe(out(name));
+    ASSERT_NE(p.main_video(), nullptr) << name;
+    EXPECT_EQ(p.main_video()->codec, "h264") << name;
+    EXPECT_EQ(p.main_video()->profile, "High") << name;
+    EXPECT_EQ(p.main_video()->pixel_format, "yuv420p") << name;
+    EXPECT_EQ(p.main_video()->width, size.first) << name;
+    EXPECT_EQ(p.main_video()->height, size.second) << name;
+    EXPECT_EQ(p.main_video()->sample_aspect, (media::Rational{1, 1})) << name;
+    EXPECT_EQ(p.main_video()->color_matrix, "bt709") << name;
+    EXPECT_EQ(p.main_video()->color_primaries, "bt709") << name;
+  }
+}
+
+TEST_F(Preview720p, MoovComesBeforeMdatSoPlaybackStartsBeforeTheDownloadEnds) {
+  for (const char* name : {"preview-720p.mp4", "preview-480p.mp4"}) {
+    const auto boxes = pressreel::testing::top_level_boxes(out(name));
+    const auto moov = std::find(boxes.begin(), boxes.end(), "moov");
+    const auto mdat = std::find(boxes.begin(), boxes.end(), "mdat");
+    ASSERT_NE(moov, boxes.end()) << name;
+    ASSERT_NE(mdat, boxes.end()) << name;
+    EXPECT_LT(moov - boxes.begin(), mdat - boxes.begin()) << name;
+  }
+}
+
+TEST_F(Preview720p, KeyframesFallOnATwoSecondGrid) {
+  const auto packets = pressreel::testing::read_video_packets(out("preview-720p.mp4"));
+  ASSERT_EQ(packets.keyframe_times.size(), 3u);  // 0, 2 and 4 s of a 5 s clip
+  for (size_t i = 0; i < packets.keyframe_times.size(); ++i) {
+    EXPECT_NEAR(packets.keyframe_times[i], 2.0 * i, 1e-3);
+  }
+}
+
+TEST_F(Preview720p, DurationIsTheSourcesWithinOneFrameAndAudioEndsWithTheVideo) {
+  const media::ProbeResult source = media::probe(source_);
+  const double frame = 1.0 / 25;
+  for (const char* name : {"preview-720p.mp4", "preview-480p.mp4"}) {
+    const media::ProbeResult p = media::probe(out(name));
+    EXPECT_NEAR(p.main_video()->duration_seconds, source.main_video()->duration_seconds, frame) << name;
+    ASSERT_NE(p.main_audio(), nullptr) << name;
+    EXPECT_NEAR(p.main_audio()->duration_seconds, p.main_video()->duration_seconds, frame) << name;
+    EXPECT_EQ(pressreel::testing::read_video_packets(out(name)).times.size(), 125u) << name;
+  }
+}
+
+TEST_F(Preview720p, AudioIsAacLcStereo48kNormalisedToMinus16Lufs) {
+  const media::ProbeResult p = media::probe(out("preview-720p.mp4"));
+  ASSERT_NE(p.main_audio(), nullptr);
+  EXPECT_EQ(p.main_audio()->codec, "aac");
+  EXPECT_EQ(p.main_audio()->profile, "LC");
+  EXPECT_EQ(p.main_audio()->sample_rate, 48000);
+  EXPECT_EQ(p.main_audio()->channels, 2);
+  const auto measured = preview::measure_loudness(out("preview-720p.mp4"));
+  ASSERT_TRUE(measured.loudness.has_value());
+  EXPECT_NEAR(measured.loudness->integrated_lufs, -16.0, 1.0);
+  EXPECT_LE(measured.loudness->true_peak_dbtp, -1.0);
+
+  const auto before = preview::measure_loudness(source_);
+  ASSERT_TRUE(before.loudness.has_value());
+  EXPECT_LT(before.loudness->integrated_lufs, -20.0);  // the source was quiet: the gain did the work
+}
+
+TEST_F(Preview720p, ReportDescribesEachOutputWithLoudnessBeforeAndAfter) {
+  const nlohmann::json& r = (*report_)[1];
+  EXPECT_EQ(r["file"], "preview-480p.mp4");
+  EXPECT_EQ(r["video"]["codec"], "h264");
+  EXPECT_EQ(r["video"]["profile"], "High");
+  EXPECT_EQ(r["video"]["height"], 480);
+  EXPECT_GT(r["bit_rate"].get<int64_t>(), 0);
+  EXPECT_NEAR(r["duration_seconds"].get<double>(), 5.0, 0.05);
+  const double before = r["loudness"]["before"]["integrated_lufs"];
+  const double gain = r["loudness"]["gain_db"];
+  EXPECT_NEAR(before + gain, -16.0, 0.01);
+  EXPECT_NEAR(r["loudness"]["after"]["integrated_lufs"].get<double>(), -16.0, 1.0);
+}
+
+TEST(Preview, SmallSourceGetsOneRenditionAtItsOwnSizeAnd51IsDownmixedToStereo) {
+  TempDir dir;
+  const auto clip = dir / "small51.mp4";
+  pressreel::testing::ffmpeg({"-f", "lavfi", "-i", "testsrc2=size=640x360:rate=25", "-f", "lavfi", "-i",
+                              "sine=frequency=500:sample_rate=48000", "-t", "2", "-ac", "6", "-c:v", "libx264",
+                              "-preset", "ultrafast", "-c:a", "aac"},
+                             clip);
+  ASSERT_EQ(media::probe(clip).main_audio()->channels, 6);
+  encode_previews(clip, dir / "out");
+  EXPECT_EQ(files_in(dir / "out"), std::vector<std::string>{"preview-360p.mp4"});  // never upscaled
+  const media::ProbeResult p = media::probe(dir / "out" / "preview-360p.mp4");
+  EXPECT_EQ(p.main_video()->width, 640);
+  EXPECT_EQ(p.main_video()->height, 360);
+  ASSERT_NE(p.main_audio(), nullptr);
+  EXPECT_EQ(p.main_audio()->channels, 2);
+  const auto measured = preview::measure_loudness(dir / "out" / "preview-360p.mp4");
+  ASSERT_TRUE(measured.loudness.has_value());
+  EXPECT_NEAR(measured.loudness->integrated_lufs, -16.0, 1.0);
+}
+
+TEST(Preview, ClipWithoutAudioGetsNoAudioTrack) {
+  TempDir dir;
+  const auto clip = pressreel::testing::make_test_clip(dir / "silent.mp4", 30, "25", {}, 320, 240);
+  const nlohmann::json report = encode_previews(clip, dir / "out");
+  const media::ProbeResult p = media::probe(dir / "out" / "preview-240p.mp4");
+  ASSERT_NE(p.main_video(), nullptr);
+  EXPECT_EQ(p.main_audio(), nullptr);
+  EXPECT_FALSE(report[0].contains("audio"));
+}
+
+TEST(Preview, AnamorphicSourceComesOutWithSquarePixelsAtItsDisplayAspect) {
+  TempDir dir;
+  // 480x360 pixels shown 4:3 wider: 640x360 on screen.
+  const auto clip = pressreel::testing::make_test_clip(dir / "anamorphic.mp4", 25, "25", {"-vf", "setsar=4/3"}, 480, 360);
+  encode_previews(clip, dir / "out");
+  const media::ProbeResult p = media::probe(dir / "out" / "preview-360p.mp4");
+  EXPECT_EQ(p.main_video()->width, 640);
+  EXPECT_EQ(p.main_video()->height, 360);
+  EXPECT_EQ(p.main_video()->sample_aspect, (media::Rational{1, 1}));
+}
+
+TEST(Preview, VariableFrameRateKeepsEveryFramesTimeAndTheAudioInSync) {
+  TempDir dir;
+  const auto clip = dir / "vfr.mp4";
+  // Two seconds at 25 fps, then two at 5 fps; audio runs throughout.
+  pressreel::testing::ffmpeg({"-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25:duration=4", "-f", "lavfi", "-i",
+                              "sine=frequency=300:sample_rate=48000:duration=4", "-vf",
+                              "select='lt(t,2)+not(mod(n,5))',setpts='if(lt(N,50),N/25,2+(N-50)/5)/TB'",
+                              "-fps_mode", "vfr", "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac"},
+                             clip);
+  const auto source = pressreel::testing::read_video_packets(clip);
+  encode_previews(clip, dir / "out");
+  const auto out = pressreel::testing::read_video_packets(dir / "out" / "preview-240p.mp4");
+  ASSERT_EQ(out.times.size(), source.times.size());
+  for (size_t i = 0; i < out.times.size(); ++i) {
+    EXPECT_NEAR(out.times[i] - out.times[0], source.times[i] - source.times[0], 1e-3) << "frame " << i;
+  }
+  const media::ProbeResult p = media::probe(dir / "out" / "preview-240p.mp4");
+  EXPECT_NEAR(p.main_video()->duration_seconds, media::probe(clip).main_video()->duration_seconds, 1 / 25.0);
+  ASSERT_NE(p.main_audio(), nullptr);
+  EXPECT_NEAR(p.main_audio()->duration_seconds, p.main_video()->duration_seconds, 1 / 25.0);
+}
+
+TEST(Preview, OptionalVp9WebmCarriesOpusAudio) {
+  TempDir dir;
+  const auto clip = dir / "small.mp4";
+  pressreel::testing::ffmpeg({"-f", "lavfi", "-i", "testsrc2=size=320x180:rate=25", "-f", "lavfi", "-i",
+                              "sine=frequency=500:sample_rate=44100", "-t", "1", "-c:v", "libx264", "-preset",
+                              "ultrafast", "-c:a", "aac"},
+                             clip);
+  preview::PreviewOptions options;
+  options.renditions.push_back(preview::webm_rendition(preview::VideoCodec::vp9));
+  options.renditions.back().preset = "8";
+  encode_previews(clip, dir / "out", options);
+  EXPECT_EQ(files_in(dir / "out"), (std::vector<std::string>{"preview-180p.mp4", "preview-180p.webm"}));
+  const media::ProbeResult p = media::probe(dir / "out" / "preview-180p.webm");
+  EXPECT_EQ(p.main_video()->codec, "vp9");
+  EXPECT_EQ(p.main_video()->height, 180);
+  ASSERT_NE(p.main_audio(), nullptr);
+  EXPECT_EQ(p.main_audio()->codec, "opus");
+  EXPECT_EQ(p.main_audio()->channels, 2);
+}
+
+TEST(Preview, BrokenAudioNeverLosesTheVideo) {
+  PRESSREEL_SHARED_CLIP_OR_SKIP(clip, "broken-audio.mp4");
+  TempDir dir;
+  const nlohmann::json report = encode_previews(clip, dir / "out");
+  const media::ProbeResult source = media::probe(clip);
+  const media::ProbeResult p = media::probe(dir / "out" / "preview-360p.mp4");
+  ASSERT_NE(p.main_video(), nullptr);
+  EXPECT_EQ(pressreel::testing::read_video_packets(dir / "out" / "preview-360p.mp4").times.size(), 280u);
+  EXPECT_NEAR(p.main_video()->duration_seconds, 280 / 25.0, 1 / 25.0);
+  EXPECT_EQ(report.size(), 1u);
+}
+
+TEST(Preview, FailedPassLeavesNoPartialFiles) {
+  TempDir dir;
+  const auto clip = pressreel::testing::make_test_clip(dir / "c.mp4", 10, "25", {}, 320, 240);
+  preview::PreviewOptions options;
+  options.renditions[0].preset = "no-such-preset";
+  options.renditions[0].height = 240;
+  EXPECT_THROW(encode_previews(clip, dir / "out", options), std::exception);
+  if (std::filesystem::exists(dir / "out")) {
+    EXPECT_TRUE(files_in(dir / "out").empty());
+  }
+}
+
+}  // namespace
