@@ -19,13 +19,15 @@ using namespace pressreel;
 std::filesystem::path bench_clip() {
   if (const char* env = std::getenv("PRESSREEL_BENCH_CLIP")) return env;
   // The shared footage sits next to the source tree (PRESSREEL_PIPELINES_DIR is <source>/pipelines).
-  const std::filesystem::path shared =
-      std::filesystem::path(PRESSREEL_PIPELINES_DIR).parent_path().parent_path() / "shared/media/clips/big-buck-bunny-0-30.webm";
+  const std::filesystem::path shared = std::filesystem::path(PRESSREEL_PIPELINES_DIR).parent_path().parent_path() /
+                                       "shared/media/clips/big-buck-bunny-0-30.webm";
   if (std::filesystem::exists(shared)) return shared;
   const std::filesystem::path generated = std::filesystem::temp_directory_path() / "pressreel-bench-1080p.mp4";
   if (!std::filesystem::exists(generated)) {
-    const std::string cmd = "ffmpeg -y -nostdin -loglevel error -f lavfi -i testsrc2=size=1920x1080:rate=25 -frames:v 750 "
-                            "-c:v libx264 -preset ultrafast -pix_fmt yuv420p " + generated.string();
+    const std::string cmd =
+        "ffmpeg -y -nostdin -loglevel error -f lavfi -i testsrc2=size=1920x1080:rate=25 -frames:v 750 "
+        "-c:v libx264 -preset ultrafast -pix_fmt yuv420p " +
+        generated.string();
     if (std::system(cmd.c_str()) != 0) return {};
   }
   return generated;
@@ -56,10 +58,13 @@ void BM_DecodePass(benchmark::State& state, bool with_samplers) {
   }
   state.counters["frames"] = static_cast<double>(frames);
   state.counters["tiles"] = static_cast<double>(tiles);
-  state.counters["fps"] = benchmark::Counter(static_cast<double>(frames), benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["fps"] =
+      benchmark::Counter(static_cast<double>(frames), benchmark::Counter::kIsIterationInvariantRate);
 }
 BENCHMARK_CAPTURE(BM_DecodePass, alone, false)->Unit(benchmark::kMillisecond)->UseRealTime();
-BENCHMARK_CAPTURE(BM_DecodePass, with_storyboard_and_sheet_samplers, true)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK_CAPTURE(BM_DecodePass, with_storyboard_and_sheet_samplers, true)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 
 void BM_RenderSheet(benchmark::State& state) {
   std::vector<stills::SheetTile> tiles;
@@ -67,8 +72,10 @@ void BM_RenderSheet(benchmark::State& state) {
     tiles.push_back({cv::Mat(216, 384, CV_8UC3, cv::Scalar(40 * (i % 6), 90, 200)), "Shot " + std::to_string(i + 1),
                      "00:01:02.345"});
   }
-  const stills::SheetHeader header{"Pedro Almodóvar — Dolor y gloria", "Tráiler oficial",
-                                   {"Duration 00:02:01.000", "1920×1080", "24 fps", "h264 / aac", "42.0 MB", "40 shots"}};
+  const stills::SheetHeader header{
+      "Pedro Almodóvar — Dolor y gloria",
+      "Tráiler oficial",
+      {"Duration 00:02:01.000", "1920×1080", "24 fps", "h264 / aac", "42.0 MB", "40 shots"}};
   size_t bytes = 0;
   for (auto _ : state) {
     const cv::Mat sheet = stills::render_sheet(header, tiles, {});

@@ -18,15 +18,16 @@ using pressreel::testing::TempDir;
 
 // Distinct saturated colours, so each tile can be found again on the decoded JPEG.
 cv::Scalar colour_of(int i) {
-  static const cv::Scalar colours[] = {{0, 0, 255}, {0, 255, 0}, {255, 0, 0}, {0, 255, 255}, {255, 0, 255},
-                                       {255, 255, 0}, {0, 128, 255}, {255, 128, 0}};
+  static const cv::Scalar colours[] = {{0, 0, 255},   {0, 255, 0},   {255, 0, 0},   {0, 255, 255},
+                                       {255, 0, 255}, {255, 255, 0}, {0, 128, 255}, {255, 128, 0}};
   return colours[i % 8];
 }
 
 std::vector<SheetTile> coloured_tiles(int count, cv::Size size = {320, 180}) {
   std::vector<SheetTile> tiles;
   for (int i = 0; i < count; ++i) {
-    tiles.push_back({cv::Mat(size, CV_8UC3, colour_of(i)), "Shot " + std::to_string(i + 1), "00:00:0" + std::to_string(i) + ".000"});
+    tiles.push_back({cv::Mat(size, CV_8UC3, colour_of(i)), "Shot " + std::to_string(i + 1),
+                     "00:00:0" + std::to_string(i) + ".000"});
   }
   return tiles;
 }
@@ -44,7 +45,8 @@ int ink(const cv::Mat& image, const cv::Rect& region, const cv::Scalar& backgrou
 }
 
 SheetHeader sample_header() {
-  return {"Pedro Almodóvar — Dolor y gloria", "Tráiler oficial",
+  return {"Pedro Almodóvar — Dolor y gloria",
+          "Tráiler oficial",
           {"Duration 00:02:01.000", "1920×1080", "24 fps", "h264 / aac", "42.0 MB", "7 shots"}};
 }
 
@@ -136,8 +138,9 @@ TEST(ContactSheet, HostileTextNeverFailsTheSheet) {
   const cv::Mat sheet = cv::imread((dir / "contact-sheet.jpg").string());
   ASSERT_FALSE(sheet.empty());
   const SheetStyle style;
-  EXPECT_GT(ink(sheet, cv::Rect(0, style.margin, sheet.cols, TextRenderer::line_height(style.title_size)),
-                style.background), 100);
+  EXPECT_GT(
+      ink(sheet, cv::Rect(0, style.margin, sheet.cols, TextRenderer::line_height(style.title_size)), style.background),
+      100);
 }
 
 TEST(ContactSheet, WebpOnRequest) {

@@ -28,11 +28,15 @@ cv::Mat drawn(TextRenderer& text, const std::string& utf8, int size = 24) {
 TEST(Utf8, IllFormedSequencesBecomeReplacementCharacters) {
   const char32_t r = replacement_character;
   EXPECT_EQ(decode_utf8("Almod\xC3\xB3var"), U"Almodóvar");
-  EXPECT_EQ(decode_utf8("\xE2\x82"), std::u32string({r}));             // truncated
-  EXPECT_EQ(decode_utf8("\xC0\xAF"), std::u32string({r, r}));          // overlong '/'
-  EXPECT_EQ(decode_utf8("A\xED\xA0\x80" "B"), std::u32string({U'A', r, r, r, U'B'}));  // surrogate
+  EXPECT_EQ(decode_utf8("\xE2\x82"), std::u32string({r}));     // truncated
+  EXPECT_EQ(decode_utf8("\xC0\xAF"), std::u32string({r, r}));  // overlong '/'
+  EXPECT_EQ(decode_utf8("A\xED\xA0\x80"
+                        "B"),
+            std::u32string({U'A', r, r, r, U'B'}));                          // surrogate
   EXPECT_EQ(decode_utf8("\xF4\x90\x80\x80"), std::u32string({r, r, r, r}));  // above U+10FFFF
-  EXPECT_EQ(decode_utf8("\xFF" "a"), std::u32string({r, U'a'}));
+  EXPECT_EQ(decode_utf8("\xFF"
+                        "a"),
+            std::u32string({r, U'a'}));
   EXPECT_EQ(sanitize_utf8("line\none\ttab\x7F"), "line one tab ");
   EXPECT_EQ(encode_utf8(decode_utf8("Pedro Almodóvar — Dolor y gloria")), "Pedro Almodóvar — Dolor y gloria");
 }

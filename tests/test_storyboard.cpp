@@ -2,12 +2,11 @@
 
 #include <fstream>
 #include <map>
-#include <regex>
-#include <sstream>
-
 #include <nlohmann/json.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
+#include <regex>
+#include <sstream>
 
 #include "pressreel/media/decode_pass.hpp"
 #include "pressreel/scenes/shot.hpp"
@@ -123,8 +122,8 @@ TEST(Storyboard, VariableFrameRateGapsStillGiveContiguousCuesShowingTheirOwnFram
   // 20 frames at 25 fps, then one frame every 1.5 s: some 1 s intervals have no frame at all.
   TempDir dir;
   pressreel::testing::ffmpeg({"-f", "lavfi", "-i", "testsrc2=size=320x180:rate=25", "-frames:v", "30", "-vf",
-                              "setpts='if(lt(N,20),N*0.04,0.8+(N-20)*1.5)/TB'", "-fps_mode", "passthrough",
-                              "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"},
+                              "setpts='if(lt(N,20),N*0.04,0.8+(N-20)*1.5)/TB'", "-fps_mode", "passthrough", "-c:v",
+                              "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"},
                              dir / "vfr.mp4");
   stills::StoryboardSampler sampler;
   const auto summary = sample(dir / "vfr.mp4", sampler);
@@ -216,9 +215,12 @@ cv::Rect bright_box(const cv::Mat& tile) {
 
 // A white 100x40 box at (20,20) on a black 320x180 clip.
 std::vector<std::string> box_clip_args(const std::string& extra_filter = "") {
-  return {"-f", "lavfi", "-i", "color=c=black:s=320x180:r=25:d=1",
-          "-vf", "drawbox=x=20:y=20:w=100:h=40:color=white:t=fill" + extra_filter,
-          "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"};
+  return {"-f",       "lavfi",
+          "-i",       "color=c=black:s=320x180:r=25:d=1",
+          "-vf",      "drawbox=x=20:y=20:w=100:h=40:color=white:t=fill" + extra_filter,
+          "-c:v",     "libx264",
+          "-preset",  "ultrafast",
+          "-pix_fmt", "yuv420p"};
 }
 
 TEST(Storyboard, RotatedClipGivesUprightTiles) {
@@ -245,9 +247,12 @@ TEST(Storyboard, RotatedClipGivesUprightTiles) {
 TEST(Storyboard, AnamorphicClipGivesSquarePixelTiles) {
   TempDir dir;
   // 360x240 stored, pixels 32/27 wide: shown as 427x240 (16:9). An 81x72 box is shown 96x72 (4:3).
-  std::vector<std::string> args = {"-f", "lavfi", "-i", "color=c=black:s=360x240:r=25:d=1",
-                                   "-vf", "drawbox=x=40:y=40:w=81:h=72:color=white:t=fill,setsar=32/27",
-                                   "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"};
+  std::vector<std::string> args = {"-f",       "lavfi",
+                                   "-i",       "color=c=black:s=360x240:r=25:d=1",
+                                   "-vf",      "drawbox=x=40:y=40:w=81:h=72:color=white:t=fill,setsar=32/27",
+                                   "-c:v",     "libx264",
+                                   "-preset",  "ultrafast",
+                                   "-pix_fmt", "yuv420p"};
   pressreel::testing::ffmpeg(args, dir / "anamorphic.mp4");
   stills::StoryboardSampler sampler;
   sample(dir / "anamorphic.mp4", sampler);

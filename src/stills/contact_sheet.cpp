@@ -1,11 +1,12 @@
 #include "pressreel/stills/contact_sheet.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
-#include <stdexcept>
-
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
+#include <stdexcept>
 
 #include "pressreel/batch/atomic_file.hpp"
 #include "pressreel/stills/text_renderer.hpp"
@@ -37,8 +38,10 @@ std::vector<std::string> wrap_facts(TextRenderer& text, const std::vector<std::s
   std::vector<std::string> lines;
   for (const std::string& raw : facts) {
     const std::string fact = text.elide(raw, size, width);
-    if (!lines.empty() && text.width(lines.back() + fact_separator + fact, size) <= width) {
-      lines.back() += fact_separator + fact;
+    const std::string joined =
+        lines.empty() ? std::string() : fmt::format("{}{}{}", lines.back(), fact_separator, fact);
+    if (!lines.empty() && text.width(joined, size) <= width) {
+      lines.back() = joined;
     } else {
       lines.push_back(fact);
     }
@@ -51,7 +54,8 @@ void place_tile(cv::Mat& sheet, const cv::Mat& image, const cv::Rect& box, const
   sheet(box).setTo(background);
   if (image.empty()) return;
   // Scaled up or down to fill the box in one dimension (media::fit_within never enlarges).
-  const double scale = std::min(static_cast<double>(box.width) / image.cols, static_cast<double>(box.height) / image.rows);
+  const double scale =
+      std::min(static_cast<double>(box.width) / image.cols, static_cast<double>(box.height) / image.rows);
   const cv::Size fitted(std::clamp(static_cast<int>(std::lround(image.cols * scale)), 1, box.width),
                         std::clamp(static_cast<int>(std::lround(image.rows * scale)), 1, box.height));
   // Small tiles of large frames: INTER_AREA averages instead of aliasing; enlarging needs interpolation.
@@ -70,7 +74,9 @@ void place_tile(cv::Mat& sheet, const cv::Mat& image, const cv::Rect& box, const
 
 }  // namespace
 
-std::string extension(SheetFormat format) { return format == SheetFormat::webp ? ".webp" : ".jpg"; }
+std::string extension(SheetFormat format) {
+  return format == SheetFormat::webp ? ".webp" : ".jpg";
+}
 
 cv::Rect SheetLayout::tile_box(int index) const {
   const int col = index % columns, row = index / columns;
@@ -107,7 +113,8 @@ SheetLayout layout_sheet(int tile_count, double tile_aspect, int fact_lines, con
   l.rows = tile_count <= 0 ? 0 : (tile_count + l.columns - 1) / l.columns;
   l.header_height = header_height(style, fact_lines);
   l.width = grid_width(l.columns, l.tile_width);
-  l.height = l.header_height + l.rows * (l.tile_height + l.label_height) + std::max(0, l.rows - 1) * l.spacing + l.margin;
+  l.height =
+      l.header_height + l.rows * (l.tile_height + l.label_height) + std::max(0, l.rows - 1) * l.spacing + l.margin;
   return l;
 }
 
@@ -165,14 +172,10 @@ nlohmann::json write_contact_sheet(const std::filesystem::path& folder, const Sh
   const std::string name = "contact-sheet" + extension(style.format);
   batch::write_file_atomic(folder / name, bytes);
   const SheetLayout layout = layout_sheet(static_cast<int>(tiles.size()), median_aspect(tiles), 0, style);
-  return {{"path", name},
-          {"format", style.format == SheetFormat::webp ? "webp" : "jpeg"},
-          {"width", sheet.cols},
-          {"height", sheet.rows},
-          {"tiles", tiles.size()},
-          {"columns", layout.columns},
-          {"rows", layout.rows},
-          {"bytes", bytes.size()}};
+  return {{"path", name},          {"format", style.format == SheetFormat::webp ? "webp" : "jpeg"},
+          {"width", sheet.cols},   {"height", sheet.rows},
+          {"tiles", tiles.size()}, {"columns", layout.columns},
+          {"rows", layout.rows},   {"bytes", bytes.size()}};
 }
 
 }  // namespace pressreel::stills

@@ -1,9 +1,9 @@
 #include "pressreel/stills/contact_sheet_tiles.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
-
-#include <fmt/format.h>
 
 namespace pressreel::stills {
 namespace {
@@ -17,7 +17,9 @@ std::string frame_rate_text(const media::VideoStreamInfo& video) {
   return text + (video.variable_frame_rate ? " fps (variable)" : " fps");
 }
 
-std::string shot_count_text(size_t shots) { return fmt::format("{} shot{}", shots, shots == 1 ? "" : "s"); }
+std::string shot_count_text(size_t shots) {
+  return fmt::format("{} shot{}", shots, shots == 1 ? "" : "s");
+}
 
 }  // namespace
 
@@ -43,6 +45,7 @@ SheetTile shot_tile(const cv::Mat& image, int shot_number, const media::Rational
 
 std::vector<SheetTile> interval_tiles(const StoryboardSampler& sampler, const scenes::SceneList& scenes) {
   std::vector<SheetTile> tiles;
+  tiles.reserve(sampler.tiles().size());
   for (const StoryboardTile& tile : sampler.tiles()) {
     const auto shot = std::find_if(scenes.shots.begin(), scenes.shots.end(),
                                    [&](const scenes::Shot& s) { return tile.frame <= s.end_frame; });
@@ -96,12 +99,14 @@ SheetHeader clip_sheet_header(const media::ProbeResult& probe, std::string_view 
 SheetHeader film_sheet_header(std::string_view film_title, const std::vector<FilmSheetClip>& clips) {
   double total = 0;
   for (const FilmSheetClip& clip : clips) total += clip.duration_seconds;
-  return {std::string(film_title), fmt::format("{} clip{}", clips.size(), clips.size() == 1 ? "" : "s"),
+  return {std::string(film_title),
+          fmt::format("{} clip{}", clips.size(), clips.size() == 1 ? "" : "s"),
           {"Total duration " + media::format_timecode(total)}};
 }
 
 std::vector<SheetTile> film_sheet_tiles(const std::vector<FilmSheetClip>& clips) {
   std::vector<SheetTile> tiles;
+  tiles.reserve(clips.size());
   for (const FilmSheetClip& clip : clips) {
     tiles.push_back({clip.poster, clip.name, media::format_timecode(clip.duration_seconds)});
   }

@@ -1,9 +1,9 @@
 #include "pressreel/stills/storyboard.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
-
-#include <fmt/format.h>
 #include <opencv2/imgproc.hpp>
 
 #include "pressreel/batch/atomic_file.hpp"
@@ -14,14 +14,17 @@ namespace {
 
 constexpr AVRational milliseconds{1, 1000};
 
-int64_t to_ms(const media::RationalTime& t) { return std::max<int64_t>(0, t.rescaled(milliseconds).ticks()); }
+int64_t to_ms(const media::RationalTime& t) {
+  return std::max<int64_t>(0, t.rescaled(milliseconds).ticks());
+}
 
 // Tile size for pictures displayed at `display`: the configured width, the height from the aspect,
 // shrunk to fit a sprite (a portrait clip at a large tile width).
 cv::Size tile_size_for(cv::Size display, const StoryboardOptions& options) {
   if (display.width <= 0 || display.height <= 0) display = {16, 9};
   const int width = std::max(2, options.tile_width);
-  const int height = std::max(2, static_cast<int>(std::lround(static_cast<double>(width) * display.height / display.width)));
+  const int height =
+      std::max(2, static_cast<int>(std::lround(static_cast<double>(width) * display.height / display.width)));
   const int limit = std::max(2, options.max_sprite_size);
   const double shrink = std::min({1.0, static_cast<double>(limit) / width, static_cast<double>(limit) / height});
   return {std::max(2, static_cast<int>(width * shrink)), std::max(2, static_cast<int>(height * shrink))};
@@ -31,15 +34,15 @@ cv::Size tile_size_for(cv::Size display, const StoryboardOptions& options) {
 // clip's (a mid-stream size change) is letterboxed rather than stretched.
 cv::Mat scale_tile(media::Scaler& scaler, const AVFrame* picture, cv::Size tile) {
   const cv::Size display = media::display_size(picture);
-  const double scale = std::min(static_cast<double>(tile.width) / display.width,
-                                static_cast<double>(tile.height) / display.height);
+  const double scale =
+      std::min(static_cast<double>(tile.width) / display.width, static_cast<double>(tile.height) / display.height);
   const cv::Size fitted(std::clamp(static_cast<int>(std::lround(display.width * scale)), 1, tile.width),
                         std::clamp(static_cast<int>(std::lround(display.height * scale)), 1, tile.height));
   cv::Mat scaled = scaler.to_bgr(picture, fitted);
   if (fitted == tile) return scaled;
   cv::Mat boxed(tile, CV_8UC3, cv::Scalar::all(0));
-  scaled.copyTo(boxed(cv::Rect((tile.width - fitted.width) / 2, (tile.height - fitted.height) / 2, fitted.width,
-                               fitted.height)));
+  scaled.copyTo(
+      boxed(cv::Rect((tile.width - fitted.width) / 2, (tile.height - fitted.height) / 2, fitted.width, fitted.height)));
   return boxed;
 }
 
@@ -51,7 +54,8 @@ std::string vtt_timestamp(int64_t ms) {
 }
 
 StoryboardSampler::StoryboardSampler(StoryboardOptions options)
-    : options_(std::move(options)), scalers_([] { return media::Scaler(media::ScaleQuality::good); }),
+    : options_(std::move(options)),
+      scalers_([] { return media::Scaler(media::ScaleQuality::good); }),
       serial_scaler_(media::ScaleQuality::good) {}
 
 void StoryboardSampler::on_start(const media::ProbeResult& probe, const media::VideoStreamInfo& video) {
@@ -92,8 +96,9 @@ void StoryboardSampler::on_frame(const media::VideoFrame& frame, std::any& prepa
   const int64_t slot = slot_of(frame.time);
   if (slot < 0 || (!tiles_.empty() && slot <= slot_of(tiles_.back().time))) return;
   cv::Mat* image = std::any_cast<cv::Mat>(&prepared);
-  tiles_.push_back({frame.time, frame.index,
-                    image != nullptr ? std::move(*image) : scale_tile(serial_scaler_, frame.picture.get(), tile_size_)});
+  tiles_.push_back(
+      {frame.time, frame.index,
+       image != nullptr ? std::move(*image) : scale_tile(serial_scaler_, frame.picture.get(), tile_size_)});
   if (static_cast<int>(tiles_.size()) > std::max(2, options_.max_tiles)) halve_tiles();
 }
 

@@ -1,16 +1,17 @@
 #include "pressreel/stills/text_renderer.hpp"
 
+#include <ft2build.h>
+
 #include <algorithm>
 #include <map>
 #include <mutex>
 #include <stdexcept>
 #include <unordered_map>
-
-#include <ft2build.h>
 #include FT_FREETYPE_H
+#include <spdlog/spdlog.h>
+
 #include <opencv2/freetype.hpp>
 #include <opencv2/imgproc.hpp>
-#include <spdlog/spdlog.h>
 
 #include "pressreel/stills/text_utf8.hpp"
 
@@ -100,7 +101,9 @@ std::vector<std::filesystem::path> default_fallback_fonts() {
   return fonts;
 }
 
-FontSet FontSet::regular() { return {dejavu_dir / "DejaVuSans.ttf", default_fallback_fonts()}; }
+FontSet FontSet::regular() {
+  return {dejavu_dir / "DejaVuSans.ttf", default_fallback_fonts()};
+}
 FontSet FontSet::bold() {
   FontSet fonts{dejavu_dir / "DejaVuSans-Bold.ttf", default_fallback_fonts()};
   fonts.fallbacks.insert(fonts.fallbacks.begin(), noto_dir / "NotoSans-Bold.ttf");
@@ -116,8 +119,8 @@ struct TextRenderer::Impl {
   };
 
   LibraryPtr library = make_library();
-  std::vector<Font> fonts;                       // [0] is the primary
-  std::unordered_map<char32_t, int> font_of;     // memo of font_for
+  std::vector<Font> fonts;                    // [0] is the primary
+  std::unordered_map<char32_t, int> font_of;  // memo of font_for
   int placeholder_font = -1;
   char32_t placeholder = replacement_character;
 
@@ -208,7 +211,9 @@ TextRenderer::~TextRenderer() = default;
 TextRenderer::TextRenderer(TextRenderer&&) noexcept = default;
 TextRenderer& TextRenderer::operator=(TextRenderer&&) noexcept = default;
 
-int TextRenderer::font_for(char32_t c) { return impl_->find(c); }
+int TextRenderer::font_for(char32_t c) {
+  return impl_->find(c);
+}
 
 std::filesystem::path TextRenderer::font_path(int font) const {
   return font >= 0 && font < static_cast<int>(impl_->fonts.size()) ? impl_->fonts[font].path : std::filesystem::path();

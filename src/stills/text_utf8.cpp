@@ -22,7 +22,9 @@ Lead lead_of(unsigned char b) {
   return {0, 0, 0};
 }
 
-bool is_control(char32_t c) { return c < 0x20 || (c >= 0x7F && c <= 0x9F); }
+bool is_control(char32_t c) {
+  return c < 0x20 || (c >= 0x7F && c <= 0x9F);
+}
 
 }  // namespace
 
@@ -47,7 +49,8 @@ std::u32string decode_utf8(std::string_view text) {
     int taken = 1;
     for (; taken < lead.length && i + taken < text.size(); ++taken) {
       const auto cont = static_cast<unsigned char>(text[i + taken]);
-      const bool ok = taken == 1 ? (cont >= lead.second_min && cont <= lead.second_max) : (cont >= 0x80 && cont <= 0xBF);
+      const bool ok =
+          taken == 1 ? (cont >= lead.second_min && cont <= lead.second_max) : (cont >= 0x80 && cont <= 0xBF);
       if (!ok) break;
       c = (c << 6) | (cont & 0x3F);
     }

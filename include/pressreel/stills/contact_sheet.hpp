@@ -5,11 +5,10 @@
 // few shots, see contact_sheet_tiles.hpp).
 
 #include <filesystem>
-#include <string>
-#include <vector>
-
 #include <nlohmann/json.hpp>
 #include <opencv2/core.hpp>
+#include <string>
+#include <vector>
 
 namespace pressreel::stills {
 

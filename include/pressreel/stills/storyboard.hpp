@@ -3,13 +3,13 @@
 // fixed interval during the one decode pass, packed into sprite images, described by a WebVTT file
 // (`storyboard.jpg#xywh=x,y,w,h` per cue) and the same as JSON.
 
+#include <tbb/enumerable_thread_specific.h>
+
 #include <atomic>
 #include <filesystem>
-#include <vector>
-
 #include <nlohmann/json.hpp>
 #include <opencv2/core.hpp>
-#include <tbb/enumerable_thread_specific.h>
+#include <vector>
 
 #include "pressreel/media/frame_sink.hpp"
 #include "pressreel/media/scaler.hpp"
@@ -38,7 +38,7 @@ struct StoryboardOptions {
 struct StoryboardTile {
   media::RationalTime time;  // of the sampled frame
   int64_t frame = 0;
-  cv::Mat image;             // BGR, tile_size
+  cv::Mat image;  // BGR, tile_size
 };
 
 // A FrameSink: decides the interval from the probe, scales (in the parallel stage) only the frames

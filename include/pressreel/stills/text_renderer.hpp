@@ -6,11 +6,10 @@
 
 #include <filesystem>
 #include <memory>
+#include <opencv2/core.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <opencv2/core.hpp>
 
 namespace pressreel::stills {
 
