@@ -162,6 +162,7 @@ TEST(DecodePass, DeinterlacesBeforeAnyConsumerSeesAFrame) {
   const auto summary = media::run_decode_pass(media::probe(clip), sinks);
   EXPECT_NE(summary.filter_chain.find("bwdif"), std::string::npos);
   EXPECT_EQ(summary.frames, 40);  // one frame per frame: bwdif in send_frame mode
+  EXPECT_NEAR(summary.duration.seconds(), 40 / 25.0, 1e-6);  // and the stream's own timing
   EXPECT_LT(combing(clean.luma), combing(woven.luma) * 0.6) << combing(clean.luma) << " vs " << combing(woven.luma);
 }
 

@@ -75,6 +75,7 @@ void VideoDecoder::reset(int64_t next_index) {
   pending_.reset();
   next_index_ = next_index;
   last_pts_ = AV_NOPTS_VALUE;
+  last_interval_ = 0;
 }
 
 void VideoDecoder::receive_decoded(std::deque<VideoFrame>& out) {
@@ -148,6 +149,9 @@ void VideoDecoder::filter(AVFrame* decoded, std::deque<VideoFrame>& out) {
     const int rc = av_buffersink_get_frame(sink_, filtered.get());
     if (rc == AVERROR(EAGAIN) || rc == AVERROR_EOF) return;
     check_av(rc, clip_, "decode", "filter output");
+    // Filters may change the time base (bwdif halves it): bring timing back to the stream's.
+    const AVRational filtered_tb = av_buffersink_get_time_base(sink_);
+    if (filtered->pts != AV_NOPTS_VALUE) filtered->pts = av_rescale_q(filtered->pts, filtered_tb, time_base_);
     emit(std::move(filtered), out);
   }
 }
@@ -174,8 +178,10 @@ void VideoDecoder::release_pending(int64_t next_pts, std::deque<VideoFrame>& out
   if (!pending_) return;
   if (next_pts != AV_NOPTS_VALUE) {
     pending_->duration = RationalTime(next_pts - pending_->pts, time_base_);
-  } else if (pending_->picture->pkt_duration > 0) {
-    pending_->duration = RationalTime(pending_->picture->pkt_duration, time_base_);
+    last_interval_ = next_pts - pending_->pts;
+  } else if (last_interval_ > 0) {
+    // The last frame lasts as long as the one before it (the container's nominal rate can lie).
+    pending_->duration = RationalTime(last_interval_, time_base_);
   }
   out.push_back(std::move(*pending_));
   pending_.reset();

@@ -61,6 +61,7 @@ class VideoDecoder {
   int64_t first_pts_ = AV_NOPTS_VALUE;
   int64_t last_pts_ = AV_NOPTS_VALUE;
   int64_t nominal_duration_ = 1;  // in time_base_ ticks
+  int64_t last_interval_ = 0;     // between the two latest frames
   int64_t corrupt_packets_ = 0;
   // One frame of lookahead: a frame's duration is known when the next one arrives (exact for VFR).
   std::optional<VideoFrame> pending_;
