@@ -1,0 +1,108 @@
+// The teaser: pieces of chosen shots re-read from the clip, as a looping MP4 and an animated WebP.
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "pressreel/media/probe.hpp"
+#include "pressreel/preview/teaser.hpp"
+#include "test_preview_readback.hpp"
+#include "test_support.hpp"
+
+namespace {
+
+using namespace pressreel;
+using pressreel::testing::TempDir;
+
+// Canvas size of an animated WebP, from its VP8X chunk (FFmpeg cannot decode animated WebP).
+cv::Size webp_canvas(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  unsigned char h[30] = {};
+  in.read(reinterpret_cast<char*>(h), sizeof h);
+  if (std::string(reinterpret_cast<char*>(h) + 12, 4) != "VP8X") return {};
+  const int w = 1 + (h[24] | (h[25] << 8) | (h[26] << 16));
+  const int hh = 1 + (h[27] | (h[28] << 8) | (h[29] << 16));
+  return {w, hh};
+}
+
+media::RationalTime seconds(double s) { return media::RationalTime::from_seconds(s, AVRational{1, 1000}); }
+
+scenes::Shot shot(double start, double end) {
+  scenes::Shot s;
+  s.start_time = seconds(start);
+  s.end_time = seconds(end);
+  return s;
+}
+
+TEST(Teaser, ChosenPiecesComeFromTheMiddleOfTheBestShotsInClipOrder) {
+  const std::vector<scenes::Shot> best_first = {shot(20, 24), shot(2, 6), shot(10, 12), shot(30, 30.2), shot(40, 50)};
+  const auto pieces = preview::choose_teaser_pieces(best_first);
+  double total = 0;
+  for (size_t i = 0; i < pieces.size(); ++i) {
+    total += (pieces[i].end - pieces[i].start).seconds();
+    if (i > 0) {
+      EXPECT_LT(pieces[i - 1].start, pieces[i].start);
+    }
+  }
+  EXPECT_GE(total, 5.0);
+  EXPECT_LE(total, 8.0);
+  ASSERT_FALSE(pieces.empty());
+  EXPECT_NEAR(pieces.front().start.seconds(), 3.25, 1e-3);  // middle 1.5 s of the 2-6 s shot
+  for (const auto& p : pieces) EXPECT_FALSE(p.start >= seconds(30) && p.end <= seconds(30.2));  // too short
+}
+
+TEST(Teaser, FewShortShotsStillMakeAFiveSecondTeaser) {
+  const std::vector<scenes::Shot> best_first = {shot(0, 3), shot(5, 8)};
+  const auto pieces = preview::choose_teaser_pieces(best_first);
+  double total = 0;
+  for (const auto& p : pieces) total += (p.end - p.start).seconds();
+  EXPECT_GE(total, 5.0);
+  EXPECT_LE(total, 8.0);
+}
+
+TEST(Teaser, WritesAMutedMp4LoopAndAWebpNoWiderThan640) {
+  TempDir dir;
+  const auto clip = dir / "trailer.mp4";
+  pressreel::testing::ffmpeg({"-f", "lavfi", "-i", "testsrc2=size=960x540:rate=25:duration=12", "-f", "lavfi", "-i",
+                              "sine=frequency=400:duration=12", "-c:v", "libx264", "-preset", "ultrafast", "-g", "25",
+                              "-c:a", "aac"},
+                             clip);
+  const media::ProbeResult probe = media::probe(clip);
+  const std::vector<preview::TeaserPiece> pieces = {{seconds(1), seconds(3)}, {seconds(5.5), seconds(7.5)},
+                                                    {seconds(9), seconds(11.5)}};
+  const nlohmann::json report = preview::make_teaser(probe, pieces, dir / "out");
+
+  const auto mp4 = dir / "out" / "teaser.mp4";
+  const media::ProbeResult p = media::probe(mp4);
+  ASSERT_NE(p.main_video(), nullptr);
+  EXPECT_EQ(p.main_audio(), nullptr);  // muted
+  EXPECT_EQ(p.main_video()->codec, "h264");
+  EXPECT_EQ(p.main_video()->profile, "High");
+  EXPECT_EQ(p.main_video()->height, 540);  // never upscaled to 720
+  EXPECT_GE(p.duration_seconds, 5.0);
+  EXPECT_LE(p.duration_seconds, 8.0);
+  // Only the pieces' whole frames (50 + 50 + 63), one after another on the frame grid.
+  const auto packets = pressreel::testing::read_video_packets(mp4);
+  ASSERT_EQ(packets.times.size(), 163u);
+  for (size_t i = 0; i < packets.times.size(); ++i) EXPECT_NEAR(packets.times[i], i / 25.0, 1e-3);
+  EXPECT_NEAR(p.duration_seconds, 163 / 25.0, 1 / 25.0);
+  const auto boxes = pressreel::testing::top_level_boxes(mp4);
+  EXPECT_LT(std::find(boxes.begin(), boxes.end(), "moov"), std::find(boxes.begin(), boxes.end(), "mdat"));
+
+  const cv::Size webp = webp_canvas(dir / "out" / "teaser.webp");
+  EXPECT_EQ(webp.width, 640);
+  EXPECT_EQ(webp.height, 360);
+  EXPECT_EQ(report["outputs"][1]["video"]["width"], 640);
+  EXPECT_NEAR(report["seconds"].get<double>(), 163 / 25.0, 1e-6);
+}
+
+TEST(Teaser, IsCutOffAtEightSeconds) {
+  TempDir dir;
+  const auto clip = pressreel::testing::make_test_clip(dir / "c.mp4", 300, "25", {"-g", "25"}, 320, 240);
+  const std::vector<preview::TeaserPiece> pieces = {{seconds(0), seconds(5)}, {seconds(6), seconds(11)}};
+  const nlohmann::json report = preview::make_teaser(media::probe(clip), pieces, dir / "out");
+  EXPECT_NEAR(report["seconds"].get<double>(), 8.0, 1 / 25.0);
+  EXPECT_NEAR(media::probe(dir / "out" / "teaser.mp4").duration_seconds, 8.0, 1 / 25.0);
+  EXPECT_EQ(webp_canvas(dir / "out" / "teaser.webp").width, 320);
+}
+
+}  // namespace
