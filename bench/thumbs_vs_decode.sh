@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# `pressreel thumbs` against a full decode and ffmpegthumbnailer on a 2-minute 1080p H.264 clip.
+# Target (issue 4): thumbs takes <= 25% of the full decode's time. Rerunnable: the clip is generated
+# once with ffmpeg (lavfi sources, a cut every few seconds, fades) and reused.
+#
+#   bench/thumbs_vs_decode.sh [BUILD_DIR] [RUNS]      (BUILD_DIR defaults to build, RUNS to 3)
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=${1:-$root/build}
+runs=${2:-3}
+pressreel=$build/pressreel
+work=${TMPDIR:-/tmp}/pressreel-bench-thumbs
+clip=$work/two-minutes-1080p.mp4
+mkdir -p "$work"
+
+if [[ ! -s $clip ]]; then
+  echo "generating $clip (120 s, 1920x1080, 25 fps, H.264) ..."
+  # Eight 15-second shots of different sources, fading in and out, so the search has real choices.
+  sources=(
+    "testsrc2=s=1920x1080:r=25" "mandelbrot=s=1920x1080:r=25" "life=s=1920x1080:r=25:mold=10:ratio=0.1:death_color=#202040:life_color=#e0c060"
+    "smptehdbars=s=1920x1080:r=25" "cellauto=s=1920x1080:r=25:rule=110" "testsrc=s=1920x1080:r=25"
+    "gradients=s=1920x1080:r=25:speed=0.02" "rgbtestsrc=s=1920x1080:r=25"
+  )
+  inputs=() filters="" labels=""
+  for i in "${!sources[@]}"; do
+    inputs+=(-f lavfi -t 15 -i "${sources[$i]}")
+    filters+="[$i:v]format=yuv420p,fade=in:0:12,fade=out:363:12,setsar=1[v$i];"
+    labels+="[v$i]"
+  done
+  ffmpeg -y -hide_banner -loglevel error "${inputs[@]}" \
+    -filter_complex "${filters}${labels}concat=n=${#sources[@]}:v=1:a=0[out]" -map "[out]" \
+    -c:v libx264 -preset veryfast -crf 20 -g 250 -pix_fmt yuv420p "$clip.part.mp4"
+  mv "$clip.part.mp4" "$clip"
+fi
+
+best_of() {  # best wall time in seconds of `runs` runs of a command
+  local best=""
+  for _ in $(seq "$runs"); do
+    local start end t
+    start=$(date +%s.%N)
+    "$@" >/dev/null 2>&1
+    end=$(date +%s.%N)
+    t=$(awk -v a="$start" -v b="$end" 'BEGIN { print b - a }')
+    if [[ -z $best ]] || awk -v t="$t" -v b="$best" 'BEGIN { exit !(t < b) }'; then best=$t; fi
+  done
+  printf '%.3f' "$best"
+}
+
+full=$(best_of ffmpeg -hide_banner -loglevel error -i "$clip" -f null -)
+thumbs=$(best_of "$pressreel" -q thumbs "$clip" -o "$work/thumbs-out")
+percent() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", a / b * 100 }'; }
+ratio=$(percent "$thumbs" "$full")
+printf '%-44s %8s s\n' "full decode (ffmpeg -i CLIP -f null -)" "$full"
+printf '%-44s %8s s  = %s%% of the full decode (target <= 25%%)\n' "pressreel thumbs (poster + 6 crops)" "$thumbs" "$ratio"
+if command -v ffmpegthumbnailer >/dev/null; then
+  ft=$(best_of ffmpegthumbnailer -i "$clip" -o "$work/ffmpegthumbnailer.jpg" -s 0)
+  printf '%-44s %8s s  = %s%% of the full decode\n' "ffmpegthumbnailer -s 0 (one image)" "$ft" "$(percent "$ft" "$full")"
+else
+  echo "ffmpegthumbnailer: not installed (tools/setup.sh installs it); column skipped"
+fi
+frames=$(grep -o '"frames_decoded": *[0-9]*' "$work/thumbs-out/thumbs.json" | grep -o '[0-9]*$')
+echo "thumbs decoded $frames of 3000 frames; poster: $work/thumbs-out/poster.jpg"
+awk -v r="$ratio" 'BEGIN { exit !(r <= 25) }'

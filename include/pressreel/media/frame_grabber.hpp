@@ -1,0 +1,56 @@
+#pragma once
+// Random access to a clip's frames without a full decode, for the `thumbs` article path: seek to
+// the keyframe before a time and decode forward. Frames come out exactly as the decode pass
+// delivers them (upright, tone-mapped, same time origin), so a still taken here matches one taken
+// there. Not a second decode pass: it reads only the GOPs it is asked about.
+
+#include <functional>
+#include <memory>
+
+#include "pressreel/media/decoder.hpp"
+#include "pressreel/media/input.hpp"
+#include "pressreel/media/probe.hpp"
+
+namespace pressreel::media {
+
+class FrameGrabber {
+ public:
+  // Opens the clip and decodes its first frame, which fixes the time origin. Throws MediaError.
+  explicit FrameGrabber(const ProbeResult& probe, VideoDecoderOptions decoder = {}, const InputPolicy& input = {});
+  ~FrameGrabber();
+  FrameGrabber(const FrameGrabber&) = delete;
+  FrameGrabber& operator=(const FrameGrabber&) = delete;
+
+  // Called for each decoded frame in presentation order; return false to stop.
+  using Visitor = std::function<bool(const VideoFrame&)>;
+
+  // Seeks to the keyframe at or before `time` and decodes forward, handing each frame to `visit`
+  // until it returns false or the clip ends.
+  void decode_from(RationalTime time, const Visitor& visit);
+  // The frame whose presentation interval [time, time + duration) contains `time` (the first frame
+  // before the clip's start, the last one past its end): frame-accurate.
+  VideoFrame frame_at(RationalTime time);
+
+  // Frame index for a time, from the nominal rate (exact for constant frame rate clips).
+  int64_t index_at(RationalTime time) const;
+  RationalTime duration() const { return duration_; }
+  Rational frame_rate() const { return rate_; }
+  // Frames decoded so far, all seeks together: the cost of what was asked.
+  int64_t frames_decoded() const { return frames_decoded_; }
+
+ private:
+  bool read_and_decode(std::deque<VideoFrame>& out);
+
+  std::string clip_;
+  FormatContextPtr input_;
+  int stream_ = -1;
+  std::unique_ptr<VideoDecoder> decoder_;
+  PacketPtr packet_ = make_packet();
+  Rational rate_;
+  RationalTime origin_;   // first frame's PTS
+  RationalTime duration_;
+  VideoFrame first_;
+  int64_t frames_decoded_ = 0;
+};
+
+}  // namespace pressreel::media

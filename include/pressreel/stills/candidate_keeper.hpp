@@ -1,0 +1,118 @@
+#pragma once
+// The stills consumer of the single decode pass: samples a few frames a second, scores them, and
+// keeps per shot a bounded set of candidates; after the pass, the best still of every shot.
+//
+// Memory stays bounded whatever the clip length: the open shot keeps at most `open_shot_candidates`
+// moderate-size frames (plus those still inside the scene detector's latency window), a closed shot
+// keeps only its best still (JPEG-compressed in memory) and the scores of its alternates, and only the
+// clip's `full_resolution_copies` best candidates keep a full-resolution copy (for poster crops).
+
+#include <tbb/enumerable_thread_specific.h>
+
+#include <deque>
+#include <optional>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+#include <opencv2/core.hpp>
+
+#include "pressreel/media/frame_sink.hpp"
+#include "pressreel/media/scaler.hpp"
+#include "pressreel/scenes/shot.hpp"
+#include "pressreel/stills/frame_score.hpp"
+
+namespace pressreel::stills {
+
+struct KeeperOptions {
+  double samples_per_second = 4;
+  int max_width = 640;                 // moderate-size copies, at most this wide
+  int64_t latency_frames = 0;          // how long after a cut's frame on_cut may arrive
+  int64_t cut_margin_frames = 3;       // no still within this many frames of a cut or transition
+  size_t open_shot_candidates = 8;     // settled candidates kept for the shot being decoded
+  size_t finalists = 3;                // per shot, checked for faces
+  size_t alternates = 2;               // per shot, listed with their scores
+  size_t full_resolution_copies = 3;   // clip-wide
+  ScoreWeights weights;
+};
+
+// A frame that lost to a shot's best still, listed so the manifest can show what was considered.
+struct Alternate {
+  int64_t frame = 0;
+  media::RationalTime time;
+  double score = 0;
+};
+
+struct ShotStill {
+  int shot = -1;                    // index into SceneList::shots (-1 when no scene list matched)
+  int64_t frame = 0;
+  media::RationalTime time;
+  FrameSignals signals;             // faces in analysis-image coordinates
+  ScoreBreakdown breakdown;
+  cv::Size analysis_size;           // size of the moderate copy the signals were measured on
+  std::vector<uint8_t> image_jpeg;  // the moderate copy, JPEG in memory
+  cv::Mat full_resolution;          // display-size BGR, only for the clip's best few (else empty)
+  std::vector<Alternate> alternates;
+
+  double score() const { return breakdown.total; }
+  // The moderate copy, decoded.
+  cv::Mat image() const;
+};
+
+nlohmann::json to_json(const ShotStill& still);
+
+class CandidateKeeper : public media::FrameSink {
+ public:
+  explicit CandidateKeeper(KeeperOptions options = {});
+
+  std::string_view name() const override { return "stills"; }
+  void on_start(const media::ProbeResult& probe, const media::VideoStreamInfo& video) override;
+  std::any prepare(const media::VideoFrame& frame) override;
+  void on_frame(const media::VideoFrame& frame, std::any& prepared) override;
+
+  // A boundary from the scene detector, in order, at most latency_frames after cut.frame.
+  void on_cut(const scenes::Cut& cut);
+  // After the pass: the best still of every shot, in shot order. Cuts in `scenes` not yet given
+  // through on_cut are applied first, so a caller without a live detector may pass them all here.
+  std::vector<ShotStill> finish(const scenes::SceneList& scenes);
+
+  // Frames currently held (moderate copies), for tests of the memory bound.
+  size_t held_candidates() const { return open_.size(); }
+  size_t held_full_resolution() const;
+
+ private:
+  struct Candidate {
+    int64_t frame = 0;
+    media::RationalTime time;
+    FrameSignals signals;
+    double cheap_score = 0;
+    cv::Mat image;            // moderate size
+    cv::Mat full_resolution;  // display size, only for the clip's best few
+  };
+  struct Prepared {
+    cv::Mat image;        // sampled frames only
+    cv::Mat motion_gray;  // sampled frames and the frame before each
+    FrameSignals signals;
+  };
+
+  bool is_sample(int64_t index) const;
+  bool near_boundary(int64_t frame) const;
+  void keep_full_resolution(Candidate& candidate, const media::VideoFrame& frame);
+  void prune_open(int64_t current_frame);
+  void close_shot(int64_t end_frame);
+  void update_boundary_distances(std::vector<Candidate>& candidates) const;
+
+  KeeperOptions options_;
+  double fps_ = 25;
+  int64_t step_ = 6;
+  tbb::enumerable_thread_specific<media::Scaler> scalers_;
+  media::Scaler full_scaler_{media::ScaleQuality::good};  // serial stage only
+  std::optional<FaceDetector> faces_;
+  cv::Mat previous_motion_gray_;
+  int64_t previous_motion_frame_ = -2;
+  int64_t last_frame_ = -1;
+  std::vector<Candidate> open_;
+  std::vector<scenes::Cut> cuts_;  // every boundary seen, in order
+  std::vector<ShotStill> closed_;
+};
+
+}  // namespace pressreel::stills

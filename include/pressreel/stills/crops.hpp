@@ -1,0 +1,49 @@
+#pragma once
+// Social and site crops of a poster frame. The window has the crop's aspect, is as large as the
+// frame allows, and slides along the free axis to hold the faces whole and as much of the salient
+// picture as fits. Sizes larger than the window are not upscaled: the crop comes out at the largest
+// size the source allows, and says so.
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+#include <opencv2/core.hpp>
+
+#include "pressreel/stills/frame_score.hpp"
+
+namespace pressreel::stills {
+
+struct CropSpec {
+  std::string name;  // "16x9-1280x720": aspect, then size
+  cv::Size size;     // requested output size
+};
+
+// The six crops of the issue: 16x9-1280x720, 16x9-1920x1080, og-1200x630, 1x1-1080, 4x5-1080x1350,
+// 9x16-1080x1920.
+const std::vector<CropSpec>& standard_crops();
+// Parses a name of the forms above ("1x1-1080" means 1080x1080; "og-1200x630"); throws
+// std::invalid_argument naming the bad entry.
+CropSpec parse_crop(const std::string& name);
+// A comma-separated list of names, or "all"/"" for standard_crops().
+std::vector<CropSpec> parse_crop_list(const std::string& list);
+
+struct Crop {
+  CropSpec spec;
+  cv::Rect window;     // in the source frame
+  cv::Size size;       // actual output size (smaller than spec.size when the source is too small)
+  bool upscale_refused = false;
+  bool faces_whole = true;  // every face is inside (when they cannot all fit, the largest is kept whole)
+  cv::Mat image;
+};
+
+// Where the subject is: saliency (OpenCV's spectral residual) with faces weighted on top, as a
+// CV_32F map of `frame`'s size.
+cv::Mat subject_map(const cv::Mat& frame, const std::vector<FaceBox>& faces);
+
+// Faces must be in `frame` coordinates.
+Crop make_crop(const cv::Mat& frame, const CropSpec& spec, const std::vector<FaceBox>& faces, const cv::Mat& subject);
+
+nlohmann::json to_json(const Crop& crop);
+
+}  // namespace pressreel::stills

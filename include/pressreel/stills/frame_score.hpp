@@ -1,0 +1,92 @@
+#pragma once
+// How a photo editor judges a frame, as measurable signals: each is kept so the manifest can say
+// why a frame was chosen. Cheap signals are computed for every sampled frame; faces only for the
+// few finalists of a shot.
+
+#include <memory>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+#include <opencv2/core.hpp>
+
+namespace pressreel::stills {
+
+struct FaceBox {
+  cv::Rect box;         // in the coordinates of the image it was found in
+  int eyes = 0;         // eyes found in the face's upper half (2 = both open)
+};
+
+struct FrameSignals {
+  // Cheap signals, from the moderate-size copy.
+  double sharpness = 0;           // variance of the Laplacian of luma at the analysis width
+  double mean_luma = 0;           // 0..255
+  double shadows_clipped = 0;     // fraction of pixels at or near black
+  double highlights_clipped = 0;  // fraction of pixels at or near white
+  double contrast = 0;            // standard deviation of luma, 0..~128
+  double colourfulness = 0;       // Hasler & Suesstrunk metric, 0..~150
+  double dominant_fraction = 0;   // share of pixels in the most common narrow luma band (plain cards)
+  double edge_density = 0;        // share of pixels on strong edges
+  double motion = -1;             // mean absolute luma change from the previous frame, 0..1 (-1 = unknown)
+  // Placement in the shot, set by the keeper.
+  int64_t frames_from_boundary = -1;  // to the nearest cut or transition edge (-1 = unknown)
+  // Faces, on finalists only.
+  bool faces_checked = false;
+  std::vector<FaceBox> faces;
+};
+
+struct ScoreWeights {
+  double sharpness = 0.30;
+  double exposure = 0.20;
+  double contrast = 0.10;
+  double colourfulness = 0.10;
+  double faces = 0.20;
+  double placement = 0.05;
+  double motion_blur = 0.25;   // penalty
+  double plain_card = 0.60;    // penalty for black, white and text-on-plain cards
+};
+
+// Each signal mapped to 0..1 (penalties too), and their weighted sum.
+struct ScoreBreakdown {
+  double sharpness = 0, exposure = 0, contrast = 0, colourfulness = 0, faces = 0, placement = 0;
+  double motion_blur = 0, plain_card = 0;
+  double total = 0;
+};
+
+// The analysis width the sharpness of every frame is measured at, so values compare across sources.
+inline constexpr int analysis_width = 640;
+
+// Cheap signals of a BGR frame (any size; it is resized to analysis_width for sharpness).
+// `previous_gray` is a small luma copy of the frame before (empty when unknown), for motion.
+FrameSignals measure_frame(const cv::Mat& bgr, const cv::Mat& previous_gray = {});
+// The small luma copy measure_frame compares against for motion.
+cv::Mat motion_thumbnail(const cv::Mat& gray);
+// Mean absolute difference of two motion thumbnails, 0..1.
+double motion_between(const cv::Mat& a, const cv::Mat& b);
+
+// True when the frame is essentially one flat colour (black, white, a plain card without text).
+bool is_near_uniform(const FrameSignals& signals);
+
+ScoreBreakdown score(const FrameSignals& signals, const ScoreWeights& weights = {}, double fps = 25.0);
+
+// Frontal faces with eyes, from OpenCV's Haar cascades in Debian's opencv-data. Not thread-safe
+// (the cascades keep scratch state): one per thread.
+class FaceDetector {
+ public:
+  // Loads the cascades from `cascade_dir` (PRESSREEL_OPENCV_DATA/haarcascades by default); throws
+  // std::runtime_error naming the file when one is missing.
+  explicit FaceDetector(const std::string& cascade_dir = {});
+  ~FaceDetector();
+  FaceDetector(FaceDetector&&) noexcept;
+  FaceDetector& operator=(FaceDetector&&) noexcept;
+
+  std::vector<FaceBox> detect(const cv::Mat& bgr);
+
+ private:
+  struct Cascades;
+  std::unique_ptr<Cascades> cascades_;
+};
+
+nlohmann::json to_json(const FrameSignals& signals);
+nlohmann::json to_json(const ScoreBreakdown& breakdown);
+
+}  // namespace pressreel::stills

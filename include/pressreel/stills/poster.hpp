@@ -1,0 +1,48 @@
+#pragma once
+// A clip's poster is its best-scored shot still; the next best are listed as alternates. A film's
+// poster is the best of its clips' posters. The functions the batch layer calls write `stills/` and
+// `poster/` and return JSON describing every file, its size and why it was chosen.
+
+#include <filesystem>
+#include <optional>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+#include <opencv2/core.hpp>
+
+#include "pressreel/stills/candidate_keeper.hpp"
+#include "pressreel/stills/crops.hpp"
+#include "pressreel/stills/image_writer.hpp"
+
+namespace pressreel::stills {
+
+struct PosterChoice {
+  const ShotStill* poster = nullptr;  // null when the clip has no still at all
+  std::vector<const ShotStill*> alternates;
+};
+
+PosterChoice choose_poster(const std::vector<ShotStill>& stills, size_t alternates = 3);
+
+// Index of the film's poster among its clips' poster JSON (as write_poster returns it): the highest
+// score; nullopt when no clip has a poster.
+std::optional<size_t> choose_film_poster(const std::vector<nlohmann::json>& clip_posters);
+
+// `dir`/shot-001.jpg ... (1-based shot numbers), one per still; an array describing each file.
+nlohmann::json write_shot_stills(const std::vector<ShotStill>& stills, const std::filesystem::path& dir,
+                                 const ImageOptions& options = {});
+
+// `dir`/poster.<ext> at full resolution and `dir`/<crop name>.<ext>; faces in `frame` coordinates.
+nlohmann::json write_poster_files(const cv::Mat& frame, const std::vector<FaceBox>& faces,
+                                  const std::filesystem::path& dir, const std::vector<CropSpec>& crops,
+                                  const ImageOptions& options = {});
+
+// The clip's poster and crops from the keeper's stills (full resolution when the keeper kept it),
+// with its score breakdown and the alternates. Returns null JSON when there is no still.
+nlohmann::json write_poster(const std::vector<ShotStill>& stills, const std::filesystem::path& dir,
+                            const std::vector<CropSpec>& crops = standard_crops(), const ImageOptions& options = {},
+                            size_t alternates = 3);
+
+// Faces found at `from` size, in the coordinates of an image of `to` size.
+std::vector<FaceBox> scale_faces(const std::vector<FaceBox>& faces, cv::Size from, cv::Size to);
+
+}  // namespace pressreel::stills

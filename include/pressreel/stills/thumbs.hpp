@@ -1,0 +1,43 @@
+#pragma once
+// The article path: a poster and its crops in a fraction of a full decode. Seeks to well-spread
+// keyframes, decodes a few frames after each, scores them as the candidate keeper does, then
+// decodes about a second around the best and picks the final frame there. With `at`, the exact
+// frame shown at that time instead.
+
+#include <filesystem>
+#include <optional>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "pressreel/media/input.hpp"
+#include "pressreel/media/time.hpp"
+#include "pressreel/stills/crops.hpp"
+#include "pressreel/stills/frame_score.hpp"
+#include "pressreel/stills/image_writer.hpp"
+
+namespace pressreel::stills {
+
+struct ThumbsOptions {
+  std::optional<double> at_seconds;   // the frame on screen at this time, exactly
+  std::vector<CropSpec> crops = standard_crops();
+  ImageOptions image;
+  int probes = 12;                    // keyframes visited across the clip
+  int frames_per_probe = 6;           // decoded after each keyframe
+  int skip_after_keyframe = 3;        // encoders put keyframes on cuts: a shot's first frames are not stills
+  double refine_seconds = 1.2;        // decoded after the best probe's keyframe
+  int max_width = 640;                // analysis copies
+  size_t finalists = 3;               // checked for faces
+  ScoreWeights weights;
+  media::InputPolicy input;
+};
+
+// Writes `out_dir`/poster.<ext>, the crops and thumbs.json; returns the JSON (also describing how
+// many frames were decoded, to show the cost). Throws MediaError for clips that cannot be read.
+nlohmann::json make_thumbs(const std::filesystem::path& clip, const std::filesystem::path& out_dir,
+                           const ThumbsOptions& options = {});
+
+// "12.5", "75" (seconds), "00:01:15.250" or "1:15.25" to seconds; throws std::invalid_argument.
+double parse_time(const std::string& text);
+
+}  // namespace pressreel::stills

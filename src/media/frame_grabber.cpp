@@ -1,0 +1,109 @@
+#include "pressreel/media/frame_grabber.hpp"
+
+#include <cmath>
+#include <optional>
+
+#include "pressreel/media/error.hpp"
+
+namespace pressreel::media {
+
+FrameGrabber::FrameGrabber(const ProbeResult& probe, VideoDecoderOptions decoder, const InputPolicy& input)
+    : clip_(probe.path.string()) {
+  const VideoStreamInfo* info = probe.main_video();
+  if (info == nullptr) throw MediaError(clip_, "seek", "no video stream");
+  input_ = open_input(probe.path, input);
+  for (unsigned i = 0; i < input_->nb_streams; ++i) input_->streams[i]->discard = AVDISCARD_ALL;
+  stream_ = info->index;
+  input_->streams[stream_]->discard = AVDISCARD_DEFAULT;
+  decoder_ = std::make_unique<VideoDecoder>(input_->streams[stream_], *info, clip_, decoder);
+  rate_ = info->average_frame_rate.valid() ? info->average_frame_rate : info->frame_rate;
+  const double seconds = info->duration_seconds > 0 ? info->duration_seconds : probe.duration_seconds;
+  duration_ = RationalTime::from_seconds(seconds, info->time_base);
+
+  // The first frame fixes the origin of every VideoFrame::time, as in the decode pass.
+  std::deque<VideoFrame> out;
+  bool more = true;
+  while (out.empty() && more) more = read_and_decode(out);
+  if (out.empty()) {
+    const std::string& why = decoder_->last_error();
+    throw MediaError(clip_, "seek", why.empty() ? "no video frame could be decoded" : "no video frame could be decoded: " + why);
+  }
+  origin_ = decoder_->origin();
+}
+
+FrameGrabber::~FrameGrabber() = default;
+
+int64_t FrameGrabber::index_at(RationalTime time) const {
+  if (!rate_.valid()) return 0;
+  return std::llround(time.seconds() * rate_.to_double());
+}
+
+bool FrameGrabber::read_and_decode(std::deque<VideoFrame>& out) {
+  const int rc = av_read_frame(input_.get(), packet_.get());
+  if (rc < 0) {
+    decoder_->decode(nullptr, out);
+    return false;
+  }
+  if (packet_->stream_index == stream_) decoder_->decode(packet_.get(), out);
+  av_packet_unref(packet_.get());
+  return true;
+}
+
+void FrameGrabber::decode_from(RationalTime time, const Visitor& visit) {
+  const AVRational time_base = input_->streams[stream_]->time_base;
+  const int64_t target = origin_.ticks() + std::max<int64_t>(0, time.rescaled(time_base).ticks());
+  if (av_seek_frame(input_.get(), stream_, target, AVSEEK_FLAG_BACKWARD) < 0) {
+    // Some demuxers cannot seek by timestamp backwards: from the start always works.
+    check_av(av_seek_frame(input_.get(), stream_, origin_.ticks(), AVSEEK_FLAG_BACKWARD | AVSEEK_FLAG_ANY), clip_,
+             "seek", "to the start");
+  }
+  decoder_->reset(0);
+  std::deque<VideoFrame> out;
+  for (bool more = true; more;) {
+    more = read_and_decode(out);
+    while (!out.empty()) {
+      VideoFrame frame = std::move(out.front());
+      out.pop_front();
+      frame.index = index_at(frame.time);
+      ++frames_decoded_;
+      if (!visit(frame)) return;
+    }
+  }
+}
+
+VideoFrame FrameGrabber::frame_at(RationalTime time) {
+  const RationalTime zero(0, time.time_base());
+  RationalTime seek_to = time < zero ? zero : time;
+  double back_off = 1.0;
+  for (;;) {
+    std::optional<VideoFrame> found, last;
+    bool overshoot = false;
+    decode_from(seek_to, [&](const VideoFrame& f) {
+      if (!last && f.time > time) {  // the demuxer landed past the target: seek further back
+        overshoot = true;
+        found = f;
+        return false;
+      }
+      if (f.time > time) {  // a gap in the timestamps: the frame on screen is the previous one
+        found = last;
+        return false;
+      }
+      if (time < f.time + f.duration) {
+        found = f;
+        return false;
+      }
+      last = f;
+      return true;
+    });
+    if (!overshoot) {
+      if (found) return std::move(*found);
+      if (last) return std::move(*last);  // past the end: the last frame stays on screen
+      throw MediaError(clip_, "seek", "no frame at " + time.timecode());
+    }
+    if (seek_to <= zero) return std::move(*found);  // before the first frame: the first one
+    seek_to = RationalTime::from_seconds(std::max(0.0, seek_to.seconds() - back_off), time.time_base());
+    back_off *= 2;
+  }
+}
+
+}  // namespace pressreel::media

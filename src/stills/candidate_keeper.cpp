@@ -1,0 +1,248 @@
+#include "pressreel/stills/candidate_keeper.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <nlohmann/json.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+namespace pressreel::stills {
+namespace {
+
+constexpr int memory_jpeg_quality = 95;
+
+nlohmann::json time_json(const media::RationalTime& t) {
+  return {{"seconds", t.seconds()}, {"timecode", t.timecode()}, {"fraction", t.fraction()}};
+}
+
+}  // namespace
+
+cv::Mat ShotStill::image() const {
+  if (image_jpeg.empty()) return {};
+  return cv::imdecode(image_jpeg, cv::IMREAD_COLOR);
+}
+
+nlohmann::json to_json(const ShotStill& still) {
+  nlohmann::json alternates = nlohmann::json::array();
+  for (const Alternate& a : still.alternates) {
+    alternates.push_back({{"frame", a.frame}, {"time", time_json(a.time)}, {"score", a.score}});
+  }
+  nlohmann::json j = {{"shot", still.shot},
+                      {"frame", still.frame},
+                      {"time", time_json(still.time)},
+                      {"score", still.score()},
+                      {"breakdown", to_json(still.breakdown)},
+                      {"signals", to_json(still.signals)},
+                      {"analysis_size", {{"width", still.analysis_size.width}, {"height", still.analysis_size.height}}},
+                      {"alternates", std::move(alternates)}};
+  if (!still.full_resolution.empty()) {
+    j["full_resolution"] = {{"width", still.full_resolution.cols}, {"height", still.full_resolution.rows}};
+  }
+  return j;
+}
+
+CandidateKeeper::CandidateKeeper(KeeperOptions options) : options_(std::move(options)) {}
+
+void CandidateKeeper::on_start(const media::ProbeResult& /*probe*/, const media::VideoStreamInfo& video) {
+  const media::Rational rate = video.average_frame_rate.valid() ? video.average_frame_rate : video.frame_rate;
+  if (rate.valid()) fps_ = rate.to_double();
+  step_ = std::max<int64_t>(1, std::llround(fps_ / std::max(0.1, options_.samples_per_second)));
+  if (!faces_) faces_.emplace();
+}
+
+bool CandidateKeeper::is_sample(int64_t index) const { return index % step_ == step_ / 2; }
+
+std::any CandidateKeeper::prepare(const media::VideoFrame& frame) {
+  const bool sample = is_sample(frame.index);
+  if (!sample && !is_sample(frame.index + 1)) return {};
+  const AVFrame* picture = frame.picture.get();
+  const cv::Size size = media::fit_within(media::display_size(picture), options_.max_width, 0);
+  media::Scaler& scaler = scalers_.local();
+  Prepared p;
+  if (sample) {
+    p.image = scaler.to_bgr(picture, size);
+    p.signals = measure_frame(p.image);
+    cv::Mat gray;
+    cv::cvtColor(p.image, gray, cv::COLOR_BGR2GRAY);
+    p.motion_gray = motion_thumbnail(gray);
+  } else {
+    p.motion_gray = motion_thumbnail(scaler.to_gray(picture, size));
+  }
+  return p;
+}
+
+bool CandidateKeeper::near_boundary(int64_t frame) const {
+  const int64_t margin = options_.cut_margin_frames;
+  if (frame < margin) return true;
+  for (auto it = cuts_.rbegin(); it != cuts_.rend(); ++it) {
+    if (frame >= it->first_frame - margin && frame <= it->last_frame + margin) return true;
+    if (it->last_frame + margin < frame - options_.latency_frames - 2 * static_cast<int64_t>(fps_)) break;
+  }
+  return false;
+}
+
+size_t CandidateKeeper::held_full_resolution() const {
+  size_t n = 0;
+  for (const Candidate& c : open_) n += c.full_resolution.empty() ? 0 : 1;
+  for (const ShotStill& s : closed_) n += s.full_resolution.empty() ? 0 : 1;
+  return n;
+}
+
+void CandidateKeeper::keep_full_resolution(Candidate& candidate, const media::VideoFrame& frame) {
+  // Holders are compared by cheap score: faces are only known for finalists, later.
+  struct Holder {
+    double score;
+    cv::Mat* image;
+  };
+  std::vector<Holder> holders;
+  for (Candidate& c : open_) {
+    if (!c.full_resolution.empty()) holders.push_back({c.cheap_score, &c.full_resolution});
+  }
+  for (ShotStill& s : closed_) {
+    if (!s.full_resolution.empty()) holders.push_back({s.breakdown.total, &s.full_resolution});
+  }
+  if (holders.size() >= options_.full_resolution_copies) {
+    auto weakest = std::min_element(holders.begin(), holders.end(),
+                                    [](const Holder& a, const Holder& b) { return a.score < b.score; });
+    if (options_.full_resolution_copies == 0 || weakest->score >= candidate.cheap_score) return;
+    weakest->image->release();
+  }
+  candidate.full_resolution = full_scaler_.to_bgr(frame.picture.get(), media::display_size(frame.picture.get()));
+}
+
+void CandidateKeeper::on_frame(const media::VideoFrame& frame, std::any& prepared) {
+  last_frame_ = frame.index;
+  auto* p = std::any_cast<Prepared>(&prepared);
+  if (p == nullptr) return;
+  const bool follows = previous_motion_frame_ == frame.index - 1;
+  const cv::Mat previous = follows ? previous_motion_gray_ : cv::Mat();
+  previous_motion_gray_ = p->motion_gray;
+  previous_motion_frame_ = frame.index;
+  if (p->image.empty()) return;
+
+  Candidate c;
+  c.frame = frame.index;
+  c.time = frame.time;
+  c.signals = p->signals;
+  c.signals.motion = motion_between(p->motion_gray, previous);
+  // Black, white and blank frames are never a still, whatever else the shot holds.
+  if (is_near_uniform(c.signals) || near_boundary(c.frame)) return;
+  c.cheap_score = score(c.signals, options_.weights, fps_).total;
+  c.image = std::move(p->image);
+  keep_full_resolution(c, frame);
+  open_.push_back(std::move(c));
+  prune_open(frame.index);
+}
+
+void CandidateKeeper::prune_open(int64_t current_frame) {
+  // Candidates a late cut or a transition's start could still reach are all kept; of the settled
+  // ones, only the best few.
+  const int64_t settled_before = current_frame - options_.latency_frames - options_.cut_margin_frames -
+                                 2 * static_cast<int64_t>(std::ceil(fps_));
+  std::vector<size_t> settled;
+  for (size_t i = 0; i < open_.size(); ++i) {
+    if (open_[i].frame < settled_before) settled.push_back(i);
+  }
+  if (settled.size() <= options_.open_shot_candidates) return;
+  std::sort(settled.begin(), settled.end(), [&](size_t a, size_t b) { return open_[a].cheap_score > open_[b].cheap_score; });
+  std::vector<bool> drop(open_.size(), false);
+  for (size_t k = options_.open_shot_candidates; k < settled.size(); ++k) drop[settled[k]] = true;
+  std::vector<Candidate> kept;
+  kept.reserve(open_.size());
+  for (size_t i = 0; i < open_.size(); ++i) {
+    if (!drop[i]) kept.push_back(std::move(open_[i]));
+  }
+  open_ = std::move(kept);
+}
+
+void CandidateKeeper::on_cut(const scenes::Cut& cut) {
+  cuts_.push_back(cut);
+  const int64_t margin = options_.cut_margin_frames;
+  std::erase_if(open_, [&](const Candidate& c) { return c.frame >= cut.first_frame - margin && c.frame <= cut.last_frame + margin; });
+  close_shot(cut.first_frame);
+}
+
+void CandidateKeeper::update_boundary_distances(std::vector<Candidate>& candidates) const {
+  for (Candidate& c : candidates) {
+    int64_t distance = c.frame;  // from the clip's start
+    if (last_frame_ >= c.frame) distance = std::min(distance, last_frame_ - c.frame);
+    for (const scenes::Cut& cut : cuts_) {
+      if (c.frame < cut.first_frame) distance = std::min(distance, cut.first_frame - c.frame);
+      else if (c.frame > cut.last_frame) distance = std::min(distance, c.frame - cut.last_frame);
+      else distance = 0;
+    }
+    c.signals.frames_from_boundary = distance;
+  }
+}
+
+void CandidateKeeper::close_shot(int64_t end_frame) {
+  std::vector<Candidate> shot;
+  std::vector<Candidate> rest;
+  for (Candidate& c : open_) (c.frame < end_frame ? shot : rest).push_back(std::move(c));
+  open_ = std::move(rest);
+  if (shot.empty()) return;
+
+  update_boundary_distances(shot);
+  for (Candidate& c : shot) c.cheap_score = score(c.signals, options_.weights, fps_).total;
+  std::sort(shot.begin(), shot.end(), [](const Candidate& a, const Candidate& b) { return a.cheap_score > b.cheap_score; });
+  // Faces are costly: only the finalists are looked at.
+  std::vector<double> final_score(shot.size());
+  for (size_t i = 0; i < shot.size(); ++i) {
+    if (i < options_.finalists && faces_) {
+      shot[i].signals.faces = faces_->detect(shot[i].image);
+      shot[i].signals.faces_checked = true;
+    }
+    final_score[i] = score(shot[i].signals, options_.weights, fps_).total;
+  }
+  std::vector<size_t> order(shot.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return final_score[a] > final_score[b]; });
+
+  Candidate& best = shot[order.front()];
+  ShotStill still;
+  still.frame = best.frame;
+  still.time = best.time;
+  still.signals = best.signals;
+  still.breakdown = score(best.signals, options_.weights, fps_);
+  still.analysis_size = best.image.size();
+  cv::imencode(".jpg", best.image, still.image_jpeg, {cv::IMWRITE_JPEG_QUALITY, memory_jpeg_quality});
+  still.full_resolution = std::move(best.full_resolution);
+  for (size_t k = 1; k < order.size() && still.alternates.size() < options_.alternates; ++k) {
+    const Candidate& alt = shot[order[k]];
+    still.alternates.push_back({alt.frame, alt.time, final_score[order[k]]});
+  }
+  closed_.push_back(std::move(still));
+}
+
+std::vector<ShotStill> CandidateKeeper::finish(const scenes::SceneList& scenes) {
+  const int64_t applied = cuts_.empty() ? std::numeric_limits<int64_t>::min() : cuts_.back().frame;
+  for (const scenes::Cut& cut : scenes.cuts) {
+    if (cut.frame > applied) on_cut(cut);
+  }
+  const int64_t margin = options_.cut_margin_frames;
+  std::erase_if(open_, [&](const Candidate& c) { return c.frame > last_frame_ - margin; });
+  close_shot(std::numeric_limits<int64_t>::max());
+
+  std::vector<ShotStill> stills = std::move(closed_);
+  closed_.clear();
+  for (ShotStill& s : stills) {
+    const auto shot = std::find_if(scenes.shots.begin(), scenes.shots.end(), [&](const scenes::Shot& sh) {
+      return s.frame >= sh.start_frame && s.frame <= sh.end_frame;
+    });
+    s.shot = shot == scenes.shots.end() ? -1 : static_cast<int>(shot - scenes.shots.begin());
+  }
+  // One still per shot, should the detector's live cuts and the final list disagree.
+  std::vector<ShotStill> result;
+  for (ShotStill& s : stills) {
+    auto same = std::find_if(result.begin(), result.end(), [&](const ShotStill& r) { return r.shot >= 0 && r.shot == s.shot; });
+    if (same == result.end()) {
+      result.push_back(std::move(s));
+    } else if (s.score() > same->score()) {
+      *same = std::move(s);
+    }
+  }
+  return result;
+}
+
+}  // namespace pressreel::stills

@@ -1,0 +1,190 @@
+#include "pressreel/stills/frame_score.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <opencv2/imgproc.hpp>
+#include <opencv2/objdetect.hpp>
+#include <stdexcept>
+
+namespace pressreel::stills {
+namespace {
+
+constexpr int motion_width = 64;
+constexpr int near_black = 12;
+constexpr int near_white = 245;
+
+double clamp01(double v) { return std::clamp(v, 0.0, 1.0); }
+
+// Hasler & Suesstrunk (2003): spread and mean of the opponent channels rg and yb. Statistics of the
+// whole picture: a quarter of the pixels measure them as well.
+double colourfulness_of(const cv::Mat& bgr) {
+  cv::Mat small, f;
+  cv::resize(bgr, small, {}, 0.5, 0.5, cv::INTER_NEAREST);
+  small.convertTo(f, CV_32F);
+  cv::Mat ch[3];
+  cv::split(f, ch);
+  const cv::Mat rg = ch[2] - ch[1];
+  const cv::Mat yb = 0.5 * (ch[2] + ch[1]) - ch[0];
+  cv::Scalar rg_mean, rg_std, yb_mean, yb_std;
+  cv::meanStdDev(rg, rg_mean, rg_std);
+  cv::meanStdDev(yb, yb_mean, yb_std);
+  const double spread = std::hypot(rg_std[0], yb_std[0]);
+  const double mean = std::hypot(rg_mean[0], yb_mean[0]);
+  return spread + 0.3 * mean;
+}
+
+}  // namespace
+
+cv::Mat motion_thumbnail(const cv::Mat& gray) {
+  const int h = std::max(1, gray.rows * motion_width / std::max(1, gray.cols));
+  cv::Mat small;
+  cv::resize(gray, small, {motion_width, h}, 0, 0, cv::INTER_AREA);
+  return small;
+}
+
+double motion_between(const cv::Mat& a, const cv::Mat& b) {
+  if (a.empty() || b.empty() || a.size() != b.size()) return -1;
+  return cv::norm(a, b, cv::NORM_L1) / (255.0 * static_cast<double>(a.total()));
+}
+
+FrameSignals measure_frame(const cv::Mat& bgr, const cv::Mat& previous_gray) {
+  FrameSignals s;
+  cv::Mat gray;
+  cv::cvtColor(bgr, gray, cv::COLOR_BGR2GRAY);
+  if (gray.cols != analysis_width) {
+    const int h = std::max(1, gray.rows * analysis_width / gray.cols);
+    cv::resize(gray, gray, {analysis_width, h}, 0, 0, gray.cols > analysis_width ? cv::INTER_AREA : cv::INTER_LINEAR);
+  }
+  cv::Mat laplacian;
+  cv::Laplacian(gray, laplacian, CV_32F);
+  cv::Scalar lap_mean, lap_std;
+  cv::meanStdDev(laplacian, lap_mean, lap_std);
+  s.sharpness = lap_std[0] * lap_std[0];
+  cv::Mat strong;
+  cv::compare(cv::abs(laplacian), 40.0, strong, cv::CMP_GT);
+  s.edge_density = cv::countNonZero(strong) / static_cast<double>(gray.total());
+
+  cv::Scalar mean, stddev;
+  cv::meanStdDev(gray, mean, stddev);
+  s.mean_luma = mean[0];
+  s.contrast = stddev[0];
+
+  // A 64-bin luma histogram: clipped ends, and the most common narrow band (plain cards are one).
+  std::array<int, 256> hist{};
+  for (int y = 0; y < gray.rows; ++y) {
+    const uint8_t* row = gray.ptr<uint8_t>(y);
+    for (int x = 0; x < gray.cols; ++x) ++hist[row[x]];
+  }
+  const double total = static_cast<double>(gray.total());
+  int dark = 0, bright = 0;
+  for (int v = 0; v <= near_black; ++v) dark += hist[v];
+  for (int v = near_white; v < 256; ++v) bright += hist[v];
+  s.shadows_clipped = dark / total;
+  s.highlights_clipped = bright / total;
+  int best_band = 0, band = 0;
+  constexpr int band_width = 12;
+  for (int v = 0; v < 256; ++v) {
+    band += hist[v];
+    if (v >= band_width) band -= hist[v - band_width];
+    best_band = std::max(best_band, band);
+  }
+  s.dominant_fraction = best_band / total;
+  s.colourfulness = colourfulness_of(bgr);
+  if (!previous_gray.empty()) s.motion = motion_between(motion_thumbnail(gray), previous_gray);
+  return s;
+}
+
+bool is_near_uniform(const FrameSignals& s) { return s.contrast < 6.0 || s.dominant_fraction > 0.92; }
+
+ScoreBreakdown score(const FrameSignals& s, const ScoreWeights& w, double fps) {
+  ScoreBreakdown b;
+  // Log scale: a blurred frame's variance is tens, a crisp one's thousands.
+  b.sharpness = clamp01(std::log10(1.0 + s.sharpness) / 3.2);
+  b.exposure = clamp01(1.0 - std::abs(s.mean_luma - 115.0) / 115.0 - 2.0 * std::max(0.0, s.shadows_clipped - 0.10) -
+                       2.0 * std::max(0.0, s.highlights_clipped - 0.05));
+  b.contrast = clamp01(s.contrast / 60.0);
+  b.colourfulness = clamp01(s.colourfulness / 80.0);
+  if (s.faces_checked && !s.faces.empty()) {
+    int eyes = 0;
+    for (const FaceBox& f : s.faces) eyes = std::max(eyes, f.eyes);
+    b.faces = eyes >= 2 ? 1.0 : eyes == 1 ? 0.8 : 0.6;  // a face with closed eyes is the editor's last choice
+  }
+  b.placement = s.frames_from_boundary < 0 ? 0.5 : clamp01(static_cast<double>(s.frames_from_boundary) / (0.5 * fps));
+  b.motion_blur = s.motion < 0 ? 0.0 : clamp01((s.motion - 0.02) / 0.08);
+  b.plain_card = is_near_uniform(s) ? 1.0 : clamp01((s.dominant_fraction - 0.5) / 0.4);
+  b.total = w.sharpness * b.sharpness + w.exposure * b.exposure + w.contrast * b.contrast +
+            w.colourfulness * b.colourfulness + w.faces * b.faces + w.placement * b.placement -
+            w.motion_blur * b.motion_blur - w.plain_card * b.plain_card;
+  return b;
+}
+
+struct FaceDetector::Cascades {
+  cv::CascadeClassifier face, eyes;
+};
+
+FaceDetector::FaceDetector(const std::string& cascade_dir) : cascades_(std::make_unique<Cascades>()) {
+  const std::filesystem::path dir =
+      cascade_dir.empty() ? std::filesystem::path(PRESSREEL_OPENCV_DATA) / "haarcascades" : std::filesystem::path(cascade_dir);
+  const auto load = [&](cv::CascadeClassifier& c, const char* name) {
+    const std::filesystem::path file = dir / name;
+    if (!c.load(file.string())) throw std::runtime_error("stills: cannot load face cascade " + file.string());
+  };
+  load(cascades_->face, "haarcascade_frontalface_alt2.xml");
+  load(cascades_->eyes, "haarcascade_eye.xml");
+}
+
+FaceDetector::~FaceDetector() = default;
+FaceDetector::FaceDetector(FaceDetector&&) noexcept = default;
+FaceDetector& FaceDetector::operator=(FaceDetector&&) noexcept = default;
+
+std::vector<FaceBox> FaceDetector::detect(const cv::Mat& bgr) {
+  cv::Mat gray;
+  cv::cvtColor(bgr, gray, cv::COLOR_BGR2GRAY);
+  cv::equalizeHist(gray, gray);
+  const int min_side = std::max(20, std::min(gray.cols, gray.rows) / 20);
+  std::vector<cv::Rect> found;
+  cascades_->face.detectMultiScale(gray, found, 1.1, 4, 0, {min_side, min_side});
+  std::vector<FaceBox> faces;
+  for (const cv::Rect& r : found) {
+    // Open eyes sit in the upper half of the face; the eye cascade finds open eyes far more readily.
+    const cv::Rect upper(r.x, r.y, r.width, r.height / 2);
+    std::vector<cv::Rect> eyes;
+    const int eye_min = std::max(6, r.width / 8);
+    cascades_->eyes.detectMultiScale(gray(upper), eyes, 1.1, 3, 0, {eye_min, eye_min});
+    faces.push_back({r, std::min<int>(2, static_cast<int>(eyes.size()))});
+  }
+  std::sort(faces.begin(), faces.end(), [](const FaceBox& a, const FaceBox& b) { return a.box.area() > b.box.area(); });
+  return faces;
+}
+
+nlohmann::json to_json(const FrameSignals& s) {
+  nlohmann::json j = {{"sharpness", s.sharpness},
+                      {"mean_luma", s.mean_luma},
+                      {"shadows_clipped", s.shadows_clipped},
+                      {"highlights_clipped", s.highlights_clipped},
+                      {"contrast", s.contrast},
+                      {"colourfulness", s.colourfulness},
+                      {"dominant_fraction", s.dominant_fraction},
+                      {"edge_density", s.edge_density},
+                      {"near_uniform", is_near_uniform(s)}};
+  j["motion"] = s.motion < 0 ? nlohmann::json(nullptr) : nlohmann::json(s.motion);
+  j["frames_from_boundary"] = s.frames_from_boundary < 0 ? nlohmann::json(nullptr) : nlohmann::json(s.frames_from_boundary);
+  if (s.faces_checked) {
+    nlohmann::json faces = nlohmann::json::array();
+    for (const FaceBox& f : s.faces) {
+      faces.push_back({{"x", f.box.x}, {"y", f.box.y}, {"width", f.box.width}, {"height", f.box.height}, {"eyes", f.eyes}});
+    }
+    j["faces"] = std::move(faces);
+  }
+  return j;
+}
+
+nlohmann::json to_json(const ScoreBreakdown& b) {
+  return {{"total", b.total},           {"sharpness", b.sharpness},     {"exposure", b.exposure},
+          {"contrast", b.contrast},     {"colourfulness", b.colourfulness}, {"faces", b.faces},
+          {"placement", b.placement},   {"motion_blur_penalty", b.motion_blur}, {"plain_card_penalty", b.plain_card}};
+}
+
+}  // namespace pressreel::stills

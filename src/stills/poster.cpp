@@ -1,0 +1,124 @@
+#include "pressreel/stills/poster.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+namespace pressreel::stills {
+namespace {
+
+nlohmann::json time_json(const media::RationalTime& t) {
+  return {{"seconds", t.seconds()}, {"timecode", t.timecode()}, {"fraction", t.fraction()}};
+}
+
+}  // namespace
+
+PosterChoice choose_poster(const std::vector<ShotStill>& stills, size_t alternates) {
+  std::vector<const ShotStill*> ranked;
+  for (const ShotStill& s : stills) ranked.push_back(&s);
+  std::stable_sort(ranked.begin(), ranked.end(), [](const ShotStill* a, const ShotStill* b) { return a->score() > b->score(); });
+  PosterChoice choice;
+  if (ranked.empty()) return choice;
+  choice.poster = ranked.front();
+  for (size_t i = 1; i < ranked.size() && choice.alternates.size() < alternates; ++i) choice.alternates.push_back(ranked[i]);
+  return choice;
+}
+
+std::optional<size_t> choose_film_poster(const std::vector<nlohmann::json>& clip_posters) {
+  std::optional<size_t> best;
+  double best_score = 0;
+  for (size_t i = 0; i < clip_posters.size(); ++i) {
+    const nlohmann::json& p = clip_posters[i];
+    if (!p.is_object() || !p.contains("score") || !p["score"].is_number()) continue;
+    const double score = p["score"].get<double>();
+    if (!best || score > best_score) {
+      best = i;
+      best_score = score;
+    }
+  }
+  return best;
+}
+
+std::vector<FaceBox> scale_faces(const std::vector<FaceBox>& faces, cv::Size from, cv::Size to) {
+  if (from.width <= 0 || from.height <= 0) return faces;
+  const double sx = static_cast<double>(to.width) / from.width;
+  const double sy = static_cast<double>(to.height) / from.height;
+  std::vector<FaceBox> scaled;
+  for (const FaceBox& f : faces) {
+    const cv::Rect r(static_cast<int>(f.box.x * sx), static_cast<int>(f.box.y * sy), static_cast<int>(f.box.width * sx),
+                     static_cast<int>(f.box.height * sy));
+    scaled.push_back({r & cv::Rect({0, 0}, to), f.eyes});
+  }
+  return scaled;
+}
+
+nlohmann::json write_shot_stills(const std::vector<ShotStill>& stills, const std::filesystem::path& dir,
+                                 const ImageOptions& options) {
+  nlohmann::json files = nlohmann::json::array();
+  for (size_t i = 0; i < stills.size(); ++i) {
+    const ShotStill& s = stills[i];
+    const int number = s.shot >= 0 ? s.shot + 1 : static_cast<int>(i) + 1;
+    const std::string name = fmt::format("shot-{:03}.{}", number, extension(options.format));
+    const cv::Mat image = s.image();
+    const uintmax_t bytes = write_image(dir / name, image, options);
+    nlohmann::json j = to_json(s);
+    j["file"] = name;
+    j["bytes"] = bytes;
+    j["width"] = image.cols;
+    j["height"] = image.rows;
+    files.push_back(std::move(j));
+  }
+  return files;
+}
+
+nlohmann::json write_poster_files(const cv::Mat& frame, const std::vector<FaceBox>& faces,
+                                  const std::filesystem::path& dir, const std::vector<CropSpec>& crops,
+                                  const ImageOptions& options) {
+  const std::string ext = extension(options.format);
+  const std::string poster_name = "poster." + ext;
+  nlohmann::json j;
+  j["file"] = poster_name;
+  j["width"] = frame.cols;
+  j["height"] = frame.rows;
+  j["bytes"] = write_image(dir / poster_name, frame, options);
+  nlohmann::json crop_files = nlohmann::json::array();
+  const cv::Mat subject = subject_map(frame, faces);
+  for (const CropSpec& spec : crops) {
+    const Crop crop = make_crop(frame, spec, faces, subject);
+    nlohmann::json c = to_json(crop);
+    c["file"] = spec.name + "." + ext;
+    c["bytes"] = write_image(dir / c["file"].get<std::string>(), crop.image, options);
+    crop_files.push_back(std::move(c));
+  }
+  j["crops"] = std::move(crop_files);
+  return j;
+}
+
+nlohmann::json write_poster(const std::vector<ShotStill>& stills, const std::filesystem::path& dir,
+                            const std::vector<CropSpec>& crops, const ImageOptions& options, size_t alternates) {
+  const PosterChoice choice = choose_poster(stills, alternates);
+  if (choice.poster == nullptr) return nullptr;
+  const ShotStill& poster = *choice.poster;
+  // The keeper holds full resolution for the clip's best few; should the winner not be among them
+  // (faces lifted it late), the analysis copy is used and the JSON says so by its size.
+  const bool full = !poster.full_resolution.empty();
+  const cv::Mat frame = full ? poster.full_resolution : poster.image();
+  const std::vector<FaceBox> faces = scale_faces(poster.signals.faces, poster.analysis_size, frame.size());
+  nlohmann::json j = write_poster_files(frame, faces, dir, crops, options);
+  j["full_resolution"] = full;
+  j["shot"] = poster.shot;
+  j["frame"] = poster.frame;
+  j["time"] = time_json(poster.time);
+  j["score"] = poster.score();
+  j["breakdown"] = to_json(poster.breakdown);
+  j["signals"] = to_json(poster.signals);
+  nlohmann::json alts = nlohmann::json::array();
+  for (const ShotStill* a : choice.alternates) {
+    alts.push_back({{"shot", a->shot}, {"frame", a->frame}, {"time", time_json(a->time)}, {"score", a->score()}});
+  }
+  j["alternates"] = std::move(alts);
+  return j;
+}
+
+}  // namespace pressreel::stills

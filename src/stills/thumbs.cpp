@@ -1,0 +1,285 @@
+#include "pressreel/stills/thumbs.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <nlohmann/json.hpp>
+#include <opencv2/imgproc.hpp>
+#include <regex>
+#include <stdexcept>
+#include <tbb/enumerable_thread_specific.h>
+#include <tbb/parallel_for.h>
+
+#include "pressreel/batch/atomic_file.hpp"
+#include "pressreel/media/frame_grabber.hpp"
+#include "pressreel/media/scaler.hpp"
+#include "pressreel/stills/poster.hpp"
+
+namespace pressreel::stills {
+namespace {
+
+// Luma change between neighbouring frames above which they belong to different shots.
+constexpr double cut_motion = 0.18;
+constexpr int cut_margin_frames = 3;
+
+struct Scored {
+  int64_t frame = 0;
+  media::RationalTime time;
+  FrameSignals signals;
+  double score = 0;
+  cv::Mat image;                                // analysis copy
+  std::shared_ptr<const AVFrame> picture;       // decoded, for the run's best few only
+  cv::Mat full_resolution;                      // the chosen one
+  bool near_cut = false;
+};
+
+nlohmann::json time_json(const media::RationalTime& t) {
+  return {{"seconds", t.seconds()}, {"timecode", t.timecode()}, {"fraction", t.fraction()}};
+}
+
+// Scores a run of consecutive frames as the candidate keeper does, marking the frames next to a cut
+// the run crosses (the grabber has no scene list). Frames come in small batches, scaled and
+// measured in parallel while the decoder's own threads wait for the next seek.
+class RunScorer {
+ public:
+  RunScorer(const ThumbsOptions& options, double fps, size_t keep_pictures)
+      : options_(options), fps_(fps), keep_pictures_(keep_pictures) {}
+
+  void start_run() {
+    previous_gray_.release();
+    last_cut_ = -1;
+    run_.clear();
+  }
+  // Consecutive frames of the run; `score_it[i]` says whether frame i is a candidate or only a
+  // neighbour (for motion and cuts).
+  void add(const std::vector<media::VideoFrame>& batch, const std::vector<bool>& score_it) {
+    struct Measured {
+      cv::Mat thumb;
+      Scored scored;
+    };
+    std::vector<Measured> measured(batch.size());
+    tbb::parallel_for(size_t{0}, batch.size(), [&](size_t i) {
+      const AVFrame* picture = batch[i].picture.get();
+      const cv::Size size = media::fit_within(media::display_size(picture), options_.max_width, 0);
+      media::Scaler& scaler = scalers_.local();
+      cv::Mat gray;
+      if (score_it[i]) {
+        Scored& s = measured[i].scored;
+        s.image = scaler.to_bgr(picture, size);
+        s.signals = measure_frame(s.image);
+        cv::cvtColor(s.image, gray, cv::COLOR_BGR2GRAY);
+      } else {
+        gray = scaler.to_gray(picture, size);
+      }
+      measured[i].thumb = motion_thumbnail(gray);
+    });
+    for (size_t i = 0; i < batch.size(); ++i) {
+      const int64_t frame = batch[i].index;
+      const double motion = previous_gray_.empty() ? -1 : motion_between(measured[i].thumb, previous_gray_);
+      previous_gray_ = measured[i].thumb;
+      if (motion > cut_motion) {
+        for (Scored& earlier : run_) earlier.near_cut = earlier.near_cut || frame - earlier.frame <= cut_margin_frames;
+        last_cut_ = frame;
+      }
+      if (!score_it[i]) continue;
+      Scored s = std::move(measured[i].scored);
+      s.frame = frame;
+      s.time = batch[i].time;
+      s.picture = batch[i].picture;
+      s.signals.motion = motion;
+      s.near_cut = last_cut_ >= 0 && frame - last_cut_ <= cut_margin_frames;
+      s.score = score(s.signals, options_.weights, fps_).total;
+      run_.push_back(std::move(s));
+    }
+    // Decoded pictures are large: only the best few of the run keep theirs.
+    std::vector<Scored*> ranked;
+    for (Scored& s : run_) ranked.push_back(&s);
+    std::sort(ranked.begin(), ranked.end(), [](const Scored* a, const Scored* b) { return a->score > b->score; });
+    for (size_t k = keep_pictures_ + cut_margin_frames; k < ranked.size(); ++k) ranked[k]->picture.reset();
+  }
+  // The run's usable candidates (not blank, not next to a cut), best first.
+  std::vector<Scored> take_candidates() {
+    std::vector<Scored> usable;
+    for (Scored& s : run_) {
+      if (!s.near_cut && !is_near_uniform(s.signals)) usable.push_back(std::move(s));
+    }
+    run_.clear();
+    std::sort(usable.begin(), usable.end(), [](const Scored& a, const Scored& b) { return a.score > b.score; });
+    return usable;
+  }
+
+ private:
+  const ThumbsOptions& options_;
+  double fps_;
+  size_t keep_pictures_;
+  tbb::enumerable_thread_specific<media::Scaler> scalers_;
+  cv::Mat previous_gray_;
+  int64_t last_cut_ = -1;
+  std::vector<Scored> run_;
+};
+
+// Faces on the finalists, then the final score; returns the index of the best.
+size_t pick_final(std::vector<Scored>& finalists, const ThumbsOptions& options, double fps) {
+  FaceDetector faces;
+  size_t best = 0;
+  for (size_t i = 0; i < finalists.size(); ++i) {
+    finalists[i].signals.faces = faces.detect(finalists[i].image);
+    finalists[i].signals.faces_checked = true;
+    finalists[i].score = score(finalists[i].signals, options.weights, fps).total;
+    if (finalists[i].score > finalists[best].score) best = i;
+  }
+  return best;
+}
+
+}  // namespace
+
+double parse_time(const std::string& text) {
+  static const std::regex pattern(R"(^(?:(?:(\d+):)?(\d{1,2}):)?(\d+(?:\.\d+)?)$)");
+  std::smatch m;
+  if (!std::regex_match(text, m, pattern)) {
+    throw std::invalid_argument("time '" + text + "': expected seconds (12.5) or [HH:]MM:SS(.mmm)");
+  }
+  const double hours = m[1].matched ? std::stod(m[1]) : 0;
+  const double minutes = m[2].matched ? std::stod(m[2]) : 0;
+  return hours * 3600 + minutes * 60 + std::stod(m[3]);
+}
+
+nlohmann::json make_thumbs(const std::filesystem::path& clip, const std::filesystem::path& out_dir,
+                           const ThumbsOptions& options) {
+  const auto started = std::chrono::steady_clock::now();
+  const media::ProbeResult probe = media::probe(clip, options.input);
+  media::FrameGrabber grabber(probe, {}, options.input);
+  const double fps = grabber.frame_rate().valid() ? grabber.frame_rate().to_double() : 25.0;
+  const AVRational time_base = grabber.duration().time_base();
+  media::Scaler full_scaler(media::ScaleQuality::good);
+  const auto full_copy = [&](const media::VideoFrame& f) {
+    return full_scaler.to_bgr(f.picture.get(), media::display_size(f.picture.get()));
+  };
+
+  nlohmann::json j;
+  j["clip"] = clip.string();
+  // Where the time goes, for the benchmark: seconds since the start at the end of each step.
+  nlohmann::json& timings = j["timings"];
+  const auto mark = [&](const char* step) {
+    timings[step] = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  };
+  mark("open");
+  Scored chosen;
+  std::vector<Scored> alternates;
+  if (options.at_seconds) {
+    const media::VideoFrame f = grabber.frame_at(media::RationalTime::from_seconds(*options.at_seconds, time_base));
+    j["mode"] = "at";
+    j["requested_seconds"] = *options.at_seconds;
+    chosen.frame = f.index;
+    chosen.time = f.time;
+    chosen.full_resolution = full_copy(f);
+    cv::resize(chosen.full_resolution, chosen.image,
+               media::fit_within(chosen.full_resolution.size(), options.max_width, 0), 0, 0, cv::INTER_AREA);
+    chosen.signals = measure_frame(chosen.image);
+    std::vector<Scored> one;
+    one.push_back(std::move(chosen));
+    pick_final(one, options, fps);
+    chosen = std::move(one.front());
+  } else {
+    j["mode"] = "search";
+    RunScorer scorer(options, fps, std::max<size_t>(1, options.finalists));
+    // 1. Well-spread keyframes: a few frames after each, past the shot start a keyframe often is.
+    std::vector<Scored> probe_best;
+    int64_t previous_keyframe = -1;
+    const int probes = std::max(1, options.probes);
+    const int per_run = options.skip_after_keyframe + options.frames_per_probe;
+    std::vector<media::VideoFrame> batch;
+    std::vector<bool> score_it;
+    for (int i = 0; i < probes; ++i) {
+      const double t = grabber.duration().seconds() * (i + 0.5) / probes;
+      batch.clear();
+      score_it.clear();
+      grabber.decode_from(media::RationalTime::from_seconds(t, time_base), [&](const media::VideoFrame& f) {
+        if (batch.empty() && f.index == previous_keyframe) return false;  // a long GOP: same keyframe as before
+        score_it.push_back(static_cast<int>(batch.size()) >= options.skip_after_keyframe);
+        batch.push_back(f);
+        return static_cast<int>(batch.size()) < per_run;
+      });
+      if (batch.empty()) continue;
+      previous_keyframe = batch.front().index;
+      scorer.start_run();
+      scorer.add(batch, score_it);
+      batch.clear();  // the decoded pictures go back to the decoder
+      std::vector<Scored> run = scorer.take_candidates();
+      if (!run.empty()) {
+        run.front().picture.reset();
+        probe_best.push_back(std::move(run.front()));
+      }
+    }
+    std::sort(probe_best.begin(), probe_best.end(), [](const Scored& a, const Scored& b) { return a.score > b.score; });
+    mark("probes");
+    // 2. Refine: every frame for about a second from the best probe's keyframe; the best few by
+    // cheap score keep a full-resolution copy, then faces decide among them.
+    const media::RationalTime refine_at =
+        probe_best.empty() ? media::RationalTime::from_seconds(grabber.duration().seconds() / 2, time_base) : probe_best.front().time;
+    scorer.start_run();
+    std::vector<Scored> finalists;
+    int n = 0;
+    const int refine_frames = std::max(per_run, static_cast<int>(std::lround(options.refine_seconds * fps)));
+    constexpr size_t refine_batch = 8;
+    grabber.decode_from(refine_at, [&](const media::VideoFrame& f) {
+      // Every other frame is a candidate: neighbours differ little, and each is still seen for motion.
+      score_it.push_back(n >= options.skip_after_keyframe && (n - options.skip_after_keyframe) % 2 == 0);
+      batch.push_back(f);
+      if (batch.size() == refine_batch) {
+        scorer.add(batch, score_it);
+        batch.clear();
+        score_it.clear();
+      }
+      return ++n < refine_frames;
+    });
+    if (!batch.empty()) scorer.add(batch, score_it);
+    batch.clear();
+    std::vector<Scored> refined = scorer.take_candidates();
+    for (Scored& s : refined) {
+      if (finalists.size() >= std::max<size_t>(1, options.finalists)) break;
+      finalists.push_back(std::move(s));
+    }
+    if (finalists.empty()) {  // nothing usable (a blank clip): the frame at the refine point, as it is
+      Scored s;
+      const media::VideoFrame f = grabber.frame_at(refine_at);
+      s.frame = f.index;
+      s.time = f.time;
+      s.full_resolution = full_copy(f);
+      s.image = s.full_resolution;
+      s.signals = measure_frame(s.image);
+      finalists.push_back(std::move(s));
+    }
+    mark("refine");
+    const size_t best = pick_final(finalists, options, fps);
+    mark("faces");
+    chosen = std::move(finalists[best]);
+    if (chosen.full_resolution.empty()) {
+      chosen.full_resolution = chosen.picture ? full_scaler.to_bgr(chosen.picture.get(), media::display_size(chosen.picture.get()))
+                                              : full_copy(grabber.frame_at(chosen.time));
+    }
+    chosen.picture.reset();
+    mark("full_resolution");
+    for (size_t i = 1; i < probe_best.size() && alternates.size() < 3; ++i) alternates.push_back(std::move(probe_best[i]));
+  }
+
+  const std::vector<FaceBox> faces = scale_faces(chosen.signals.faces, chosen.image.size(), chosen.full_resolution.size());
+  nlohmann::json poster = write_poster_files(chosen.full_resolution, faces, out_dir, options.crops, options.image);
+  poster["frame"] = chosen.frame;
+  poster["time"] = time_json(chosen.time);
+  poster["score"] = score(chosen.signals, options.weights, fps).total;
+  poster["breakdown"] = to_json(score(chosen.signals, options.weights, fps));
+  poster["signals"] = to_json(chosen.signals);
+  nlohmann::json alts = nlohmann::json::array();
+  for (const Scored& a : alternates) alts.push_back({{"frame", a.frame}, {"time", time_json(a.time)}, {"score", a.score}});
+  poster["alternates"] = std::move(alts);
+  j["poster"] = std::move(poster);
+  mark("written");
+  j["frames_decoded"] = grabber.frames_decoded();
+  j["clip_frames"] = std::llround(grabber.duration().seconds() * fps);
+  j["seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  batch::write_json_atomic(out_dir / "thumbs.json", j);
+  return j;
+}
+
+}  // namespace pressreel::stills

@@ -1,0 +1,275 @@
+// Stills from the decode pass: the candidate keeper picks per shot what a photo editor would, and
+// the poster and its crops come out upright, in proportion and with the subject whole.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include "pressreel/media/decode_pass.hpp"
+#include "pressreel/stills/candidate_keeper.hpp"
+#include "pressreel/stills/poster.hpp"
+#include "test_support.hpp"
+
+namespace {
+
+using namespace pressreel;
+using pressreel::testing::TempDir;
+
+// Feeds the keeper as the batch layer does: each cut arrives `latency` frames after its frame, as a
+// scene detector with that much lookahead would deliver it. Also watches the keeper's memory.
+class LiveCuts : public media::FrameSink {
+ public:
+  LiveCuts(stills::CandidateKeeper& keeper, std::vector<scenes::Cut> cuts, int64_t latency)
+      : keeper_(keeper), cuts_(std::move(cuts)), latency_(latency) {}
+  std::string_view name() const override { return "live-cuts"; }
+  void on_frame(const media::VideoFrame& frame, std::any&) override {
+    while (next_ < cuts_.size() && cuts_[next_].frame + latency_ <= frame.index) keeper_.on_cut(cuts_[next_++]);
+    most_held = std::max(most_held, keeper_.held_candidates());
+    most_full_resolution = std::max(most_full_resolution, keeper_.held_full_resolution());
+  }
+  size_t most_held = 0, most_full_resolution = 0;
+
+ private:
+  stills::CandidateKeeper& keeper_;
+  std::vector<scenes::Cut> cuts_;
+  int64_t latency_;
+  size_t next_ = 0;
+};
+
+scenes::Cut cut_at(int64_t frame, double fps) {
+  scenes::Cut c;
+  c.frame = c.first_frame = c.last_frame = frame;
+  c.time = c.first_time = c.last_time = media::RationalTime::from_seconds(frame / fps, AVRational{1, 1000});
+  return c;
+}
+
+scenes::Cut fade_between(int64_t first, int64_t last, double fps) {
+  scenes::Cut c = cut_at(last, fps);
+  c.kind = scenes::CutKind::fade;
+  c.first_frame = first;
+  c.first_time = media::RationalTime::from_seconds(first / fps, AVRational{1, 1000});
+  return c;
+}
+
+// The scene list a detector would return for these boundaries.
+scenes::SceneList scene_list(const std::vector<scenes::Cut>& cuts, int64_t frames) {
+  scenes::SceneList list;
+  list.frames = frames;
+  list.cuts = cuts;
+  int64_t start = 0;
+  for (const scenes::Cut& c : cuts) {
+    if (c.frame > start) list.shots.push_back({start, c.frame - 1, {}, {}});
+    start = c.frame;
+  }
+  list.shots.push_back({start, frames - 1, {}, {}});
+  return list;
+}
+
+struct KeptStills {
+  std::vector<stills::ShotStill> stills;
+  size_t most_held = 0, most_full_resolution = 0;
+};
+
+KeptStills keep(const std::filesystem::path& clip, const std::vector<scenes::Cut>& cuts, int64_t frames,
+                stills::KeeperOptions options = {}, const media::DecodePassOptions& decode = {}) {
+  options.latency_frames = 10;
+  stills::CandidateKeeper keeper(options);
+  LiveCuts live(keeper, cuts, options.latency_frames);
+  media::FrameSink* sinks[] = {&keeper, &live};
+  media::run_decode_pass(media::probe(clip), sinks, decode);
+  KeptStills kept;
+  kept.stills = keeper.finish(scene_list(cuts, frames));
+  kept.most_held = live.most_held;
+  kept.most_full_resolution = live.most_full_resolution;
+  return kept;
+}
+
+double mean_saturation(const cv::Mat& bgr) {
+  cv::Mat hsv;
+  cv::cvtColor(bgr, hsv, cv::COLOR_BGR2HSV);
+  return cv::mean(hsv)[1];
+}
+
+TEST(CandidateKeeper, PicksTheSharpHalfOfAShotWithABlurredHalf) {
+  TempDir dir;
+  const auto clip = dir / "half-blurred.mp4";
+  // 4 s of one shot; the first two seconds heavily blurred.
+  pressreel::testing::ffmpeg({"-f", "lavfi", "-i", "testsrc2=size=640x360:rate=25", "-frames:v", "100", "-vf",
+                              "boxblur=8:2:enable='lt(t,2)'", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"},
+                             clip);
+  const KeptStills kept = keep(clip, {}, 100);
+  ASSERT_EQ(kept.stills.size(), 1u);
+  const stills::ShotStill& still = kept.stills.front();
+  EXPECT_GE(still.frame, 50) << "picked a blurred frame";
+  EXPECT_EQ(still.shot, 0);
+  // It says why: the signals and their weighted breakdown are in the JSON.
+  const nlohmann::json j = stills::to_json(still);
+  EXPECT_GT(j["signals"]["sharpness"].get<double>(), 0);
+  EXPECT_TRUE(j["breakdown"].contains("sharpness"));
+  EXPECT_EQ(j["alternates"].size(), 2u);
+  for (const auto& alternate : j["alternates"]) EXPECT_LE(alternate["score"].get<double>(), still.score());
+}
+
+TEST(CandidateKeeper, NeverPicksBlackOrFadeFramesNorFramesNextToACut) {
+  TempDir dir;
+  const auto clip = dir / "fades.mp4";
+  // 0-1 s fade in from black, 1-3 s picture, hard cut at 3 s to a second source, 4-5 s fade to
+  // black, 5-6 s black.
+  pressreel::testing::ffmpeg(
+      {"-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25:duration=3", "-f", "lavfi", "-i",
+       "mandelbrot=size=320x240:rate=25:end_scale=0.5", "-filter_complex",
+       "[0:v]fade=in:0:25,setsar=1[a];[1:v]trim=duration=3,fade=out:st=1:d=1,setsar=1[b];[a][b]concat=n=2:v=1[v]",
+       "-map", "[v]", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"},
+      clip);
+  const double fps = 25;
+  // What a scene detector reports: the fade in, the cut, the fade out (to the end).
+  const std::vector<scenes::Cut> cuts = {fade_between(0, 25, fps), cut_at(75, fps), fade_between(100, 125, fps)};
+  const KeptStills kept = keep(clip, cuts, 150);
+  ASSERT_GE(kept.stills.size(), 2u);
+  for (const stills::ShotStill& s : kept.stills) {
+    const int64_t f = s.frame;
+    EXPECT_FALSE(stills::is_near_uniform(s.signals)) << "frame " << f;
+    EXPECT_TRUE((f >= 25 + 3 && f <= 75 - 4) || (f >= 75 + 3 && f <= 100 - 4)) << "frame " << f << " is in a fade or next to a cut";
+    EXPECT_GT(s.signals.mean_luma, 40) << "frame " << f;
+  }
+  // And without any scene list, the black frames are still never chosen.
+  for (const stills::ShotStill& s : keep(clip, {}, 150).stills) EXPECT_FALSE(stills::is_near_uniform(s.signals));
+}
+
+TEST(CandidateKeeper, MemoryStaysBoundedOnALongClipWithManyShots) {
+  TempDir dir;
+  const auto clip = dir / "long.mp4";
+  // 60 s with a cut reported every second: 60 shots.
+  pressreel::testing::make_test_clip(clip, 1500, "25", {}, 160, 90);
+  std::vector<scenes::Cut> cuts;
+  for (int64_t f = 25; f < 1500; f += 25) cuts.push_back(cut_at(f, 25));
+  stills::KeeperOptions options;
+  options.open_shot_candidates = 4;
+  const KeptStills kept = keep(clip, cuts, 1500, options);
+  EXPECT_EQ(kept.stills.size(), 60u);
+  // Settled candidates of the open shot, plus those a late cut could still reach (latency + margin +
+  // two seconds of possible transition at 4 samples a second).
+  EXPECT_LE(kept.most_held, options.open_shot_candidates + 16);
+  EXPECT_LE(kept.most_full_resolution, options.full_resolution_copies);
+  for (const auto& s : kept.stills) EXPECT_FALSE(s.image_jpeg.empty());
+}
+
+TEST(Poster, EveryCropKeepsTheFaceWhole) {
+  const std::filesystem::path photo = "/usr/share/doc/opencv-doc/examples/data/basketball1.png";
+  if (!std::filesystem::exists(photo)) GTEST_SKIP() << photo << " is absent (Debian package opencv-doc)";
+  TempDir dir;
+  const auto clip = dir / "photo.mp4";
+  // A still photo as a 2 s clip: a man on the left, far from the centre every crop would take.
+  pressreel::testing::ffmpeg({"-loop", "1", "-i", photo.string(), "-t", "2", "-r", "25", "-c:v", "libx264", "-preset",
+                              "ultrafast", "-pix_fmt", "yuv420p"},
+                             clip);
+  const KeptStills kept = keep(clip, {}, 50);
+  ASSERT_EQ(kept.stills.size(), 1u);
+  const stills::ShotStill& still = kept.stills.front();
+  ASSERT_FALSE(still.signals.faces.empty()) << "no face found in the photo";
+  EXPECT_GT(still.breakdown.faces, 0.0);
+
+  const nlohmann::json poster = stills::write_poster(kept.stills, dir / "poster");
+  ASSERT_TRUE(poster.is_object());
+  EXPECT_TRUE(poster["full_resolution"].get<bool>());
+  EXPECT_EQ(poster["width"], 640);
+  EXPECT_EQ(poster["height"], 480);
+  const cv::Rect face = stills::scale_faces(still.signals.faces, still.analysis_size, {640, 480}).front().box;
+  ASSERT_EQ(poster["crops"].size(), stills::standard_crops().size());
+  for (const auto& crop : poster["crops"]) {
+    const auto& w = crop["window"];
+    const cv::Rect window(w["x"], w["y"], w["width"], w["height"]);
+    EXPECT_EQ(window & face, face) << crop["name"] << ": the face is cut";
+    EXPECT_TRUE(crop["faces_whole"].get<bool>()) << crop["name"];
+    // The source is 640x480: nothing is upscaled, and the file says the size it really has.
+    const cv::Mat written = cv::imread((dir / "poster" / crop["file"].get<std::string>()).string());
+    ASSERT_FALSE(written.empty()) << crop["file"];
+    EXPECT_EQ(written.cols, crop["width"].get<int>());
+    EXPECT_EQ(written.rows, crop["height"].get<int>());
+    EXPECT_LE(written.cols, 640);
+    EXPECT_LE(written.rows, 480);
+    EXPECT_TRUE(crop["upscale_refused"].get<bool>()) << crop["name"];
+  }
+  // The 9:16 window cannot be central and hold the man on the left.
+  const auto& tall = poster["crops"][5]["window"];
+  EXPECT_LT(tall["x"].get<int>() + tall["width"].get<int>() / 2, 320 - 40);
+}
+
+TEST(Poster, RotatedPhoneClipGivesAnUprightPoster) {
+  TempDir dir;
+  // A red band along the top of the picture as it should be seen; stored turned on its side with a
+  // display matrix saying how to turn it back, as phones record.
+  pressreel::testing::ffmpeg({"-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25", "-frames:v", "50", "-vf",
+                              "drawbox=x=0:y=0:w=iw:h=ih/4:color=red:t=fill,transpose=clock", "-c:v", "libx264", "-preset",
+                              "ultrafast", "-pix_fmt", "yuv420p"},
+                             dir / "sideways.mp4");
+  pressreel::testing::ffmpeg({"-i", (dir / "sideways.mp4").string(), "-c", "copy", "-metadata:s:v:0", "rotate=90"},
+                             dir / "phone.mp4");
+  const KeptStills kept = keep(dir / "phone.mp4", {}, 50);
+  ASSERT_EQ(kept.stills.size(), 1u);
+  const cv::Mat poster = kept.stills.front().full_resolution;
+  ASSERT_EQ(poster.size(), cv::Size(320, 240));
+  const cv::Scalar top = cv::mean(poster(cv::Rect(0, 0, 320, 40)));
+  EXPECT_GT(top[2], 200);  // red (BGR)
+  EXPECT_LT(top[0], 60);
+}
+
+TEST(Poster, AnamorphicClipKeepsItsProportions) {
+  TempDir dir;
+  // 480x360 stored pixels, each 4:3 wide: a 640x360 picture.
+  pressreel::testing::make_test_clip(dir / "anamorphic.mp4", 50, "25", {"-vf", "setsar=4/3"}, 480, 360);
+  const KeptStills kept = keep(dir / "anamorphic.mp4", {}, 50);
+  ASSERT_EQ(kept.stills.size(), 1u);
+  EXPECT_EQ(kept.stills.front().full_resolution.size(), cv::Size(640, 360));
+  EXPECT_EQ(kept.stills.front().analysis_size, cv::Size(640, 360));
+  EXPECT_EQ(kept.stills.front().image().size(), cv::Size(640, 360));
+}
+
+TEST(Poster, TenBitPqClipIsNotWashedOut) {
+  TempDir dir;
+  const std::string source = "testsrc2=size=640x360:rate=25";
+  pressreel::testing::make_test_clip(dir / "sdr.mp4", 50, "25", {}, 640, 360);
+  // The same picture mastered as HDR10: BT.2020 primaries, PQ transfer, 10-bit.
+  pressreel::testing::ffmpeg({"-f", "lavfi", "-i", source, "-frames:v", "50", "-vf",
+                              "zscale=tin=bt709:min=bt709:pin=bt709:rin=tv:t=smpte2084:m=bt2020nc:p=bt2020:r=tv:npl=100,"
+                              "format=yuv420p10le",
+                              "-c:v", "libx265", "-preset", "ultrafast", "-x265-params", "log-level=error", "-color_trc",
+                              "smpte2084", "-color_primaries", "bt2020", "-colorspace", "bt2020nc"},
+                             dir / "pq.mp4");
+  media::DecodePassOptions as_if_sdr;
+  as_if_sdr.decoder.tone_map = false;
+  const KeptStills sdr = keep(dir / "sdr.mp4", {}, 50);
+  const KeptStills pq = keep(dir / "pq.mp4", {}, 50);
+  const KeptStills naive = keep(dir / "pq.mp4", {}, 50, {}, as_if_sdr);
+  ASSERT_EQ(sdr.stills.size(), 1u);
+  ASSERT_EQ(pq.stills.size(), 1u);
+  ASSERT_EQ(naive.stills.size(), 1u);
+  const cv::Mat hdr = pq.stills.front().full_resolution;
+  ASSERT_FALSE(hdr.empty());
+  // Read as if SDR, PQ code values give grey, flat pictures (what users report of other
+  // thumbnailers); tone-mapped they keep their colour and most of their contrast.
+  const double saturation = mean_saturation(hdr);
+  EXPECT_GT(saturation, 1.3 * mean_saturation(naive.stills.front().full_resolution));
+  EXPECT_GT(saturation, 0.6 * mean_saturation(sdr.stills.front().full_resolution));
+  EXPECT_GT(pq.stills.front().signals.colourfulness, 0.5 * sdr.stills.front().signals.colourfulness);
+  EXPECT_GT(pq.stills.front().signals.contrast, 0.45 * sdr.stills.front().signals.contrast);
+}
+
+TEST(Poster, FilmPosterIsTheBestOfItsClips) {
+  const std::vector<nlohmann::json> clips = {{{"score", 0.41}}, nullptr, {{"score", 0.73}}, {{"score", 0.52}}};
+  EXPECT_EQ(stills::choose_film_poster(clips), 2u);
+  EXPECT_FALSE(stills::choose_film_poster({nullptr}).has_value());
+}
+
+TEST(Crops, NamesGiveTheSizeAndBadNamesAreRefused) {
+  EXPECT_EQ(stills::parse_crop("1x1-1080").size, cv::Size(1080, 1080));
+  EXPECT_EQ(stills::parse_crop("og-1200x630").size, cv::Size(1200, 630));
+  EXPECT_EQ(stills::parse_crop_list("16x9-1280x720,9x16-1080x1920").size(), 2u);
+  EXPECT_EQ(stills::parse_crop_list("all").size(), 6u);
+  EXPECT_THROW(stills::parse_crop("wide"), std::invalid_argument);
+  EXPECT_THROW(stills::parse_crop("1x1-4"), std::invalid_argument);
+}
+
+}  // namespace

@@ -1,0 +1,131 @@
+// `pressreel thumbs`: article art without a full decode; `--at` takes the exact frame on screen.
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include "pressreel/stills/thumbs.hpp"
+#include "test_support.hpp"
+
+namespace {
+
+using namespace pressreel;
+using pressreel::testing::TempDir;
+
+stills::ThumbsOptions at(double seconds) {
+  stills::ThumbsOptions options;
+  options.at_seconds = seconds;
+  options.crops = {stills::parse_crop("1x1-1080")};
+  return options;
+}
+
+// Every frame of `clip` as ffmpeg's full decode shows it, at 480x270: the reference.
+std::vector<cv::Mat> reference_frames(const std::filesystem::path& clip, const std::filesystem::path& dir) {
+  pressreel::testing::ffmpeg({"-i", clip.string(), "-vf", "scale=480:270", "-vsync", "passthrough"}, dir / "ref-%03d.png");
+  std::vector<cv::Mat> frames;
+  for (int i = 1;; ++i) {
+    const cv::Mat f = cv::imread((dir / fmt::format("ref-{:03}.png", i)).string());
+    if (f.empty()) return frames;
+    frames.push_back(f);
+  }
+}
+
+double difference(const cv::Mat& a, const cv::Mat& b) {
+  return cv::norm(a, b, cv::NORM_L1) / static_cast<double>(a.total() * a.channels());
+}
+
+TEST(Thumbs, AtGivesTheExactFrameOfAClipWithBFramesAndShortGops) {
+  TempDir dir;
+  const auto clip = dir / "numbered.mp4";
+  // Frame n has luma 16 + 7n (n < 30): its brightness says which frame it is. 25 fps, B-frames,
+  // a keyframe every 12 frames, so most targets need a seek and decoding forward.
+  pressreel::testing::ffmpeg({"-f", "lavfi", "-i", "color=black:size=320x240:rate=25", "-frames:v", "30", "-vf",
+                              "geq=lum='16+7*N':cb=128:cr=128", "-c:v", "libx264", "-qp", "4", "-bf", "2", "-g", "12",
+                              "-pix_fmt", "yuv420p"},
+                             clip);
+  const auto frame_shown = [&](double seconds) {
+    const nlohmann::json j = stills::make_thumbs(clip, dir / "out", at(seconds));
+    const cv::Mat poster = cv::imread((dir / "out" / "poster.jpg").string(), cv::IMREAD_GRAYSCALE);
+    // Limited-range luma 16 + 7n is full-range grey 7n * 255 / 219.
+    const int by_brightness = static_cast<int>(std::lround(cv::mean(poster)[0] * 219.0 / 255.0 / 7.0));
+    EXPECT_EQ(j["poster"]["frame"].get<int>(), by_brightness) << "at " << seconds << " s";
+    return by_brightness;
+  };
+  EXPECT_EQ(frame_shown(0.0), 0);
+  EXPECT_EQ(frame_shown(0.52), 13);   // 13 * 0.04 = 0.52: the frame starting exactly then
+  EXPECT_EQ(frame_shown(0.519), 12);  // a hair before: still the previous frame
+  EXPECT_EQ(frame_shown(0.99), 24);
+  EXPECT_EQ(frame_shown(0.2), 5);     // back again: seeks backwards too
+  EXPECT_EQ(frame_shown(5.0), 29);    // past the end: the last frame stays on screen
+}
+
+TEST(Thumbs, AtIsFrameExactOnTheCounterClip) {
+  PRESSREEL_SHARED_CLIP_OR_SKIP(clip, "counter-1080p.mp4");
+  TempDir dir;
+  const std::vector<cv::Mat> reference = reference_frames(clip, dir.path());
+  ASSERT_EQ(reference.size(), 30u);
+  // Frame N (1-based, as printed on it) is shown from (N-1)/10 s.
+  for (const double seconds : {0.05, 1.25, 2.0, 2.95}) {
+    const nlohmann::json j = stills::make_thumbs(clip, dir / "out", at(seconds));
+    const int expected = static_cast<int>(std::floor(seconds * 10 + 1e-9));
+    EXPECT_EQ(j["poster"]["frame"].get<int>(), expected) << "at " << seconds << " s";
+    cv::Mat poster = cv::imread((dir / "out" / "poster.jpg").string());
+    ASSERT_EQ(poster.size(), cv::Size(1920, 1080));
+    cv::resize(poster, poster, {480, 270}, 0, 0, cv::INTER_AREA);
+    // The picture itself is that frame's: closer to it than to any other.
+    int nearest = 0;
+    for (int i = 1; i < 30; ++i) {
+      if (difference(poster, reference[i]) < difference(poster, reference[nearest])) nearest = i;
+    }
+    EXPECT_EQ(nearest, expected) << "at " << seconds << " s";
+  }
+}
+
+TEST(Thumbs, SearchSkipsBlackAndDecodesAFractionOfTheClip) {
+  TempDir dir;
+  const auto clip = dir / "mixed.mp4";
+  // 24 s: black, picture, black, picture, each 6 s; keyframes every 2 s.
+  pressreel::testing::ffmpeg(
+      {"-f", "lavfi", "-i", "testsrc2=size=640x360:rate=25", "-frames:v", "600", "-vf",
+       "drawbox=x=0:y=0:w=iw:h=ih:color=black:t=fill:enable='lt(mod(t\\,12)\\,6)'", "-c:v", "libx264", "-preset",
+       "ultrafast", "-g", "50", "-pix_fmt", "yuv420p"},
+      clip);
+  stills::ThumbsOptions options;
+  options.crops = {stills::parse_crop("16x9-1280x720"), stills::parse_crop("9x16-1080x1920")};
+  const nlohmann::json j = stills::make_thumbs(clip, dir / "art", options);
+  const double seconds = j["poster"]["time"]["seconds"].get<double>();
+  EXPECT_TRUE(std::fmod(seconds, 12.0) >= 6.0) << "picked a black frame at " << seconds << " s";
+  EXPECT_FALSE(j["poster"]["signals"]["near_uniform"].get<bool>());
+  EXPECT_LT(j["frames_decoded"].get<int>(), 600 / 3);
+  EXPECT_GE(j["poster"]["alternates"].size(), 1u);
+  for (const auto& crop : j["poster"]["crops"]) {
+    EXPECT_TRUE(std::filesystem::exists(dir / "art" / crop["file"].get<std::string>())) << crop["file"];
+  }
+  EXPECT_TRUE(std::filesystem::exists(dir / "art" / "thumbs.json"));
+}
+
+TEST(Thumbs, CommandLineWritesWebpPosterAndCrops) {
+  TempDir dir;
+  const auto clip = pressreel::testing::make_test_clip(dir / "clip.mp4", 75, "25", {}, 640, 360);
+  std::string output;
+  const int rc = pressreel::testing::run_command(pressreel::testing::cli() + " -q thumbs " + clip.string() + " -o " +
+                                                     (dir / "art").string() + " --format webp --quality 80 --crops og-1200x630,1x1-1080",
+                                                 &output);
+  ASSERT_EQ(rc, 0) << output;
+  const cv::Mat poster = cv::imread((dir / "art" / "poster.webp").string());
+  ASSERT_FALSE(poster.empty());
+  EXPECT_EQ(poster.size(), cv::Size(640, 360));
+  // Smaller than asked: the largest size the source allows, not upscaled, and the output says so.
+  const cv::Mat square = cv::imread((dir / "art" / "1x1-1080.webp").string());
+  EXPECT_EQ(square.size(), cv::Size(360, 360));
+  EXPECT_NE(output.find("not upscaled"), std::string::npos) << output;
+  EXPECT_NE(pressreel::testing::run_command(pressreel::testing::cli() + " -q thumbs " + clip.string() + " -o " +
+                                            (dir / "x").string() + " --crops 16x9"),
+            0);
+}
+
+}  // namespace

@@ -1,0 +1,60 @@
+// `pressreel thumbs CLIP -o DIR [--at TIME] [--crops LIST] [--format jpg|webp] [--quality Q]`:
+// article art now: a poster and its crops without decoding the whole clip.
+#include <fmt/format.h>
+
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "commands.hpp"
+#include "pressreel/stills/thumbs.hpp"
+
+namespace pressreel::cli {
+
+Action add_thumbs_command(CLI::App& app) {
+  auto* cmd = app.add_subcommand("thumbs", "Poster and social crops of one clip in a fraction of its decode time");
+  struct Args {
+    std::string clip, out, at, crops = "all", format = "jpg";
+    int quality = 88;
+    bool json = false;
+  };
+  auto args = std::make_shared<Args>();
+  cmd->add_option("clip", args->clip, "the media file")->required();
+  cmd->add_option("-o,--output", args->out, "folder for poster.<ext>, the crops and thumbs.json")->required();
+  cmd->add_option("--at", args->at, "take the exact frame shown at TIME (seconds or HH:MM:SS.mmm) instead of searching");
+  cmd->add_option("--crops", args->crops,
+                  "comma-separated crops (16x9-1280x720,16x9-1920x1080,og-1200x630,1x1-1080,4x5-1080x1350,9x16-1080x1920) "
+                  "or 'all'");
+  cmd->add_option("--format", args->format, "jpg or webp")->check(CLI::IsMember({"jpg", "jpeg", "webp"}));
+  cmd->add_option("--quality", args->quality, "1..100")->check(CLI::Range(1, 100));
+  cmd->add_flag("--json", args->json, "print thumbs.json instead of a summary");
+  return [args]() {
+    stills::ThumbsOptions options;
+    try {
+      if (!args->at.empty()) options.at_seconds = stills::parse_time(args->at);
+      options.crops = stills::parse_crop_list(args->crops);
+    } catch (const std::invalid_argument& e) {
+      std::cerr << "thumbs: " << e.what() << '\n';
+      return exit_usage;
+    }
+    options.image.format = stills::parse_image_format(args->format);
+    options.image.quality = args->quality;
+    const nlohmann::json result = stills::make_thumbs(args->clip, args->out, options);
+    if (args->json) {
+      std::cout << result.dump(2) << '\n';
+      return exit_ok;
+    }
+    const nlohmann::json& poster = result["poster"];
+    std::cout << fmt::format("{}: frame {} at {} (score {:.3f}), {} of ~{} frames decoded in {:.2f} s\n",
+                             poster["file"].get<std::string>(), poster["frame"].get<int64_t>(),
+                             poster["time"]["timecode"].get<std::string>(), poster["score"].get<double>(),
+                             result["frames_decoded"].get<int64_t>(), result["clip_frames"].get<int64_t>(),
+                             result["seconds"].get<double>());
+    for (const auto& crop : poster["crops"]) {
+      std::cout << fmt::format("  {} {}x{}{}\n", crop["file"].get<std::string>(), crop["width"].get<int>(),
+                               crop["height"].get<int>(), crop["upscale_refused"].get<bool>() ? " (source too small: not upscaled)" : "");
+    }
+    return exit_ok;
+  };
+}
+
+}  // namespace pressreel::cli
