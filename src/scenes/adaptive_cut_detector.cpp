@@ -47,8 +47,9 @@ class AdaptiveCutDetector final : public BoundaryDetector {
     Boundary b;
     b.frame = b.first_frame = b.last_frame = target;
     b.kind = CutKind::cut;
-    // Well above both thresholds is certain; just over them is a coin toss.
-    b.confidence = std::clamp(0.25 * (score / min_score_) * std::min(ratio / ratio_, 4.0) / 2.0 + 0.5, 0.5, 1.0);
+    // Just over both thresholds is a coin toss; three times the score and twice the ratio is certain
+    // (and the SceneDetector then lets a short shot follow).
+    b.confidence = 0.5 + 0.5 * std::min(1.0, (score / min_score_ - 1.0) / 2.0) * std::min(1.0, ratio / ratio_ - 1.0);
     return {b};
   }
 

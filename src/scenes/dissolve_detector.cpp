@@ -9,6 +9,7 @@
 #include <optional>
 
 #include <opencv2/core.hpp>
+#include <spdlog/spdlog.h>
 
 #include "pressreel/scenes/boundary_detector.hpp"
 
@@ -23,7 +24,10 @@ constexpr double kChangedPixel = 12.0;
 constexpr double kMinCoverage = 0.33;  // share of the picture that changes from A to B
 constexpr double kMaxResidual = 0.5;   // of the mix model, relative to |B - A|
 constexpr double kStarted = 0.1, kFinished = 0.85;  // alpha at which B is visible / at full strength
+constexpr double kMaxAlphaStep = 0.5;  // more in one frame is a hard cut followed by motion
 constexpr int kMinMixedFrames = 2;                   // fewer are a (soft) hard cut, left to the cut detector
+constexpr double kTailFactor = 1.2, kTailMargin = 0.3;  // gentler change at a bump's ends still belongs to it
+constexpr int kTailFrames = 3;
 
 double median(std::vector<double> v) {
   if (v.empty()) return 0;
@@ -37,37 +41,59 @@ class DissolveDetector final : public BoundaryDetector {
       : max_transition_(max_transition), baseline_frames_(baseline_frames) {}
 
   std::string_view name() const override { return "dissolve"; }
-  int64_t latency_frames() const override { return max_transition_ + 4; }
+  int64_t latency_frames() const override { return max_transition_ + 3 * kTailFrames + 4; }
 
   std::vector<Boundary> process(const FrameHistory& history) override {
     const int64_t t = history.newest_index();
     if (t < 1) return {};
+    std::vector<Boundary> found;
+    if (judge_at_ >= 0 && t >= judge_at_) {
+      judge_at_ = -1;
+      if (auto b = judge(history, widen(history, bump_a_, bump_b_))) found.push_back(*b);
+    }
     const double change = step(history, t);
     if (bump_start_ < 0) {
-      if (!history.contains(t - baseline_frames_ - 1)) return {};
+      if (!history.contains(t - baseline_frames_ - 1)) return found;
       std::vector<double> before;
       for (int64_t i = t - baseline_frames_; i < t; ++i) before.push_back(step(history, i));
-      threshold_ = kBumpFactor * median(before) + kBumpMargin;
-      if (change >= threshold_) bump_start_ = t;
-      return {};
+      baseline_ = median(before);
+      if (change >= kBumpFactor * baseline_ + kBumpMargin) {
+        bump_start_ = t;
+        bump_baseline_ = baseline_;
+      }
+      return found;
     }
-    if (change >= threshold_) {
+    if (change >= kBumpFactor * baseline_ + kBumpMargin) {
       if (t - bump_start_ > max_transition_ + 2) bump_start_ = -1;  // steady motion, not a bump
-      return {};
+      return found;
     }
     // The bump's changes were frames bump_start_ .. t-1: A is the frame before them, B the last.
-    const int64_t a = bump_start_ - 1, b = t - 1;
+    // Judged a few frames later, once its gentle tail is known too.
+    bump_a_ = bump_start_ - 1;
+    bump_b_ = t - 1;
+    judge_at_ = t + kTailFrames;
     bump_start_ = -1;
-    if (auto found = judge(history, a, b)) return {*found};
-    return {};
+    return found;
   }
 
  private:
+  // A dissolve's first and last frames change less than its middle: widen the bump over them, so
+  // A and B are the shots themselves.
+  std::pair<int64_t, int64_t> widen(const FrameHistory& history, int64_t a, int64_t b) const {
+    const double gentle = kTailFactor * bump_baseline_ + kTailMargin;
+    for (int i = 0; i < kTailFrames && history.contains(a - 1) && step(history, a) >= gentle; ++i) --a;
+    for (int i = 0; i < kTailFrames && history.contains(b + 1) && step(history, b + 1) >= gentle; ++i) ++b;
+    return {a, b};
+  }
+
   static double step(const FrameHistory& history, int64_t i) {
     return thumb_distance(history.at(i - 1).thumb, history.at(i).thumb);
   }
 
-  std::optional<Boundary> judge(const FrameHistory& history, int64_t ai, int64_t bi) const {
+  std::optional<Boundary> judge(const FrameHistory& history, std::pair<int64_t, int64_t> bump) const {
+    const auto [ai, bi] = bump;
+    spdlog::debug("dissolve: change bump {}-{} (baseline {:.2f}, steps at ends {:.2f} {:.2f} {:.2f} {:.2f})", ai, bi, bump_baseline_,
+                  step(history, ai - 1), step(history, ai), step(history, bi), step(history, bi + 1));
     if (bi - ai < kMinMixedFrames + 1 || !history.contains(ai)) return std::nullopt;
     const FrameRecord& outgoing = history.at(ai);
     const FrameRecord& incoming = history.at(bi);
@@ -104,9 +130,9 @@ class DissolveDetector final : public BoundaryDetector {
     }
     if (first >= full || full - first < static_cast<size_t>(kMinMixedFrames)) return std::nullopt;
     double residual_sum = 0;
-    for (size_t i = first; i < full; ++i) {
-      if (alpha[i] < alpha[i - 1] - 0.1) return std::nullopt;
-      residual_sum += residual[i];
+    for (size_t i = first; i <= full; ++i) {
+      if (alpha[i] < alpha[i - 1] - 0.1 || alpha[i] - alpha[i - 1] > kMaxAlphaStep) return std::nullopt;
+      if (i < full) residual_sum += residual[i];
     }
     const double mean_residual = residual_sum / static_cast<double>(full - first);
     if (mean_residual > kMaxResidual) return std::nullopt;
@@ -117,7 +143,9 @@ class DissolveDetector final : public BoundaryDetector {
 
   int64_t max_transition_, baseline_frames_;
   int64_t bump_start_ = -1;
-  double threshold_ = 0;
+  double baseline_ = 0;        // median change of the frames before the newest
+  double bump_baseline_ = 0;   // ... before the bump being judged
+  int64_t bump_a_ = 0, bump_b_ = 0, judge_at_ = -1;
 };
 
 }  // namespace

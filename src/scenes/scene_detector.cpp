@@ -19,6 +19,11 @@ int precedence(CutKind kind) {
   return 0;
 }
 
+// A hard cut this confident (score and ratio both well above their thresholds) needs no minimum
+// shot length; a few frames still separate two boundaries.
+constexpr double kDecisive = 0.99;
+constexpr int64_t kMinFramesAfterDecisive = 3;
+
 int64_t span_begin(const Boundary& b) { return std::min(b.first_frame, b.frame); }
 int64_t span_end(const Boundary& b) { return std::max(b.last_frame, b.frame); }
 bool overlap(const Boundary& a, const Boundary& b) {
@@ -134,9 +139,11 @@ void SceneDetector::decide_up_to(int64_t frame) {
 
 void SceneDetector::decide(const Boundary& b) {
   if (flash_filter_ && flash_filter_->is_flash(b, history_)) return;
-  // The first shot, too, must be long enough: a black first frame is not a shot.
+  // The first shot, too, must be long enough: a black first frame is not a shot. Later, a decisive
+  // hard cut may follow sooner: trailers cut shots of a handful of frames.
   const int64_t previous = last_final_ ? last_final_->frame : 0;
-  if (b.frame - previous < min_shot_frames_) return;
+  const bool decisive = last_final_ && b.kind == CutKind::cut && b.confidence >= kDecisive;
+  if (b.frame - previous < (decisive ? kMinFramesAfterDecisive : min_shot_frames_)) return;
 
   auto time_of = [&](int64_t index) {
     if (history_.contains(index)) return history_.at(index).time;

@@ -16,7 +16,8 @@ struct SceneOptions {
   // ... and at least this large (combined score, 0..255 scale) so noise in still shots never cuts.
   double min_score = 9.0;
 
-  // No shot shorter than this (a later boundary closer than this to the previous one is dropped).
+  // No shot shorter than this (a later boundary closer than this to the previous one is dropped),
+  // except after a decisive hard cut (both thresholds far exceeded): trailers cut 6-frame shots.
   double min_shot_seconds = 0.4;
 
   // Fades and dissolves longer than this are reported as if they started this long before their end.

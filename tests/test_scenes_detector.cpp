@@ -1,0 +1,179 @@
+#include <gtest/gtest.h>
+
+#include <vector>
+
+#include "pressreel/media/decode_pass.hpp"
+#include "pressreel/scenes/scene_detector.hpp"
+#include "test_support.hpp"
+
+namespace {
+
+using namespace pressreel;
+using pressreel::testing::ffmpeg;
+using pressreel::testing::TempDir;
+
+const std::vector<std::string> kH264 = {"-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"};
+
+std::vector<std::string> with_h264(std::vector<std::string> args) {
+  args.insert(args.end(), kH264.begin(), kH264.end());
+  return args;
+}
+
+struct Detection {
+  scenes::SceneList scenes;
+  std::vector<scenes::Cut> heard;       // what the cut listener was told, in order
+  std::vector<int64_t> heard_at;        // the frame being delivered when it was told
+  int64_t max_latency = 0;
+};
+
+Detection detect(const std::filesystem::path& clip, scenes::SceneOptions options = {}) {
+  Detection d;
+  scenes::SceneDetector detector(options);
+  int64_t current = 0;
+  detector.set_cut_listener([&](const scenes::Cut& cut) {
+    d.heard.push_back(cut);
+    d.heard_at.push_back(current);
+  });
+  media::DecodePassOptions pass;
+  pass.on_progress = [&](const media::VideoFrame& frame) { current = frame.index + 1; };
+  media::FrameSink* sinks[] = {&detector};
+  media::run_decode_pass(media::probe(clip), sinks, pass);
+  d.scenes = detector.result();
+  d.max_latency = detector.max_latency_frames();
+  return d;
+}
+
+std::vector<int64_t> frames_of(const scenes::SceneList& scenes) {
+  std::vector<int64_t> out;
+  for (const auto& c : scenes.cuts) out.push_back(c.frame);
+  return out;
+}
+
+// Six shots at 25 fps: test pattern, colour bars, two different framings of the same fractal (a
+// quiet cut between similar shots), a 6-frame shot, RGB bars.
+std::filesystem::path make_cuts_clip(const TempDir& dir) {
+  const auto clip = dir / "cuts.mp4";
+  ffmpeg(with_h264({"-f", "lavfi", "-i", "testsrc2=s=320x180:r=25:d=1.2",
+                    "-f", "lavfi", "-i", "smptebars=s=320x180:r=25:d=1",
+                    "-f", "lavfi", "-i", "mandelbrot=s=640x360:r=25,trim=end_frame=30,crop=320:180:0:0",
+                    "-f", "lavfi", "-i", "mandelbrot=s=640x360:r=25,trim=end_frame=30,crop=320:180:200:120",
+                    "-f", "lavfi", "-i", "testsrc=s=320x180:r=25:d=0.24",
+                    "-f", "lavfi", "-i", "rgbtestsrc=s=320x180:r=25:d=1",
+                    "-filter_complex", "[0][1][2][3][4][5]concat=n=6:v=1"}),
+         clip);
+  return clip;
+}
+
+TEST(SceneDetector, FindsHardCutsAtTheFirstFrameOfEachShot) {
+  TempDir dir;
+  const Detection d = detect(make_cuts_clip(dir));
+  EXPECT_EQ(frames_of(d.scenes), (std::vector<int64_t>{30, 55, 85, 115, 121}));
+  for (const auto& c : d.scenes.cuts) {
+    EXPECT_EQ(c.kind, scenes::CutKind::cut);
+    EXPECT_EQ(c.first_frame, c.frame);
+    EXPECT_EQ(c.time, media::RationalTime(c.frame, AVRational{1, 25})) << "cut at " << c.frame;
+  }
+  EXPECT_EQ(d.scenes.frames, 146);
+  ASSERT_EQ(d.scenes.shots.size(), 6u);
+  EXPECT_EQ(d.scenes.shots[0].start_frame, 0);
+  EXPECT_EQ(d.scenes.shots[0].end_frame, 29);
+  EXPECT_EQ(d.scenes.shots[4].end_frame - d.scenes.shots[4].start_frame + 1, 6);
+  EXPECT_EQ(d.scenes.shots.back().end_frame, 145);
+  EXPECT_NEAR(d.scenes.shots.back().end_time.seconds(), 146 / 25.0, 1e-9);
+}
+
+TEST(SceneDetector, TellsTheListenerEachCutInOrderWithinItsLatency) {
+  TempDir dir;
+  const Detection d = detect(make_cuts_clip(dir));
+  ASSERT_EQ(d.heard.size(), d.scenes.cuts.size());
+  for (size_t i = 0; i < d.heard.size(); ++i) {
+    EXPECT_EQ(d.heard[i].frame, d.scenes.cuts[i].frame);
+    if (i > 0) EXPECT_GT(d.heard[i].frame, d.heard[i - 1].frame);
+    // Told while decoding, no later than its latency promises (or at the end of the clip).
+    EXPECT_TRUE(d.heard_at[i] <= d.heard[i].frame + d.max_latency + 1 || d.heard_at[i] == d.scenes.frames)
+        << "cut " << d.heard[i].frame << " told at frame " << d.heard_at[i];
+  }
+}
+
+TEST(SceneDetector, MinimumShotLengthDropsTheSecondOfTwoCloseBoundaries) {
+  TempDir dir;
+  scenes::SceneOptions options;
+  options.min_shot_seconds = 2.0;  // 50 frames: only the cuts at 55 and 115 keep 50 frames apart
+  const Detection d = detect(make_cuts_clip(dir), options);
+  EXPECT_EQ(frames_of(d.scenes).front(), 55);
+}
+
+TEST(SceneDetector, ReportsACrossDissolveOnceWithItsExtent) {
+  TempDir dir;
+  const auto clip = dir / "dissolve.mp4";
+  // 16-frame dissolve from frame 40 (1.6 s) to frame 56.
+  ffmpeg(with_h264({"-f", "lavfi", "-i", "testsrc2=s=320x180:r=25:d=2.4", "-f", "lavfi", "-i",
+                    "smptebars=s=320x180:r=25:d=3", "-filter_complex",
+                    "[0][1]xfade=transition=fade:duration=0.64:offset=1.6"}),
+         clip);
+  const Detection d = detect(clip);
+  ASSERT_EQ(d.scenes.cuts.size(), 1u);
+  const scenes::Cut& c = d.scenes.cuts[0];
+  EXPECT_EQ(c.kind, scenes::CutKind::dissolve);
+  EXPECT_GE(c.first_frame, 40);
+  EXPECT_LE(c.first_frame, 44);
+  EXPECT_GE(c.frame, 52);
+  EXPECT_LE(c.frame, 56);
+  EXPECT_EQ(c.last_frame, c.frame - 1);
+}
+
+TEST(SceneDetector, FadeOutAndInThroughBlackIsOneTransition) {
+  TempDir dir;
+  const auto clip = dir / "fade.mp4";
+  // Fade out over frames 30-39, black 40-59, fade in over 60-69: the new shot is whole at 70.
+  ffmpeg(with_h264({"-f", "lavfi", "-i", "testsrc2=s=320x180:r=25:d=2", "-f", "lavfi", "-i",
+                    "smptebars=s=320x180:r=25:d=2", "-filter_complex",
+                    "[0]fade=t=out:st=1.2:d=0.4[a];[1]fade=t=in:st=0.4:d=0.4[b];[a][b]concat=n=2:v=1"}),
+         clip);
+  const Detection d = detect(clip);
+  ASSERT_EQ(d.scenes.cuts.size(), 1u);
+  const scenes::Cut& c = d.scenes.cuts[0];
+  EXPECT_EQ(c.kind, scenes::CutKind::fade);
+  EXPECT_EQ(c.frame, 70);
+  EXPECT_NEAR(static_cast<double>(c.first_frame), 30, 1);
+  EXPECT_EQ(c.last_frame, 69);
+}
+
+TEST(SceneDetector, WhiteFlashesInsideAShotAreNotCuts) {
+  TempDir dir;
+  const auto clip = dir / "flash.mp4";
+  ffmpeg(with_h264({"-f", "lavfi", "-i", "testsrc2=s=320x180:r=25:d=4", "-vf",
+                    "drawbox=c=white:t=fill:enable='eq(n,30)+between(n,60,61)'"}),
+         clip);
+  EXPECT_TRUE(detect(clip).scenes.cuts.empty());
+
+  scenes::SceneOptions unfiltered;
+  unfiltered.filter_flashes = false;
+  unfiltered.min_shot_seconds = 0;
+  EXPECT_FALSE(detect(clip, unfiltered).scenes.cuts.empty()) << "the flashes are visible changes the filter removes";
+}
+
+TEST(SceneDetector, FastMotionIsNotACut) {
+  TempDir dir;
+  const auto clip = dir / "motion.mp4";
+  ffmpeg(with_h264({"-f", "lavfi", "-i", "mandelbrot=s=320x180:r=25,trim=end_frame=100", "-vf",
+                    "scroll=h=0.04:v=0.02"}),
+         clip);
+  EXPECT_TRUE(detect(clip).scenes.cuts.empty());
+}
+
+TEST(SceneDetector, VariableFrameRateCutsCarryTheirRealTimes) {
+  TempDir dir;
+  const auto clip = dir / "vfr.mkv";
+  // The cuts clip with its second part at 50 fps: frame 60 is at 2.4 s, frame 85 at 2.9 s.
+  ffmpeg({"-i", make_cuts_clip(dir).string(), "-vf", "setpts='if(lt(N,60),N*2,120+(N-60))/50/TB'", "-fps_mode",
+          "passthrough", "-enc_time_base", "1/1000", "-c:v", "libx264", "-preset", "ultrafast"},
+         clip);
+  const Detection d = detect(clip);
+  ASSERT_EQ(frames_of(d.scenes), (std::vector<int64_t>{30, 55, 85, 115, 121}));
+  EXPECT_DOUBLE_EQ(d.scenes.cuts[2].time.seconds(), 2.9);
+  EXPECT_EQ(d.scenes.cuts[2].time.fraction(), "29/10");
+  EXPECT_DOUBLE_EQ(d.scenes.cuts[3].time.seconds(), 3.5);
+}
+
+}  // namespace
