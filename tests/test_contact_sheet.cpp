@@ -96,8 +96,22 @@ TEST(ContactSheet, StaysUnderTheMaximumWidth) {
   style.max_width = 1000;
   const SheetLayout narrow = layout_sheet(12, 16.0 / 9, 1, style);
   EXPECT_LE(narrow.width, 1000);
-  EXPECT_GE(narrow.tile_width, 64);
+  EXPECT_GE(narrow.tile_width, 160);
   EXPECT_EQ(narrow.columns * narrow.rows >= 12, true);
+}
+
+TEST(ContactSheet, HundredsOfShotsStayUnderTheMaximumHeight) {
+  TempDir dir;
+  SheetStyle style;
+  style.max_height = 4000;
+  const nlohmann::json written = write_contact_sheet(dir.path(), sample_header(), coloured_tiles(600), style);
+  EXPECT_LE(written["height"].get<int>(), 4000);
+  EXPECT_LE(written["width"].get<int>(), 2048);
+  EXPECT_GT(written["columns"].get<int>(), 5);  // smaller tiles first
+  EXPECT_GT(written["omitted"].get<int>(), 0);  // then a spread subset
+  EXPECT_EQ(written["tiles"].get<int>() + written["omitted"].get<int>(), 600);
+  const cv::Mat sheet = cv::imread((dir / "contact-sheet.jpg").string());
+  EXPECT_EQ(sheet.rows, written["height"].get<int>());
 }
 
 TEST(ContactSheet, TilesKeepTheirProportions) {

@@ -14,7 +14,8 @@
 namespace pressreel::stills {
 namespace {
 
-constexpr int min_tile_width = 64;
+// Below this a tile and its "Shot N  timecode" label stop being readable.
+constexpr int min_tile_width = 160;
 const std::string fact_separator = "   ·   ";
 
 // Header rows: title, subtitle, then the wrapped facts.
@@ -89,43 +90,84 @@ cv::Rect SheetLayout::label_box(int index) const {
   return {box.x, box.y + box.height, box.width, label_height};
 }
 
-SheetLayout layout_sheet(int tile_count, double tile_aspect, int fact_lines, const SheetStyle& style) {
+namespace {
+
+// The grid at a fixed column count, tiles narrowed to keep the sheet under max_width.
+SheetLayout grid(int tile_count, int columns, double tile_aspect, int fact_lines, const SheetStyle& style) {
   SheetLayout l;
   l.spacing = std::max(0, style.spacing);
   l.margin = std::max(0, style.margin);
-  l.columns = std::clamp(style.columns, 1, std::max(1, tile_count));
-  l.tile_width = std::max(min_tile_width, style.tile_width);
-  // Keep under max_width: narrower tiles first, then fewer columns when tiles would get too small.
-  const auto grid_width = [&](int columns, int tile_width) {
-    return 2 * l.margin + columns * tile_width + (columns - 1) * l.spacing;
-  };
-  while (grid_width(l.columns, l.tile_width) > style.max_width) {
-    const int fit = (style.max_width - 2 * l.margin - (l.columns - 1) * l.spacing) / l.columns;
-    if (fit >= min_tile_width || l.columns == 1) {
-      l.tile_width = std::max(1, fit);
-      break;
-    }
-    --l.columns;
-  }
+  l.columns = columns;
+  const int fit = (style.max_width - 2 * l.margin - (columns - 1) * l.spacing) / columns;
+  l.tile_width = std::max(1, std::min(std::max(min_tile_width, style.tile_width), fit));
   const double aspect = tile_aspect > 0 ? tile_aspect : 16.0 / 9.0;
   l.tile_height = std::max(1, static_cast<int>(std::lround(l.tile_width / aspect)));
   l.label_height = TextRenderer::line_height(style.label_size) + 6;
-  l.rows = tile_count <= 0 ? 0 : (tile_count + l.columns - 1) / l.columns;
+  l.rows = tile_count <= 0 ? 0 : (tile_count + columns - 1) / columns;
   l.header_height = header_height(style, fact_lines);
-  l.width = grid_width(l.columns, l.tile_width);
+  l.width = 2 * l.margin + columns * l.tile_width + (columns - 1) * l.spacing;
   l.height =
       l.header_height + l.rows * (l.tile_height + l.label_height) + std::max(0, l.rows - 1) * l.spacing + l.margin;
   return l;
 }
 
-cv::Mat render_sheet(const SheetHeader& header, const std::vector<SheetTile>& tiles, const SheetStyle& style) {
+}  // namespace
+
+SheetLayout layout_sheet(int tile_count, double tile_aspect, int fact_lines, const SheetStyle& style) {
+  int columns = std::clamp(style.columns, 1, std::max(1, tile_count));
+  SheetLayout l = grid(tile_count, columns, tile_aspect, fact_lines, style);
+  // Tiles too small to read: fewer columns.
+  while (l.tile_width < min_tile_width && columns > 1) l = grid(tile_count, --columns, tile_aspect, fact_lines, style);
+  // Taller than an image should be (a clip with hundreds of shots): more, smaller columns.
+  while (l.height > style.max_height && columns < tile_count) {
+    const SheetLayout wider = grid(tile_count, columns + 1, tile_aspect, fact_lines, style);
+    if (wider.tile_width < min_tile_width) break;
+    l = wider;
+    ++columns;
+  }
+  return l;
+}
+
+namespace {
+
+// How many tiles fit under `max_height` in `layout`'s grid.
+int capacity(const SheetLayout& layout, int max_height) {
+  const int cell = layout.tile_height + layout.label_height + layout.spacing;
+  const int rows = std::max(1, (max_height - layout.header_height - layout.margin + layout.spacing) / cell);
+  return rows * layout.columns;
+}
+
+// Tiles spread evenly over the list (first and last kept) when even the smallest readable grid
+// would make the sheet taller than max_height.
+std::vector<SheetTile> fit_tiles(const std::vector<SheetTile>& tiles, const SheetLayout& layout, int max_height) {
+  const int count = static_cast<int>(tiles.size());
+  const int keep = std::min(count, capacity(layout, max_height));
+  if (keep == count) return tiles;
+  std::vector<SheetTile> kept;
+  kept.reserve(keep);
+  for (int i = 0; i < keep; ++i) {
+    const double at = keep == 1 ? 0.0 : static_cast<double>(i) * (count - 1) / (keep - 1);
+    kept.push_back(tiles[static_cast<size_t>(std::llround(at))]);
+  }
+  return kept;
+}
+
+struct RenderedSheet {
+  cv::Mat image;
+  SheetLayout layout;
+  int tiles = 0;  // drawn
+};
+
+RenderedSheet render(const SheetHeader& header, const std::vector<SheetTile>& given, const SheetStyle& style) {
   TextRenderer text(FontSet::regular());
   TextRenderer bold(FontSet::bold());
-  const int count = static_cast<int>(tiles.size());
-  const double aspect = median_aspect(tiles);
-  SheetLayout layout = layout_sheet(count, aspect, 0, style);
+  const double aspect = median_aspect(given);
+  SheetLayout layout = layout_sheet(static_cast<int>(given.size()), aspect, 0, style);
   const int text_width = layout.width - 2 * layout.margin;
   const std::vector<std::string> facts = wrap_facts(text, header.facts, style.info_size, text_width);
+  layout = layout_sheet(static_cast<int>(given.size()), aspect, static_cast<int>(facts.size()), style);
+  const std::vector<SheetTile> tiles = fit_tiles(given, layout, style.max_height);
+  const int count = static_cast<int>(tiles.size());
   layout = layout_sheet(count, aspect, static_cast<int>(facts.size()), style);
 
   cv::Mat sheet(layout.height, layout.width, CV_8UC3, style.background);
@@ -152,7 +194,13 @@ cv::Mat render_sheet(const SheetHeader& header, const std::vector<SheetTile>& ti
     text.draw(sheet, tiles[i].detail, {strip.x + strip.width - detail_width, strip.y + pad}, style.label_size,
               style.detail_colour);
   }
-  return sheet;
+  return {sheet, layout, count};
+}
+
+}  // namespace
+
+cv::Mat render_sheet(const SheetHeader& header, const std::vector<SheetTile>& tiles, const SheetStyle& style) {
+  return render(header, tiles, style).image;
 }
 
 std::string encode_sheet(const cv::Mat& image, SheetFormat format, int quality) {
@@ -167,15 +215,19 @@ std::string encode_sheet(const cv::Mat& image, SheetFormat format, int quality) 
 
 nlohmann::json write_contact_sheet(const std::filesystem::path& folder, const SheetHeader& header,
                                    const std::vector<SheetTile>& tiles, const SheetStyle& style) {
-  const cv::Mat sheet = render_sheet(header, tiles, style);
-  const std::string bytes = encode_sheet(sheet, style.format, style.quality);
+  const RenderedSheet sheet = render(header, tiles, style);
+  const std::string bytes = encode_sheet(sheet.image, style.format, style.quality);
   const std::string name = "contact-sheet" + extension(style.format);
   batch::write_file_atomic(folder / name, bytes);
-  const SheetLayout layout = layout_sheet(static_cast<int>(tiles.size()), median_aspect(tiles), 0, style);
-  return {{"path", name},          {"format", style.format == SheetFormat::webp ? "webp" : "jpeg"},
-          {"width", sheet.cols},   {"height", sheet.rows},
-          {"tiles", tiles.size()}, {"columns", layout.columns},
-          {"rows", layout.rows},   {"bytes", bytes.size()}};
+  return {{"path", name},
+          {"format", style.format == SheetFormat::webp ? "webp" : "jpeg"},
+          {"width", sheet.image.cols},
+          {"height", sheet.image.rows},
+          {"tiles", sheet.tiles},
+          {"omitted", static_cast<int>(tiles.size()) - sheet.tiles},
+          {"columns", sheet.layout.columns},
+          {"rows", sheet.layout.rows},
+          {"bytes", bytes.size()}};
 }
 
 }  // namespace pressreel::stills

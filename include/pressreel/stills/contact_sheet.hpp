@@ -21,6 +21,9 @@ struct SheetStyle {
   int spacing = 8;       // between tiles
   int margin = 20;       // around the sheet
   int max_width = 2048;
+  // A clip with hundreds of shots gets more, smaller columns; past the smallest readable tiles, an
+  // evenly spread subset of them (reported as "omitted").
+  int max_height = 16384;
   int title_size = 30, info_size = 16, label_size = 14;  // em sizes in pixels
   cv::Scalar background{24, 24, 24}, tile_background{0, 0, 0};
   cv::Scalar title_colour{245, 245, 245}, info_colour{190, 190, 190}, label_colour{225, 225, 225},
@@ -65,7 +68,7 @@ cv::Mat render_sheet(const SheetHeader& header, const std::vector<SheetTile>& ti
 std::string encode_sheet(const cv::Mat& image, SheetFormat format, int quality);
 
 // Renders and writes `folder/contact-sheet.<ext>` atomically; returns what was written, for the
-// manifest: {"path", "format", "width", "height", "tiles", "columns", "rows", "bytes"}.
+// manifest: {"path", "format", "width", "height", "tiles" (drawn), "omitted", "columns", "rows", "bytes"}.
 nlohmann::json write_contact_sheet(const std::filesystem::path& folder, const SheetHeader& header,
                                    const std::vector<SheetTile>& tiles, const SheetStyle& style = {});
 
