@@ -23,9 +23,9 @@ struct ThumbsOptions {
   std::vector<CropSpec> crops = standard_crops();
   ImageOptions image;
   int probes = 12;                    // keyframes visited across the clip
-  int frames_per_probe = 6;           // decoded after each keyframe
+  int frames_per_probe = 4;           // scored after each keyframe (past the skipped ones)
   int skip_after_keyframe = 3;        // encoders put keyframes on cuts: a shot's first frames are not stills
-  double refine_seconds = 1.2;        // decoded after the best probe's keyframe
+  double refine_seconds = 0.8;        // decoded after the best probe's keyframe
   int max_width = 640;                // analysis copies
   size_t finalists = 3;               // checked for faces
   ScoreWeights weights;
