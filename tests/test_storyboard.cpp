@@ -171,6 +171,54 @@ TEST(Storyboard, TilesSpillIntoSeveralSpritesWhenOneWouldBeTooLarge) {
   EXPECT_TRUE(cues.back().target.starts_with("storyboard-4.jpg#"));
 }
 
+// Feeds `seconds` one-per-second frames to the sampler as the decode pass would, without decoding.
+void feed_synthetic_clip(stills::StoryboardSampler& sampler, int seconds, double probed_duration) {
+  media::ProbeResult probe;
+  probe.duration_seconds = probed_duration;
+  media::VideoStreamInfo video;
+  video.width = video.display_width = 64;
+  video.height = video.display_height = 36;
+  video.duration_seconds = probed_duration;
+  sampler.on_start(probe, video);
+  media::FramePtr picture = media::make_frame();
+  picture->width = 64;
+  picture->height = 36;
+  picture->format = AV_PIX_FMT_YUV420P;
+  ASSERT_GE(av_frame_get_buffer(picture.get(), 0), 0);
+  const std::shared_ptr<const AVFrame> shared = media::share_frame(std::move(picture));
+  const AVRational second{1, 1};
+  for (int i = 0; i < seconds; ++i) {
+    media::VideoFrame frame{i, media::RationalTime(i, second), i, media::RationalTime(1, second), shared};
+    std::any prepared = sampler.prepare(frame);
+    sampler.on_frame(frame, prepared);
+  }
+  media::DecodeSummary summary;
+  summary.frames = seconds;
+  summary.duration = media::RationalTime(seconds, second);
+  sampler.on_end(summary);
+}
+
+TEST(Storyboard, TwoHourClipKeepsAboutAHundredSmallTiles) {
+  stills::StoryboardSampler sampler;
+  feed_synthetic_clip(sampler, 7200, 7200);
+  EXPECT_EQ(sampler.interval_ms(), 72'000);
+  EXPECT_EQ(sampler.tiles().size(), 100u);
+  size_t bytes = 0;
+  for (const auto& tile : sampler.tiles()) bytes += tile.image.total() * tile.image.elemSize();
+  EXPECT_LT(bytes, 5u << 20);  // 100 tiles of 160x90 BGR: 4.3 MB
+}
+
+TEST(Storyboard, MissingDurationStillBoundsTheTileCount) {
+  // The probe says nothing about duration: one tile a second until max_tiles, then the interval doubles.
+  stills::StoryboardSampler sampler;
+  feed_synthetic_clip(sampler, 7200, 0);
+  EXPECT_LE(sampler.tiles().size(), 600u);
+  EXPECT_GE(sampler.tiles().size(), 300u);
+  EXPECT_EQ(sampler.duration_ms(), 7'200'000);
+  const auto starts = stills::storyboard_cue_starts(sampler);
+  for (size_t i = 1; i < starts.size(); ++i) EXPECT_LT(starts[i - 1], starts[i]);
+}
+
 TEST(Storyboard, LayoutKeepsEverySpriteWithinTheLimit) {
   const cv::Size tile(160, 90);
   const auto layout = stills::layout_storyboard(7200, tile, {});  // a 2-hour clip at one tile a second
