@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
@@ -136,6 +137,35 @@ TEST(CandidateKeeper, NeverPicksBlackOrFadeFramesNorFramesNextToACut) {
   }
   // And without any scene list, the black frames are still never chosen.
   for (const stills::ShotStill& s : keep(clip, {}, 150).stills) EXPECT_FALSE(stills::is_near_uniform(s.signals));
+}
+
+TEST(CandidateKeeper, RealFootageStillsStayOutOfTransitionsAndBlack) {
+  PRESSREEL_SHARED_CLIP_OR_SKIP(clip, "fades-and-cuts.mp4");
+  std::ifstream truth_file(pressreel::testing::shared_truth("fades-and-cuts"));
+  const nlohmann::json truth = nlohmann::json::parse(truth_file);
+  const double fps = 30000.0 / 1001.0;
+  // The boundaries as a scene detector reports them, from the truth file.
+  std::vector<scenes::Cut> cuts;
+  std::vector<std::pair<int64_t, int64_t>> transitions;
+  for (const auto& c : truth["cuts"]) cuts.push_back(cut_at(c.get<int64_t>(), fps));
+  for (const auto& g : truth["gradual"]) {
+    cuts.push_back(fade_between(g[0].get<int64_t>(), g[1].get<int64_t>(), fps));
+    transitions.emplace_back(g[0].get<int64_t>(), g[1].get<int64_t>());
+  }
+  std::sort(cuts.begin(), cuts.end(), [](const scenes::Cut& a, const scenes::Cut& b) { return a.frame < b.frame; });
+  const int64_t frames = truth["frames"].get<int64_t>();
+  const KeptStills kept = keep(clip, cuts, frames);
+  ASSERT_FALSE(kept.stills.empty());
+  for (const stills::ShotStill& s : kept.stills) {
+    EXPECT_FALSE(stills::is_near_uniform(s.signals)) << "frame " << s.frame;
+    for (const scenes::Cut& c : cuts) {
+      EXPECT_TRUE(s.frame < c.first_frame - 3 || s.frame > c.last_frame + 3) << "frame " << s.frame << " by the boundary at " << c.frame;
+    }
+  }
+  TempDir dir;
+  const nlohmann::json files = stills::write_shot_stills(kept.stills, dir / "stills");
+  ASSERT_EQ(files.size(), kept.stills.size());
+  for (const auto& f : files) EXPECT_TRUE(std::filesystem::exists(dir / "stills" / f["file"].get<std::string>()));
 }
 
 TEST(CandidateKeeper, MemoryStaysBoundedOnALongClipWithManyShots) {
