@@ -4,6 +4,7 @@
 #include <tbb/parallel_pipeline.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <mutex>
@@ -71,6 +72,10 @@ Concurrency plan_concurrency(int requested_jobs, size_t clip_count, unsigned cor
   return {clips, threads};
 }
 
+int RunReport::skipped_up_to_date() const {
+  return static_cast<int>(std::count_if(clips.begin(), clips.end(), [](const auto& c) { return c.skipped; }));
+}
+
 int RunReport::failed() const {
   return static_cast<int>(std::count_if(clips.begin(), clips.end(), [](const auto& c) { return !c.ok; }));
 }
@@ -81,7 +86,7 @@ nlohmann::json RunReport::to_json() const {
     clips_json.push_back({{"film", c.film_slug},
                           {"clip", c.clip_slug},
                           {"source", c.source.string()},
-                          {"status", c.ok ? "ok" : "failed"},
+                          {"status", c.skipped ? "up-to-date" : c.ok ? "ok" : "failed"},
                           {"stage", c.ok ? nlohmann::json(nullptr) : nlohmann::json(c.stage)},
                           {"error", c.ok ? nlohmann::json(nullptr) : nlohmann::json(c.error)},
                           {"seconds", c.seconds},
@@ -91,8 +96,10 @@ nlohmann::json RunReport::to_json() const {
   for (const auto& s : skipped) skipped_json.push_back({{"path", s.path.string()}, {"reason", s.reason}});
   return {{"clips", clips_json},
           {"skipped", skipped_json},
-          {"succeeded", clips.size() - failed()},
+          {"succeeded", static_cast<int>(clips.size()) - failed()},
           {"failed", failed()},
+          {"up_to_date", skipped_up_to_date()},
+          {"not_started", not_started},
           {"seconds", seconds}};
 }
 
@@ -111,11 +118,12 @@ RunReport run_batch(const WorkList& work, const Recipe& recipe, const RunOptions
 
   // Tokens = clips in flight; each clip's own decode pass nests inside and shares the workers.
   size_t next = 0;
+  std::atomic<bool> failure_seen{false};
   tbb::parallel_pipeline(
       static_cast<size_t>(plan.clips),
       tbb::make_filter<void, ClipRef>(tbb::filter_mode::serial_in_order,
                                       [&](tbb::flow_control& control) -> ClipRef {
-                                        if (next >= refs.size()) {
+                                        if (next >= refs.size() || (options.fail_fast && failure_seen)) {
                                           control.stop();
                                           return {};
                                         }
@@ -126,12 +134,20 @@ RunReport run_batch(const WorkList& work, const Recipe& recipe, const RunOptions
             ClipJobOptions clip_options;
             clip_options.out = options.out;
             clip_options.decoder_threads = plan.decoder_threads;
+            clip_options.force = options.force;
             clip_options.on_progress = [&](double f) { progress.update(label, f); };
             report.clips[ref.position] = process_clip(*ref.film, *ref.clip, recipe, clip_options);
+            if (!report.clips[ref.position].ok) failure_seen = true;
             progress.finished(label, report.clips[ref.position].ok);
           }));
 
-  write_catalog(options.out);
+  // --fail-fast: clips never started have no outcome.
+  report.not_started = static_cast<int>(refs.size() - next);
+  report.clips.resize(next);
+
+  if (options.write_catalog) {
+    write_catalog(options.out);
+  }
   report.seconds = std::chrono::duration<double>(Clock::now() - started).count();
   return report;
 }

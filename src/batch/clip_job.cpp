@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "pressreel/batch/atomic_file.hpp"
+#include "pressreel/batch/input_key.hpp"
 #include "pressreel/media/decode_pass.hpp"
 #include "pressreel/media/error.hpp"
 #include "pressreel/version.hpp"
@@ -44,7 +45,10 @@ fs::path clip_folder(const fs::path& out, const std::string& film_slug, const st
 ClipOutcome process_clip(const FilmSource& film, const ClipSource& clip, const Recipe& recipe,
                          const ClipJobOptions& options) {
   const auto started = Clock::now();
-  ClipOutcome outcome{film.slug, clip.slug, clip.path, false, {}, {}, 0, {}};
+  ClipOutcome outcome;
+  outcome.film_slug = film.slug;
+  outcome.clip_slug = clip.slug;
+  outcome.source = clip.path;
   const fs::path folder = clip_folder(options.out, film.slug, clip.slug);
   outcome.manifest_path = folder / "manifest.json";
 
@@ -59,6 +63,13 @@ ClipOutcome process_clip(const FilmSource& film, const ClipSource& clip, const R
   json timings = json::object();
 
   try {
+    const InputKey key{content_hash(clip.path), text_hash(recipe.effective().dump()), version()};
+    manifest["input_key"] = to_json(key);
+    if (!options.force && recorded_key(outcome.manifest_path) == key) {
+      outcome.ok = outcome.skipped = true;
+      outcome.seconds = seconds_since(started);
+      return outcome;
+    }
     fs::create_directories(folder);
     // The manifest's presence means "complete": remove the old one before anything else changes.
     fs::remove(outcome.manifest_path);

@@ -5,7 +5,9 @@
 #include <iostream>
 
 #include "commands.hpp"
+#include "pressreel/batch/atomic_file.hpp"
 #include "pressreel/batch/batch_run.hpp"
+#include "pressreel/batch/shard.hpp"
 
 namespace pressreel::cli {
 
@@ -22,6 +24,10 @@ Action add_run_command(CLI::App& app) {
     std::string pipeline = "web";
     int jobs = 0;
     bool summary_json = false;
+    bool force = false;
+    bool fail_fast = false;
+    std::string shard;
+    std::string report;
   };
   auto args = std::make_shared<Args>();
   cmd->add_option("input", args->inputs, "folders of films, film folders or clip files")->required();
@@ -30,10 +36,18 @@ Action add_run_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("-j,--jobs", args->jobs, "clips processed at once (default: automatic)")->check(CLI::Range(0, 256));
   cmd->add_flag("--json", args->summary_json, "print the run summary as JSON on stdout");
+  cmd->add_flag("--force", args->force, "redo clips whose content, recipe and pressreel version are unchanged");
+  cmd->add_flag("--fail-fast", args->fail_fast, "start no new clip after the first failure");
+  cmd->add_option("--shard", args->shard,
+                  "do part I of N of the sorted clip list (I/N, 0-based); default: from SLURM_ARRAY_TASK_ID, "
+                  "JOB_COMPLETION_INDEX + PRESSREEL_SHARD_COUNT, AWS_BATCH_JOB_ARRAY_INDEX, CLOUD_RUN_TASK_INDEX "
+                  "or BATCH_TASK_INDEX; a sharded run leaves catalog and gallery to `pressreel merge OUT`");
+  cmd->add_option("--report", args->report, "write a JUnit XML report (one test case per clip) to this file");
 
-  return [args, cmd]() {
+  return [args]() {
     batch::Recipe recipe;
     batch::WorkList work;
+    std::optional<batch::Shard> shard;
     try {
       recipe = batch::load_recipe(args->pipeline);
       std::vector<std::filesystem::path> inputs(args->inputs.begin(), args->inputs.end());
@@ -41,12 +55,17 @@ Action add_run_command(CLI::App& app) {
       discovery.input.allow_demuxers = recipe.allow_demuxers;
       discovery.follow_symlinks_outside = recipe.follow_symlinks_outside;
       work = batch::discover(inputs, discovery);
+      shard = args->shard.empty() ? batch::shard_from_environment(std::getenv) : batch::parse_shard(args->shard);
     } catch (const std::invalid_argument& e) {
       spdlog::error("{}", e.what());
       return exit_usage;
     } catch (const batch::RecipeError& e) {
       spdlog::error("{}", e.what());
       return exit_usage;
+    }
+    if (shard) {
+      spdlog::info("shard {}/{} (from {})", shard->index, shard->count, shard->source);
+      work = batch::select_shard(work, shard->index, shard->count);
     }
     for (const auto& s : work.skipped) spdlog::info("skipped {}: {}", s.path.string(), s.reason);
     spdlog::info("{} films, {} clips, recipe '{}'", work.films.size(), work.clip_count(), recipe.name);
@@ -55,18 +74,23 @@ Action add_run_command(CLI::App& app) {
     options.out = args->out;
     options.jobs = args->jobs;
     options.show_progress = spdlog::get_level() <= spdlog::level::info;
+    options.force = args->force;
+    options.fail_fast = args->fail_fast;
+    options.write_catalog = !shard || shard->count == 1;
     const batch::RunReport report = batch::run_batch(work, recipe, options);
+    if (!args->report.empty()) batch::write_file_atomic(args->report, batch::to_junit(report));
 
     if (args->summary_json) std::cout << report.to_json().dump(2) << '\n';
     for (const auto& c : report.clips) {
       if (!c.ok) spdlog::error("FAILED {}/{}: {}", c.film_slug, c.clip_slug, c.error);
     }
     const auto out = std::filesystem::path(args->out);
-    spdlog::info("{} clips: {} ok, {} failed, {} files skipped, in {:.1f} s", report.clips.size(),
-                 report.clips.size() - report.failed(), report.failed(), report.skipped.size(), report.seconds);
-    spdlog::info("catalog: {}", (out / "catalog.json").string());
+    spdlog::info("{} clips: {} ok ({} up to date), {} failed{}, {} files skipped, in {:.1f} s", report.clips.size(),
+                 report.clips.size() - report.failed(), report.skipped_up_to_date(), report.failed(),
+                 report.not_started ? fmt::format(", {} not started (--fail-fast)", report.not_started) : "",
+                 report.skipped.size(), report.seconds);
+    if (options.write_catalog) spdlog::info("catalog: {}", (out / "catalog.json").string());
     if (std::filesystem::exists(out / "index.html")) spdlog::info("gallery: {}", (out / "index.html").string());
-    (void)cmd;
     return report.failed() > 0 ? exit_failures : exit_ok;
   };
 }

@@ -18,6 +18,7 @@ using Action = std::function<int()>;
 Action add_probe_command(CLI::App& app);
 Action add_run_command(CLI::App& app);
 Action add_pipelines_command(CLI::App& app);
+Action add_merge_command(CLI::App& app);
 Action add_scenes_command(CLI::App& app);
 Action add_eval_scenes_command(CLI::App& app);
 Action add_preview_command(CLI::App& app);

@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
   add(add_run_command);
   add(add_probe_command);
   add(add_pipelines_command);
+  add(add_merge_command);
   add(add_scenes_command);
   add(add_eval_scenes_command);
   add(add_preview_command);

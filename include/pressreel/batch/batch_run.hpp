@@ -18,17 +18,25 @@ struct RunOptions {
   std::filesystem::path out;
   int jobs = 0;  // clips at once; 0 = the recipe's, else automatic
   bool show_progress = false;
+  bool force = false;      // redo clips that are up to date
+  bool fail_fast = false;  // start no new clip after the first failure
+  bool write_catalog = true;  // shards leave the catalog to `pressreel merge`
 };
 
 struct RunReport {
-  std::vector<ClipOutcome> clips;  // in work-list order
+  std::vector<ClipOutcome> clips;  // in work-list order (clips never started are left out)
   std::vector<SkippedFile> skipped;
   double seconds = 0;
   int failed() const;
+  int skipped_up_to_date() const;
+  int not_started = 0;  // clips left out by --fail-fast
   nlohmann::json to_json() const;
 };
 
 RunReport run_batch(const WorkList& work, const Recipe& recipe, const RunOptions& options);
+
+// The report as JUnit XML: one test suite, one test case per clip (class = film, name = clip).
+std::string to_junit(const RunReport& report);
 
 // Clips at once and libavcodec threads per clip, so that they together use the cores once.
 struct Concurrency {

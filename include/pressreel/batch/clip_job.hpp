@@ -16,6 +16,7 @@ namespace pressreel::batch {
 struct ClipJobOptions {
   std::filesystem::path out;          // OUT; the clip goes to OUT/<film>/<clip>/
   int decoder_threads = 0;            // libavcodec threads for this clip (0 = recipe/automatic)
+  bool force = false;                 // redo even when the clip's input key is unchanged
   const std::atomic<bool>* cancel = nullptr;
   std::function<void(double fraction)> on_progress;  // 0..1 of the clip's duration decoded
 };
@@ -24,6 +25,7 @@ struct ClipOutcome {
   std::string film_slug, clip_slug;
   std::filesystem::path source;
   bool ok = false;
+  bool skipped = false;  // up to date: content, recipe and version unchanged since its manifest
   std::string stage;  // where it failed
   std::string error;  // why
   double seconds = 0;
