@@ -96,7 +96,12 @@ std::vector<std::filesystem::path> default_fallback_fonts() {
     const std::string name = entry.path().filename().string();
     if (name.ends_with("-Regular.ttf") && name != "NotoSans-Regular.ttf") fonts.push_back(entry.path());
   }
-  std::sort(fonts.begin(), fonts.end());
+  // Sans faces before serif ones before display styles (Kufi, Nastaliq, Looped...), as a UI would pick.
+  const auto rank = [](const std::filesystem::path& p) {
+    const std::string name = p.filename().string();
+    return std::pair(name.starts_with("NotoSans") ? 0 : name.starts_with("NotoSerif") ? 1 : 2, name);
+  };
+  std::sort(fonts.begin(), fonts.end(), [&](const auto& a, const auto& b) { return rank(a) < rank(b); });
   fonts.insert(fonts.begin(), noto_dir / "NotoSans-Regular.ttf");
   return fonts;
 }

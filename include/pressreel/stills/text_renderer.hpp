@@ -23,7 +23,7 @@ struct FontSet {
   static FontSet bold();
 };
 
-// Noto Sans first, then the other regular Noto faces of the system font folder, in name order.
+// Noto Sans first, then the other regular Noto faces of the system font folder: sans, serif, display.
 std::vector<std::filesystem::path> default_fallback_fonts();
 
 // Not thread-safe (FreeType faces are not): one per thread or per sheet.
