@@ -255,6 +255,16 @@ TEST(Poster, AnamorphicClipKeepsItsProportions) {
   EXPECT_EQ(kept.stills.front().full_resolution.size(), cv::Size(640, 360));
   EXPECT_EQ(kept.stills.front().analysis_size, cv::Size(640, 360));
   EXPECT_EQ(kept.stills.front().image().size(), cv::Size(640, 360));
+
+  // What `pressreel run` writes for the clip: stills/ and poster/, described in JSON.
+  TempDir out;
+  const nlohmann::json written = stills::write_clip_stills(kept.stills, out.path());
+  ASSERT_EQ(written["stills"]["files"].size(), 1u);
+  EXPECT_EQ(written["stills"]["files"][0]["file"], "shot-001.jpg");
+  const cv::Mat poster = cv::imread((out / "poster/poster.jpg").string());
+  EXPECT_EQ(poster.size(), cv::Size(640, 360));
+  EXPECT_EQ(written["poster"]["crops"].size(), 6u);
+  EXPECT_TRUE(std::filesystem::exists(out / "poster/og-1200x630.jpg"));
 }
 
 TEST(Poster, TenBitPqClipIsNotWashedOut) {

@@ -121,4 +121,14 @@ nlohmann::json write_poster(const std::vector<ShotStill>& stills, const std::fil
   return j;
 }
 
+nlohmann::json write_clip_stills(const std::vector<ShotStill>& stills, const std::filesystem::path& clip_folder,
+                                 const StillsOutput& output) {
+  nlohmann::json j;
+  j["stills"] = {{"folder", "stills"}, {"files", write_shot_stills(stills, clip_folder / "stills", output.image)}};
+  nlohmann::json poster = write_poster(stills, clip_folder / "poster", output.crops, output.image, output.alternates);
+  if (poster.is_object()) poster["folder"] = "poster";
+  j["poster"] = std::move(poster);
+  return j;
+}
+
 }  // namespace pressreel::stills

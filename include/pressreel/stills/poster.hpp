@@ -42,6 +42,18 @@ nlohmann::json write_poster(const std::vector<ShotStill>& stills, const std::fil
                             const std::vector<CropSpec>& crops = standard_crops(), const ImageOptions& options = {},
                             size_t alternates = 3);
 
+// What the batch layer writes for a clip, and how.
+struct StillsOutput {
+  ImageOptions image;
+  std::vector<CropSpec> crops = standard_crops();
+  size_t alternates = 3;
+};
+
+// `clip_folder`/stills/shot-NNN.<ext> and `clip_folder`/poster/ (poster + crops), as DESIGN.md lays
+// them out: {"stills": {"folder": "stills", "files": [...]}, "poster": {"folder": "poster", ...} or null}.
+nlohmann::json write_clip_stills(const std::vector<ShotStill>& stills, const std::filesystem::path& clip_folder,
+                                 const StillsOutput& output = {});
+
 // Faces found at `from` size, in the coordinates of an image of `to` size.
 std::vector<FaceBox> scale_faces(const std::vector<FaceBox>& faces, cv::Size from, cv::Size to);
 
