@@ -79,7 +79,7 @@ void BM_RenderSheet(benchmark::State& state) {
   size_t bytes = 0;
   for (auto _ : state) {
     const cv::Mat sheet = stills::render_sheet(header, tiles, {});
-    bytes = stills::encode_sheet(sheet, stills::SheetFormat::jpeg, 88).size();
+    bytes = stills::encode_image(sheet, {}).size();
   }
   state.counters["jpeg_bytes"] = static_cast<double>(bytes);
 }

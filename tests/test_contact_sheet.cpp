@@ -160,7 +160,7 @@ TEST(ContactSheet, HostileTextNeverFailsTheSheet) {
 TEST(ContactSheet, WebpOnRequest) {
   TempDir dir;
   SheetStyle style;
-  style.format = SheetFormat::webp;
+  style.image.format = ImageFormat::webp;
   const nlohmann::json written = write_contact_sheet(dir.path(), sample_header(), coloured_tiles(3), style);
   EXPECT_EQ(written["path"], "contact-sheet.webp");
   EXPECT_FALSE(cv::imread((dir / "contact-sheet.webp").string()).empty());

@@ -4,11 +4,8 @@
 
 #include <algorithm>
 #include <cmath>
-#include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
-#include <stdexcept>
 
-#include "pressreel/batch/atomic_file.hpp"
 #include "pressreel/stills/text_renderer.hpp"
 
 namespace pressreel::stills {
@@ -74,10 +71,6 @@ void place_tile(cv::Mat& sheet, const cv::Mat& image, const cv::Rect& box, const
 }
 
 }  // namespace
-
-std::string extension(SheetFormat format) {
-  return format == SheetFormat::webp ? ".webp" : ".jpg";
-}
 
 cv::Rect SheetLayout::tile_box(int index) const {
   const int col = index % columns, row = index / columns;
@@ -203,31 +196,20 @@ cv::Mat render_sheet(const SheetHeader& header, const std::vector<SheetTile>& ti
   return render(header, tiles, style).image;
 }
 
-std::string encode_sheet(const cv::Mat& image, SheetFormat format, int quality) {
-  const int flag = format == SheetFormat::webp ? cv::IMWRITE_WEBP_QUALITY : cv::IMWRITE_JPEG_QUALITY;
-  std::vector<uchar> bytes;
-  const std::vector<int> params{flag, std::clamp(quality, 1, 100)};
-  if (!cv::imencode(extension(format), image, bytes, params)) {
-    throw std::runtime_error("sheet: OpenCV cannot encode " + extension(format));
-  }
-  return {bytes.begin(), bytes.end()};
-}
-
 nlohmann::json write_contact_sheet(const std::filesystem::path& folder, const SheetHeader& header,
                                    const std::vector<SheetTile>& tiles, const SheetStyle& style) {
   const RenderedSheet sheet = render(header, tiles, style);
-  const std::string bytes = encode_sheet(sheet.image, style.format, style.quality);
-  const std::string name = "contact-sheet" + extension(style.format);
-  batch::write_file_atomic(folder / name, bytes);
+  const std::string name = "contact-sheet." + extension(style.image.format);
+  const uintmax_t bytes = write_image(folder / name, sheet.image, style.image);
   return {{"path", name},
-          {"format", style.format == SheetFormat::webp ? "webp" : "jpeg"},
+          {"format", style.image.format == ImageFormat::webp ? "webp" : "jpeg"},
           {"width", sheet.image.cols},
           {"height", sheet.image.rows},
           {"tiles", sheet.tiles},
           {"omitted", static_cast<int>(tiles.size()) - sheet.tiles},
           {"columns", sheet.layout.columns},
           {"rows", sheet.layout.rows},
-          {"bytes", bytes.size()}};
+          {"bytes", bytes}};
 }
 
 }  // namespace pressreel::stills

@@ -146,7 +146,8 @@ StoryboardLayout layout_storyboard(int tile_count, cv::Size tile, const Storyboa
     sprite.tile_count = std::min(per_sprite, tile_count - sprite.first_tile);
     sprite.width = layout.columns * tile.width;
     sprite.height = (sprite.tile_count + layout.columns - 1) / layout.columns * tile.height;
-    sprite.file = options.name + (sprite_count == 1 ? "" : "-" + std::to_string(s)) + extension(options.format);
+    sprite.file =
+        options.name + (sprite_count == 1 ? "" : "-" + std::to_string(s)) + "." + extension(options.image.format);
     layout.sprites.push_back(sprite);
   }
   for (int i = 0; i < tile_count; ++i) {
@@ -170,7 +171,7 @@ nlohmann::json write_storyboard(const std::filesystem::path& folder, const Story
       const auto& place = layout.places[i];
       tiles[i].image.copyTo(canvas(cv::Rect(place.x, place.y, layout.tile.width, layout.tile.height)));
     }
-    batch::write_file_atomic(folder / sprite.file, encode_sheet(canvas, options.format, options.quality));
+    write_image(folder / sprite.file, canvas, options.image);
     sprites.push_back({{"url", sprite.file}, {"width", sprite.width}, {"height", sprite.height}});
   }
 

@@ -10,10 +10,9 @@
 #include <string>
 #include <vector>
 
-namespace pressreel::stills {
+#include "pressreel/stills/image_writer.hpp"
 
-enum class SheetFormat { jpeg, webp };
-std::string extension(SheetFormat format);  // ".jpg", ".webp"
+namespace pressreel::stills {
 
 struct SheetStyle {
   int columns = 5;
@@ -28,8 +27,7 @@ struct SheetStyle {
   cv::Scalar background{24, 24, 24}, tile_background{0, 0, 0};
   cv::Scalar title_colour{245, 245, 245}, info_colour{190, 190, 190}, label_colour{225, 225, 225},
       detail_colour{150, 150, 150};
-  SheetFormat format = SheetFormat::jpeg;
-  int quality = 88;  // JPEG or WebP quality, 1..100
+  ImageOptions image;  // JPEG by default, WebP on request
 };
 
 struct SheetTile {
@@ -64,10 +62,7 @@ SheetLayout layout_sheet(int tile_count, double tile_aspect, int fact_lines, con
 // The sheet as a BGR image. Text of any script; characters no font has show as U+FFFD.
 cv::Mat render_sheet(const SheetHeader& header, const std::vector<SheetTile>& tiles, const SheetStyle& style);
 
-// Encoded bytes in the style's format. Throws std::runtime_error when OpenCV cannot encode it.
-std::string encode_sheet(const cv::Mat& image, SheetFormat format, int quality);
-
-// Renders and writes `folder/contact-sheet.<ext>` atomically; returns what was written, for the
+// Renders and writes `folder/contact-sheet.<jpg|webp>` atomically; returns what was written, for the
 // manifest: {"path", "format", "width", "height", "tiles" (drawn), "omitted", "columns", "rows", "bytes"}.
 nlohmann::json write_contact_sheet(const std::filesystem::path& folder, const SheetHeader& header,
                                    const std::vector<SheetTile>& tiles, const SheetStyle& style = {});

@@ -31,8 +31,7 @@ struct StoryboardOptions {
   int max_tiles = 600;
   int max_sprite_size = 4096;       // sprite width and height limit
   std::string name = "storyboard";  // storyboard.jpg / storyboard-0.jpg..., storyboard.vtt, storyboard.json
-  SheetFormat format = SheetFormat::jpeg;
-  int quality = 80;
+  ImageOptions image{ImageFormat::jpeg, 80, false};  // baseline JPEG: sprites are decoded whole anyway
 };
 
 struct StoryboardTile {
