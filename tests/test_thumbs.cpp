@@ -25,7 +25,8 @@ stills::ThumbsOptions at(double seconds) {
 
 // Every frame of `clip` as ffmpeg's full decode shows it, at 480x270: the reference.
 std::vector<cv::Mat> reference_frames(const std::filesystem::path& clip, const std::filesystem::path& dir) {
-  pressreel::testing::ffmpeg({"-i", clip.string(), "-vf", "scale=480:270", "-vsync", "passthrough"}, dir / "ref-%03d.png");
+  pressreel::testing::ffmpeg({"-i", clip.string(), "-vf", "scale=480:270", "-vsync", "passthrough"},
+                             dir / "ref-%03d.png");
   std::vector<cv::Mat> frames;
   for (int i = 1;; ++i) {
     const cv::Mat f = cv::imread((dir / fmt::format("ref-{:03}.png", i)).string());
@@ -43,10 +44,10 @@ TEST(Thumbs, AtGivesTheExactFrameOfAClipWithBFramesAndShortGops) {
   const auto clip = dir / "numbered.mp4";
   // Frame n has luma 16 + 7n (n < 30): its brightness says which frame it is. 25 fps, B-frames,
   // a keyframe every 12 frames, so most targets need a seek and decoding forward.
-  pressreel::testing::ffmpeg({"-f", "lavfi", "-i", "color=black:size=320x240:rate=25", "-frames:v", "30", "-vf",
-                              "geq=lum='16+7*N':cb=128:cr=128", "-c:v", "libx264", "-qp", "4", "-bf", "2", "-g", "12",
-                              "-pix_fmt", "yuv420p"},
-                             clip);
+  pressreel::testing::ffmpeg(
+      {"-f", "lavfi", "-i", "color=black:size=320x240:rate=25", "-frames:v", "30", "-vf",
+       "geq=lum='16+7*N':cb=128:cr=128", "-c:v", "libx264", "-qp", "4", "-bf", "2", "-g", "12", "-pix_fmt", "yuv420p"},
+      clip);
   const auto frame_shown = [&](double seconds) {
     const nlohmann::json j = stills::make_thumbs(clip, dir / "out", at(seconds));
     const cv::Mat poster = cv::imread((dir / "out" / "poster.jpg").string(), cv::IMREAD_GRAYSCALE);
@@ -59,8 +60,8 @@ TEST(Thumbs, AtGivesTheExactFrameOfAClipWithBFramesAndShortGops) {
   EXPECT_EQ(frame_shown(0.52), 13);   // 13 * 0.04 = 0.52: the frame starting exactly then
   EXPECT_EQ(frame_shown(0.519), 12);  // a hair before: still the previous frame
   EXPECT_EQ(frame_shown(0.99), 24);
-  EXPECT_EQ(frame_shown(0.2), 5);     // back again: seeks backwards too
-  EXPECT_EQ(frame_shown(5.0), 29);    // past the end: the last frame stays on screen
+  EXPECT_EQ(frame_shown(0.2), 5);   // back again: seeks backwards too
+  EXPECT_EQ(frame_shown(5.0), 29);  // past the end: the last frame stays on screen
 }
 
 TEST(Thumbs, AtIsFrameExactOnTheCounterClip) {
@@ -89,11 +90,10 @@ TEST(Thumbs, SearchSkipsBlackAndDecodesAFractionOfTheClip) {
   TempDir dir;
   const auto clip = dir / "mixed.mp4";
   // 24 s: black, picture, black, picture, each 6 s; keyframes every 2 s.
-  pressreel::testing::ffmpeg(
-      {"-f", "lavfi", "-i", "testsrc2=size=640x360:rate=25", "-frames:v", "600", "-vf",
-       "drawbox=x=0:y=0:w=iw:h=ih:color=black:t=fill:enable='lt(mod(t\\,12)\\,6)'", "-c:v", "libx264", "-preset",
-       "ultrafast", "-g", "50", "-pix_fmt", "yuv420p"},
-      clip);
+  pressreel::testing::ffmpeg({"-f", "lavfi", "-i", "testsrc2=size=640x360:rate=25", "-frames:v", "600", "-vf",
+                              "drawbox=x=0:y=0:w=iw:h=ih:color=black:t=fill:enable='lt(mod(t\\,12)\\,6)'", "-c:v",
+                              "libx264", "-preset", "ultrafast", "-g", "50", "-pix_fmt", "yuv420p"},
+                             clip);
   stills::ThumbsOptions options;
   options.crops = {stills::parse_crop("16x9-1280x720"), stills::parse_crop("9x16-1080x1920")};
   const nlohmann::json j = stills::make_thumbs(clip, dir / "art", options);
@@ -113,7 +113,8 @@ TEST(Thumbs, CommandLineWritesWebpPosterAndCrops) {
   const auto clip = pressreel::testing::make_test_clip(dir / "clip.mp4", 75, "25", {}, 640, 360);
   std::string output;
   const int rc = pressreel::testing::run_command(pressreel::testing::cli() + " -q thumbs " + clip.string() + " -o " +
-                                                     (dir / "art").string() + " --format webp --quality 80 --crops og-1200x630,1x1-1080",
+                                                     (dir / "art").string() +
+                                                     " --format webp --quality 80 --crops og-1200x630,1x1-1080",
                                                  &output);
   ASSERT_EQ(rc, 0) << output;
   const cv::Mat poster = cv::imread((dir / "art" / "poster.webp").string());

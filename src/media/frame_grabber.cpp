@@ -26,7 +26,8 @@ FrameGrabber::FrameGrabber(const ProbeResult& probe, VideoDecoderOptions decoder
   while (out.empty() && more) more = read_and_decode(out);
   if (out.empty()) {
     const std::string& why = decoder_->last_error();
-    throw MediaError(clip_, "seek", why.empty() ? "no video frame could be decoded" : "no video frame could be decoded: " + why);
+    throw MediaError(clip_, "seek",
+                     why.empty() ? "no video frame could be decoded" : "no video frame could be decoded: " + why);
   }
   origin_ = decoder_->origin();
 }

@@ -51,7 +51,9 @@ void CandidateKeeper::on_start(const media::ProbeResult& /*probe*/, const media:
   if (!faces_) faces_.emplace();
 }
 
-bool CandidateKeeper::is_sample(int64_t index) const { return index % step_ == step_ / 2; }
+bool CandidateKeeper::is_sample(int64_t index) const {
+  return index % step_ == step_ / 2;
+}
 
 std::any CandidateKeeper::prepare(const media::VideoFrame& frame) {
   const bool sample = is_sample(frame.index);
@@ -138,14 +140,15 @@ void CandidateKeeper::on_frame(const media::VideoFrame& frame, std::any& prepare
 void CandidateKeeper::prune_open(int64_t current_frame) {
   // Candidates a late cut or a transition's start could still reach are all kept; of the settled
   // ones, only the best few.
-  const int64_t settled_before = current_frame - options_.latency_frames - options_.cut_margin_frames -
-                                 2 * static_cast<int64_t>(std::ceil(fps_));
+  const int64_t settled_before =
+      current_frame - options_.latency_frames - options_.cut_margin_frames - 2 * static_cast<int64_t>(std::ceil(fps_));
   std::vector<size_t> settled;
   for (size_t i = 0; i < open_.size(); ++i) {
     if (open_[i].frame < settled_before) settled.push_back(i);
   }
   if (settled.size() <= options_.open_shot_candidates) return;
-  std::sort(settled.begin(), settled.end(), [&](size_t a, size_t b) { return open_[a].cheap_score > open_[b].cheap_score; });
+  std::sort(settled.begin(), settled.end(),
+            [&](size_t a, size_t b) { return open_[a].cheap_score > open_[b].cheap_score; });
   std::vector<bool> drop(open_.size(), false);
   for (size_t k = options_.open_shot_candidates; k < settled.size(); ++k) drop[settled[k]] = true;
   std::vector<Candidate> kept;
@@ -159,7 +162,9 @@ void CandidateKeeper::prune_open(int64_t current_frame) {
 void CandidateKeeper::on_cut(const scenes::Cut& cut) {
   cuts_.push_back(cut);
   const int64_t margin = options_.cut_margin_frames;
-  std::erase_if(open_, [&](const Candidate& c) { return c.frame >= cut.first_frame - margin && c.frame <= cut.last_frame + margin; });
+  std::erase_if(open_, [&](const Candidate& c) {
+    return c.frame >= cut.first_frame - margin && c.frame <= cut.last_frame + margin;
+  });
   close_shot(cut.first_frame);
 }
 
@@ -168,9 +173,12 @@ void CandidateKeeper::update_boundary_distances(std::vector<Candidate>& candidat
     int64_t distance = c.frame;  // from the clip's start
     if (last_frame_ >= c.frame) distance = std::min(distance, last_frame_ - c.frame);
     for (const scenes::Cut& cut : cuts_) {
-      if (c.frame < cut.first_frame) distance = std::min(distance, cut.first_frame - c.frame);
-      else if (c.frame > cut.last_frame) distance = std::min(distance, c.frame - cut.last_frame);
-      else distance = 0;
+      if (c.frame < cut.first_frame)
+        distance = std::min(distance, cut.first_frame - c.frame);
+      else if (c.frame > cut.last_frame)
+        distance = std::min(distance, c.frame - cut.last_frame);
+      else
+        distance = 0;
     }
     c.signals.frames_from_boundary = distance;
   }
@@ -185,7 +193,8 @@ void CandidateKeeper::close_shot(int64_t end_frame) {
 
   update_boundary_distances(shot);
   for (Candidate& c : shot) c.cheap_score = score(c.signals, options_.weights, fps_).total;
-  std::sort(shot.begin(), shot.end(), [](const Candidate& a, const Candidate& b) { return a.cheap_score > b.cheap_score; });
+  std::sort(shot.begin(), shot.end(),
+            [](const Candidate& a, const Candidate& b) { return a.cheap_score > b.cheap_score; });
   // Faces are costly: only the finalists are looked at.
   std::vector<double> final_score(shot.size());
   for (size_t i = 0; i < shot.size(); ++i) {
@@ -235,7 +244,8 @@ std::vector<ShotStill> CandidateKeeper::finish(const scenes::SceneList& scenes) 
   // One still per shot, should the detector's live cuts and the final list disagree.
   std::vector<ShotStill> result;
   for (ShotStill& s : stills) {
-    auto same = std::find_if(result.begin(), result.end(), [&](const ShotStill& r) { return r.shot >= 0 && r.shot == s.shot; });
+    auto same =
+        std::find_if(result.begin(), result.end(), [&](const ShotStill& r) { return r.shot >= 0 && r.shot == s.shot; });
     if (same == result.end()) {
       result.push_back(std::move(s));
     } else if (s.score() > same->score()) {

@@ -26,8 +26,8 @@ cv::Rect head_of(const cv::Rect& face, cv::Size bounds) {
 
 const std::vector<CropSpec>& standard_crops() {
   static const std::vector<CropSpec> crops = {
-      {"16x9-1280x720", {1280, 720}},   {"16x9-1920x1080", {1920, 1080}}, {"og-1200x630", {1200, 630}},
-      {"1x1-1080", {1080, 1080}},       {"4x5-1080x1350", {1080, 1350}}, {"9x16-1080x1920", {1080, 1920}},
+      {"16x9-1280x720", {1280, 720}}, {"16x9-1920x1080", {1920, 1080}}, {"og-1200x630", {1200, 630}},
+      {"1x1-1080", {1080, 1080}},     {"4x5-1080x1350", {1080, 1350}},  {"9x16-1080x1920", {1080, 1920}},
   };
   return crops;
 }
@@ -82,8 +82,9 @@ Crop make_crop(const cv::Mat& frame, const CropSpec& spec, const std::vector<Fac
   crop.spec = spec;
   const double aspect = static_cast<double>(spec.size.width) / spec.size.height;
   const bool slide_x = static_cast<double>(frame.cols) / frame.rows > aspect;
-  cv::Size window = slide_x ? cv::Size(std::min(frame.cols, static_cast<int>(std::lround(frame.rows * aspect))), frame.rows)
-                            : cv::Size(frame.cols, std::min(frame.rows, static_cast<int>(std::lround(frame.cols / aspect))));
+  cv::Size window =
+      slide_x ? cv::Size(std::min(frame.cols, static_cast<int>(std::lround(frame.rows * aspect))), frame.rows)
+              : cv::Size(frame.cols, std::min(frame.rows, static_cast<int>(std::lround(frame.cols / aspect))));
   window.width = std::max(1, window.width);
   window.height = std::max(1, window.height);
   const int extent = slide_x ? frame.cols : frame.rows;
@@ -124,12 +125,14 @@ Crop make_crop(const cv::Mat& frame, const CropSpec& spec, const std::vector<Fac
   for (int p = lo_allowed; p <= hi_allowed; ++p) {
     const double mass = prefix[p + length] - prefix[p];
     // Ties (flat maps) go to the most central placement.
-    if (mass > best_mass + 1e-9 || (std::abs(mass - best_mass) <= 1e-9 && std::abs(p - centre) < std::abs(best - centre))) {
+    if (mass > best_mass + 1e-9 ||
+        (std::abs(mass - best_mass) <= 1e-9 && std::abs(p - centre) < std::abs(best - centre))) {
       best_mass = mass;
       best = p;
     }
   }
-  crop.window = slide_x ? cv::Rect(best, 0, window.width, window.height) : cv::Rect(0, best, window.width, window.height);
+  crop.window =
+      slide_x ? cv::Rect(best, 0, window.width, window.height) : cv::Rect(0, best, window.width, window.height);
 
   crop.upscale_refused = window.width < spec.size.width || window.height < spec.size.height;
   crop.size = crop.upscale_refused ? window : spec.size;
@@ -148,7 +151,8 @@ nlohmann::json to_json(const Crop& crop) {
           {"height", crop.size.height},
           {"upscale_refused", crop.upscale_refused},
           {"faces_whole", crop.faces_whole},
-          {"window", {{"x", crop.window.x}, {"y", crop.window.y}, {"width", crop.window.width}, {"height", crop.window.height}}}};
+          {"window",
+           {{"x", crop.window.x}, {"y", crop.window.y}, {"width", crop.window.width}, {"height", crop.window.height}}}};
 }
 
 }  // namespace pressreel::stills

@@ -15,7 +15,9 @@ constexpr int motion_width = 64;
 constexpr int near_black = 12;
 constexpr int near_white = 245;
 
-double clamp01(double v) { return std::clamp(v, 0.0, 1.0); }
+double clamp01(double v) {
+  return std::clamp(v, 0.0, 1.0);
+}
 
 // Hasler & Suesstrunk (2003): spread and mean of the opponent channels rg and yb. Statistics of the
 // whole picture: a quarter of the pixels measure them as well.
@@ -96,7 +98,9 @@ FrameSignals measure_frame(const cv::Mat& bgr, const cv::Mat& previous_gray) {
   return s;
 }
 
-bool is_near_uniform(const FrameSignals& s) { return s.contrast < 6.0 || s.dominant_fraction > 0.92; }
+bool is_near_uniform(const FrameSignals& s) {
+  return s.contrast < 6.0 || s.dominant_fraction > 0.92;
+}
 
 ScoreBreakdown score(const FrameSignals& s, const ScoreWeights& w, double fps) {
   ScoreBreakdown b;
@@ -125,8 +129,8 @@ struct FaceDetector::Cascades {
 };
 
 FaceDetector::FaceDetector(const std::string& cascade_dir) : cascades_(std::make_unique<Cascades>()) {
-  const std::filesystem::path dir =
-      cascade_dir.empty() ? std::filesystem::path(PRESSREEL_OPENCV_DATA) / "haarcascades" : std::filesystem::path(cascade_dir);
+  const std::filesystem::path dir = cascade_dir.empty() ? std::filesystem::path(PRESSREEL_OPENCV_DATA) / "haarcascades"
+                                                        : std::filesystem::path(cascade_dir);
   const auto load = [&](cv::CascadeClassifier& c, const char* name) {
     const std::filesystem::path file = dir / name;
     if (!c.load(file.string())) throw std::runtime_error("stills: cannot load face cascade " + file.string());
@@ -170,11 +174,13 @@ nlohmann::json to_json(const FrameSignals& s) {
                       {"edge_density", s.edge_density},
                       {"near_uniform", is_near_uniform(s)}};
   j["motion"] = s.motion < 0 ? nlohmann::json(nullptr) : nlohmann::json(s.motion);
-  j["frames_from_boundary"] = s.frames_from_boundary < 0 ? nlohmann::json(nullptr) : nlohmann::json(s.frames_from_boundary);
+  j["frames_from_boundary"] =
+      s.frames_from_boundary < 0 ? nlohmann::json(nullptr) : nlohmann::json(s.frames_from_boundary);
   if (s.faces_checked) {
     nlohmann::json faces = nlohmann::json::array();
     for (const FaceBox& f : s.faces) {
-      faces.push_back({{"x", f.box.x}, {"y", f.box.y}, {"width", f.box.width}, {"height", f.box.height}, {"eyes", f.eyes}});
+      faces.push_back(
+          {{"x", f.box.x}, {"y", f.box.y}, {"width", f.box.width}, {"height", f.box.height}, {"eyes", f.eyes}});
     }
     j["faces"] = std::move(faces);
   }
@@ -182,9 +188,15 @@ nlohmann::json to_json(const FrameSignals& s) {
 }
 
 nlohmann::json to_json(const ScoreBreakdown& b) {
-  return {{"total", b.total},           {"sharpness", b.sharpness},     {"exposure", b.exposure},
-          {"contrast", b.contrast},     {"colourfulness", b.colourfulness}, {"faces", b.faces},
-          {"placement", b.placement},   {"motion_blur_penalty", b.motion_blur}, {"plain_card_penalty", b.plain_card}};
+  return {{"total", b.total},
+          {"sharpness", b.sharpness},
+          {"exposure", b.exposure},
+          {"contrast", b.contrast},
+          {"colourfulness", b.colourfulness},
+          {"faces", b.faces},
+          {"placement", b.placement},
+          {"motion_blur_penalty", b.motion_blur},
+          {"plain_card_penalty", b.plain_card}};
 }
 
 }  // namespace pressreel::stills

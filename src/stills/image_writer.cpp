@@ -9,7 +9,9 @@
 
 namespace pressreel::stills {
 
-std::string extension(ImageFormat format) { return format == ImageFormat::webp ? "webp" : "jpg"; }
+std::string extension(ImageFormat format) {
+  return format == ImageFormat::webp ? "webp" : "jpg";
+}
 
 ImageFormat parse_image_format(const std::string& name) {
   if (name == "jpg" || name == "jpeg") return ImageFormat::jpeg;
@@ -26,7 +28,7 @@ std::vector<uint8_t> encode_image(const cv::Mat& bgr, const ImageOptions& option
     params = {cv::IMWRITE_WEBP_QUALITY, quality};
   } else {
     ext = ".jpg";
-    params = {cv::IMWRITE_JPEG_QUALITY, quality, cv::IMWRITE_JPEG_PROGRESSIVE, options.progressive ? 1 : 0,
+    params = {cv::IMWRITE_JPEG_QUALITY,  quality, cv::IMWRITE_JPEG_PROGRESSIVE, options.progressive ? 1 : 0,
               cv::IMWRITE_JPEG_OPTIMIZE, 1};
   }
   std::vector<uint8_t> bytes;

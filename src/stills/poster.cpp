@@ -17,11 +17,13 @@ nlohmann::json time_json(const media::RationalTime& t) {
 PosterChoice choose_poster(const std::vector<ShotStill>& stills, size_t alternates) {
   std::vector<const ShotStill*> ranked;
   for (const ShotStill& s : stills) ranked.push_back(&s);
-  std::stable_sort(ranked.begin(), ranked.end(), [](const ShotStill* a, const ShotStill* b) { return a->score() > b->score(); });
+  std::stable_sort(ranked.begin(), ranked.end(),
+                   [](const ShotStill* a, const ShotStill* b) { return a->score() > b->score(); });
   PosterChoice choice;
   if (ranked.empty()) return choice;
   choice.poster = ranked.front();
-  for (size_t i = 1; i < ranked.size() && choice.alternates.size() < alternates; ++i) choice.alternates.push_back(ranked[i]);
+  for (size_t i = 1; i < ranked.size() && choice.alternates.size() < alternates; ++i)
+    choice.alternates.push_back(ranked[i]);
   return choice;
 }
 

@@ -1,5 +1,8 @@
 #include "pressreel/stills/thumbs.hpp"
 
+#include <tbb/enumerable_thread_specific.h>
+#include <tbb/parallel_for.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -7,8 +10,6 @@
 #include <opencv2/imgproc.hpp>
 #include <regex>
 #include <stdexcept>
-#include <tbb/enumerable_thread_specific.h>
-#include <tbb/parallel_for.h>
 
 #include "pressreel/batch/atomic_file.hpp"
 #include "pressreel/media/frame_grabber.hpp"
@@ -27,9 +28,9 @@ struct Scored {
   media::RationalTime time;
   FrameSignals signals;
   double score = 0;
-  cv::Mat image;                                // analysis copy
-  std::shared_ptr<const AVFrame> picture;       // decoded, for the run's best few only
-  cv::Mat full_resolution;                      // the chosen one
+  cv::Mat image;                           // analysis copy
+  std::shared_ptr<const AVFrame> picture;  // decoded, for the run's best few only
+  cv::Mat full_resolution;                 // the chosen one
   bool near_cut = false;
 };
 
@@ -216,7 +217,8 @@ nlohmann::json make_thumbs(const std::filesystem::path& clip, const std::filesys
     // 2. Refine: every frame for about a second from the best probe's keyframe; the best few by
     // cheap score keep a full-resolution copy, then faces decide among them.
     const media::RationalTime refine_at =
-        probe_best.empty() ? media::RationalTime::from_seconds(grabber.duration().seconds() / 2, time_base) : probe_best.front().time;
+        probe_best.empty() ? media::RationalTime::from_seconds(grabber.duration().seconds() / 2, time_base)
+                           : probe_best.front().time;
     scorer.start_run();
     std::vector<Scored> finalists;
     int n = 0;
@@ -255,15 +257,18 @@ nlohmann::json make_thumbs(const std::filesystem::path& clip, const std::filesys
     mark("faces");
     chosen = std::move(finalists[best]);
     if (chosen.full_resolution.empty()) {
-      chosen.full_resolution = chosen.picture ? full_scaler.to_bgr(chosen.picture.get(), media::display_size(chosen.picture.get()))
-                                              : full_copy(grabber.frame_at(chosen.time));
+      chosen.full_resolution = chosen.picture
+                                   ? full_scaler.to_bgr(chosen.picture.get(), media::display_size(chosen.picture.get()))
+                                   : full_copy(grabber.frame_at(chosen.time));
     }
     chosen.picture.reset();
     mark("full_resolution");
-    for (size_t i = 1; i < probe_best.size() && alternates.size() < 3; ++i) alternates.push_back(std::move(probe_best[i]));
+    for (size_t i = 1; i < probe_best.size() && alternates.size() < 3; ++i)
+      alternates.push_back(std::move(probe_best[i]));
   }
 
-  const std::vector<FaceBox> faces = scale_faces(chosen.signals.faces, chosen.image.size(), chosen.full_resolution.size());
+  const std::vector<FaceBox> faces =
+      scale_faces(chosen.signals.faces, chosen.image.size(), chosen.full_resolution.size());
   nlohmann::json poster = write_poster_files(chosen.full_resolution, faces, out_dir, options.crops, options.image);
   poster["frame"] = chosen.frame;
   poster["time"] = time_json(chosen.time);
@@ -271,7 +276,8 @@ nlohmann::json make_thumbs(const std::filesystem::path& clip, const std::filesys
   poster["breakdown"] = to_json(score(chosen.signals, options.weights, fps));
   poster["signals"] = to_json(chosen.signals);
   nlohmann::json alts = nlohmann::json::array();
-  for (const Scored& a : alternates) alts.push_back({{"frame", a.frame}, {"time", time_json(a.time)}, {"score", a.score}});
+  for (const Scored& a : alternates)
+    alts.push_back({{"frame", a.frame}, {"time", time_json(a.time)}, {"score", a.score}});
   poster["alternates"] = std::move(alts);
   j["poster"] = std::move(poster);
   mark("written");

@@ -20,10 +20,12 @@ Action add_thumbs_command(CLI::App& app) {
   auto args = std::make_shared<Args>();
   cmd->add_option("clip", args->clip, "the media file")->required();
   cmd->add_option("-o,--output", args->out, "folder for poster.<ext>, the crops and thumbs.json")->required();
-  cmd->add_option("--at", args->at, "take the exact frame shown at TIME (seconds or HH:MM:SS.mmm) instead of searching");
-  cmd->add_option("--crops", args->crops,
-                  "comma-separated crops (16x9-1280x720,16x9-1920x1080,og-1200x630,1x1-1080,4x5-1080x1350,9x16-1080x1920) "
-                  "or 'all'");
+  cmd->add_option("--at", args->at,
+                  "take the exact frame shown at TIME (seconds or HH:MM:SS.mmm) instead of searching");
+  cmd->add_option(
+      "--crops", args->crops,
+      "comma-separated crops (16x9-1280x720,16x9-1920x1080,og-1200x630,1x1-1080,4x5-1080x1350,9x16-1080x1920) "
+      "or 'all'");
   cmd->add_option("--format", args->format, "jpg or webp")->check(CLI::IsMember({"jpg", "jpeg", "webp"}));
   cmd->add_option("--quality", args->quality, "1..100")->check(CLI::Range(1, 100));
   cmd->add_flag("--json", args->json, "print thumbs.json instead of a summary");
@@ -44,14 +46,14 @@ Action add_thumbs_command(CLI::App& app) {
       return exit_ok;
     }
     const nlohmann::json& poster = result["poster"];
-    std::cout << fmt::format("{}: frame {} at {} (score {:.3f}), {} of ~{} frames decoded in {:.2f} s\n",
-                             poster["file"].get<std::string>(), poster["frame"].get<int64_t>(),
-                             poster["time"]["timecode"].get<std::string>(), poster["score"].get<double>(),
-                             result["frames_decoded"].get<int64_t>(), result["clip_frames"].get<int64_t>(),
-                             result["seconds"].get<double>());
+    std::cout << fmt::format(
+        "{}: frame {} at {} (score {:.3f}), {} of ~{} frames decoded in {:.2f} s\n", poster["file"].get<std::string>(),
+        poster["frame"].get<int64_t>(), poster["time"]["timecode"].get<std::string>(), poster["score"].get<double>(),
+        result["frames_decoded"].get<int64_t>(), result["clip_frames"].get<int64_t>(), result["seconds"].get<double>());
     for (const auto& crop : poster["crops"]) {
       std::cout << fmt::format("  {} {}x{}{}\n", crop["file"].get<std::string>(), crop["width"].get<int>(),
-                               crop["height"].get<int>(), crop["upscale_refused"].get<bool>() ? " (source too small: not upscaled)" : "");
+                               crop["height"].get<int>(),
+                               crop["upscale_refused"].get<bool>() ? " (source too small: not upscaled)" : "");
     }
     return exit_ok;
   };

@@ -47,7 +47,7 @@ class FrameGrabber {
   std::unique_ptr<VideoDecoder> decoder_;
   PacketPtr packet_ = make_packet();
   Rational rate_;
-  RationalTime origin_;   // first frame's PTS
+  RationalTime origin_;  // first frame's PTS
   RationalTime duration_;
   VideoFrame first_;
   int64_t frames_decoded_ = 0;

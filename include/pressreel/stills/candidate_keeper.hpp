@@ -10,11 +10,10 @@
 #include <tbb/enumerable_thread_specific.h>
 
 #include <deque>
-#include <optional>
-#include <vector>
-
 #include <nlohmann/json_fwd.hpp>
 #include <opencv2/core.hpp>
+#include <optional>
+#include <vector>
 
 #include "pressreel/media/frame_sink.hpp"
 #include "pressreel/media/scaler.hpp"
@@ -25,13 +24,13 @@ namespace pressreel::stills {
 
 struct KeeperOptions {
   double samples_per_second = 4;
-  int max_width = 640;                 // moderate-size copies, at most this wide
-  int64_t latency_frames = 0;          // how long after a cut's frame on_cut may arrive
-  int64_t cut_margin_frames = 3;       // no still within this many frames of a cut or transition
-  size_t open_shot_candidates = 8;     // settled candidates kept for the shot being decoded
-  size_t finalists = 3;                // per shot, checked for faces
-  size_t alternates = 2;               // per shot, listed with their scores
-  size_t full_resolution_copies = 3;   // clip-wide
+  int max_width = 640;                // moderate-size copies, at most this wide
+  int64_t latency_frames = 0;         // how long after a cut's frame on_cut may arrive
+  int64_t cut_margin_frames = 3;      // no still within this many frames of a cut or transition
+  size_t open_shot_candidates = 8;    // settled candidates kept for the shot being decoded
+  size_t finalists = 3;               // per shot, checked for faces
+  size_t alternates = 2;              // per shot, listed with their scores
+  size_t full_resolution_copies = 3;  // clip-wide
   ScoreWeights weights;
 };
 
@@ -43,10 +42,10 @@ struct Alternate {
 };
 
 struct ShotStill {
-  int shot = -1;                    // index into SceneList::shots (-1 when no scene list matched)
+  int shot = -1;  // index into SceneList::shots (-1 when no scene list matched)
   int64_t frame = 0;
   media::RationalTime time;
-  FrameSignals signals;             // faces in analysis-image coordinates
+  FrameSignals signals;  // faces in analysis-image coordinates
   ScoreBreakdown breakdown;
   cv::Size analysis_size;           // size of the moderate copy the signals were measured on
   std::vector<uint8_t> image_jpeg;  // the moderate copy, JPEG in memory
@@ -71,6 +70,9 @@ class CandidateKeeper : public media::FrameSink {
 
   // A boundary from the scene detector, in order, at most latency_frames after cut.frame.
   void on_cut(const scenes::Cut& cut);
+  // The detector's latency is known only once it has seen the stream: the batch layer sets it
+  // between on_start and the first frame.
+  void set_latency_frames(int64_t frames) { options_.latency_frames = frames; }
   // After the pass: the best still of every shot, in shot order. Cuts in `scenes` not yet given
   // through on_cut are applied first, so a caller without a live detector may pass them all here.
   std::vector<ShotStill> finish(const scenes::SceneList& scenes);

@@ -4,11 +4,10 @@
 // picture as fits. Sizes larger than the window are not upscaled: the crop comes out at the largest
 // size the source allows, and says so.
 
-#include <string>
-#include <vector>
-
 #include <nlohmann/json_fwd.hpp>
 #include <opencv2/core.hpp>
+#include <string>
+#include <vector>
 
 #include "pressreel/stills/frame_score.hpp"
 
@@ -30,8 +29,8 @@ std::vector<CropSpec> parse_crop_list(const std::string& list);
 
 struct Crop {
   CropSpec spec;
-  cv::Rect window;     // in the source frame
-  cv::Size size;       // actual output size (smaller than spec.size when the source is too small)
+  cv::Rect window;  // in the source frame
+  cv::Size size;    // actual output size (smaller than spec.size when the source is too small)
   bool upscale_refused = false;
   bool faces_whole = true;  // every face is inside (when they cannot all fit, the largest is kept whole)
   cv::Mat image;

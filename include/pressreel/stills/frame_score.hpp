@@ -4,16 +4,15 @@
 // few finalists of a shot.
 
 #include <memory>
-#include <vector>
-
 #include <nlohmann/json_fwd.hpp>
 #include <opencv2/core.hpp>
+#include <vector>
 
 namespace pressreel::stills {
 
 struct FaceBox {
-  cv::Rect box;         // in the coordinates of the image it was found in
-  int eyes = 0;         // eyes found in the face's upper half (2 = both open)
+  cv::Rect box;  // in the coordinates of the image it was found in
+  int eyes = 0;  // eyes found in the face's upper half (2 = both open)
 };
 
 struct FrameSignals {
@@ -41,8 +40,8 @@ struct ScoreWeights {
   double colourfulness = 0.10;
   double faces = 0.20;
   double placement = 0.05;
-  double motion_blur = 0.25;   // penalty
-  double plain_card = 0.60;    // penalty for black, white and text-on-plain cards
+  double motion_blur = 0.25;  // penalty
+  double plain_card = 0.60;   // penalty for black, white and text-on-plain cards
 };
 
 // Each signal mapped to 0..1 (penalties too), and their weighted sum.

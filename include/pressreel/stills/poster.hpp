@@ -4,11 +4,10 @@
 // `poster/` and return JSON describing every file, its size and why it was chosen.
 
 #include <filesystem>
-#include <optional>
-#include <vector>
-
 #include <nlohmann/json_fwd.hpp>
 #include <opencv2/core.hpp>
+#include <optional>
+#include <vector>
 
 #include "pressreel/stills/candidate_keeper.hpp"
 #include "pressreel/stills/crops.hpp"

@@ -5,10 +5,9 @@
 // frame shown at that time instead.
 
 #include <filesystem>
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <vector>
-
-#include <nlohmann/json_fwd.hpp>
 
 #include "pressreel/media/input.hpp"
 #include "pressreel/media/time.hpp"
@@ -19,15 +18,15 @@
 namespace pressreel::stills {
 
 struct ThumbsOptions {
-  std::optional<double> at_seconds;   // the frame on screen at this time, exactly
+  std::optional<double> at_seconds;  // the frame on screen at this time, exactly
   std::vector<CropSpec> crops = standard_crops();
   ImageOptions image;
-  int probes = 12;                    // keyframes visited across the clip
-  int frames_per_probe = 4;           // scored after each keyframe (past the skipped ones)
-  int skip_after_keyframe = 3;        // encoders put keyframes on cuts: a shot's first frames are not stills
-  double refine_seconds = 0.8;        // decoded after the best probe's keyframe
-  int max_width = 640;                // analysis copies
-  size_t finalists = 3;               // checked for faces
+  int probes = 12;              // keyframes visited across the clip
+  int frames_per_probe = 4;     // scored after each keyframe (past the skipped ones)
+  int skip_after_keyframe = 3;  // encoders put keyframes on cuts: a shot's first frames are not stills
+  double refine_seconds = 0.8;  // decoded after the best probe's keyframe
+  int max_width = 640;          // analysis copies
+  size_t finalists = 3;         // checked for faces
   ScoreWeights weights;
   media::InputPolicy input;
 };
