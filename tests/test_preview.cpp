@@ -182,6 +182,19 @@ TEST(Preview, AnamorphicSourceComesOutWithSquarePixelsAtItsDisplayAspect) {
   EXPECT_EQ(p.main_video()->sample_aspect, (media::Rational{1, 1}));
 }
 
+TEST(Preview, RotatedPhoneClipComesOutUpright) {
+  TempDir dir;
+  // Stored landscape 640x360 with a 90 degree display matrix: a portrait clip to the viewer.
+  const auto plain = pressreel::testing::make_test_clip(dir / "plain.mp4", 25, "25", {}, 640, 360);
+  const auto clip = dir / "phone.mp4";
+  pressreel::testing::ffmpeg({"-i", plain.string(), "-c", "copy", "-metadata:s:v:0", "rotate=90"}, clip);
+  encode_previews(clip, dir / "out");
+  const media::ProbeResult p = media::probe(dir / "out" / "preview-360p.mp4");
+  EXPECT_EQ(p.main_video()->width, 360);
+  EXPECT_EQ(p.main_video()->height, 640);
+  EXPECT_EQ(p.main_video()->rotation, 0);  // turned in the pixels, no display matrix left to obey
+}
+
 TEST(Preview, VariableFrameRateKeepsEveryFramesTimeAndTheAudioInSync) {
   TempDir dir;
   const auto clip = dir / "vfr.mp4";
