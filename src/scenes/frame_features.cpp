@@ -2,6 +2,10 @@
 
 #include <opencv2/imgproc.hpp>
 
+extern "C" {
+#include <libavutil/pixdesc.h>
+}
+
 #include <algorithm>
 #include <bit>
 #include <cmath>
@@ -37,21 +41,68 @@ void detect_edges(const cv::Mat& luma, const std::array<int, 256>& counts, Frame
   cv::dilate(out.edges, out.edges_dilated, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(5, 5)));
 }
 
+// The common 8-bit planar YUV frames are shrunk plane by plane with OpenCV's area filter, which
+// reads a 1080p picture several times faster than a general swscale conversion to BGR. Returns an
+// empty Mat for other formats.
+cv::Mat shrink_planar_yuv(const AVFrame* frame, cv::Size size) {
+  const auto format = static_cast<AVPixelFormat>(frame->format);
+  const AVPixFmtDescriptor* desc = av_pix_fmt_desc_get(format);
+  if (desc == nullptr || desc->nb_components != 3 || (desc->flags & (AV_PIX_FMT_FLAG_RGB | AV_PIX_FMT_FLAG_PAL)) ||
+      !(desc->flags & AV_PIX_FMT_FLAG_PLANAR) || desc->comp[0].depth != 8) {
+    return {};
+  }
+  const int chroma_w = AV_CEIL_RSHIFT(frame->width, desc->log2_chroma_w);
+  const int chroma_h = AV_CEIL_RSHIFT(frame->height, desc->log2_chroma_h);
+  auto shrink = [&](int plane, int w, int h) {
+    cv::Mat out;
+    cv::resize(cv::Mat(h, w, CV_8U, frame->data[plane], static_cast<size_t>(frame->linesize[plane])), out, size, 0, 0,
+               cv::INTER_AREA);
+    return out;
+  };
+  cv::Mat y = shrink(desc->comp[0].plane, frame->width, frame->height);
+  cv::Mat cb = shrink(desc->comp[1].plane, chroma_w, chroma_h);
+  cv::Mat cr = shrink(desc->comp[2].plane, chroma_w, chroma_h);
+  const bool full_range = frame->color_range == AVCOL_RANGE_JPEG || format == AV_PIX_FMT_YUVJ420P ||
+                          format == AV_PIX_FMT_YUVJ422P || format == AV_PIX_FMT_YUVJ444P;
+  if (!full_range) {  // thresholds (black level, white level) are on full-range values
+    y.convertTo(y, CV_8U, 255.0 / 219.0, -16.0 * 255.0 / 219.0);
+    cb.convertTo(cb, CV_8U, 255.0 / 224.0, 128.0 - 128.0 * 255.0 / 224.0);
+    cr.convertTo(cr, CV_8U, 255.0 / 224.0, 128.0 - 128.0 * 255.0 / 224.0);
+  }
+  cv::Mat ycrcb;
+  cv::merge(std::vector<cv::Mat>{y, cr, cb}, ycrcb);
+  return ycrcb;
+}
+
+FrameFeatures features_of_ycrcb(cv::Mat ycrcb);
+
 }  // namespace
 
 FrameFeatures compute_features(const AVFrame* frame, media::Scaler& scaler, int analysis_width) {
   const cv::Size size = media::fit_within(media::display_size(frame), analysis_width, 0);
-  return compute_features(scaler.to_bgr(frame, size));
+  cv::Mat ycrcb = shrink_planar_yuv(frame, size);
+  if (ycrcb.empty()) cv::cvtColor(scaler.to_bgr(frame, size), ycrcb, cv::COLOR_BGR2YCrCb);
+  return features_of_ycrcb(std::move(ycrcb));
 }
 
 FrameFeatures compute_features(const cv::Mat& bgr) {
+  cv::Mat ycrcb;
+  cv::cvtColor(bgr, ycrcb, cv::COLOR_BGR2YCrCb);
+  return features_of_ycrcb(std::move(ycrcb));
+}
+
+namespace {
+
+FrameFeatures features_of_ycrcb(cv::Mat ycrcb) {
   FrameFeatures f;
-  cv::cvtColor(bgr, f.ycrcb, cv::COLOR_BGR2YCrCb);
+  f.ycrcb = std::move(ycrcb);
   cv::extractChannel(f.ycrcb, f.luma, 0);
-  cv::Mat small;
-  cv::resize(bgr, small, cv::Size(kThumbWidth, std::max(1, bgr.rows * kThumbWidth / std::max(1, bgr.cols))), 0, 0,
+  cv::Mat small, small_bgr;
+  cv::resize(f.ycrcb, small,
+             cv::Size(kThumbWidth, std::max(1, f.ycrcb.rows * kThumbWidth / std::max(1, f.ycrcb.cols))), 0, 0,
              cv::INTER_AREA);
-  small.convertTo(f.thumb, CV_32FC3);
+  cv::cvtColor(small, small_bgr, cv::COLOR_YCrCb2BGR);
+  small_bgr.convertTo(f.thumb, CV_32FC3);
 
   std::array<int, 256> counts{};
   std::array<int, kChromaBins> cr{}, cb{};
@@ -82,6 +133,8 @@ FrameFeatures compute_features(const cv::Mat& bgr) {
   detect_edges(f.luma, counts, f);
   return f;
 }
+
+}  // namespace
 
 double thumb_distance(const cv::Mat& a, const cv::Mat& b) {
   const cv::Scalar d = cv::mean(cv::abs(a - b));

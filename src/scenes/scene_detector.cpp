@@ -22,7 +22,7 @@ int precedence(CutKind kind) {
 // A hard cut this confident (score and ratio both well above their thresholds) needs no minimum
 // shot length; a few frames still separate two boundaries.
 constexpr double kDecisive = 0.99;
-constexpr int64_t kMinFramesAfterDecisive = 3;
+constexpr int64_t kMinFramesAfterDecisive = 5;  // a 3-frame flash between two shots is one cut
 
 int64_t span_begin(const Boundary& b) { return std::min(b.first_frame, b.frame); }
 int64_t span_end(const Boundary& b) { return std::max(b.last_frame, b.frame); }
