@@ -1,10 +1,12 @@
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
 #include "pressreel/media/decode_pass.hpp"
+#include "pressreel/stills/candidate_keeper.hpp"
 #include "pressreel/stills/contact_sheet.hpp"
 #include "pressreel/stills/contact_sheet_tiles.hpp"
 #include "pressreel/stills/text_renderer.hpp"
@@ -201,6 +203,64 @@ TEST(ContactSheet, ClipWithFewShotsGetsIntervalTilesFromTheSamePass) {
   const nlohmann::json written = write_contact_sheet(dir.path(), header, tiles, style);
   EXPECT_EQ(written["tiles"], 15);
   EXPECT_EQ(written["rows"], 3);
+}
+
+TEST(ContactSheet, SharedTrailerGetsOneTilePerShotAndAStoryboardFromOneDecodePass) {
+  PRESSREEL_SHARED_CLIP_OR_SKIP(clip, "megamind-trailer.avi");
+  std::ifstream truth_file(pressreel::testing::shared_truth("megamind-trailer"));
+  const nlohmann::json truth = nlohmann::json::parse(truth_file);
+  const media::ProbeResult probe = media::probe(clip);
+
+  // The shots as a scene detector reports them, from the truth's cuts.
+  const media::Rational fps = probe.main_video()->frame_rate;
+  const AVRational tb{static_cast<int>(fps.den), static_cast<int>(fps.num)};
+  scenes::SceneList scenes;
+  scenes.frames = truth["frames"].get<int64_t>();
+  scenes.fps = fps;
+  std::vector<int64_t> starts{0};
+  for (const auto& c : truth["cuts"]) {
+    const int64_t frame = c.get<int64_t>();
+    starts.push_back(frame);
+    scenes::Cut cut;
+    cut.frame = cut.first_frame = cut.last_frame = frame;
+    cut.time = cut.first_time = cut.last_time = media::RationalTime(frame, tb);
+    scenes.cuts.push_back(cut);
+  }
+  starts.push_back(scenes.frames);
+  for (size_t i = 0; i + 1 < starts.size(); ++i) {
+    scenes.shots.push_back(
+        {starts[i], starts[i + 1] - 1, media::RationalTime(starts[i], tb), media::RationalTime(starts[i + 1], tb)});
+  }
+
+  // Stills, storyboard and interval tiles all subscribe to the same pass.
+  // No live scene detector here: the cuts arrive after the pass, so the keeper must be told they may
+  // come that late (fine for a 270-frame clip).
+  stills::KeeperOptions keep_options;
+  keep_options.latency_frames = scenes.frames;
+  stills::CandidateKeeper keeper(keep_options);
+  StoryboardSampler board;
+  const SheetStyle style;
+  StoryboardSampler intervals(interval_sampler_options(style));
+  media::FrameSink* sinks[] = {&keeper, &board, &intervals};
+  media::run_decode_pass(probe, sinks);
+
+  const SheetSampling sampling{.min_shots = 4};
+  ASSERT_EQ(choose_sheet_mode(scenes.shots.size(), sampling), SheetMode::per_shot);
+  std::vector<SheetTile> tiles;
+  for (const stills::ShotStill& still : keeper.finish(scenes)) {
+    tiles.push_back(shot_tile(still.image(), still.shot + 1, still.time));
+  }
+  ASSERT_EQ(tiles.size(), scenes.shots.size());
+  TempDir dir;
+  const nlohmann::json sheet = write_contact_sheet(
+      dir.path(), clip_sheet_header(probe, "Megamind", "megamind-trailer.avi", scenes.shots.size()), tiles, style);
+  EXPECT_EQ(sheet["tiles"], scenes.shots.size());
+  EXPECT_EQ(sheet["omitted"], 0);
+
+  const nlohmann::json storyboard = write_storyboard(dir.path(), board);
+  EXPECT_GE(storyboard["tiles"].get<int>(), 10);  // an ~11 s clip: one a second
+  EXPECT_TRUE(std::filesystem::exists(dir / "storyboard.vtt"));
+  EXPECT_FALSE(cv::imread((dir / "storyboard.jpg").string()).empty());
 }
 
 TEST(ContactSheet, FilmSheetShowsEachClipsPosterNameAndDuration) {
