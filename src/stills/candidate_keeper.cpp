@@ -1,5 +1,7 @@
 #include "pressreel/stills/candidate_keeper.hpp"
 
+#include <tbb/parallel_for.h>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -48,7 +50,7 @@ void CandidateKeeper::on_start(const media::ProbeResult& /*probe*/, const media:
   const media::Rational rate = video.average_frame_rate.valid() ? video.average_frame_rate : video.frame_rate;
   if (rate.valid()) fps_ = rate.to_double();
   step_ = std::max<int64_t>(1, std::llround(fps_ / std::max(0.1, options_.samples_per_second)));
-  if (!faces_) faces_.emplace();
+  FaceDetector check_cascades_load;  // fail at the start, not after a long pass
 }
 
 bool CandidateKeeper::is_sample(int64_t index) const {
@@ -87,7 +89,9 @@ bool CandidateKeeper::near_boundary(int64_t frame) const {
 size_t CandidateKeeper::held_full_resolution() const {
   size_t n = 0;
   for (const Candidate& c : open_) n += c.full_resolution.empty() ? 0 : 1;
-  for (const ShotStill& s : closed_) n += s.full_resolution.empty() ? 0 : 1;
+  for (const ClosedShot& shot : closed_) {
+    for (const Finalist& f : shot.finalists) n += f.full_resolution.empty() ? 0 : 1;
+  }
   return n;
 }
 
@@ -101,8 +105,10 @@ void CandidateKeeper::keep_full_resolution(Candidate& candidate, const media::Vi
   for (Candidate& c : open_) {
     if (!c.full_resolution.empty()) holders.push_back({c.cheap_score, &c.full_resolution});
   }
-  for (ShotStill& s : closed_) {
-    if (!s.full_resolution.empty()) holders.push_back({s.breakdown.total, &s.full_resolution});
+  for (ClosedShot& shot : closed_) {
+    for (Finalist& f : shot.finalists) {
+      if (!f.full_resolution.empty()) holders.push_back({f.cheap_score, &f.full_resolution});
+    }
   }
   if (holders.size() >= options_.full_resolution_copies) {
     auto weakest = std::min_element(holders.begin(), holders.end(),
@@ -195,33 +201,48 @@ void CandidateKeeper::close_shot(int64_t end_frame) {
   for (Candidate& c : shot) c.cheap_score = score(c.signals, options_.weights, fps_).total;
   std::sort(shot.begin(), shot.end(),
             [](const Candidate& a, const Candidate& b) { return a.cheap_score > b.cheap_score; });
-  // Faces are costly: only the finalists are looked at.
-  std::vector<double> final_score(shot.size());
+  ClosedShot closed;
+  const size_t finalists = std::max<size_t>(1, options_.finalists);
   for (size_t i = 0; i < shot.size(); ++i) {
-    if (i < options_.finalists && faces_) {
-      shot[i].signals.faces = faces_->detect(shot[i].image);
-      shot[i].signals.faces_checked = true;
+    Candidate& c = shot[i];
+    if (i < finalists) {
+      Finalist f{c.frame, c.time, c.signals, c.cheap_score, {}, c.image.size(), std::move(c.full_resolution)};
+      cv::imencode(".jpg", c.image, f.image_jpeg, {cv::IMWRITE_JPEG_QUALITY, memory_jpeg_quality});
+      closed.finalists.push_back(std::move(f));
+    } else if (closed.others.size() < options_.alternates) {
+      closed.others.push_back({c.frame, c.time, c.cheap_score});
     }
-    final_score[i] = score(shot[i].signals, options_.weights, fps_).total;
   }
-  std::vector<size_t> order(shot.size());
-  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return final_score[a] > final_score[b]; });
+  closed_.push_back(std::move(closed));
+}
 
-  Candidate& best = shot[order.front()];
-  ShotStill still;
-  still.frame = best.frame;
-  still.time = best.time;
-  still.signals = best.signals;
-  still.breakdown = score(best.signals, options_.weights, fps_);
-  still.analysis_size = best.image.size();
-  cv::imencode(".jpg", best.image, still.image_jpeg, {cv::IMWRITE_JPEG_QUALITY, memory_jpeg_quality});
-  still.full_resolution = std::move(best.full_resolution);
-  for (size_t k = 1; k < order.size() && still.alternates.size() < options_.alternates; ++k) {
-    const Candidate& alt = shot[order[k]];
-    still.alternates.push_back({alt.frame, alt.time, final_score[order[k]]});
+ShotStill CandidateKeeper::judge(ClosedShot& shot, FaceDetector& faces) const {
+  size_t best = 0;
+  std::vector<double> final_score(shot.finalists.size());
+  for (size_t i = 0; i < shot.finalists.size(); ++i) {
+    Finalist& f = shot.finalists[i];
+    f.signals.faces = faces.detect(cv::imdecode(f.image_jpeg, cv::IMREAD_COLOR));
+    f.signals.faces_checked = true;
+    final_score[i] = score(f.signals, options_.weights, fps_).total;
+    if (final_score[i] > final_score[best]) best = i;
   }
-  closed_.push_back(std::move(still));
+  Finalist& winner = shot.finalists[best];
+  ShotStill still;
+  still.frame = winner.frame;
+  still.time = winner.time;
+  still.signals = winner.signals;
+  still.breakdown = score(winner.signals, options_.weights, fps_);
+  still.analysis_size = winner.image_size;
+  still.image_jpeg = std::move(winner.image_jpeg);
+  still.full_resolution = std::move(winner.full_resolution);
+  for (size_t i = 0; i < shot.finalists.size(); ++i) {
+    if (i != best) still.alternates.push_back({shot.finalists[i].frame, shot.finalists[i].time, final_score[i]});
+  }
+  still.alternates.insert(still.alternates.end(), shot.others.begin(), shot.others.end());
+  std::stable_sort(still.alternates.begin(), still.alternates.end(),
+                   [](const Alternate& a, const Alternate& b) { return a.score > b.score; });
+  if (still.alternates.size() > options_.alternates) still.alternates.resize(options_.alternates);
+  return still;
 }
 
 std::vector<ShotStill> CandidateKeeper::finish(const scenes::SceneList& scenes) {
@@ -233,7 +254,14 @@ std::vector<ShotStill> CandidateKeeper::finish(const scenes::SceneList& scenes) 
   std::erase_if(open_, [&](const Candidate& c) { return c.frame > last_frame_ - margin; });
   close_shot(std::numeric_limits<int64_t>::max());
 
-  std::vector<ShotStill> stills = std::move(closed_);
+  // Faces on every shot's finalists, shots in parallel (one detector per thread: cascades keep state).
+  std::vector<ShotStill> stills(closed_.size());
+  tbb::enumerable_thread_specific<std::optional<FaceDetector>> detectors;
+  tbb::parallel_for(size_t{0}, closed_.size(), [&](size_t i) {
+    std::optional<FaceDetector>& detector = detectors.local();
+    if (!detector) detector.emplace();
+    stills[i] = judge(closed_[i], *detector);
+  });
   closed_.clear();
   for (ShotStill& s : stills) {
     const auto shot = std::find_if(scenes.shots.begin(), scenes.shots.end(), [&](const scenes::Shot& sh) {

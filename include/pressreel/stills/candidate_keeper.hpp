@@ -4,8 +4,10 @@
 //
 // Memory stays bounded whatever the clip length: the open shot keeps at most `open_shot_candidates`
 // moderate-size frames (plus those still inside the scene detector's latency window), a closed shot
-// keeps only its best still (JPEG-compressed in memory) and the scores of its alternates, and only the
-// clip's `full_resolution_copies` best candidates keep a full-resolution copy (for poster crops).
+// keeps only its few finalists (JPEG-compressed in memory, ~50 KB each) and the scores of its
+// alternates, and only the clip's `full_resolution_copies` best candidates keep a full-resolution copy
+// (for poster crops). Faces are costly (tens of milliseconds a frame): they are looked for on the
+// finalists only, after the pass and in parallel, so they never hold up the decode pass's serial stage.
 
 #include <tbb/enumerable_thread_specific.h>
 
@@ -90,6 +92,19 @@ class CandidateKeeper : public media::FrameSink {
     cv::Mat image;            // moderate size
     cv::Mat full_resolution;  // display size, only for the clip's best few
   };
+  struct Finalist {
+    int64_t frame = 0;
+    media::RationalTime time;
+    FrameSignals signals;
+    double cheap_score = 0;
+    std::vector<uint8_t> image_jpeg;  // moderate size
+    cv::Size image_size;
+    cv::Mat full_resolution;
+  };
+  struct ClosedShot {
+    std::vector<Finalist> finalists;  // best first by cheap score
+    std::vector<Alternate> others;    // the next best, by cheap score
+  };
   struct Prepared {
     cv::Mat image;        // sampled frames only
     cv::Mat motion_gray;  // sampled frames and the frame before each
@@ -102,19 +117,19 @@ class CandidateKeeper : public media::FrameSink {
   void prune_open(int64_t current_frame);
   void close_shot(int64_t end_frame);
   void update_boundary_distances(std::vector<Candidate>& candidates) const;
+  ShotStill judge(ClosedShot& shot, FaceDetector& faces) const;
 
   KeeperOptions options_;
   double fps_ = 25;
   int64_t step_ = 6;
   tbb::enumerable_thread_specific<media::Scaler> scalers_;
   media::Scaler full_scaler_{media::ScaleQuality::good};  // serial stage only
-  std::optional<FaceDetector> faces_;
   cv::Mat previous_motion_gray_;
   int64_t previous_motion_frame_ = -2;
   int64_t last_frame_ = -1;
   std::vector<Candidate> open_;
   std::vector<scenes::Cut> cuts_;  // every boundary seen, in order
-  std::vector<ShotStill> closed_;
+  std::vector<ClosedShot> closed_;
 };
 
 }  // namespace pressreel::stills
