@@ -1,6 +1,7 @@
 #include "pressreel/stills/poster.hpp"
 
 #include <fmt/format.h>
+#include <tbb/parallel_for.h>
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
@@ -83,17 +84,24 @@ nlohmann::json write_poster_files(const cv::Mat& frame, const std::vector<FaceBo
   j["file"] = poster_name;
   j["width"] = frame.cols;
   j["height"] = frame.rows;
-  j["bytes"] = write_image(dir / poster_name, frame, options);
-  nlohmann::json crop_files = nlohmann::json::array();
   const cv::Mat subject = subject_map(frame, faces);
-  for (const CropSpec& spec : crops) {
-    const Crop crop = make_crop(frame, spec, faces, subject);
+  // The poster and each crop are independent files: encoded side by side.
+  std::vector<nlohmann::json> crop_files(crops.size());
+  uintmax_t poster_bytes = 0;
+  tbb::parallel_for(size_t{0}, crops.size() + 1, [&](size_t i) {
+    if (i == crops.size()) {
+      poster_bytes = write_image(dir / poster_name, frame, options);
+      return;
+    }
+    const Crop crop = make_crop(frame, crops[i], faces, subject);
     nlohmann::json c = to_json(crop);
-    c["file"] = spec.name + "." + ext;
-    c["bytes"] = write_image(dir / c["file"].get<std::string>(), crop.image, options);
-    crop_files.push_back(std::move(c));
-  }
-  j["crops"] = std::move(crop_files);
+    const std::string file = crops[i].name + "." + ext;
+    c["file"] = file;
+    c["bytes"] = write_image(dir / file, crop.image, options);
+    crop_files[i] = std::move(c);
+  });
+  j["bytes"] = poster_bytes;
+  j["crops"] = crop_files;
   return j;
 }
 
