@@ -10,6 +10,7 @@ packages=(
   libtbb-dev libspdlog-dev libfmt-dev libgtest-dev libgmock-dev libbenchmark-dev
   libcli11-dev nlohmann-json3-dev libtomlplusplus-dev libxxhash-dev
   fonts-dejavu-core fonts-noto-core libfreetype-dev
+  chromium chromium-driver nodejs npm
   opencv-doc ffmpegthumbnailer
 )
 

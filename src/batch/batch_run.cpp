@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "pressreel/batch/catalog.hpp"
+#include "pressreel/batch/gallery.hpp"
 
 namespace pressreel::batch {
 namespace {
@@ -147,6 +148,7 @@ RunReport run_batch(const WorkList& work, const Recipe& recipe, const RunOptions
 
   if (options.write_catalog) {
     write_catalog(options.out);
+    write_gallery(options.out);
   }
   report.seconds = std::chrono::duration<double>(Clock::now() - started).count();
   return report;

@@ -1,0 +1,25 @@
+#pragma once
+// The static HTML gallery of a run, for editors: OUT/index.html (every film), OUT/<film>/index.html
+// (a film and its clips) and OUT/<film>/<clip>/index.html (one clip: player with storyboard hover,
+// shot strip, poster and crops, contact sheet, scene lists, publishing snippets). Built from the
+// manifests and files on disk, so `run` and `merge` produce the same pages. Self-contained: inline
+// CSS and JS, system fonts, relative links only; every string from clips or metadata escaped.
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "pressreel/batch/gallery_model.hpp"
+
+namespace pressreel::batch {
+
+// Reads every film and clip under `out` and writes all pages, each atomically; returns how many
+// pages were written. A clip folder without a manifest is incomplete and left out.
+int write_gallery(const std::filesystem::path& out);
+
+// The pages as text, for the writer above and for tests.
+std::string index_page(const std::vector<GalleryFilm>& films);
+std::string film_page(const GalleryFilm& film);
+std::string clip_page(const GalleryFilm& film, const GalleryClip& clip);
+
+}  // namespace pressreel::batch

@@ -1,0 +1,39 @@
+#pragma once
+// Ready-to-paste publishing snippets for a clip: Open Graph and Twitter card meta tags, a schema.org
+// VideoObject as JSON-LD, and an embed <video> tag. Each returns HTML source, already escaped for
+// where it goes; URLs are relative to the clip's folder (the site prefixes its own base).
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+namespace pressreel::batch {
+
+struct VideoSource {
+  std::string url;   // relative, already URL-encoded
+  std::string type;  // "video/mp4", "video/webm"
+  int width = 0, height = 0;
+};
+
+struct VideoFacts {
+  std::string name;
+  std::string description;
+  std::string thumbnail_url;  // relative, URL-encoded; empty when the clip has no poster
+  int thumbnail_width = 0, thumbnail_height = 0;
+  std::string upload_date;  // ISO 8601 date or empty
+  double duration_seconds = 0;
+  std::vector<VideoSource> sources;  // in the player's preference order
+};
+
+// "PT1M2.5S": ISO 8601 duration, as schema.org wants; milliseconds kept, trailing zeros dropped.
+std::string iso8601_duration(double seconds);
+
+std::string open_graph_tags(const VideoFacts& video);
+nlohmann::json video_object(const VideoFacts& video);
+// The <script type="application/ld+json"> element holding video_object.
+std::string json_ld_script(const VideoFacts& video);
+std::string embed_video_tag(const VideoFacts& video);
+
+}  // namespace pressreel::batch

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# The gallery in a real browser: runs `pressreel run` over a few sample clips plus a generated clip
+# with a hostile title, in a film folder whose name has quotes and spaces, then drives the system
+# Chromium (headless, via playwright-core) over every page. Screenshots go to SCREENSHOT_DIR.
+# Usage: tests/browser/run.sh PRESSREEL_BINARY SCREENSHOT_DIR
+# Exits 77 (skipped for ctest) when chromium or node is not installed; tools/setup.sh installs both.
+set -euo pipefail
+
+pressreel=$(realpath "$1")
+screenshots=$(realpath -m "$2")
+here=$(cd "$(dirname "$0")" && pwd)
+source_dir=$(cd "$here/../.." && pwd)
+chromium=${CHROMIUM:-/usr/bin/chromium}
+
+for tool in "$chromium" node npm ffmpeg; do
+  if ! command -v "$tool" >/dev/null; then
+    echo "SKIP: $tool is not installed (tools/setup.sh installs chromium, nodejs and npm)"
+    exit 77
+  fi
+done
+
+# playwright-core, pinned by package-lock.json; it drives the system Chromium and downloads no browser.
+installed=$(cd "$here" && node -p "try { require('./node_modules/playwright-core/package.json').version } catch (e) { '' }")
+wanted=$(cd "$here" && node -p "require('./package.json').dependencies['playwright-core']")
+if [[ "$installed" != "$wanted" ]]; then
+  (cd "$here" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
+fi
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+hostile_title='<img src=x onerror=alert(1)><script>alert(2)</script>'
+odd_film="$work/in/Odd \"film\" it's — démo"
+mkdir -p "$odd_film" "$work/in/big-buck-bunny"
+cp "$source_dir/sample_media/les-demons-de-minuit/phone-teaser.mp4" "$odd_film/"
+cp "$source_dir/sample_media/big-buck-bunny/"* "$work/in/big-buck-bunny/"
+# Three shots of colour with hard cuts, 6 s, with the hostile title in the container metadata.
+ffmpeg -y -hide_banner -loglevel error \
+  -f lavfi -i "testsrc2=size=640x360:rate=25:duration=2" \
+  -f lavfi -i "color=c=0x2060c0:size=640x360:rate=25:duration=2" \
+  -f lavfi -i "mandelbrot=size=640x360:rate=25,trim=duration=2" \
+  -f lavfi -i "sine=frequency=440:duration=6" \
+  -filter_complex "[0:v][1:v][2:v]concat=n=3:v=1:a=0,format=yuv420p[v]" -map "[v]" -map 3:a \
+  -c:v libx264 -preset veryfast -c:a aac -metadata "title=$hostile_title" "$odd_film/hostile title.mp4"
+
+echo "gallery browser test: pressreel run over $(find "$work/in" -type f | wc -l) files"
+# A failed clip is part of what the gallery shows, so a non-zero exit here is not the test's failure.
+"$pressreel" run "$work/in" -o "$work/out" || echo "pressreel run exited with $? (failed clips are shown in the gallery)"
+
+mkdir -p "$screenshots"
+cd "$here"
+node gallery.test.js "$work/out" "$screenshots" "$hostile_title"
