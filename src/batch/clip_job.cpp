@@ -3,12 +3,22 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
+#include <optional>
 #include <vector>
 
 #include "pressreel/batch/atomic_file.hpp"
 #include "pressreel/batch/input_key.hpp"
 #include "pressreel/media/decode_pass.hpp"
+#include "pressreel/preview/rendition_encoder.hpp"
+#include "pressreel/preview/teaser.hpp"
+#include "pressreel/scenes/scene_detector.hpp"
+#include "pressreel/scenes/scene_writers.hpp"
+#include "pressreel/stills/candidate_keeper.hpp"
+#include "pressreel/stills/contact_sheet_tiles.hpp"
+#include "pressreel/stills/poster.hpp"
+#include "pressreel/stills/storyboard.hpp"
 #include "pressreel/media/error.hpp"
 #include "pressreel/version.hpp"
 
@@ -26,6 +36,60 @@ struct StageFailure : std::runtime_error {
   StageFailure(std::string stage, const std::string& message) : std::runtime_error(message), stage(std::move(stage)) {}
   std::string stage;
 };
+
+// Runs a callback between the earlier sinks' on_start and the first frame (wiring that needs what
+// those sinks learnt from the stream).
+class StartHook : public media::FrameSink {
+ public:
+  explicit StartHook(std::function<void()> hook) : hook_(std::move(hook)) {}
+  std::string_view name() const override { return "wiring"; }
+  void on_start(const media::ProbeResult&, const media::VideoStreamInfo&) override { hook_(); }
+  void on_frame(const media::VideoFrame&, std::any&) override {}
+
+ private:
+  std::function<void()> hook_;
+};
+
+json write_scene_files(const fs::path& folder, const scenes::SceneList& list, const std::string& title) {
+  write_file_atomic(folder / "scenes.json", scenes::scenes_json(list));
+  write_file_atomic(folder / "scenes.csv", scenes::scenes_csv(list));
+  write_file_atomic(folder / "scenes.edl", scenes::scenes_edl(list, title));
+  json chapters = stills::write_chapters(folder, list);
+  return {{"json", "scenes.json"},       {"csv", "scenes.csv"},
+          {"edl", "scenes.edl"},         {"chapters", chapters.value("vtt", "chapters.vtt")},
+          {"shots", list.shots.size()},  {"cuts", list.cuts.size()},
+          {"summary", scenes::to_json(list)}};
+}
+
+// One tile per shot (its best still), or tiles at intervals when the clip has very few shots.
+json write_clip_sheet(const fs::path& folder, const media::ProbeResult& probe, const std::string& film_title,
+                      const std::string& clip_name, const scenes::SceneList& list,
+                      const std::vector<stills::ShotStill>& shot_stills, const stills::StoryboardSampler& sampler,
+                      const Recipe& recipe) {
+  std::vector<stills::SheetTile> tiles;
+  const auto mode = stills::choose_sheet_mode(list.shots.size(), recipe.sheet_sampling);
+  if (mode == stills::SheetMode::per_shot && !shot_stills.empty()) {
+    for (const auto& still : shot_stills) tiles.push_back(stills::shot_tile(still.image(), still.shot + 1, still.time));
+  } else {
+    tiles = stills::interval_tiles(sampler, list);
+  }
+  const auto header = stills::clip_sheet_header(probe, film_title, clip_name, list.shots.size());
+  return stills::write_contact_sheet(folder, header, tiles, recipe.sheet);
+}
+
+// The clip's shots ordered by the score of their best still, best first (the teaser's choice).
+std::vector<scenes::Shot> shots_best_first(const scenes::SceneList& list,
+                                           const std::vector<stills::ShotStill>& shot_stills) {
+  std::vector<const stills::ShotStill*> ranked;
+  for (const auto& still : shot_stills) {
+    if (still.shot >= 0 && static_cast<size_t>(still.shot) < list.shots.size()) ranked.push_back(&still);
+  }
+  std::stable_sort(ranked.begin(), ranked.end(), [](const auto* a, const auto* b) { return a->score() > b->score(); });
+  std::vector<scenes::Shot> shots;
+  for (const auto* still : ranked) shots.push_back(list.shots[still->shot]);
+  if (shots.empty()) shots = list.shots;
+  return shots;
+}
 
 json decode_json(const media::DecodeSummary& s) {
   return {{"frames", s.frames},
@@ -80,9 +144,26 @@ ClipOutcome process_clip(const FilmSource& film, const ClipSource& clip, const R
     manifest["probe"] = media::to_json(probe);
     if (probe.main_video() == nullptr) throw StageFailure("probe", clip.path.string() + ": probe: no video stream");
 
-    // The consumers of the single decode pass. Each stage adds its sink here, and writes its
-    // outputs after the pass below.
-    std::vector<media::FrameSink*> sinks;
+    // The consumers of the single decode pass, in delivery order. Shots are always detected: every
+    // other output is placed by them.
+    const Recipe::Outputs& want = recipe.outputs;
+    scenes::SceneDetector detector(recipe.scenes);
+    stills::CandidateKeeper keeper(recipe.keeper);
+    StartHook wire_latency([&] { keeper.set_latency_frames(detector.max_latency_frames()); });
+    detector.set_cut_listener([&](const scenes::Cut& cut) { keeper.on_cut(cut); });
+    stills::StoryboardSampler storyboard(recipe.storyboard);
+    // Interval tiles for a sheet of a clip with very few shots: known to be needed only after the pass.
+    stills::StoryboardSampler sheet_sampler(stills::interval_sampler_options(recipe.sheet, recipe.sheet_sampling));
+    std::optional<preview::RenditionEncoder> previews;
+    std::vector<media::FrameSink*> sinks = {&detector, &wire_latency};
+    const bool want_stills = want.stills || want.poster || want.contact_sheet || want.teaser;
+    if (want_stills) sinks.push_back(&keeper);
+    if (want.storyboard) sinks.push_back(&storyboard);
+    if (want.contact_sheet) sinks.push_back(&sheet_sampler);
+    if (want.previews) {
+      previews.emplace(folder, recipe.preview);
+      sinks.push_back(&*previews);
+    }
 
     media::DecodePassOptions pass;
     pass.decoder = recipe.decoder;
@@ -101,6 +182,48 @@ ClipOutcome process_clip(const FilmSource& film, const ClipSource& clip, const R
     if (!summary.audio_error.empty()) manifest["warnings"].push_back(summary.audio_error);
     if (summary.corrupt_packets > 0) {
       manifest["warnings"].push_back(fmt::format("{} corrupt packets skipped while decoding", summary.corrupt_packets));
+    }
+
+    // After the pass, each output from what the consumers kept.
+    json& outputs = manifest["outputs"];
+    auto timed = [&](const char* stage, auto&& step) {
+      const auto stage_started = Clock::now();
+      try {
+        step();
+      } catch (const media::MediaError&) {
+        throw;
+      } catch (const std::exception& e) {
+        throw StageFailure(stage, fmt::format("{}: {}: {}", clip.path.string(), stage, e.what()));
+      }
+      timings[stage] = seconds_since(stage_started);
+    };
+    const scenes::SceneList scene_list = detector.result();
+    if (want.scenes) timed("scenes", [&] { outputs["scenes"] = write_scene_files(folder, scene_list, clip.name); });
+    std::vector<stills::ShotStill> shot_stills;
+    if (want_stills) {
+      timed("stills", [&] {
+        shot_stills = keeper.finish(scene_list);
+        stills::StillsOutput still_output = recipe.stills;
+        json written = stills::write_clip_stills(shot_stills, folder, still_output);
+        if (want.stills) outputs["stills"] = written["stills"];
+        if (want.poster) outputs["poster"] = written["poster"];
+        if (!want.stills) fs::remove_all(folder / "stills");
+        if (!want.poster) fs::remove_all(folder / "poster");
+      });
+    }
+    if (want.storyboard) timed("storyboard", [&] { outputs["storyboard"] = stills::write_storyboard(folder, storyboard); });
+    if (want.contact_sheet) {
+      timed("contact_sheet", [&] {
+        outputs["contact_sheet"] = write_clip_sheet(folder, probe, film.info.title, clip.name, scene_list,
+                                                    shot_stills, sheet_sampler, recipe);
+      });
+    }
+    if (previews) outputs["previews"] = previews->report();
+    if (want.teaser) {
+      timed("teaser", [&] {
+        const auto pieces = preview::choose_teaser_pieces(shots_best_first(scene_list, shot_stills), recipe.teaser);
+        outputs["teaser"] = pieces.empty() ? json(nullptr) : preview::make_teaser(probe, pieces, folder, recipe.teaser);
+      });
     }
 
     outcome.ok = true;

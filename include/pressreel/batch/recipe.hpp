@@ -10,6 +10,14 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "pressreel/media/decoder.hpp"
+#include "pressreel/preview/options.hpp"
+#include "pressreel/preview/teaser.hpp"
+#include "pressreel/scenes/scene_options.hpp"
+#include "pressreel/stills/candidate_keeper.hpp"
+#include "pressreel/stills/contact_sheet.hpp"
+#include "pressreel/stills/contact_sheet_tiles.hpp"
+#include "pressreel/stills/poster.hpp"
+#include "pressreel/stills/storyboard.hpp"
 
 namespace pressreel::batch {
 
@@ -31,6 +39,26 @@ struct Recipe {
   int frames_in_flight = 0;  // 0 = automatic
   // [batch]
   int jobs = 0;  // clips processed at once; 0 = automatic
+
+  // [outputs]: what a clip gets. Shots are always detected (everything else is placed by them).
+  struct Outputs {
+    bool scenes = true;         // scenes.json/csv/edl, chapters.vtt
+    bool stills = true;         // stills/: best frame per shot
+    bool poster = true;         // poster/: poster and crops
+    bool contact_sheet = true;  // contact-sheet.jpg
+    bool storyboard = true;     // storyboard sprites + vtt + json
+    bool previews = true;       // preview-<rendition>.mp4/webm
+    bool teaser = true;         // teaser.mp4 + teaser.webp
+  } outputs;
+
+  scenes::SceneOptions scenes;            // [scenes]
+  stills::KeeperOptions keeper;           // [stills]
+  stills::StillsOutput stills;            // [stills] image format, quality, crops, alternates
+  stills::StoryboardOptions storyboard;   // [storyboard]
+  stills::SheetStyle sheet;               // [contact_sheet]
+  stills::SheetSampling sheet_sampling;   // [contact_sheet]
+  preview::PreviewOptions preview;        // [preview]
+  preview::TeaserOptions teaser;          // [teaser]
 
   // Every effective setting, for the manifest and the incremental-run key.
   nlohmann::json effective() const;
