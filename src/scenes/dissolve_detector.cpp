@@ -92,9 +92,8 @@ class DissolveDetector final : public BoundaryDetector {
 
   std::optional<Boundary> judge(const FrameHistory& history, std::pair<int64_t, int64_t> bump) const {
     const auto [ai, bi] = bump;
-    spdlog::debug("dissolve: change bump {}-{} (baseline {:.2f}, steps at ends {:.2f} {:.2f} {:.2f} {:.2f})", ai, bi, bump_baseline_,
-                  step(history, ai - 1), step(history, ai), step(history, bi), step(history, bi + 1));
     if (bi - ai < kMinMixedFrames + 1 || !history.contains(ai)) return std::nullopt;
+    spdlog::debug("dissolve: judging the change between frames {} and {}", ai, bi);
     const FrameRecord& outgoing = history.at(ai);
     const FrameRecord& incoming = history.at(bi);
     if (outgoing.black() || outgoing.white() || incoming.black() || incoming.white()) return std::nullopt;
