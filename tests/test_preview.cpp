@@ -212,7 +212,8 @@ TEST(Preview, VariableFrameRateKeepsEveryFramesTimeAndTheAudioInSync) {
     EXPECT_NEAR(out.times[i] - out.times[0], source.times[i] - source.times[0], 1e-3) << "frame " << i;
   }
   const media::ProbeResult p = media::probe(dir / "out" / "preview-240p.mp4");
-  EXPECT_NEAR(p.main_video()->duration_seconds, media::probe(clip).main_video()->duration_seconds, 1 / 25.0);
+  // Within one frame of the source: the last frames there last 1/5 s.
+  EXPECT_NEAR(p.main_video()->duration_seconds, media::probe(clip).main_video()->duration_seconds, 1 / 5.0);
   ASSERT_NE(p.main_audio(), nullptr);
   EXPECT_NEAR(p.main_audio()->duration_seconds, p.main_video()->duration_seconds, 1 / 25.0);
 }
