@@ -12,6 +12,7 @@ packages=(
   fonts-dejavu-core fonts-noto-core libfreetype-dev
   chromium chromium-driver nodejs npm
   opencv-doc ffmpegthumbnailer
+  slurmctld slurmd slurm-client munge
 )
 
 missing=()
