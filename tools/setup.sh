@@ -10,10 +10,14 @@ packages=(
   libtbb-dev libspdlog-dev libfmt-dev libgtest-dev libgmock-dev libbenchmark-dev
   libcli11-dev nlohmann-json3-dev libtomlplusplus-dev libxxhash-dev
   fonts-dejavu-core fonts-noto-core libfreetype-dev
-  chromium chromium-driver nodejs npm
+  chromium chromium-driver
   opencv-doc ffmpegthumbnailer
   slurmctld slurmd slurm-client munge
 )
+
+# The browser test needs node and npm; a machine that already has them (e.g. from NodeSource, whose
+# nodejs conflicts with Debian's npm) keeps its own.
+command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm)
 
 missing=()
 for p in "${packages[@]}"; do
