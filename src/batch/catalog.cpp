@@ -7,7 +7,12 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include <opencv2/imgcodecs.hpp>
+
 #include "pressreel/batch/atomic_file.hpp"
+#include "pressreel/stills/contact_sheet.hpp"
+#include "pressreel/stills/contact_sheet_tiles.hpp"
+#include "pressreel/stills/poster.hpp"
 #include "pressreel/version.hpp"
 
 namespace pressreel::batch {
@@ -48,6 +53,43 @@ json clip_entry(const json& m, const std::string& slug) {
           {"outputs", m.value("outputs", json::object())}};
 }
 
+// The film's poster (the best-scored of its clips' posters, copied to OUT/<film>/poster.<ext>) and its
+// contact sheet (each clip's poster with its name and duration).
+void write_film_outputs(const fs::path& film_folder, const std::string& title, const json& clips, json& film) {
+  std::vector<json> posters;
+  std::vector<stills::FilmSheetClip> sheet_clips;
+  for (const json& clip : clips) {
+    const json poster = clip["outputs"].value("poster", json(nullptr));
+    posters.push_back(poster);
+    stills::FilmSheetClip sheet_clip{clip.value("name", ""), clip.value("duration_seconds", 0.0), {}};
+    if (poster.is_object() && poster.contains("file")) {
+      const fs::path file = film_folder / clip["clip"].get<std::string>() / poster.value("folder", "poster") /
+                            poster["file"].get<std::string>();
+      sheet_clip.poster = cv::imread(file.string(), cv::IMREAD_COLOR);
+    }
+    sheet_clips.push_back(std::move(sheet_clip));
+  }
+  if (const auto best = stills::choose_film_poster(posters)) {
+    const json& clip = clips[*best];
+    const json& poster = posters[*best];
+    const fs::path source = film_folder / clip["clip"].get<std::string>() / poster.value("folder", "poster") /
+                            poster["file"].get<std::string>();
+    std::ifstream in(source, std::ios::binary);
+    const std::string bytes((std::istreambuf_iterator<char>(in)), {});
+    if (!bytes.empty()) {
+      const std::string name = "poster" + source.extension().string();
+      write_file_atomic(film_folder / name, bytes);
+      film["poster"] = {{"file", name}, {"clip", clip["clip"]}, {"score", poster["score"]}};
+    }
+  }
+  const bool any_poster =
+      std::any_of(sheet_clips.begin(), sheet_clips.end(), [](const auto& c) { return !c.poster.empty(); });
+  if (any_poster) {
+    film["contact_sheet"] = stills::write_contact_sheet(film_folder, stills::film_sheet_header(title, sheet_clips),
+                                                        stills::film_sheet_tiles(sheet_clips));
+  }
+}
+
 }  // namespace
 
 json write_catalog(const fs::path& out) {
@@ -74,7 +116,10 @@ json write_catalog(const fs::path& out) {
                  {"clip_count", clips.size()},
                  {"failed", failed},
                  {"duration_seconds", duration},
+                 {"poster", nullptr},
+                 {"contact_sheet", nullptr},
                  {"clips", clips}};
+    write_film_outputs(film_folder, info.value("title", film_slug), clips, film);
     write_json_atomic(film_folder / "film.json", film);
     clips_total += static_cast<int>(clips.size());
     failed_total += failed;
@@ -84,6 +129,8 @@ json write_catalog(const fs::path& out) {
                      {"clip_count", clips.size()},
                      {"failed", failed},
                      {"duration_seconds", duration},
+                     {"poster", film["poster"].is_object() ? json(film_slug + "/" + film["poster"]["file"].get<std::string>())
+                                                            : json(nullptr)},
                      {"film_json", film_slug + "/film.json"}});
   }
   json catalog = {{"pressreel_version", version()},
