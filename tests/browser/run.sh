@@ -43,8 +43,13 @@ ffmpeg -y -hide_banner -loglevel error \
   -c:v libx264 -preset veryfast -c:a aac -metadata "title=$hostile_title" "$odd_film/hostile title.mp4"
 
 echo "gallery browser test: pressreel run over $(find "$work/in" -type f | wc -l) files"
-# A failed clip is part of what the gallery shows, so a non-zero exit here is not the test's failure.
-"$pressreel" run "$work/in" -o "$work/out" || echo "pressreel run exited with $? (failed clips are shown in the gallery)"
+# A failed clip (exit 1) is part of what the gallery shows; any other failure ends the test.
+status=0
+"$pressreel" run "$work/in" -o "$work/out" || status=$?
+if ((status != 0 && status != 1)); then
+  echo "FAIL: pressreel run exited with $status"
+  exit 1
+fi
 
 mkdir -p "$screenshots"
 cd "$here"
