@@ -174,6 +174,12 @@ TEST_F(GalleryFixture, MissingOutputsAreLeftOut) {
   EXPECT_EQ(html.find("og:image"), std::string::npos);
 }
 
+TEST_F(GalleryFixture, FilmPosterIsTheFilmsCover) {
+  image(out / film / "poster.jpg", 320, 180);
+  write_gallery(out);
+  EXPECT_NE(read(out / "index.html").find("src=\"odd%20%22film%22%20%C3%A9t%C3%A9/poster.jpg\""), std::string::npos);
+}
+
 TEST_F(GalleryFixture, FilmPageShowsFilmMetadata) {
   const std::string html = read(out / film / "index.html");
   EXPECT_NE(html.find("<h1>Les Démons &quot;de&quot; minuit</h1>"), std::string::npos);

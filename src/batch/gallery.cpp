@@ -54,6 +54,9 @@ std::optional<GalleryFilm> read_film(const fs::path& folder) {
     if (info.is_object() && !info.empty()) film.info = info;
   }
   if (fs::is_regular_file(folder / "contact-sheet.jpg")) film.contact_sheet = "contact-sheet.jpg";
+  for (const char* name : {"poster.jpg", "poster.png", "poster.webp"}) {
+    if (film.poster.empty() && fs::is_regular_file(folder / name)) film.poster = name;
+  }
   return film;
 }
 

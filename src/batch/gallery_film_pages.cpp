@@ -18,8 +18,9 @@ std::string info_value(const json& info, const char* key) {
   return {};
 }
 
-// The cover of a film: its first clip that has one.
+// The cover of a film: the film poster, else its first clip that has one.
 std::string film_cover(const GalleryFilm& film) {
+  if (!film.poster.empty()) return url_path(film.poster);
   for (const GalleryClip& clip : film.clips) {
     const std::string cover = cover_image(clip);
     if (!cover.empty()) return url_segment(clip.clip_slug) + "/" + url_path(cover);

@@ -56,6 +56,7 @@ struct GalleryFilm {
   nlohmann::json info;         // film.json's "info" (film.toml): title, year, director...
   std::vector<GalleryClip> clips;
   std::string contact_sheet;   // OUT/<film>/contact-sheet.jpg, relative to the film folder, or empty
+  std::string poster;          // OUT/<film>/poster.<ext> (the best clip poster), or empty
   double duration_seconds = 0;
   int failed = 0;
   std::string title() const;
