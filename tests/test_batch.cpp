@@ -193,3 +193,29 @@ TEST(ProbeCommand, PrintsJsonOtherToolsRead) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(CiRecipe, FailsClipsThatOtherRecipesOnlyWarnAbout) {
+  TempDir dir;
+  // A clip that is black throughout has no frame worth a poster: a warning elsewhere, a failure in CI.
+  pressreel::testing::ffmpeg({"-f", "lavfi", "-i", "color=c=black:size=320x240:rate=25", "-frames:v", "50", "-c:v",
+                              "libx264", "-preset", "ultrafast"},
+                             dir / "in" / "film" / "black.mp4");
+  const auto run = [&](const std::string& pipeline, const std::string& out) {
+    return pressreel::testing::run_command(fmt::format("{} --quiet run '{}' -o '{}' --pipeline {} 2>/dev/null",
+                                                       pressreel::testing::cli(), (dir / "in").string(),
+                                                       (dir / out).string(), pipeline));
+  };
+  ASSERT_EQ(run("article", "lenient"), 0);
+  const auto lenient = read_json(dir / "lenient" / "film" / "black" / "manifest.json");
+  EXPECT_EQ(lenient["status"], "ok");
+  EXPECT_TRUE(lenient["outputs"]["poster"].is_null());
+  EXPECT_EQ(run("ci", "strict"), 1);
+  const auto strict = read_json(dir / "strict" / "film" / "black" / "manifest.json");
+  EXPECT_EQ(strict["status"], "failed");
+  EXPECT_EQ(strict["error"]["stage"], "checks");
+  EXPECT_NE(strict["error"]["message"].get<std::string>().find("no poster"), std::string::npos);
+}
+
+}  // namespace

@@ -226,6 +226,15 @@ ClipOutcome process_clip(const FilmSource& film, const ClipSource& clip, const R
       });
     }
 
+    // The ci recipe's strict checks: what would only be a warning elsewhere fails the clip.
+    if (recipe.strict) {
+      if (want.poster && outputs.value("poster", json(nullptr)).is_null()) manifest["warnings"].push_back("no poster could be chosen");
+      if (!manifest["warnings"].empty()) {
+        throw StageFailure("checks", fmt::format("{}: checks: {}", clip.path.string(),
+                                                 manifest["warnings"][0].get<std::string>()));
+      }
+    }
+
     outcome.ok = true;
   } catch (const StageFailure& e) {
     outcome.stage = e.stage;

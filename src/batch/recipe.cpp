@@ -362,6 +362,7 @@ Recipe parse_recipe(const std::string& toml_text, const fs::path& source) {
   {
     Section s(root, "batch", source);
     s.get("jobs", r.jobs, 0, 256);
+    s.get("strict", r.strict);
     s.reject_unknown();
   }
   read_stage_sections(root, source, r);
@@ -432,7 +433,7 @@ nlohmann::json Recipe::effective() const {
             {"autorotate", decoder.autorotate},
             {"tone_map", decoder.tone_map},
             {"frames_in_flight", frames_in_flight}}},
-          {"batch", {{"jobs", jobs}}},
+          {"batch", {{"jobs", jobs}, {"strict", strict}}},
           {"outputs",
            {{"scenes", outputs.scenes},
             {"stills", outputs.stills},

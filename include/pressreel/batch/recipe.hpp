@@ -39,6 +39,7 @@ struct Recipe {
   int frames_in_flight = 0;  // 0 = automatic
   // [batch]
   int jobs = 0;  // clips processed at once; 0 = automatic
+  bool strict = false;  // a clip with warnings (corrupt packets, broken audio, missing outputs) fails
 
   // [outputs]: what a clip gets. Shots are always detected (everything else is placed by them).
   struct Outputs {
