@@ -69,7 +69,23 @@ json write_clip_sheet(const fs::path& folder, const media::ProbeResult& probe, c
   std::vector<stills::SheetTile> tiles;
   const auto mode = stills::choose_sheet_mode(list.shots.size(), recipe.sheet_sampling);
   if (mode == stills::SheetMode::per_shot && !shot_stills.empty()) {
-    for (const auto& still : shot_stills) tiles.push_back(stills::shot_tile(still.image(), still.shot + 1, still.time));
+    // Every shot gets its tile: its best still, or (a title card or black shot has none worth
+    // publishing) the interval frame that falls inside it.
+    for (size_t i = 0; i < list.shots.size(); ++i) {
+      const auto still = std::find_if(shot_stills.begin(), shot_stills.end(),
+                                      [&](const auto& s) { return s.shot == static_cast<int>(i); });
+      if (still != shot_stills.end()) {
+        tiles.push_back(stills::shot_tile(still->image(), static_cast<int>(i) + 1, still->time));
+        continue;
+      }
+      const auto& shot = list.shots[i];
+      for (const auto& tile : sampler.tiles()) {
+        if (tile.time >= shot.start_time && tile.time < shot.end_time) {
+          tiles.push_back(stills::shot_tile(tile.image, static_cast<int>(i) + 1, tile.time));
+          break;
+        }
+      }
+    }
   } else {
     tiles = stills::interval_tiles(sampler, list);
   }

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace pressreel::batch {
 namespace {
 
@@ -52,7 +54,7 @@ std::string slugify(std::string_view name) {
     ++i;
   }
   // No "..", no trailing dots (Windows shares, and "a.." tricks).
-  for (size_t pos; (pos = out.find("..")) != std::string::npos;) out.replace(pos, 2, ".");
+  out.erase(std::unique(out.begin(), out.end(), [](char a, char b) { return a == '.' && b == '.'; }), out.end());
   while (!out.empty() && (out.back() == '.' || out.back() == '-')) out.pop_back();
   return out.empty() ? "untitled" : out;
 }
