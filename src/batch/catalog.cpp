@@ -10,6 +10,7 @@
 #include <opencv2/imgcodecs.hpp>
 
 #include "pressreel/batch/atomic_file.hpp"
+#include "pressreel/batch/out_tree.hpp"
 #include "pressreel/stills/contact_sheet.hpp"
 #include "pressreel/stills/contact_sheet_tiles.hpp"
 #include "pressreel/stills/poster.hpp"
@@ -21,26 +22,6 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-std::vector<fs::path> sorted_subfolders(const fs::path& folder) {
-  std::vector<fs::path> out;
-  std::error_code ec;
-  for (const auto& e : fs::directory_iterator(folder, ec)) {
-    if (e.is_directory(ec) && !e.path().filename().string().starts_with(".")) out.push_back(e.path());
-  }
-  std::sort(out.begin(), out.end());
-  return out;
-}
-
-std::optional<json> read_manifest(const fs::path& path) {
-  std::ifstream in(path);
-  if (!in) return std::nullopt;
-  try {
-    return json::parse(in);
-  } catch (const json::exception& e) {
-    spdlog::warn("{}: unreadable manifest: {}", path.string(), e.what());
-    return std::nullopt;
-  }
-}
 
 json clip_entry(const json& m, const std::string& slug) {
   const json& probe = m.value("probe", json::object());
@@ -102,7 +83,7 @@ json write_catalog(const fs::path& out) {
     double duration = 0;
     int failed = 0;
     for (const fs::path& clip_folder : sorted_subfolders(film_folder)) {
-      auto manifest = read_manifest(clip_folder / "manifest.json");
+      auto manifest = read_json_file(clip_folder / "manifest.json");
       if (!manifest) continue;
       json entry = clip_entry(*manifest, clip_folder.filename().string());
       if (entry["status"] != "ok") ++failed;

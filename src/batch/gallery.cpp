@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "pressreel/batch/atomic_file.hpp"
+#include "pressreel/batch/out_tree.hpp"
 
 namespace pressreel::batch {
 namespace {
@@ -14,32 +15,12 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-std::vector<fs::path> sorted_subfolders(const fs::path& folder) {
-  std::vector<fs::path> out;
-  std::error_code ec;
-  for (const auto& e : fs::directory_iterator(folder, ec)) {
-    if (e.is_directory(ec) && !e.path().filename().string().starts_with(".")) out.push_back(e.path());
-  }
-  std::sort(out.begin(), out.end());
-  return out;
-}
-
-std::optional<json> read_json(const fs::path& path) {
-  std::ifstream in(path);
-  if (!in) return std::nullopt;
-  try {
-    return json::parse(in);
-  } catch (const json::exception& e) {
-    spdlog::warn("{}: gallery: unreadable JSON: {}", path.string(), e.what());
-    return std::nullopt;
-  }
-}
 
 std::optional<GalleryFilm> read_film(const fs::path& folder) {
   GalleryFilm film;
   film.slug = folder.filename().string();
   for (const fs::path& clip_folder : sorted_subfolders(folder)) {
-    const auto manifest = read_json(clip_folder / "manifest.json");
+    const auto manifest = read_json_file(clip_folder / "manifest.json");
     if (!manifest || !manifest->is_object()) continue;
     if (film.info.is_null()) film.info = manifest->value("film_info", json::object());
     GalleryClip clip = read_gallery_clip(clip_folder, *manifest);
@@ -49,7 +30,7 @@ std::optional<GalleryFilm> read_film(const fs::path& folder) {
   }
   if (film.clips.empty()) return std::nullopt;
   // film.json, when the catalog has written it, is the film's record; the manifests are the fallback.
-  if (const auto film_json = read_json(folder / "film.json"); film_json && film_json->is_object()) {
+  if (const auto film_json = read_json_file(folder / "film.json"); film_json && film_json->is_object()) {
     const json info = film_json->value("info", json::object());
     if (info.is_object() && !info.empty()) film.info = info;
   }
