@@ -220,9 +220,12 @@ ClipOutcome process_clip(const FilmSource& film, const ClipSource& clip, const R
       timed("stills", [&] {
         shot_stills = keeper.finish(scene_list);
         stills::StillsOutput still_output = recipe.stills;
+        still_output.shot_stills = want.stills;
+        still_output.poster = want.poster;
         json written = stills::write_clip_stills(shot_stills, folder, still_output);
         if (want.stills) outputs["stills"] = written["stills"];
         if (want.poster) outputs["poster"] = written["poster"];
+        // A folder from an earlier run with another recipe would otherwise outlive its manifest entry.
         if (!want.stills) fs::remove_all(folder / "stills");
         if (!want.poster) fs::remove_all(folder / "poster");
       });

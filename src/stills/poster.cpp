@@ -133,11 +133,15 @@ nlohmann::json write_poster(const std::vector<ShotStill>& stills, const std::fil
 
 nlohmann::json write_clip_stills(const std::vector<ShotStill>& stills, const std::filesystem::path& clip_folder,
                                  const StillsOutput& output) {
-  nlohmann::json j;
-  j["stills"] = {{"folder", "stills"}, {"files", write_shot_stills(stills, clip_folder / "stills", output.image)}};
-  nlohmann::json poster = write_poster(stills, clip_folder / "poster", output.crops, output.image, output.alternates);
-  if (poster.is_object()) poster["folder"] = "poster";
-  j["poster"] = std::move(poster);
+  nlohmann::json j = {{"stills", nullptr}, {"poster", nullptr}};
+  if (output.shot_stills) {
+    j["stills"] = {{"folder", "stills"}, {"files", write_shot_stills(stills, clip_folder / "stills", output.image)}};
+  }
+  if (output.poster) {
+    nlohmann::json poster = write_poster(stills, clip_folder / "poster", output.crops, output.image, output.alternates);
+    if (poster.is_object()) poster["folder"] = "poster";
+    j["poster"] = std::move(poster);
+  }
   return j;
 }
 

@@ -46,6 +46,8 @@ struct StillsOutput {
   ImageOptions image;
   std::vector<CropSpec> crops = standard_crops();
   size_t alternates = 3;
+  bool shot_stills = true;  // write stills/
+  bool poster = true;       // write poster/
 };
 
 // `clip_folder`/stills/shot-NNN.<ext> and `clip_folder`/poster/ (poster + crops), as DESIGN.md lays
