@@ -12,6 +12,7 @@ packages=(
   fonts-dejavu-core fonts-noto-core libfreetype-dev
   chromium chromium-driver
   opencv-doc ffmpegthumbnailer
+  python3-opencv  # tools/pyscenedetect_baseline.py (run with /usr/bin/python3)
   slurmctld slurmd slurm-client munge
 )
 
