@@ -5,6 +5,8 @@ set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build pkg-config git bc
+  # clang with compiler-rt (ASan, UBSan, libFuzzer) for tools/sanitize/run.sh, which CI runs
+  clang libclang-rt-14-dev ccache
   ffmpeg libavcodec-dev libavformat-dev libavutil-dev libavfilter-dev libswscale-dev libswresample-dev
   libopencv-dev libopencv-contrib-dev opencv-data
   libtbb-dev libspdlog-dev libfmt-dev libgtest-dev libgmock-dev libbenchmark-dev
