@@ -1,6 +1,5 @@
 #include "pressreel/stills/candidate_keeper.hpp"
 
-#include <tbb/parallel_for.h>
 
 #include <algorithm>
 #include <cmath>
@@ -45,6 +44,11 @@ nlohmann::json to_json(const ShotStill& still) {
 }
 
 CandidateKeeper::CandidateKeeper(KeeperOptions options) : options_(std::move(options)) {}
+
+CandidateKeeper::~CandidateKeeper() {
+  judging_->cancel();
+  judging_->wait();
+}
 
 void CandidateKeeper::on_start(const media::ProbeResult& /*probe*/, const media::VideoStreamInfo& video) {
   const media::Rational rate = video.average_frame_rate.valid() ? video.average_frame_rate : video.frame_rate;
@@ -213,15 +217,29 @@ void CandidateKeeper::close_shot(int64_t end_frame) {
       closed.others.push_back({c.frame, c.time, c.cheap_score});
     }
   }
+  look_for_faces(closed);
   closed_.push_back(std::move(closed));
 }
 
-ShotStill CandidateKeeper::judge(ClosedShot& shot, FaceDetector& faces) const {
+void CandidateKeeper::look_for_faces(ClosedShot& shot) {
+  // The task owns copies of the finalists' JPEGs (a few hundred KB) and writes only its own result
+  // slot, so it shares nothing with the serial stage, which keeps changing the shot's other members.
+  std::vector<std::vector<uint8_t>> images;
+  for (const Finalist& f : shot.finalists) images.push_back(f.image_jpeg);
+  shot.faces = std::make_shared<FinalistFaces>();
+  judging_->run([this, images = std::move(images), faces = shot.faces] {
+    std::optional<FaceDetector>& detector = detectors_.local();
+    if (!detector) detector.emplace();
+    for (const std::vector<uint8_t>& jpeg : images) faces->push_back(detector->detect(cv::imdecode(jpeg, cv::IMREAD_COLOR)));
+  });
+}
+
+ShotStill CandidateKeeper::judge(ClosedShot& shot) const {
   size_t best = 0;
   std::vector<double> final_score(shot.finalists.size());
   for (size_t i = 0; i < shot.finalists.size(); ++i) {
     Finalist& f = shot.finalists[i];
-    f.signals.faces = faces.detect(cv::imdecode(f.image_jpeg, cv::IMREAD_COLOR));
+    f.signals.faces = shot.faces->at(i);
     f.signals.faces_checked = true;
     final_score[i] = score(f.signals, options_.weights, fps_).total;
     if (final_score[i] > final_score[best]) best = i;
@@ -254,14 +272,9 @@ std::vector<ShotStill> CandidateKeeper::finish(const scenes::SceneList& scenes) 
   std::erase_if(open_, [&](const Candidate& c) { return c.frame > last_frame_ - margin; });
   close_shot(std::numeric_limits<int64_t>::max());
 
-  // Faces on every shot's finalists, shots in parallel (one detector per thread: cascades keep state).
-  std::vector<ShotStill> stills(closed_.size());
-  tbb::enumerable_thread_specific<std::optional<FaceDetector>> detectors;
-  tbb::parallel_for(size_t{0}, closed_.size(), [&](size_t i) {
-    std::optional<FaceDetector>& detector = detectors.local();
-    if (!detector) detector.emplace();
-    stills[i] = judge(closed_[i], *detector);
-  });
+  judging_->wait();  // rethrows what a face task threw
+  std::vector<ShotStill> stills;
+  for (ClosedShot& shot : closed_) stills.push_back(judge(shot));
   closed_.clear();
   for (ShotStill& s : stills) {
     const auto shot = std::find_if(scenes.shots.begin(), scenes.shots.end(), [&](const scenes::Shot& sh) {

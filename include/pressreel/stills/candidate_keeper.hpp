@@ -7,11 +7,14 @@
 // keeps only its few finalists (JPEG-compressed in memory, ~50 KB each) and the scores of its
 // alternates, and only the clip's `full_resolution_copies` best candidates keep a full-resolution copy
 // (for poster crops). Faces are costly (tens of milliseconds a frame): they are looked for on the
-// finalists only, after the pass and in parallel, so they never hold up the decode pass's serial stage.
+// finalists only, in a background task started as each shot closes, so they run on whatever core the
+// encoders leave idle during the pass and never hold up its serial stage.
 
 #include <tbb/enumerable_thread_specific.h>
+#include <tbb/task_group.h>
 
 #include <deque>
+#include <memory>
 #include <nlohmann/json_fwd.hpp>
 #include <opencv2/core.hpp>
 #include <optional>
@@ -64,6 +67,7 @@ nlohmann::json to_json(const ShotStill& still);
 class CandidateKeeper : public media::FrameSink {
  public:
   explicit CandidateKeeper(KeeperOptions options = {});
+  ~CandidateKeeper() override;  // waits for face tasks still running (a failed pass)
 
   std::string_view name() const override { return "stills"; }
   void on_start(const media::ProbeResult& probe, const media::VideoStreamInfo& video) override;
@@ -101,9 +105,12 @@ class CandidateKeeper : public media::FrameSink {
     cv::Size image_size;
     cv::Mat full_resolution;
   };
+  // Faces of each finalist, filled by a background task; read only after judging_->wait().
+  using FinalistFaces = std::vector<std::vector<FaceBox>>;
   struct ClosedShot {
     std::vector<Finalist> finalists;  // best first by cheap score
     std::vector<Alternate> others;    // the next best, by cheap score
+    std::shared_ptr<FinalistFaces> faces;
   };
   struct Prepared {
     cv::Mat image;        // sampled frames only
@@ -117,7 +124,8 @@ class CandidateKeeper : public media::FrameSink {
   void prune_open(int64_t current_frame);
   void close_shot(int64_t end_frame);
   void update_boundary_distances(std::vector<Candidate>& candidates) const;
-  ShotStill judge(ClosedShot& shot, FaceDetector& faces) const;
+  void look_for_faces(ClosedShot& shot);
+  ShotStill judge(ClosedShot& shot) const;
 
   KeeperOptions options_;
   double fps_ = 25;
@@ -130,6 +138,10 @@ class CandidateKeeper : public media::FrameSink {
   std::vector<Candidate> open_;
   std::vector<scenes::Cut> cuts_;  // every boundary seen, in order
   std::vector<ClosedShot> closed_;
+  // One detector per thread (cascades keep state); the tasks that run them.
+  tbb::enumerable_thread_specific<std::optional<FaceDetector>> detectors_;
+  // Behind a pointer: task_group's destructor may throw, which a sink's destructor must not.
+  std::unique_ptr<tbb::task_group> judging_ = std::make_unique<tbb::task_group>();
 };
 
 }  // namespace pressreel::stills
