@@ -10,7 +10,9 @@
 
 #include "pressreel/batch/atomic_file.hpp"
 #include "pressreel/batch/input_key.hpp"
+#include "pressreel/batch/watchdog.hpp"
 #include "pressreel/media/decode_pass.hpp"
+#include "pressreel/preview/loudness.hpp"
 #include "pressreel/preview/rendition_encoder.hpp"
 #include "pressreel/preview/teaser.hpp"
 #include "pressreel/scenes/scene_detector.hpp"
@@ -116,6 +118,13 @@ json decode_json(const media::DecodeSummary& s) {
           {"audio_error", s.audio_error.empty() ? json(nullptr) : json(s.audio_error)}};
 }
 
+// The clip's files written since `since`, when they are over [limits] max_output_bytes.
+std::optional<std::string> output_over_limit(const fs::path& folder, fs::file_time_type since, const Limits& limits) {
+  const uintmax_t bytes = bytes_written_since(folder, since);
+  if (bytes <= static_cast<uintmax_t>(limits.max_output_bytes)) return std::nullopt;
+  return fmt::format("limits: {} bytes written, over [limits] max_output_bytes = {}", bytes, limits.max_output_bytes);
+}
+
 }  // namespace
 
 fs::path clip_folder(const fs::path& out, const std::string& film_slug, const std::string& clip_slug) {
@@ -142,7 +151,22 @@ ClipOutcome process_clip(const FilmSource& film, const ClipSource& clip, const R
                    {"warnings", json::array()}};
   json timings = json::object();
 
+  // Every read of the clip polls the watchdog's flag, raised when the clip stalls, runs past its time
+  // budget or writes more than it may. File times are coarse: a second's margin counts every new file.
+  const Limits& limits = recipe.limits;
+  const auto written_since = fs::file_time_type::clock::now() - std::chrono::seconds(1);
+  Watchdog watchdog({limits.stall_seconds,
+                     time_budget_seconds(limits, clip.probe ? clip.probe->duration_seconds : 0.0),
+                     [&] { return output_over_limit(folder, written_since, limits); }, options.cancel});
+  const auto stop_if_tripped = [&] {
+    if (auto trip = watchdog.tripped()) throw StageFailure(trip->stage, clip.path.string() + ": " + trip->cause);
+  };
+  media::InputPolicy input;
+  input.allow_demuxers = recipe.allow_demuxers;
+  input.cancel = watchdog.cancel_flag();
+
   try {
+    watchdog.enter("input key");
     const InputKey key{content_hash(clip.path), text_hash(recipe.effective().dump()), version()};
     manifest["input_key"] = to_json(key);
     if (!options.force && recorded_key(outcome.manifest_path) == key) {
@@ -159,6 +183,8 @@ ClipOutcome process_clip(const FilmSource& film, const ClipSource& clip, const R
     const media::ProbeResult& probe = *clip.probe;
     manifest["probe"] = media::to_json(probe);
     if (probe.main_video() == nullptr) throw StageFailure("probe", clip.path.string() + ": probe: no video stream");
+    // Before anything is decoded: a header's claim of a giant picture or a days-long clip stops here.
+    if (auto why = over_limit(probe, limits)) throw StageFailure("limits", clip.path.string() + ": limits: " + *why);
 
     // The consumers of the single decode pass, in delivery order. Shots are always detected: every
     // other output is placed by them.
@@ -177,22 +203,33 @@ ClipOutcome process_clip(const FilmSource& film, const ClipSource& clip, const R
     if (want.storyboard) sinks.push_back(&storyboard);
     if (want.contact_sheet) sinks.push_back(&sheet_sampler);
     if (want.previews) {
-      previews.emplace(folder, recipe.preview);
+      // The audio-only loudness read, here rather than inside the preview sink, so that the watchdog
+      // can stop it like every other read of the clip.
+      std::optional<preview::LoudnessReading> loudness;
+      if (recipe.preview.audio.enabled && probe.main_audio() != nullptr) {
+        watchdog.enter("loudness");
+        loudness = preview::measure_loudness(clip.path, input);
+        stop_if_tripped();
+      }
+      previews.emplace(folder, recipe.preview, loudness);
       sinks.push_back(&*previews);
     }
 
     media::DecodePassOptions pass;
     pass.decoder = recipe.decoder;
     if (options.decoder_threads > 0 && recipe.decoder.threads == 0) pass.decoder.threads = options.decoder_threads;
-    pass.input.allow_demuxers = recipe.allow_demuxers;
-    pass.input.cancel = options.cancel;
+    pass.input = input;
     pass.max_frames_in_flight = static_cast<size_t>(recipe.frames_in_flight);
     const double duration = probe.duration_seconds;
-    if (options.on_progress && duration > 0) {
-      pass.on_progress = [&](const media::VideoFrame& f) { options.on_progress(std::min(1.0, f.time.seconds() / duration)); };
-    }
+    // A delivered frame is the decode pass's progress: a pass that delivers none for stall_seconds is stuck.
+    pass.on_progress = [&](const media::VideoFrame& f) {
+      watchdog.progress();
+      if (options.on_progress && duration > 0) options.on_progress(std::min(1.0, f.time.seconds() / duration));
+    };
     const auto decode_started = Clock::now();
+    watchdog.enter("decode", true);
     const media::DecodeSummary summary = media::run_decode_pass(probe, sinks, pass);
+    stop_if_tripped();  // a read the watchdog interrupted looks like the end of the file
     timings["decode_pass"] = seconds_since(decode_started);
     manifest["decode"] = decode_json(summary);
     if (!summary.audio_error.empty()) manifest["warnings"].push_back(summary.audio_error);
@@ -204,8 +241,12 @@ ClipOutcome process_clip(const FilmSource& film, const ClipSource& clip, const R
     json& outputs = manifest["outputs"];
     auto timed = [&](const char* stage, auto&& step) {
       const auto stage_started = Clock::now();
+      watchdog.enter(stage);
       try {
         step();
+        stop_if_tripped();
+      } catch (const StageFailure&) {
+        throw;
       } catch (const media::MediaError&) {
         throw;
       } catch (const std::exception& e) {
@@ -241,7 +282,7 @@ ClipOutcome process_clip(const FilmSource& film, const ClipSource& clip, const R
     if (want.teaser) {
       timed("teaser", [&] {
         const auto pieces = preview::choose_teaser_pieces(shots_best_first(scene_list, shot_stills), recipe.teaser);
-        outputs["teaser"] = pieces.empty() ? json(nullptr) : preview::make_teaser(probe, pieces, folder, recipe.teaser);
+        outputs["teaser"] = pieces.empty() ? json(nullptr) : preview::make_teaser(probe, pieces, folder, recipe.teaser, input);
       });
     }
 
@@ -254,6 +295,9 @@ ClipOutcome process_clip(const FilmSource& film, const ClipSource& clip, const R
       }
     }
 
+    if (auto why = output_over_limit(folder, written_since, limits)) {
+      throw StageFailure("limits", clip.path.string() + ": " + *why);
+    }
     outcome.ok = true;
   } catch (const StageFailure& e) {
     outcome.stage = e.stage;
@@ -264,6 +308,12 @@ ClipOutcome process_clip(const FilmSource& film, const ClipSource& clip, const R
   } catch (const std::exception& e) {
     outcome.stage = "pipeline";
     outcome.error = clip.path.string() + ": " + e.what();
+  }
+  watchdog.finish();
+  // Once the watchdog stopped the clip, whatever failed after is a consequence ("cancelled", a cut-off read).
+  if (auto trip = watchdog.tripped(); trip && !outcome.ok) {
+    outcome.stage = trip->stage;
+    outcome.error = clip.path.string() + ": " + trip->cause;
   }
 
   outcome.seconds = seconds_since(started);

@@ -11,6 +11,7 @@
 
 #include "pressreel/batch/atomic_file.hpp"
 #include "pressreel/batch/slug.hpp"
+#include "pressreel/batch/watchdog.hpp"
 #include "pressreel/media/error.hpp"
 
 namespace pressreel::batch {
@@ -162,7 +163,15 @@ class Finder {
       p.reason = "not a regular file";
     } else {
       try {
-        media::ProbeResult r = media::probe(c.path, options_.input);
+        // A damaged or crafted file can keep a demuxer scanning for gigabytes (a hole of zeros in a
+        // program stream): the probe gets a time limit, and a cut-off probe is no probe.
+        Watchdog watchdog({0, options_.probe_seconds, {}, options_.input.cancel});
+        watchdog.enter("probe");
+        media::InputPolicy input = options_.input;
+        input.cancel = watchdog.cancel_flag();
+        media::ProbeResult r = media::probe(c.path, input);
+        watchdog.finish();
+        if (auto trip = watchdog.tripped()) throw media::MediaError(c.path.string(), "probe", trip->cause);
         if (r.main_video() == nullptr) {
           p.reason = r.audio.empty() ? "no video stream" : "audio only, no video stream";
           p.keep = has_video_extension(c.path);

@@ -328,7 +328,7 @@ Recipe parse_recipe(const std::string& toml_text, const fs::path& source) {
   }
   static const std::set<std::string> sections = {"recipe",  "input",  "decode",     "batch",         "outputs",
                                                   "scenes",  "stills", "storyboard", "contact_sheet", "preview",
-                                                  "teaser"};
+                                                  "teaser",  "limits"};
   for (const auto& [key, node] : root) {
     if (!sections.contains(std::string(key.str()))) {
       throw RecipeError(fmt::format("{}:{}: unknown section or key '{}'", source.string(), node.source().begin.line,
@@ -363,6 +363,18 @@ Recipe parse_recipe(const std::string& toml_text, const fs::path& source) {
     Section s(root, "batch", source);
     s.get("jobs", r.jobs, 0, 256);
     s.get("strict", r.strict);
+    s.reject_unknown();
+  }
+  {
+    Section s(root, "limits", source);
+    auto& l = r.limits;
+    s.get("max_frame_pixels", l.max_frame_pixels, 1, int64_t{1} << 40);
+    s.get("max_duration_seconds", l.max_duration_seconds, 0.001, 1e7);
+    s.get("max_streams", l.max_streams, 1, 100000);
+    s.get("max_output_bytes", l.max_output_bytes, 1, int64_t{1} << 50);
+    s.get("stall_seconds", l.stall_seconds, 0.05, 86400.0);
+    s.get("time_budget_factor", l.time_budget_factor, 0.0, 10000.0);
+    s.get("time_budget_min_seconds", l.time_budget_min_seconds, 0.05, 1e7);
     s.reject_unknown();
   }
   read_stage_sections(root, source, r);
@@ -434,6 +446,7 @@ nlohmann::json Recipe::effective() const {
             {"tone_map", decoder.tone_map},
             {"frames_in_flight", frames_in_flight}}},
           {"batch", {{"jobs", jobs}, {"strict", strict}}},
+          {"limits", to_json(limits)},
           {"outputs",
            {{"scenes", outputs.scenes},
             {"stills", outputs.stills},

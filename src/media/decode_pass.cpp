@@ -75,6 +75,9 @@ class Source {
     const int rc = av_read_frame(input_.get(), packet_.get());
     if (rc == AVERROR_EXIT) throw MediaError(clip_, "decode", "cancelled");
     if (rc < 0) {
+      // A read the interrupt callback cut off can surface as end of file (demuxers scanning for a
+      // start code stop at "EOF"): a cancelled pass must not pass for a complete one.
+      if (cancel_ != nullptr && cancel_->load()) throw MediaError(clip_, "decode", "cancelled");
       // End of file, or a truncated/unreadable tail: decode what we have, as players do.
       if (rc != AVERROR_EOF) spdlog::warn("{}: read: {}; decoding what was read", clip_, av_error_string(rc));
       video_->decode(nullptr, video_ready_);

@@ -162,7 +162,8 @@ std::vector<TeaserPiece> choose_teaser_pieces(std::span<const scenes::Shot> best
 }
 
 nlohmann::json make_teaser(const media::ProbeResult& probe, std::span<const TeaserPiece> pieces,
-                           const std::filesystem::path& folder, const TeaserOptions& options) {
+                           const std::filesystem::path& folder, const TeaserOptions& options,
+                           const media::InputPolicy& input_policy) {
   const std::string clip = probe.path.string();
   const media::VideoStreamInfo* video = probe.main_video();
   if (video == nullptr) throw media::MediaError(clip, stage, "no video stream");
@@ -170,7 +171,7 @@ nlohmann::json make_teaser(const media::ProbeResult& probe, std::span<const Teas
   if (used.empty()) throw media::MediaError(clip, stage, "no time range to take the teaser from");
   std::filesystem::create_directories(folder);
 
-  media::FormatContextPtr input = media::open_input(probe.path);
+  media::FormatContextPtr input = media::open_input(probe.path, input_policy);
   for (unsigned i = 0; i < input->nb_streams; ++i) input->streams[i]->discard = AVDISCARD_ALL;
   AVStream* stream = input->streams[video->index];
   stream->discard = AVDISCARD_DEFAULT;

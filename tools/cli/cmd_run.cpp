@@ -54,6 +54,7 @@ Action add_run_command(CLI::App& app) {
       batch::DiscoveryOptions discovery;
       discovery.input.allow_demuxers = recipe.allow_demuxers;
       discovery.follow_symlinks_outside = recipe.follow_symlinks_outside;
+      discovery.probe_seconds = recipe.limits.stall_seconds;
       work = batch::discover(inputs, discovery);
       shard = args->shard.empty() ? batch::shard_from_environment(std::getenv) : batch::parse_shard(args->shard);
     } catch (const std::invalid_argument& e) {

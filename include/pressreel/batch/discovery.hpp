@@ -41,6 +41,7 @@ struct WorkList {
 struct DiscoveryOptions {
   media::InputPolicy input;
   bool follow_symlinks_outside = false;  // symlinks leaving an input folder are skipped unless set
+  double probe_seconds = 60;  // a probe taking longer is cut off and its clip fails ([limits] stall_seconds)
 };
 
 // INPUT is a folder of films (subfolders), a film folder (clips directly inside), or clip files.

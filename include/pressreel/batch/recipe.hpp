@@ -9,6 +9,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "pressreel/batch/limits.hpp"
 #include "pressreel/media/decoder.hpp"
 #include "pressreel/preview/options.hpp"
 #include "pressreel/preview/teaser.hpp"
@@ -40,6 +41,8 @@ struct Recipe {
   // [batch]
   int jobs = 0;  // clips processed at once; 0 = automatic
   bool strict = false;  // a clip with warnings (corrupt packets, broken audio, missing outputs) fails
+  // [limits]: what one clip may be (checked after the probe) and cost (watched while it runs)
+  Limits limits;
 
   // [outputs]: what a clip gets. Shots are always detected (everything else is placed by them).
   struct Outputs {

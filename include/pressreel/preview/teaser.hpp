@@ -35,8 +35,10 @@ struct TeaserOptions {
 std::vector<TeaserPiece> choose_teaser_pieces(std::span<const scenes::Shot> best_first, const TeaserOptions& options = {});
 
 // Writes teaser.mp4 and teaser.webp into `folder` (temporary names, renamed on success) from
-// `pieces` of the clip; returns the outputs as read back, with the pieces used.
+// `pieces` of the clip; returns the outputs as read back, with the pieces used. `input` is the
+// policy of every read of the clip (allowed demuxers, the watchdog's cancel flag).
 nlohmann::json make_teaser(const media::ProbeResult& probe, std::span<const TeaserPiece> pieces,
-                           const std::filesystem::path& folder, const TeaserOptions& options = {});
+                           const std::filesystem::path& folder, const TeaserOptions& options = {},
+                           const media::InputPolicy& input = {});
 
 }  // namespace pressreel::preview

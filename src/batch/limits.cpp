@@ -1,0 +1,64 @@
+#include "pressreel/batch/limits.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+namespace pressreel::batch {
+
+namespace fs = std::filesystem;
+
+std::optional<std::string> over_limit(const media::ProbeResult& probe, const Limits& limits) {
+  if (probe.streams.size() > static_cast<size_t>(limits.max_streams)) {
+    return fmt::format("{} streams, over [limits] max_streams = {}", probe.streams.size(), limits.max_streams);
+  }
+  const double duration = std::max(probe.duration_seconds, probe.main_video() ? probe.main_video()->duration_seconds : 0.0);
+  if (duration > limits.max_duration_seconds) {
+    return fmt::format("duration {:.0f} s, over [limits] max_duration_seconds = {:g}", duration,
+                       limits.max_duration_seconds);
+  }
+  if (const media::VideoStreamInfo* video = probe.main_video()) {
+    // The coded picture is what the decoder allocates; the display size is what the scalers make
+    // (a crafted pixel aspect ratio can blow up a small coded picture).
+    const auto check = [&](const char* what, int width, int height) -> std::optional<std::string> {
+      const int64_t pixels = int64_t{width} * int64_t{height};
+      if (pixels <= limits.max_frame_pixels) return std::nullopt;
+      return fmt::format("{} frame of {}x{} ({} pixels), over [limits] max_frame_pixels = {}", what, width, height,
+                         pixels, limits.max_frame_pixels);
+    };
+    if (auto why = check("coded", video->width, video->height)) return why;
+    if (auto why = check("displayed", video->display_width, video->display_height)) return why;
+  }
+  return std::nullopt;
+}
+
+double time_budget_seconds(const Limits& limits, double duration_seconds) {
+  return std::max(limits.time_budget_min_seconds, limits.time_budget_factor * std::max(0.0, duration_seconds));
+}
+
+uintmax_t bytes_written_since(const fs::path& folder, fs::file_time_type since) {
+  uintmax_t total = 0;
+  std::error_code ec;
+  // Files come and go while the clip is written (temporaries renamed): skip what vanished.
+  for (auto it = fs::recursive_directory_iterator(folder, fs::directory_options::skip_permission_denied, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    std::error_code entry_ec;
+    if (!it->is_regular_file(entry_ec) || it->last_write_time(entry_ec) < since || entry_ec) continue;
+    const uintmax_t size = it->file_size(entry_ec);
+    if (!entry_ec) total += size;
+  }
+  return total;
+}
+
+nlohmann::json to_json(const Limits& limits) {
+  return {{"max_frame_pixels", limits.max_frame_pixels},
+          {"max_duration_seconds", limits.max_duration_seconds},
+          {"max_streams", limits.max_streams},
+          {"max_output_bytes", limits.max_output_bytes},
+          {"stall_seconds", limits.stall_seconds},
+          {"time_budget_factor", limits.time_budget_factor},
+          {"time_budget_min_seconds", limits.time_budget_min_seconds}};
+}
+
+}  // namespace pressreel::batch
