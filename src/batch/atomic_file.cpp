@@ -39,9 +39,11 @@ class FileDescriptor {
   int fd_;
 };
 
-void sync_file(const std::filesystem::path& path) {
+// 0, or the errno of a failed open/fsync: a full disk may only show when the data is flushed.
+int sync_file(const std::filesystem::path& path) {
   FileDescriptor fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (fd.get() >= 0) ::fsync(fd.get());
+  if (fd.get() < 0) return errno;
+  return ::fsync(fd.get()) == 0 ? 0 : errno;
 }
 
 }  // namespace
@@ -58,13 +60,13 @@ bool is_temporary_name(const std::filesystem::path& path) {
 }
 
 void commit_file(const std::filesystem::path& temporary, const std::filesystem::path& final_path) {
-  sync_file(temporary);
-  if (::rename(temporary.c_str(), final_path.c_str()) != 0) {
-    const int err = errno;
+  auto discard = [&](std::string_view what, int err) {
     std::error_code ignored;
     std::filesystem::remove(temporary, ignored);
-    fail(final_path, "rename", err);
-  }
+    fail(final_path, what, err);
+  };
+  if (const int err = sync_file(temporary); err != 0) discard("sync", err);
+  if (::rename(temporary.c_str(), final_path.c_str()) != 0) discard("rename", errno);
 }
 
 void write_file_atomic(const std::filesystem::path& path, std::string_view bytes) {
@@ -91,7 +93,8 @@ void write_file_atomic(const std::filesystem::path& path, std::string_view bytes
 }
 
 void write_json_atomic(const std::filesystem::path& path, const nlohmann::json& json) {
-  write_file_atomic(path, json.dump(2) + "\n");
+  // Names and metadata from the clips may hold invalid UTF-8: written as U+FFFD rather than failing the file.
+  write_file_atomic(path, json.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
 }
 
 int remove_temporary_files(const std::filesystem::path& folder) {

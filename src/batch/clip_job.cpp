@@ -321,13 +321,25 @@ ClipOutcome process_clip(const FilmSource& film, const ClipSource& clip, const R
   manifest["status"] = outcome.ok ? "ok" : "failed";
   manifest["error"] = outcome.ok ? json(nullptr) : json{{"stage", outcome.stage}, {"message", outcome.error}};
   manifest["timings"] = timings;
+  // A failed clip keeps only the manifest that says why: its other files are an incomplete set (and
+  // on a full disk removing them makes room for that manifest).
+  std::error_code ignored;
+  if (!outcome.ok) {
+    fs::remove_all(folder, ignored);
+    manifest["outputs"] = json::object();
+  }
   try {
     write_json_atomic(outcome.manifest_path, manifest);
   } catch (const std::exception& e) {
     // Without a manifest the clip is not complete; the run report still says why.
-    outcome.ok = false;
-    outcome.stage = "manifest";
-    outcome.error = e.what();
+    if (outcome.ok) {
+      outcome.ok = false;
+      outcome.stage = "manifest";
+      outcome.error = e.what();
+      fs::remove_all(folder, ignored);
+    } else {
+      outcome.error += fmt::format(" (and the manifest could not be written: {})", e.what());
+    }
   }
   return outcome;
 }

@@ -6,10 +6,22 @@
 
 namespace pressreel::media {
 
-Muxer::Muxer(std::filesystem::path path, const std::string& format, std::string clip, std::string stage)
-    : path_(std::move(path)), clip_(std::move(clip)), stage_(std::move(stage)) {
+namespace {
+
+// "file:" keeps a folder name such as "out:2024" a local path, never a protocol; the mp4 muxer reopens
+// the same URL to move the moov atom to the front.
+std::string file_url(const std::filesystem::path& path) { return "file:" + path.string(); }
+
+}  // namespace
+
+Muxer::Muxer(std::filesystem::path path, const std::string& format, std::string clip, std::string stage,
+             std::string shown_as)
+    : path_(std::move(path)),
+      clip_(std::move(clip)),
+      stage_(std::move(stage)),
+      shown_as_(shown_as.empty() ? path_.string() : std::move(shown_as)) {
   AVFormatContext* raw = nullptr;
-  check_av(avformat_alloc_output_context2(&raw, nullptr, format.c_str(), path_.c_str()), clip_, stage_,
+  check_av(avformat_alloc_output_context2(&raw, nullptr, format.c_str(), file_url(path_).c_str()), clip_, stage_,
            fmt::format("output format '{}'", format));
   context_.reset(raw);
 }
@@ -31,14 +43,14 @@ int Muxer::add_stream(const Encoder& encoder) {
 
 void Muxer::begin(const std::map<std::string, std::string>& options) {
   if (!(context_->oformat->flags & AVFMT_NOFILE)) {
-    check_av(avio_open(&context_->pb, path_.c_str(), AVIO_FLAG_WRITE), clip_, stage_,
-             fmt::format("creating {}", path_.string()));
+    check_av(avio_open(&context_->pb, file_url(path_).c_str(), AVIO_FLAG_WRITE), clip_, stage_,
+             fmt::format("creating {}", shown_as_));
   }
   AVDictionary* raw = nullptr;
   for (const auto& [key, value] : options) av_dict_set(&raw, key.c_str(), value.c_str(), 0);
   const int rc = avformat_write_header(context_.get(), &raw);
   std::unique_ptr<AVDictionary, DictionaryDeleter> unused(raw);
-  check_av(rc, clip_, stage_, fmt::format("writing the header of {}", path_.filename().string()));
+  check_av(rc, clip_, stage_, fmt::format("writing the header of {}", shown_as_));
   if (const AVDictionaryEntry* e = av_dict_get(unused.get(), "", nullptr, AV_DICT_IGNORE_SUFFIX)) {
     throw MediaError(clip_, stage_, fmt::format("muxer {} has no option '{}'", context_->oformat->name, e->key));
   }
@@ -50,15 +62,15 @@ void Muxer::write(AVPacket& packet, int stream, AVRational time_base) {
   packet.stream_index = stream;
   av_packet_rescale_ts(&packet, time_base, context_->streams[stream]->time_base);
   check_av(av_interleaved_write_frame(context_.get(), &packet), clip_, stage_,
-           fmt::format("writing {}", path_.filename().string()));
+           fmt::format("writing {}", shown_as_));
 }
 
 void Muxer::finish() {
   if (!begun_ || finished_) return;
   finished_ = true;
-  check_av(av_write_trailer(context_.get()), clip_, stage_, fmt::format("finishing {}", path_.filename().string()));
+  check_av(av_write_trailer(context_.get()), clip_, stage_, fmt::format("finishing {}", shown_as_));
   if (!(context_->oformat->flags & AVFMT_NOFILE)) {
-    check_av(avio_closep(&context_->pb), clip_, stage_, fmt::format("closing {}", path_.filename().string()));
+    check_av(avio_closep(&context_->pb), clip_, stage_, fmt::format("closing {}", shown_as_));
   }
 }
 

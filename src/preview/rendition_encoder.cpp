@@ -75,7 +75,8 @@ void RenditionEncoder::on_start(const media::ProbeResult& probe, const media::Vi
                                      video.frame_rate.valid() ? video.frame_rate : video.average_frame_rate,
                                      options_.gop_seconds, threads, video.variable_frame_rate},
                                     clip_);
-    out->muxer = std::make_unique<media::Muxer>(out->file.temporary(), plan.container, clip_, stage);
+    out->muxer = std::make_unique<media::Muxer>(out->file.temporary(), plan.container, clip_, stage,
+                                                 out->file.final_path().string());
     out->muxer->add_stream(*out->video);
     AudioTrack* audio = out->webm() ? opus_.get() : aac_.get();
     if (audio != nullptr) out->audio_stream = out->muxer->add_stream(audio->encoder());

@@ -78,7 +78,8 @@ class TeaserWriter {
     const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     const media::Rational rate = video.frame_rate.valid() ? video.frame_rate : video.average_frame_rate;
     mp4_ = open_video_encoder(options.mp4, {mp4_size_, tb_, rate, 2.0, cores}, clip_);
-    mp4_mux_ = std::make_unique<media::Muxer>(mp4_file_.temporary(), "mp4", clip_, stage);
+    mp4_mux_ = std::make_unique<media::Muxer>(mp4_file_.temporary(), "mp4", clip_, stage,
+                                             mp4_file_.final_path().string());
     mp4_mux_->add_stream(*mp4_);
     mp4_mux_->begin({{"movflags", "+faststart"}});
 
@@ -91,7 +92,8 @@ class TeaserWriter {
           c.time_base = AVRational{1, 1000};  // libwebp_anim counts frame durations in milliseconds
         },
         media::CodecOptions{{"quality", fmt::format("{}", options.webp_quality)}}, clip_, stage);
-    webp_mux_ = std::make_unique<media::Muxer>(webp_file_.temporary(), "webp", clip_, stage);
+    webp_mux_ = std::make_unique<media::Muxer>(webp_file_.temporary(), "webp", clip_, stage,
+                                             webp_file_.final_path().string());
     webp_mux_->add_stream(*webp_);
     webp_mux_->begin({{"loop", "0"}});  // 0 = loop forever
   }

@@ -14,12 +14,15 @@ namespace pressreel::batch {
 std::filesystem::path temporary_path_for(const std::filesystem::path& final_path);
 bool is_temporary_name(const std::filesystem::path& path);
 
-// Flushes `temporary` to disk and renames it to `final_path` (replacing an older one).
+// Flushes `temporary` to disk and renames it to `final_path` (replacing an older one). On failure
+// (a full disk may only show at the flush) removes `temporary` and throws naming `final_path`.
 void commit_file(const std::filesystem::path& temporary, const std::filesystem::path& final_path);
 
 // Writes bytes atomically; creates the parent folder. Throws std::runtime_error naming the path and
 // the cause (e.g. "No space left on device"), leaving no partial file.
 void write_file_atomic(const std::filesystem::path& path, std::string_view bytes);
+// Strings that are not valid UTF-8 (names and metadata come from untrusted clips) are written
+// with U+FFFD in place of the bad bytes.
 void write_json_atomic(const std::filesystem::path& path, const nlohmann::json& json);
 
 // Removes leftover temporary files under `folder` (recursively); returns how many.

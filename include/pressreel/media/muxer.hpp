@@ -14,8 +14,10 @@ namespace pressreel::media {
 class Muxer {
  public:
   // `format` is the muxer name ("mp4", "webm", "webp"): output files are written under temporary
-  // names whose extension says nothing.
-  Muxer(std::filesystem::path path, const std::string& format, std::string clip, std::string stage);
+  // names whose extension says nothing. `shown_as` names the file in errors (the final name of a
+  // file written under a temporary one); by default `path`.
+  Muxer(std::filesystem::path path, const std::string& format, std::string clip, std::string stage,
+        std::string shown_as = {});
   Muxer(const Muxer&) = delete;
   Muxer& operator=(const Muxer&) = delete;
 
@@ -28,14 +30,15 @@ class Muxer {
   // Writes a packet of stream `stream` whose timestamps are in `time_base`. The packet is consumed
   // (its buffers move into the muxer); pass a reference copy to write one packet to several files.
   void write(AVPacket& packet, int stream, AVRational time_base);
-  // Flushes interleaving queues and writes the trailer (for mp4 +faststart: moves moov to the front).
+  // Flushes interleaving queues, writes the trailer (for mp4 +faststart: moves moov to the front)
+  // and closes the file. Write errors (a full disk often shows only here) throw MediaError.
   void finish();
 
   const std::filesystem::path& path() const { return path_; }
 
  private:
   std::filesystem::path path_;
-  std::string clip_, stage_;
+  std::string clip_, stage_, shown_as_;
   OutputFormatContextPtr context_;
   bool begun_ = false, finished_ = false;
 };

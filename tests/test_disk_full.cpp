@@ -1,0 +1,148 @@
+// A full disk fails the clip being written with an error that says so and names the file, leaves no
+// temporary or truncated file and no manifest claiming success, and a rerun with space completes.
+// OUT is a small tmpfs mounted by the test (skipped where mount(2) is not permitted, e.g. not root).
+#include <gtest/gtest.h>
+#include <sys/mount.h>
+
+#include <fmt/format.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "pressreel/batch/atomic_file.hpp"
+#include "test_support.hpp"
+
+namespace {
+
+using pressreel::testing::cli;
+using pressreel::testing::run_command;
+using pressreel::testing::TempDir;
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+std::string read_text(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), {}};
+}
+
+// A tmpfs of `size` bytes at `where` for the object's lifetime.
+class SmallDisk {
+ public:
+  SmallDisk(fs::path where, uintmax_t size) : where_(std::move(where)) {
+    fs::create_directories(where_);
+    if (::mount("tmpfs", where_.c_str(), "tmpfs", MS_NOSUID | MS_NODEV, fmt::format("size={}", size).c_str()) == 0) {
+      mounted_ = true;
+    } else {
+      error_ = std::strerror(errno);
+    }
+  }
+  ~SmallDisk() {
+    // Lazily, so a file still open somewhere cannot keep the mount (and the TempDir) alive.
+    if (mounted_) ::umount2(where_.c_str(), MNT_DETACH);
+  }
+  SmallDisk(const SmallDisk&) = delete;
+  SmallDisk& operator=(const SmallDisk&) = delete;
+
+  bool mounted() const { return mounted_; }
+  const std::string& error() const { return error_; }
+  // Grows (or shrinks) the filesystem in place; its files stay.
+  bool resize(uintmax_t size) {
+    return ::mount("tmpfs", where_.c_str(), "tmpfs", MS_REMOUNT | MS_NOSUID | MS_NODEV,
+                   fmt::format("size={}", size).c_str()) == 0;
+  }
+
+ private:
+  fs::path where_;
+  bool mounted_ = false;
+  std::string error_;
+};
+
+#define SMALL_DISK_OR_SKIP(var, where, size)                                                   \
+  SmallDisk var((where), (size));                                                              \
+  if (!var.mounted()) GTEST_SKIP() << "cannot mount a tmpfs here (" << var.error() << ")"
+
+// Files a rerun would trip over: temporaries of an interrupted write.
+std::vector<fs::path> temporary_files(const fs::path& folder) {
+  std::vector<fs::path> found;
+  for (const auto& e : fs::recursive_directory_iterator(folder)) {
+    if (pressreel::batch::is_temporary_name(e.path())) found.push_back(e.path());
+  }
+  return found;
+}
+
+constexpr uintmax_t small = 256 * 1024;
+
+TEST(DiskFull, AtomicWriteSaysSoAndLeavesNothing) {
+  TempDir dir;
+  SMALL_DISK_OR_SKIP(disk, dir / "small", small);
+  const fs::path target = dir / "small" / "sheet.jpg";
+  try {
+    pressreel::batch::write_file_atomic(target, std::string(2 * small, 'x'));
+    ADD_FAILURE() << "a file twice the size of the disk was written";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find(target.string()), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("No space left on device"), std::string::npos) << e.what();
+  }
+  EXPECT_TRUE(fs::is_empty(dir / "small"));
+  // The space is free again: a file that fits is written.
+  pressreel::batch::write_file_atomic(target, std::string(small / 2, 'x'));
+  EXPECT_EQ(fs::file_size(target), small / 2);
+}
+
+TEST(DiskFull, RunFailsTheClipCleanlyAndARerunWithSpaceCompletes) {
+  TempDir dir;
+  // Noise compresses badly: at this quality the preview is several times the disk's size.
+  pressreel::testing::ffmpeg({"-f", "lavfi", "-i", "testsrc2=size=480x270:rate=25", "-vf", "noise=alls=60:allf=t",
+                              "-frames:v", "40", "-c:v", "libx264", "-preset", "ultrafast", "-qp", "0"},
+                             dir / "in" / "film" / "noisy.mp4");
+  std::ofstream(dir / "previews.toml") << R"([recipe]
+description = "previews only, at a quality that makes big files"
+[outputs]
+stills = false
+poster = false
+contact_sheet = false
+storyboard = false
+teaser = false
+[preview]
+audio = false
+[[preview.renditions]]
+name = "270p"
+height = 270
+crf = 4
+preset = "ultrafast"
+)";
+  SMALL_DISK_OR_SKIP(disk, dir / "out", small);
+  const std::string run = fmt::format("{} --quiet run '{}' -o '{}' --pipeline '{}' --json 2>'{}'", cli(),
+                                      (dir / "in").string(), (dir / "out").string(),
+                                      (dir / "previews.toml").string(), (dir / "stderr.txt").string());
+  const fs::path clip_folder = dir / "out" / "film" / "noisy";
+
+  std::string text;
+  ASSERT_EQ(run_command(run, &text), 1) << text << read_text(dir / "stderr.txt");
+  const json failed = json::parse(text)["clips"].at(0);
+  EXPECT_EQ(failed["status"], "failed");
+  EXPECT_EQ(failed["stage"], "preview");
+  const std::string error = failed["error"];
+  EXPECT_NE(error.find("No space left on device"), std::string::npos) << error;
+  EXPECT_NE(error.find((clip_folder / "preview-270p.mp4").string()), std::string::npos) << error;
+  EXPECT_TRUE(temporary_files(dir / "out").empty());
+  // The clip folder holds only the manifest that says why (and the gallery's page showing it).
+  const json manifest = json::parse(read_text(clip_folder / "manifest.json"));
+  EXPECT_EQ(manifest["status"], "failed");
+  EXPECT_EQ(manifest["error"]["message"], error);
+  EXPECT_TRUE(manifest["outputs"].empty());
+  for (const auto& e : fs::directory_iterator(clip_folder)) {
+    EXPECT_TRUE(e.path().filename() == "manifest.json" || e.path().filename() == "index.html") << e.path();
+  }
+  EXPECT_EQ(json::parse(read_text(dir / "out" / "catalog.json"))["failed"], 1);
+
+  ASSERT_TRUE(disk.resize(64 * 1024 * 1024));
+  ASSERT_EQ(run_command(run, &text), 0) << text << read_text(dir / "stderr.txt");
+  EXPECT_EQ(json::parse(read_text(clip_folder / "manifest.json"))["status"], "ok");
+  EXPECT_GT(fs::file_size(clip_folder / "preview-270p.mp4"), small);  // it never could have fitted
+  EXPECT_TRUE(temporary_files(dir / "out").empty());
+}
+
+}  // namespace
