@@ -36,6 +36,8 @@ bool inside(const fs::path& candidate, const fs::path& root) {
 struct Candidate {
   fs::path path;
   fs::path film_folder;
+  fs::path root;  // the input folder it was found in
+  bool named = false;  // given as an input itself: a clip (failing with the reason) even when it does not probe as one
 };
 
 class Finder {
@@ -48,7 +50,7 @@ class Finder {
     if (ec || !fs::exists(status)) throw std::invalid_argument(fmt::format("{}: no such file or folder", input.string()));
     if (fs::is_regular_file(status)) {
       const fs::path abs = fs::absolute(input).lexically_normal();
-      candidates_.push_back({abs, abs.parent_path()});
+      candidates_.push_back({abs, abs.parent_path(), abs.parent_path(), true});
       return;
     }
     const fs::path root = fs::weakly_canonical(input);
@@ -71,7 +73,7 @@ class Finder {
     std::map<fs::path, FilmSource> films;
     std::set<std::string> film_slugs;
     for (auto& c : candidates_) {
-      if (!probed_.at(c.path).keep) {
+      if (!probed_.at(c.path).keep && !c.named) {
         work.skipped.push_back({c.path, probed_.at(c.path).reason});
         continue;
       }
@@ -80,7 +82,9 @@ class Finder {
       if (created) {
         film.folder = c.film_folder;
         film.name = c.film_folder.filename().string();
-        film.info = read_film_info(c.film_folder / "film.toml", film.name);
+        // film.toml is read only where a clip would be: a symlink leaving the input is not followed.
+        const fs::path film_toml = c.film_folder / "film.toml";
+        film.info = read_film_info(leaves_input(film_toml, c.root) ? fs::path() : film_toml, film.name);
       }
       ClipSource clip;
       clip.path = c.path;
@@ -123,15 +127,19 @@ class Finder {
       if (!is_temporary_name(path)) early_skips_.push_back({path, "hidden file"});
       return false;
     }
-    std::error_code ec;
-    if (fs::is_symlink(fs::symlink_status(path, ec)) && !options_.follow_symlinks_outside) {
-      const fs::path target = fs::weakly_canonical(path, ec);
-      if (ec || !inside(target, root)) {
-        early_skips_.push_back({path, "symlink pointing outside the input folder (not followed)"});
-        return false;
-      }
+    if (leaves_input(path, root)) {
+      early_skips_.push_back({path, "symlink pointing outside the input folder (not followed)"});
+      return false;
     }
     return true;
+  }
+
+  // A symlink whose target is outside `root`, unless the options follow those.
+  bool leaves_input(const fs::path& path, const fs::path& root) const {
+    std::error_code ec;
+    if (options_.follow_symlinks_outside || !fs::is_symlink(fs::symlink_status(path, ec))) return false;
+    const fs::path target = fs::weakly_canonical(path, ec);
+    return ec || !inside(target, root);
   }
 
   void add_film_folder(const fs::path& folder, const fs::path& root) {
@@ -153,7 +161,7 @@ class Finder {
   void add_file(const fs::path& path, const fs::path& film_folder, const fs::path& root, bool check = true) {
     if (check && !accept(path, root)) return;
     if (path.filename() == "film.toml") return;
-    candidates_.push_back({path, film_folder});
+    candidates_.push_back({path, film_folder, root});
   }
 
   void probe_one(const Candidate& c) {

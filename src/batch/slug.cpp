@@ -3,21 +3,24 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
+
+#include "pressreel/stills/text_utf8.hpp"
 
 namespace pressreel::batch {
 namespace {
 
 constexpr size_t max_slug_bytes = 96;
 
-// Length of the valid UTF-8 sequence starting at s[i] (a non-ASCII letter or symbol), or 0.
-size_t utf8_sequence(std::string_view s, size_t i) {
-  const auto c = static_cast<unsigned char>(s[i]);
-  const size_t len = c >= 0xF0 && c <= 0xF4 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 && c <= 0xDF ? 2 : 0;
-  if (len == 0 || c > 0xF4 || i + len > s.size()) return 0;
-  for (size_t k = 1; k < len; ++k) {
-    if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return 0;
-  }
-  return len;
+// Characters that are invisible or reorder text in a folder name: C1 controls, spaces and
+// separators, zero-width and bidirectional controls (U+202E shows "evil\u202Egnp.mp4" as
+// "evilpng.mp4"), the BOM, variation selectors, tags, private use and non-characters.
+bool is_unsafe(char32_t c) {
+  return c <= 0xA0 || c == 0xAD || c == 0x1680 || c == 0x180E || (c >= 0x2000 && c <= 0x200F) ||
+         (c >= 0x2028 && c <= 0x202F) || (c >= 0x205F && c <= 0x206F) || c == 0x3000 ||
+         (c >= 0xE000 && c <= 0xF8FF) || (c >= 0xFDD0 && c <= 0xFDEF) || (c >= 0xFE00 && c <= 0xFE0F) ||
+         c == 0xFEFF || (c >= 0xFFF0 && c <= 0xFFFF) || (c & 0xFFFE) == 0xFFFE || (c >= 0xE0000 && c <= 0xE01EF) ||
+         c >= 0xF0000;
 }
 
 }  // namespace
@@ -25,33 +28,23 @@ size_t utf8_sequence(std::string_view s, size_t i) {
 std::string slugify(std::string_view name) {
   std::string out;
   bool dash = false;
-  for (size_t i = 0; i < name.size();) {
-    const auto c = static_cast<unsigned char>(name[i]);
-    if (c >= 0x80) {
-      const size_t len = utf8_sequence(name, i);
-      if (len == 0) {  // invalid byte: a separator, like any other unsafe character
-        dash = true;
-        ++i;
-        continue;
-      }
-      // U+00A0..U+00BF and the like are punctuation, but letters of every script are kept whole.
-      if (dash && !out.empty()) out += '-';
-      dash = false;
-      if (out.size() + len > max_slug_bytes) break;
-      out.append(name.substr(i, len));
-      i += len;
+  // Invalid bytes decode to U+FFFD, which is_unsafe turns into a separator like any unsafe character.
+  for (const char32_t c : stills::decode_utf8(name)) {
+    std::string piece;
+    if (c < 0x80) {
+      const auto ascii = static_cast<unsigned char>(c);
+      if (std::isalnum(ascii) || c == '_' || (c == '.' && !out.empty())) piece = static_cast<char>(std::tolower(ascii));
+    } else if (!is_unsafe(c)) {
+      piece = stills::encode_utf8(std::u32string_view(&c, 1));  // letters of every script are kept whole
+    }
+    if (piece.empty()) {
+      dash = true;
       continue;
     }
-    const bool keep = std::isalnum(c) || c == '_' || (c == '.' && !out.empty());
-    if (keep) {
-      if (dash && !out.empty()) out += '-';
-      dash = false;
-      if (out.size() + 1 > max_slug_bytes) break;
-      out += static_cast<char>(std::tolower(c));
-    } else {
-      dash = true;
-    }
-    ++i;
+    if (dash && !out.empty()) out += '-';
+    dash = false;
+    if (out.size() + piece.size() > max_slug_bytes) break;
+    out += piece;
   }
   // No "..", no trailing dots (Windows shares, and "a.." tricks).
   out.erase(std::unique(out.begin(), out.end(), [](char a, char b) { return a == '.' && b == '.'; }), out.end());

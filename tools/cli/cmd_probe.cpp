@@ -18,7 +18,9 @@ Action add_probe_command(CLI::App& app) {
   return [clip, as_json]() {
     const media::ProbeResult result = media::probe(*clip);
     if (*as_json) {
-      std::cout << media::to_json(result).dump(2) << '\n';
+      // Metadata tags may hold invalid UTF-8: printed as U+FFFD rather than failing.
+      const auto as_text = nlohmann::json::error_handler_t::replace;
+      std::cout << media::to_json(result).dump(2, ' ', false, as_text) << '\n';
     } else {
       std::cout << media::to_text(result);
     }

@@ -81,7 +81,9 @@ Action add_run_command(CLI::App& app) {
     const batch::RunReport report = batch::run_batch(work, recipe, options);
     if (!args->report.empty()) batch::write_file_atomic(args->report, batch::to_junit(report));
 
-    if (args->summary_json) std::cout << report.to_json().dump(2) << '\n';
+    // Clip names may hold invalid UTF-8: printed as U+FFFD rather than failing the summary.
+    const auto as_text = nlohmann::json::error_handler_t::replace;
+    if (args->summary_json) std::cout << report.to_json().dump(2, ' ', false, as_text) << '\n';
     for (const auto& c : report.clips) {
       if (!c.ok) spdlog::error("FAILED {}/{}: {}", c.film_slug, c.clip_slug, c.error);
     }

@@ -46,8 +46,8 @@ struct DiscoveryOptions {
 
 // INPUT is a folder of films (subfolders), a film folder (clips directly inside), or clip files.
 // Files that probe as video are clips; files with a video extension that do not probe are clips that
-// will fail with the probe's reason; everything else is skipped and listed. Throws
-// std::invalid_argument for an input that does not exist.
+// will fail with the probe's reason, as are files given as inputs themselves; everything else is
+// skipped and listed. Throws std::invalid_argument for an input that does not exist.
 WorkList discover(const std::vector<std::filesystem::path>& inputs, const DiscoveryOptions& options = {});
 
 // Keeps the clips whose position in the sorted work list is `index` modulo `count`.

@@ -1,6 +1,7 @@
 #pragma once
-// Film and clip names become folder names in OUT: never "..", never a path separator or control
-// byte, never empty. Letters of any script survive (valid UTF-8 is kept), so names stay readable.
+// Film and clip names become folder names in OUT: never "..", never a path separator, control,
+// invisible or bidirectional character, never empty, never starting with "." or "-". Letters of any
+// script survive (well-formed UTF-8 is kept), so names stay readable.
 
 #include <set>
 #include <string>
