@@ -63,8 +63,11 @@ const AVInputFormat* probe_format(const std::string& url, const std::string& cli
 
 const std::vector<std::string>& refused_demuxers() {
   static const std::vector<std::string> names = {
-      "hls", "applehttp", "concat", "ffconcat", "dash", "imf", "image2", "sdp", "rtsp", "rtp",
-      "webm_dash_manifest", "libmodplug", "avisynth", "vapoursynth", "tedcaptions", "bluray"};
+      "hls", "applehttp", "concat", "ffconcat", "dash", "imf", "image2", "sdp", "rtsp", "rtp", "sap",
+      "webm_dash_manifest", "libmodplug", "avisynth", "vapoursynth", "tedcaptions", "bluray",
+      // These open sibling files named after the input (clip.M00..., clip.sub), which may be
+      // symlinks the input folder's policy would not follow.
+      "mlv", "vobsub"};
   return names;
 }
 
