@@ -126,6 +126,9 @@ class HostileCorpus : public ::testing::Test {
                 ts = read_bytes(scratch / "base.ts"), moov_at_end = read_bytes(scratch / "moov-at-end.mp4");
 
     std::vector<Sample> samples = {{"good-with-sound.mp4", Outcome::ok, "", ""}, {"good.mkv", Outcome::ok, "", ""}};
+    // What is left of a clip cut short can be shorter than a second (and than a teaser piece): still a clip.
+    make_test_clip(film_ / "eleven-frames.mkv", 11, "25");
+    samples.push_back({"eleven-frames.mkv", Outcome::ok, "", ""});
     // Truncated at random points: what is left may decode (a shorter clip) or not at all.
     std::uniform_real_distribution<double> cut_at(0.05, 0.95);
     const auto truncated = [&](const Bytes& b) { return b.substr(0, static_cast<size_t>(cut_at(rng) * b.size())); };

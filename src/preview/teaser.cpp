@@ -29,7 +29,9 @@ std::vector<TeaserPiece> take_pieces(std::span<const scenes::Shot> best_first, d
     const double length = (shot.end_time - shot.start_time).seconds();
     const double take = std::min({piece_seconds, length, target - total});
     if (take < shortest_piece_seconds) continue;
-    const AVRational tb = shot.start_time.time_base();
+    // The end's time base: a clip's first shot starts at a plain zero (time base 1/1), which would
+    // round its piece to whole seconds (to nothing, in a clip shorter than a second).
+    const AVRational tb = shot.end_time.time_base();
     const double start = shot.start_time.seconds() + (length - take) / 2;  // the middle of the shot
     pieces.push_back({media::RationalTime::from_seconds(start, tb), media::RationalTime::from_seconds(start + take, tb)});
     total += take;
