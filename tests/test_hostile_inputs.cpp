@@ -252,11 +252,18 @@ TEST_F(HostileInputs, OpenInputRefusesDemuxersThatOpenOtherFilesOrUrls) {
       EXPECT_NE(e.cause().find(fmt::format("refused demuxer '{}'", demuxer)), std::string::npos) << e.what();
     }
   }
-  // The movie opens (its own header is fine) but the external track is never read.
+  // A movie whose track's samples are in another file is refused with that cause.
   try {
     pressreel::media::open_input(film_ / "external.mov");
-  } catch (const pressreel::media::MediaError&) {
+    ADD_FAILURE() << "external.mov was opened";
+  } catch (const pressreel::media::MediaError& e) {
+    EXPECT_NE(e.cause().find("track 0's samples are in another file (data reference 'alis')"), std::string::npos)
+        << e.what();
   }
+  // Such a movie without the reference opens.
+  pressreel::testing::ffmpeg({"-f", "lavfi", "-i", "testsrc=size=160x120:rate=25", "-frames:v", "5", "-c:v", "mpeg4"},
+                             dir_ / "self-contained.mov");
+  EXPECT_NO_THROW(pressreel::media::open_input(dir_ / "self-contained.mov"));
   expect_nothing_leaked("");
 }
 
@@ -305,8 +312,10 @@ TEST_F(HostileInputs, RunFailsEachCraftedClipWithItsCauseAndFinishesTheOthers) {
     }
   }
   EXPECT_TRUE(playlist_listed) << summary["skipped"];
-  // The external reference is never followed, so the movie has no picture to give: it fails too.
+  // The external reference is never followed: the movie fails with that cause.
   EXPECT_EQ(clips.at("external")["status"], "failed") << clips.at("external");
+  EXPECT_NE(clips.at("external")["error"].get<std::string>().find("samples are in another file"), std::string::npos)
+      << clips.at("external");
   expect_nothing_leaked(summary_text + read_text(dir_ / "stderr.txt"));
 
   // Named on the command line, the playlist is a clip that fails, whatever its extension.

@@ -6,6 +6,7 @@
 #include <system_error>
 
 #include "pressreel/media/error.hpp"
+#include "pressreel/media/external_refs.hpp"
 
 namespace pressreel::media {
 namespace {
@@ -93,6 +94,11 @@ FormatContextPtr open_input(const std::filesystem::path& path, const InputPolicy
                      fmt::format("refused demuxer '{}': it opens other files or URLs (allow it in the recipe's "
                                  "[input] allow_demuxers to use it)",
                                  format->name));
+  }
+  // mov: a track whose samples are in another file would be skipped (enable_drefs=0 below) and the
+  // clip fail later as undecodable; the real cause is known now.
+  if (std::string_view(format->name).starts_with("mov,")) {
+    if (auto reference = external_data_reference(path)) throw MediaError(clip, "open", *reference);
   }
 
   AVFormatContext* raw = avformat_alloc_context();
