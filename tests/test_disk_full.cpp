@@ -145,4 +145,23 @@ preset = "ultrafast"
   EXPECT_TRUE(temporary_files(dir / "out").empty());
 }
 
+TEST(DiskFull, ACatalogThatCannotBeWrittenIsReportedWithTheClips) {
+  TempDir dir;
+  pressreel::testing::make_test_clip(dir / "in" / "film" / "clip.mp4", 10, "25", {}, 160, 120);
+  // A run's last files go to a disk with no room left for them.
+  SMALL_DISK_OR_SKIP(disk, dir / "out", small);
+  std::ofstream(dir / "out" / "filler", std::ios::binary) << std::string(small, 'x');
+  ASSERT_GT(fs::file_size(dir / "out" / "filler"), 0u);
+  std::string text;
+  const int rc = run_command(fmt::format("{} --quiet run '{}' -o '{}' --pipeline article --json 2>'{}'", cli(),
+                                         (dir / "in").string(), (dir / "out").string(), (dir / "stderr.txt").string()),
+                             &text);
+  EXPECT_EQ(rc, 1);
+  const json summary = json::parse(text);  // the summary is printed all the same
+  EXPECT_EQ(summary["clips"].size(), 1u);
+  EXPECT_NE(summary["catalog_error"].get<std::string>().find("No space left on device"), std::string::npos) << text;
+  EXPECT_NE(read_text(dir / "stderr.txt").find("catalog and gallery not written"), std::string::npos);
+  EXPECT_TRUE(temporary_files(dir / "out").empty());
+}
+
 }  // namespace

@@ -101,6 +101,7 @@ nlohmann::json RunReport::to_json() const {
           {"failed", failed()},
           {"up_to_date", skipped_up_to_date()},
           {"not_started", not_started},
+          {"catalog_error", catalog_error.empty() ? nlohmann::json(nullptr) : nlohmann::json(catalog_error)},
           {"seconds", seconds}};
 }
 
@@ -147,8 +148,12 @@ RunReport run_batch(const WorkList& work, const Recipe& recipe, const RunOptions
   report.clips.resize(next);
 
   if (options.write_catalog) {
-    write_catalog(options.out);
-    write_gallery(options.out);
+    try {
+      write_catalog(options.out);
+      write_gallery(options.out);
+    } catch (const std::exception& e) {
+      report.catalog_error = e.what();  // the report of every clip still reaches the user
+    }
   }
   report.seconds = std::chrono::duration<double>(Clock::now() - started).count();
   return report;

@@ -92,9 +92,13 @@ Action add_run_command(CLI::App& app) {
                  report.clips.size() - report.failed(), report.skipped_up_to_date(), report.failed(),
                  report.not_started ? fmt::format(", {} not started (--fail-fast)", report.not_started) : "",
                  report.skipped.size(), report.seconds);
-    if (options.write_catalog) spdlog::info("catalog: {}", (out / "catalog.json").string());
+    if (!report.catalog_error.empty()) {
+      spdlog::error("catalog and gallery not written: {}", report.catalog_error);
+    } else if (options.write_catalog) {
+      spdlog::info("catalog: {}", (out / "catalog.json").string());
+    }
     if (std::filesystem::exists(out / "index.html")) spdlog::info("gallery: {}", (out / "index.html").string());
-    return report.failed() > 0 ? exit_failures : exit_ok;
+    return report.failed() > 0 || !report.catalog_error.empty() ? exit_failures : exit_ok;
   };
 }
 

@@ -30,6 +30,8 @@ struct RunReport {
   int failed() const;
   int skipped_up_to_date() const;
   int not_started = 0;  // clips left out by --fail-fast
+  // Why the catalog or the gallery could not be written (e.g. a full disk); the clips' outcomes stand.
+  std::string catalog_error;
   nlohmann::json to_json() const;
 };
 
