@@ -2,9 +2,11 @@
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
+#include <tbb/parallel_invoke.h>
 
 #include <algorithm>
 #include <chrono>
+#include <mutex>
 #include <optional>
 #include <vector>
 
@@ -239,6 +241,9 @@ ClipOutcome process_clip(const FilmSource& film, const ClipSource& clip, const R
 
     // After the pass, each output from what the consumers kept.
     json& outputs = manifest["outputs"];
+    // One output stage: its errors name it and its time goes into the manifest. Two run at once below
+    // (the watchdog then names the one entered last, should the clip's time budget run out).
+    std::mutex timings_mutex;
     auto timed = [&](const char* stage, auto&& step) {
       const auto stage_started = Clock::now();
       watchdog.enter(stage);
@@ -252,39 +257,51 @@ ClipOutcome process_clip(const FilmSource& film, const ClipSource& clip, const R
       } catch (const std::exception& e) {
         throw StageFailure(stage, fmt::format("{}: {}: {}", clip.path.string(), stage, e.what()));
       }
+      const std::lock_guard lock(timings_mutex);
       timings[stage] = seconds_since(stage_started);
     };
     const scenes::SceneList scene_list = detector.result();
     if (want.scenes) timed("scenes", [&] { outputs["scenes"] = write_scene_files(folder, scene_list, clip.name); });
     std::vector<stills::ShotStill> shot_stills;
-    if (want_stills) {
-      timed("stills", [&] {
-        shot_stills = keeper.finish(scene_list);
-        stills::StillsOutput still_output = recipe.stills;
-        still_output.shot_stills = want.stills;
-        still_output.poster = want.poster;
-        json written = stills::write_clip_stills(shot_stills, folder, still_output);
-        if (want.stills) outputs["stills"] = written["stills"];
-        if (want.poster) outputs["poster"] = written["poster"];
-        // A folder from an earlier run with another recipe would otherwise outlive its manifest entry.
-        if (!want.stills) fs::remove_all(folder / "stills");
-        if (!want.poster) fs::remove_all(folder / "poster");
-      });
-    }
-    if (want.storyboard) timed("storyboard", [&] { outputs["storyboard"] = stills::write_storyboard(folder, storyboard); });
-    if (want.contact_sheet) {
-      timed("contact_sheet", [&] {
-        outputs["contact_sheet"] = write_clip_sheet(folder, probe, film.info.title, clip.name, scene_list,
-                                                    shot_stills, sheet_sampler, recipe);
-      });
-    }
+    if (want_stills) timed("shot_stills", [&] { shot_stills = keeper.finish(scene_list); });
     if (previews) outputs["previews"] = previews->report();
-    if (want.teaser) {
+    // The teaser (a short re-read and two encodes) runs beside the image outputs: they share only the
+    // shots and the stills' scores, and side by side they keep both cores busy after the pass.
+    json teaser;
+    const auto teaser_branch = [&] {
+      if (!want.teaser) return;
       timed("teaser", [&] {
         const auto pieces = preview::choose_teaser_pieces(shots_best_first(scene_list, shot_stills), recipe.teaser);
-        outputs["teaser"] = pieces.empty() ? json(nullptr) : preview::make_teaser(probe, pieces, folder, recipe.teaser, input);
+        teaser = pieces.empty() ? json(nullptr) : preview::make_teaser(probe, pieces, folder, recipe.teaser, input);
       });
-    }
+    };
+    json stills_json, storyboard_json, sheet_json;
+    const auto image_branch = [&] {
+      if (want_stills) {
+        timed("stills", [&] {
+          stills::StillsOutput still_output = recipe.stills;
+          still_output.shot_stills = want.stills;
+          still_output.poster = want.poster;
+          stills_json = stills::write_clip_stills(shot_stills, folder, still_output);
+          // A folder from an earlier run with another recipe would otherwise outlive its manifest entry.
+          if (!want.stills) fs::remove_all(folder / "stills");
+          if (!want.poster) fs::remove_all(folder / "poster");
+        });
+      }
+      if (want.storyboard) timed("storyboard", [&] { storyboard_json = stills::write_storyboard(folder, storyboard); });
+      if (want.contact_sheet) {
+        timed("contact_sheet", [&] {
+          sheet_json = write_clip_sheet(folder, probe, film.info.title, clip.name, scene_list, shot_stills,
+                                        sheet_sampler, recipe);
+        });
+      }
+    };
+    tbb::parallel_invoke(teaser_branch, image_branch);
+    if (want.stills) outputs["stills"] = stills_json["stills"];
+    if (want.poster) outputs["poster"] = stills_json["poster"];
+    if (want.storyboard) outputs["storyboard"] = std::move(storyboard_json);
+    if (want.contact_sheet) outputs["contact_sheet"] = std::move(sheet_json);
+    if (want.teaser) outputs["teaser"] = std::move(teaser);
 
     // The ci recipe's strict checks: what would only be a warning elsewhere fails the clip.
     if (recipe.strict) {

@@ -4,7 +4,11 @@
 
 #include <algorithm>
 #include <deque>
+#include <optional>
 #include <thread>
+
+#include <tbb/enumerable_thread_specific.h>
+#include <tbb/parallel_pipeline.h>
 
 #include "pressreel/media/decoder.hpp"
 #include "pressreel/media/error.hpp"
@@ -63,13 +67,122 @@ std::vector<TeaserPiece> clamp_pieces(std::span<const TeaserPiece> pieces, doubl
   return used;
 }
 
-// The looping MP4 and the animated WebP, fed the same pictures in teaser time.
+// One picture of the teaser on its way through the pipeline below.
+struct TeaserFrame {
+  media::VideoFrame source;
+  int64_t pts = 0;        // time in the teaser, in the source stream's time base
+  bool to_webp = false;   // reaches the next tick of the WebP's lower frame rate
+  media::FramePtr mp4, webp;
+};
+
+// Reads only the pieces' ranges of the clip, in order, and hands out their frames in teaser time.
+class PieceReader {
+ public:
+  PieceReader(const media::ProbeResult& probe, std::vector<TeaserPiece> pieces, const media::InputPolicy& policy,
+              double webp_fps)
+      : clip_(probe.path.string()),
+        video_(*probe.main_video()),
+        pieces_(std::move(pieces)),
+        webp_step_ms_(1000.0 / webp_fps),
+        input_(media::open_input(probe.path, policy)) {
+    for (unsigned i = 0; i < input_->nb_streams; ++i) input_->streams[i]->discard = AVDISCARD_ALL;
+    stream_ = input_->streams[video_.index];
+    stream_->discard = AVDISCARD_DEFAULT;
+    decoder_ = std::make_unique<media::VideoDecoder>(stream_, video_, clip_);
+  }
+
+  std::optional<TeaserFrame> next() {
+    while (true) {
+      if (!in_piece_ && !start_piece()) return std::nullopt;
+      if (std::optional<TeaserFrame> frame = next_in_piece()) return frame;
+      end_piece();
+    }
+  }
+
+  // Where the teaser ends, in seconds, and the pieces used.
+  double seconds() const { return media::RationalTime(offset_, video_.time_base).seconds(); }
+  const nlohmann::json& pieces_json() const { return pieces_json_; }
+
+ private:
+  bool start_piece() {
+    if (piece_ == pieces_.size()) return false;
+    const TeaserPiece& piece = pieces_[piece_];
+    const AVRational tb = video_.time_base;
+    start_ = video_.start_pts + piece.start.rescaled(tb).ticks();
+    end_ = video_.start_pts + piece.end.rescaled(tb).ticks();
+    // Only this range is read: seek to the keyframe before it, decode up to its end.
+    media::check_av(av_seek_frame(input_.get(), stream_->index, start_, AVSEEK_FLAG_BACKWARD), clip_, stage,
+                    fmt::format("seeking to {}", piece.start.timecode()));
+    decoder_->reset(0);
+    frames_.clear();
+    first_ = last_end_ = AV_NOPTS_VALUE;
+    drained_ = false;
+    in_piece_ = true;
+    return true;
+  }
+
+  // The piece runs from its first whole frame to the end of its last, so pieces join on the frame
+  // grid with no gap or overlap.
+  std::optional<TeaserFrame> next_in_piece() {
+    while (true) {
+      for (; !frames_.empty(); frames_.pop_front()) {
+        media::VideoFrame& f = frames_.front();
+        if (f.pts < start_) continue;
+        if (f.pts >= end_) return std::nullopt;
+        if (first_ == AV_NOPTS_VALUE) first_ = f.pts;
+        last_end_ = f.pts + f.duration.rescaled(video_.time_base).ticks();
+        TeaserFrame out;
+        out.pts = offset_ + f.pts - first_;
+        const int64_t ms = av_rescale_q(out.pts, video_.time_base, AVRational{1, 1000});
+        out.to_webp = ms + 0.5 >= next_webp_ms_;
+        while (out.to_webp && next_webp_ms_ <= ms) next_webp_ms_ += webp_step_ms_;
+        out.source = std::move(f);
+        frames_.pop_front();
+        return out;
+      }
+      if (drained_) return std::nullopt;
+      const int rc = av_read_frame(input_.get(), packet_.get());
+      if (rc < 0) {
+        decoder_->decode(nullptr, frames_);
+        drained_ = true;
+      } else {
+        if (packet_->stream_index == stream_->index) decoder_->decode(packet_.get(), frames_);
+        av_packet_unref(packet_.get());
+      }
+    }
+  }
+
+  void end_piece() {
+    const TeaserPiece& piece = pieces_[piece_++];
+    if (first_ != AV_NOPTS_VALUE) offset_ += last_end_ - first_;
+    pieces_json_.push_back({{"start", piece.start.timecode()}, {"end", piece.end.timecode()}});
+    in_piece_ = false;
+  }
+
+  std::string clip_;
+  const media::VideoStreamInfo& video_;
+  std::vector<TeaserPiece> pieces_;
+  double webp_step_ms_;
+  media::FormatContextPtr input_;
+  AVStream* stream_ = nullptr;
+  std::unique_ptr<media::VideoDecoder> decoder_;
+  media::PacketPtr packet_ = media::make_packet();
+  std::deque<media::VideoFrame> frames_;
+  size_t piece_ = 0;
+  bool in_piece_ = false, drained_ = false;
+  int64_t start_ = 0, end_ = 0, first_ = AV_NOPTS_VALUE, last_end_ = AV_NOPTS_VALUE;
+  int64_t offset_ = 0;        // where the current piece starts in the teaser, in stream ticks
+  double next_webp_ms_ = 0;
+  nlohmann::json pieces_json_ = nlohmann::json::array();
+};
+
+// The looping MP4 and the animated WebP, fed the same pictures in teaser time. The two encoders are
+// separate serial stages, so the single-threaded WebP encoder runs beside x264 instead of after it.
 class TeaserWriter {
  public:
   TeaserWriter(const media::VideoStreamInfo& video, const std::filesystem::path& folder, const TeaserOptions& options,
                const std::string& clip)
       : clip_(clip),
-        options_(options),
         tb_(video.time_base),
         mp4_file_(folder, "teaser.mp4"),
         webp_file_(folder, "teaser.webp") {
@@ -100,22 +213,30 @@ class TeaserWriter {
     webp_mux_->begin({{"loop", "0"}});  // 0 = loop forever
   }
 
-  // `pts` is the picture's time in the teaser, in the source stream's time base.
-  void add(const AVFrame* picture, int64_t pts) {
-    media::FramePtr frame = mp4_scaler_.to_frame(picture, mp4_size_.width, mp4_size_.height, AV_PIX_FMT_YUV420P);
-    frame->pict_type = AV_PICTURE_TYPE_NONE;
-    frame->pts = pts;
-    mp4_->send(frame.get(), [&](AVPacket& p) { mp4_mux_->write(p, 0, tb_); });
+  // Parallel stage: the pictures each encoder takes.
+  void scale(TeaserFrame& frame) {
+    const AVFrame* picture = frame.source.picture.get();
+    frame.mp4 = mp4_scalers_.local().to_frame(picture, mp4_size_.width, mp4_size_.height, AV_PIX_FMT_YUV420P);
+    frame.mp4->pict_type = AV_PICTURE_TYPE_NONE;
+    frame.mp4->pts = frame.pts;
+    if (frame.to_webp) {
+      frame.webp = webp_scalers_.local().to_frame(picture, webp_size_.width, webp_size_.height, AV_PIX_FMT_YUV420P);
+      frame.webp->pict_type = AV_PICTURE_TYPE_NONE;
+      frame.webp->pts = av_rescale_q(frame.pts, tb_, AVRational{1, 1000});
+    }
+    frame.source.picture.reset();  // the decoder's buffer goes back as soon as it is scaled
+  }
+
+  // Serial stages, in order.
+  void encode_mp4(TeaserFrame& frame) {
+    mp4_->send(frame.mp4.get(), [&](AVPacket& p) { mp4_mux_->write(p, 0, tb_); });
+    frame.mp4.reset();
     ++mp4_frames_;
-    // The WebP takes every picture that reaches the next tick of its lower frame rate.
-    const int64_t ms = av_rescale_q(pts, tb_, AVRational{1, 1000});
-    if (ms + 0.5 < next_webp_ms_) return;
-    media::FramePtr small = webp_scaler_.to_frame(picture, webp_size_.width, webp_size_.height, AV_PIX_FMT_YUV420P);
-    small->pict_type = AV_PICTURE_TYPE_NONE;
-    small->pts = ms;
-    webp_->send(small.get(), [&](AVPacket& p) { webp_mux_->write(p, 0, AVRational{1, 1000}); });
+  }
+  void encode_webp(TeaserFrame& frame) {
+    if (!frame.webp) return;
+    webp_->send(frame.webp.get(), [&](AVPacket& p) { webp_mux_->write(p, 0, AVRational{1, 1000}); });
     ++webp_frames_;
-    while (next_webp_ms_ <= ms) next_webp_ms_ += 1000.0 / options_.webp_fps;
   }
 
   nlohmann::json finish(double seconds) {
@@ -141,14 +262,13 @@ class TeaserWriter {
 
  private:
   std::string clip_;
-  TeaserOptions options_;
   AVRational tb_;
   OutputFile mp4_file_, webp_file_;
   cv::Size mp4_size_, webp_size_;
   std::unique_ptr<media::Encoder> mp4_, webp_;
   std::unique_ptr<media::Muxer> mp4_mux_, webp_mux_;
-  media::Scaler mp4_scaler_{media::ScaleQuality::good}, webp_scaler_{media::ScaleQuality::good};
-  double next_webp_ms_ = 0;
+  tbb::enumerable_thread_specific<media::Scaler> mp4_scalers_{media::ScaleQuality::good},
+      webp_scalers_{media::ScaleQuality::good};
   int64_t mp4_frames_ = 0, webp_frames_ = 0;
 };
 
@@ -175,55 +295,35 @@ nlohmann::json make_teaser(const media::ProbeResult& probe, std::span<const Teas
   if (used.empty()) throw media::MediaError(clip, stage, "no time range to take the teaser from");
   std::filesystem::create_directories(folder);
 
-  media::FormatContextPtr input = media::open_input(probe.path, input_policy);
-  for (unsigned i = 0; i < input->nb_streams; ++i) input->streams[i]->discard = AVDISCARD_ALL;
-  AVStream* stream = input->streams[video->index];
-  stream->discard = AVDISCARD_DEFAULT;
-  media::VideoDecoder decoder(stream, *video, clip);
+  PieceReader reader(probe, used, input_policy, options.webp_fps);
   TeaserWriter writer(*video, folder, options, clip);
-  const AVRational tb = video->time_base;
-  media::PacketPtr packet = media::make_packet();
-  std::deque<media::VideoFrame> frames;
-
-  int64_t offset = 0;  // where the current piece starts in the teaser, in stream ticks
-  nlohmann::json pieces_json = nlohmann::json::array();
-  for (const TeaserPiece& piece : used) {
-    const int64_t start = video->start_pts + piece.start.rescaled(tb).ticks();
-    const int64_t end = video->start_pts + piece.end.rescaled(tb).ticks();
-    // Only this range is read: seek to the keyframe before it, decode up to its end.
-    media::check_av(av_seek_frame(input.get(), stream->index, start, AVSEEK_FLAG_BACKWARD), clip, stage,
-                    fmt::format("seeking to {}", piece.start.timecode()));
-    decoder.reset(0);
-    // The piece runs from its first whole frame to the end of its last, so pieces join on the
-    // frame grid with no gap or overlap.
-    int64_t first = AV_NOPTS_VALUE, last_end = AV_NOPTS_VALUE;
-    bool done = false;
-    while (!done) {
-      const int rc = av_read_frame(input.get(), packet.get());
-      if (rc < 0) {
-        decoder.decode(nullptr, frames);
-        done = true;
-      } else {
-        if (packet->stream_index == stream->index) decoder.decode(packet.get(), frames);
-        av_packet_unref(packet.get());
-      }
-      for (; !frames.empty(); frames.pop_front()) {
-        const media::VideoFrame& f = frames.front();
-        if (f.pts < start) continue;
-        if (f.pts >= end) {
-          done = true;
-          continue;
-        }
-        if (first == AV_NOPTS_VALUE) first = f.pts;
-        writer.add(f.picture.get(), offset + f.pts - first);
-        last_end = f.pts + f.duration.rescaled(tb).ticks();
-      }
-    }
-    if (first != AV_NOPTS_VALUE) offset += last_end - first;
-    pieces_json.push_back({{"start", piece.start.timecode()}, {"end", piece.end.timecode()}});
-  }
-  const double seconds = media::RationalTime(offset, tb).seconds();
-  return {{"seconds", seconds}, {"pieces", pieces_json}, {"outputs", writer.finish(seconds)}};
+  using Token = std::shared_ptr<TeaserFrame>;
+  const size_t tokens = 2 * std::max(1u, std::thread::hardware_concurrency()) + 2;
+  tbb::parallel_pipeline(
+      tokens,
+      tbb::make_filter<void, Token>(tbb::filter_mode::serial_in_order,
+                                    [&](tbb::flow_control& control) -> Token {
+                                      std::optional<TeaserFrame> frame = reader.next();
+                                      if (!frame) {
+                                        control.stop();
+                                        return nullptr;
+                                      }
+                                      return std::make_shared<TeaserFrame>(std::move(*frame));
+                                    }) &
+          tbb::make_filter<Token, Token>(tbb::filter_mode::parallel,
+                                         [&](Token frame) {
+                                           writer.scale(*frame);
+                                           return frame;
+                                         }) &
+          tbb::make_filter<Token, Token>(tbb::filter_mode::serial_in_order,
+                                         [&](Token frame) {
+                                           writer.encode_mp4(*frame);
+                                           return frame;
+                                         }) &
+          tbb::make_filter<Token, void>(tbb::filter_mode::serial_in_order,
+                                        [&](Token frame) { writer.encode_webp(*frame); }));
+  const double seconds = reader.seconds();
+  return {{"seconds", seconds}, {"pieces", reader.pieces_json()}, {"outputs", writer.finish(seconds)}};
 }
 
 }  // namespace pressreel::preview
