@@ -168,8 +168,10 @@ ClipOutcome process_clip(const FilmSource& film, const ClipSource& clip, const R
   input.cancel = watchdog.cancel_flag();
 
   try {
+    // A clip that did not probe fails at once: hashing it first could read gigabytes for nothing.
+    if (!clip.probe) throw StageFailure("probe", clip.path.string() + ": probe: " + clip.error);
     watchdog.enter("input key");
-    const InputKey key{content_hash(clip.path), text_hash(recipe.effective().dump()), version()};
+    const InputKey key{content_hash(clip.path, watchdog.cancel_flag()), text_hash(recipe.effective().dump()), version()};
     manifest["input_key"] = to_json(key);
     if (!options.force && recorded_key(outcome.manifest_path) == key) {
       outcome.ok = outcome.skipped = true;
@@ -181,7 +183,6 @@ ClipOutcome process_clip(const FilmSource& film, const ClipSource& clip, const R
     fs::remove(outcome.manifest_path);
     remove_temporary_files(folder);
 
-    if (!clip.probe) throw StageFailure("probe", clip.path.string() + ": probe: " + clip.error);
     const media::ProbeResult& probe = *clip.probe;
     manifest["probe"] = media::to_json(probe);
     if (probe.main_video() == nullptr) throw StageFailure("probe", clip.path.string() + ": probe: no video stream");

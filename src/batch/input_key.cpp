@@ -19,7 +19,7 @@ struct StateDeleter {
 
 }  // namespace
 
-std::string content_hash(const std::filesystem::path& file) {
+std::string content_hash(const std::filesystem::path& file, const std::atomic<bool>* cancel) {
   std::ifstream in(file, std::ios::binary);
   if (!in) throw std::runtime_error(fmt::format("{}: cannot read for hashing", file.string()));
   std::unique_ptr<XXH3_state_t, StateDeleter> state(XXH3_createState());
@@ -27,6 +27,7 @@ std::string content_hash(const std::filesystem::path& file) {
   XXH3_64bits_reset(state.get());
   std::vector<char> buffer(1 << 20);
   while (in) {
+    if (cancel != nullptr && cancel->load()) throw std::runtime_error(fmt::format("{}: hashing cancelled", file.string()));
     in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
     XXH3_64bits_update(state.get(), buffer.data(), static_cast<size_t>(in.gcount()));
   }

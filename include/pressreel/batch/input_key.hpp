@@ -2,6 +2,7 @@
 // What a clip's outputs depend on: the clip's bytes, the recipe's effective settings and the
 // pressreel version. Unchanged key + complete manifest = nothing to redo.
 
+#include <atomic>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -10,8 +11,9 @@
 
 namespace pressreel::batch {
 
-// XXH3-64 of the file's bytes, as 16 hex digits. Throws std::runtime_error when unreadable.
-std::string content_hash(const std::filesystem::path& file);
+// XXH3-64 of the file's bytes, as 16 hex digits. Throws std::runtime_error when unreadable, or
+// once `cancel` is set (a huge or sparse file must not outlast its clip's watchdog).
+std::string content_hash(const std::filesystem::path& file, const std::atomic<bool>* cancel = nullptr);
 // XXH3-64 of a string, as 16 hex digits.
 std::string text_hash(const std::string& text);
 
