@@ -110,7 +110,7 @@ std::string read_text(const fs::path& p) {
   return {std::istreambuf_iterator<char>(in), {}};
 }
 
-// A real stall: an MPEG program stream whose last gigabytes are a hole of zeros (a sparse file here;
+// A real stall: an MPEG program stream whose last gigabyte is a hole of zeros (a sparse file here;
 // a damaged disk image or a crafted upload elsewhere). The demuxer scans the hole for the next start
 // code, a few bytes at a time, without ever producing a packet: minutes of "decoding" with no frame.
 // Without the watchdog this clip would come out "ok" after that scan (20 s of frames and a clean end
@@ -124,7 +124,7 @@ TEST(WatchdogRun, AStalledDecodeFailsItsClipWithTheWatchdogsCauseAndTheBatchGoes
   pressreel::testing::ffmpeg({"-f", "lavfi", "-i", "testsrc2=size=160x120:rate=25", "-frames:v", "500", "-c:v",
                               "mpeg2video", "-f", "vob"},
                              film / "hole.mpg");
-  fs::resize_file(film / "hole.mpg", uintmax_t{2} << 30);  // sparse: no disk space used
+  fs::resize_file(film / "hole.mpg", uintmax_t{1} << 30);  // sparse: no disk space used
   pressreel::testing::make_test_clip(film / "fine.mp4", 25, "25");
 
   std::ofstream(dir / "stall.toml") << "[outputs]\npreviews = false\nteaser = false\n"
