@@ -21,10 +21,6 @@ int interrupt_callback(void* opaque) {
   return cancel != nullptr && cancel->load(std::memory_order_relaxed) ? 1 : 0;
 }
 
-AVIOInterruptCB make_interrupt(const InputPolicy& policy) {
-  return AVIOInterruptCB{&interrupt_callback, const_cast<std::atomic<bool>*>(policy.cancel)};
-}
-
 bool is_refused(std::string_view names, const InputPolicy& policy) {
   // A demuxer's name may list aliases: "mov,mp4,m4a,3gp,3g2,mj2".
   for (size_t start = 0; start <= names.size();) {
@@ -62,6 +58,18 @@ const AVInputFormat* probe_format(const std::string& url, const std::string& cli
 
 }  // namespace
 
+AVIOInterruptCB make_interrupt(const InputPolicy& policy) {
+  return AVIOInterruptCB{&interrupt_callback, const_cast<std::atomic<bool>*>(policy.cancel)};
+}
+
+void check_demuxer_allowed(const AVInputFormat* format, const std::string& clip, const InputPolicy& policy) {
+  if (!is_refused(format->name, policy)) return;
+  throw MediaError(clip, "open",
+                   fmt::format("refused demuxer '{}': it opens other files or URLs (allow it in the recipe's "
+                               "[input] allow_demuxers to use it)",
+                               format->name));
+}
+
 const std::vector<std::string>& refused_demuxers() {
   static const std::vector<std::string> names = {
       "hls", "applehttp", "concat", "ffconcat", "dash", "imf", "image2", "sdp", "rtsp", "rtp", "sap",
@@ -89,12 +97,7 @@ FormatContextPtr open_input(const std::filesystem::path& path, const InputPolicy
   // "file:" makes a name such as "http:x.mp4" or "concat:a|b" a plain local path, never a protocol.
   const std::string url = "file:" + std::filesystem::absolute(path).string();
   const AVInputFormat* format = probe_format(url, clip, policy);
-  if (is_refused(format->name, policy)) {
-    throw MediaError(clip, "open",
-                     fmt::format("refused demuxer '{}': it opens other files or URLs (allow it in the recipe's "
-                                 "[input] allow_demuxers to use it)",
-                                 format->name));
-  }
+  check_demuxer_allowed(format, clip, policy);
   // mov: a track whose samples are in another file would be skipped (enable_drefs=0 below) and the
   // clip fail later as undecodable; the real cause is known now.
   if (std::string_view(format->name).starts_with("mov,")) {

@@ -11,14 +11,21 @@ extern "C" {
 }
 
 #include "pressreel/media/error.hpp"
+#include "pressreel/stills/text_utf8.hpp"
 
 namespace pressreel::media {
 namespace {
 
+// Tags are bytes as the muxer wrote them (often Latin-1 in old files); the manifest, the gallery and
+// `probe --json` need UTF-8, so ill-formed sequences become U+FFFD here, once.
+std::string valid_utf8(const char* tag) { return stills::encode_utf8(stills::decode_utf8(tag)); }
+
 Metadata read_metadata(const AVDictionary* dict) {
   Metadata out;
   const AVDictionaryEntry* entry = nullptr;
-  while ((entry = av_dict_get(dict, "", entry, AV_DICT_IGNORE_SUFFIX)) != nullptr) out[entry->key] = entry->value;
+  while ((entry = av_dict_get(dict, "", entry, AV_DICT_IGNORE_SUFFIX)) != nullptr) {
+    out[valid_utf8(entry->key)] = valid_utf8(entry->value);
+  }
   return out;
 }
 
@@ -171,14 +178,18 @@ ProbeResult probe(AVFormatContext* ctx, const std::filesystem::path& path) {
   return r;
 }
 
-ProbeResult probe(const std::filesystem::path& path, const InputPolicy& policy) {
-  FormatContextPtr ctx = open_input(path, policy);
-  ProbeResult r = probe(ctx.get(), path);
+ProbeResult probe_with_packet_timing(AVFormatContext* ctx, const std::filesystem::path& path) {
+  ProbeResult r = probe(ctx, path);
   if (auto* v = r.best_video < 0 ? nullptr : &r.video[r.best_video]) {
     // Packet timing is the better witness; the rate comparison stands only when packets are too few.
-    if (auto vfr = packets_show_variable_timing(ctx.get(), v->index)) v->variable_frame_rate = *vfr;
+    if (auto vfr = packets_show_variable_timing(ctx, v->index)) v->variable_frame_rate = *vfr;
   }
   return r;
+}
+
+ProbeResult probe(const std::filesystem::path& path, const InputPolicy& policy) {
+  FormatContextPtr ctx = open_input(path, policy);
+  return probe_with_packet_timing(ctx.get(), path);
 }
 
 }  // namespace pressreel::media

@@ -20,6 +20,12 @@ struct InputPolicy {
 // Demuxers that open other files or URLs named inside the input; refused unless allowed.
 const std::vector<std::string>& refused_demuxers();
 
+// Throws MediaError(clip, "open", ...) when `format` is a refused demuxer that `policy` does not allow.
+void check_demuxer_allowed(const AVInputFormat* format, const std::string& clip, const InputPolicy& policy);
+
+// An interrupt callback that aborts blocking reads once `policy.cancel` is set.
+AVIOInterruptCB make_interrupt(const InputPolicy& policy);
+
 // Opens `path` for demuxing with the protocol whitelist "file" and stream info read.
 // Throws MediaError(stage "open") naming the cause: missing, empty, unrecognised, refused demuxer.
 FormatContextPtr open_input(const std::filesystem::path& path, const InputPolicy& policy = {});

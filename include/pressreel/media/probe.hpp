@@ -81,6 +81,9 @@ struct ProbeResult {
 ProbeResult probe(const std::filesystem::path& path, const InputPolicy& policy = {});
 // Probes an already opened input (used by the decoder, and for in-memory inputs).
 ProbeResult probe(AVFormatContext* ctx, const std::filesystem::path& path);
+// What probe(path) reports of a freshly opened input: probe(ctx, path) plus the variable frame rate
+// seen in packet timing. Reads packets, so the input is used up afterwards.
+ProbeResult probe_with_packet_timing(AVFormatContext* ctx, const std::filesystem::path& path);
 
 // Clockwise degrees (0/90/180/270) to turn a stream's pictures upright, from its display matrix.
 int stream_rotation(const AVStream* stream);
