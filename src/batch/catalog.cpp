@@ -23,15 +23,56 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 
 
+// OUT may hold manifests pressreel did not write as they are (another version, a hand edit, a copy cut
+// short); the catalog reads each field only when it has the expected type and uses its default otherwise.
+const json& member(const json& object, const char* key) {
+  static const json missing;
+  if (!object.is_object()) return missing;
+  const auto it = object.find(key);
+  return it == object.end() ? missing : *it;
+}
+
+json object_member(const json& object, const char* key) {
+  const json& m = member(object, key);
+  return m.is_object() ? m : json::object();
+}
+
+std::string string_member(const json& object, const char* key, const std::string& fallback) {
+  const json& m = member(object, key);
+  return m.is_string() ? m.get<std::string>() : fallback;
+}
+
+double number_member(const json& object, const char* key) {
+  const json& m = member(object, key);
+  return m.is_number() ? m.get<double>() : 0.0;
+}
+
 json clip_entry(const json& m, const std::string& slug) {
-  const json& probe = m.value("probe", json::object());
+  const json& error = member(m, "error");
   return {{"clip", slug},
-          {"name", m["source"].value("name", slug)},
-          {"status", m.value("status", "failed")},
-          {"error", m.value("error", json(nullptr))},
-          {"duration_seconds", probe.value("duration_seconds", 0.0)},
+          {"name", string_member(object_member(m, "source"), "name", slug)},
+          {"status", string_member(m, "status", "failed")},
+          {"error", error.is_object() || error.is_string() ? error : json(nullptr)},
+          {"duration_seconds", number_member(object_member(m, "probe"), "duration_seconds")},
           {"manifest", slug + "/manifest.json"},
-          {"outputs", m.value("outputs", json::object())}};
+          {"outputs", object_member(m, "outputs")}};
+}
+
+// A single file or folder name: a manifest must not lead the catalog to read outside the clip folder.
+bool plain_name(const std::string& name) {
+  return !name.empty() && name != "." && name != ".." && name.find('/') == std::string::npos;
+}
+
+// The poster a clip's manifest describes ({"file", "folder", "score"}), or null when it names none
+// inside the clip folder.
+json clip_poster(const json& clip) {
+  const json& poster = member(member(clip, "outputs"), "poster");
+  const std::string file = string_member(poster, "file", "");
+  const std::string folder = string_member(poster, "folder", "poster");
+  if (!plain_name(file) || !plain_name(folder)) return nullptr;
+  json valid = poster;
+  valid["folder"] = folder;
+  return valid;
 }
 
 // The film's poster (the best-scored of its clips' posters, copied to OUT/<film>/poster.<ext>) and its
@@ -40,11 +81,11 @@ void write_film_outputs(const fs::path& film_folder, const std::string& title, c
   std::vector<json> posters;
   std::vector<stills::FilmSheetClip> sheet_clips;
   for (const json& clip : clips) {
-    const json poster = clip["outputs"].value("poster", json(nullptr));
+    const json poster = clip_poster(clip);
     posters.push_back(poster);
     stills::FilmSheetClip sheet_clip{clip.value("name", ""), clip.value("duration_seconds", 0.0), {}};
-    if (poster.is_object() && poster.contains("file")) {
-      const fs::path file = film_folder / clip["clip"].get<std::string>() / poster.value("folder", "poster") /
+    if (poster.is_object()) {
+      const fs::path file = film_folder / clip["clip"].get<std::string>() / poster["folder"].get<std::string>() /
                             poster["file"].get<std::string>();
       sheet_clip.poster = cv::imread(file.string(), cv::IMREAD_COLOR);
     }
@@ -53,7 +94,7 @@ void write_film_outputs(const fs::path& film_folder, const std::string& title, c
   if (const auto best = stills::choose_film_poster(posters)) {
     const json& clip = clips[*best];
     const json& poster = posters[*best];
-    const fs::path source = film_folder / clip["clip"].get<std::string>() / poster.value("folder", "poster") /
+    const fs::path source = film_folder / clip["clip"].get<std::string>() / poster["folder"].get<std::string>() /
                             poster["file"].get<std::string>();
     std::ifstream in(source, std::ios::binary);
     const std::string bytes((std::istreambuf_iterator<char>(in)), {});
@@ -84,11 +125,11 @@ json write_catalog(const fs::path& out) {
     int failed = 0;
     for (const fs::path& clip_folder : sorted_subfolders(film_folder)) {
       auto manifest = read_json_file(clip_folder / "manifest.json");
-      if (!manifest) continue;
+      if (!manifest || !manifest->is_object()) continue;
       json entry = clip_entry(*manifest, clip_folder.filename().string());
       if (entry["status"] != "ok") ++failed;
       duration += entry["duration_seconds"].get<double>();
-      if (info.empty()) info = manifest->value("film_info", json::object());
+      if (info.empty()) info = object_member(*manifest, "film_info");
       clips.push_back(std::move(entry));
     }
     if (clips.empty()) continue;
@@ -100,13 +141,13 @@ json write_catalog(const fs::path& out) {
                  {"poster", nullptr},
                  {"contact_sheet", nullptr},
                  {"clips", clips}};
-    write_film_outputs(film_folder, info.value("title", film_slug), clips, film);
+    write_film_outputs(film_folder, string_member(info, "title", film_slug), clips, film);
     write_json_atomic(film_folder / "film.json", film);
     clips_total += static_cast<int>(clips.size());
     failed_total += failed;
     films.push_back({{"film", film_slug},
-                     {"title", info.value("title", film_slug)},
-                     {"year", info.value("year", "")},
+                     {"title", string_member(info, "title", film_slug)},
+                     {"year", string_member(info, "year", "")},
                      {"clip_count", clips.size()},
                      {"failed", failed},
                      {"duration_seconds", duration},

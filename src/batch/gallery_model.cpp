@@ -58,9 +58,11 @@ const json* describe(const json& outputs, const std::string& relative, const std
   return nullptr;
 }
 
+// A pixel size; a number that cannot be one (negative, or beyond any picture, such as 1e300) is unknown.
 int int_field(const json* j, const char* key) {
   if (j == nullptr || !j->contains(key) || !(*j)[key].is_number()) return 0;
-  return (*j)[key].get<int>();
+  const double value = (*j)[key].get<double>();
+  return value >= 0 && value <= 1 << 20 ? static_cast<int>(value) : 0;
 }
 
 double seconds_field(const json* j) {
@@ -161,19 +163,15 @@ void read_probe(GalleryClip& clip, const json& manifest) {
   if (created.size() >= 10) clip.creation_date = created.substr(0, 10);
   for (const json& v : probe.value("video", json::array())) {
     if (v.value("attached_picture", false)) continue;
-    clip.width = v.value("display_width", v.value("width", 0));
-    clip.height = v.value("display_height", v.value("height", 0));
+    clip.width = int_field(&v, v.contains("display_width") ? "display_width" : "width");
+    clip.height = int_field(&v, v.contains("display_height") ? "display_height" : "height");
     clip.frame_rate = v.value("average_frame_rate", "");
     break;
   }
 }
 
-}  // namespace
-
-GalleryClip read_gallery_clip(const fs::path& folder, const json& manifest) {
-  GalleryClip clip;
-  clip.clip_slug = folder.filename().string();
-  clip.film_slug = folder.parent_path().filename().string();
+// The manifest's own fields; throws json::exception when one has a type pressreel never writes.
+void read_manifest(GalleryClip& clip, const json& manifest) {
   const json source = manifest.value("source", json::object());
   clip.name = source.is_object() ? source.value("name", clip.clip_slug) : clip.clip_slug;
   clip.title = clip.name;
@@ -188,7 +186,22 @@ GalleryClip read_gallery_clip(const fs::path& folder, const json& manifest) {
     if (w.is_string()) clip.warnings.push_back(w.get<std::string>());
   }
   read_probe(clip, manifest);
-  const json outputs = manifest.value("outputs", json::object());
+}
+
+}  // namespace
+
+GalleryClip read_gallery_clip(const fs::path& folder, const json& manifest) {
+  GalleryClip clip;
+  clip.clip_slug = folder.filename().string();
+  clip.film_slug = folder.parent_path().filename().string();
+  clip.name = clip.title = clip.clip_slug;
+  try {
+    read_manifest(clip, manifest);
+  } catch (const json::exception& e) {
+    // Another version's manifest or a hand edit: show what was read, and say why the rest is missing.
+    clip.warnings.push_back(fmt::format("manifest.json is not as pressreel writes it: {}", e.what()));
+  }
+  const json outputs = manifest.is_object() && manifest.contains("outputs") ? manifest["outputs"] : json::object();
 
   read_renditions(clip, folder, outputs);
   // The poster first, then the crops.
@@ -203,7 +216,7 @@ GalleryClip read_gallery_clip(const fs::path& folder, const json& manifest) {
     if (!is_image(file)) continue;
     GalleryImage still = image_of(folder, file, outputs);
     // shot-007.jpg is shot 7; its time from the manifest, else the shot's start in scenes.json.
-    static const std::regex shot_pattern(R"((\d+)$)");
+    static const std::regex shot_pattern(R"((\d{1,6})$)");  // std::stoi would throw beyond int
     std::smatch m;
     const std::string stem = file.stem().string();
     const int shot = std::regex_search(stem, m, shot_pattern) ? std::stoi(m[1]) : 0;

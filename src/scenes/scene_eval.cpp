@@ -4,25 +4,61 @@
 
 #include <algorithm>
 #include <fstream>
+#include <iterator>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
 namespace pressreel::scenes {
 namespace {
 
-nlohmann::json read_json_file(const std::filesystem::path& path) {
-  std::ifstream in(path);
+std::string read_text_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
   if (!in) throw std::runtime_error(fmt::format("{}: cannot read", path.string()));
+  return {std::istreambuf_iterator<char>(in), {}};
+}
+
+nlohmann::json parse_json(const std::string& text, const std::string& name) {
   try {
-    return nlohmann::json::parse(in);
+    return nlohmann::json::parse(text);
   } catch (const nlohmann::json::exception& e) {
-    throw std::runtime_error(fmt::format("{}: not JSON: {}", path.string(), e.what()));
+    throw std::runtime_error(fmt::format("{}: not JSON: {}", name, e.what()));
   }
 }
 
-std::vector<FrameRange> ranges(const nlohmann::json& list) {
+// Frame numbers beyond any clip (2^40 frames is 1400 years at 25 fps) are refused, so the scoring's
+// arithmetic (a tolerance, a transition widened by a frame) cannot overflow.
+constexpr int64_t kMaxFrame = int64_t{1} << 40;
+
+int64_t frame_number(const nlohmann::json& j, const std::string& name, const char* key) {
+  if (!j.is_number_integer()) {
+    throw std::runtime_error(fmt::format("{}: {}: {} is not a frame number", name, key, j.dump()));
+  }
+  const bool in_range = j.is_number_unsigned() ? j.get<uint64_t>() <= static_cast<uint64_t>(kMaxFrame)
+                                               : j.get<int64_t>() >= 0 && j.get<int64_t>() <= kMaxFrame;
+  if (!in_range) throw std::runtime_error(fmt::format("{}: {}: frame {} is out of range", name, key, j.dump()));
+  return j.get<int64_t>();
+}
+
+// `key`'s list, empty when absent.
+const nlohmann::json& list_member(const nlohmann::json& j, const char* key, const std::string& name) {
+  static const nlohmann::json empty = nlohmann::json::array();
+  if (!j.contains(key)) return empty;
+  if (!j[key].is_array()) throw std::runtime_error(fmt::format("{}: {} is not a list", name, key));
+  return j[key];
+}
+
+std::vector<FrameRange> ranges(const nlohmann::json& list, const std::string& name, const char* key) {
   std::vector<FrameRange> out;
-  for (const auto& r : list) out.emplace_back(r.at(0).get<int64_t>(), r.at(1).get<int64_t>());
+  for (const auto& r : list) {
+    if (!r.is_array() || r.size() != 2) {
+      throw std::runtime_error(fmt::format("{}: {}: {} is not [first, last]", name, key, r.dump()));
+    }
+    const FrameRange range{frame_number(r[0], name, key), frame_number(r[1], name, key)};
+    if (range.second < range.first) {
+      throw std::runtime_error(fmt::format("{}: {}: {} ends before it starts", name, key, r.dump()));
+    }
+    out.push_back(range);
+  }
   return out;
 }
 
@@ -36,19 +72,21 @@ double ratio(int64_t num, int64_t den) { return den == 0 ? 1.0 : static_cast<dou
 
 }  // namespace
 
-SceneTruth read_truth(const std::filesystem::path& path) {
-  const nlohmann::json j = read_json_file(path);
+SceneTruth read_truth(const std::filesystem::path& path) { return parse_truth(read_text_file(path), path.string()); }
+
+SceneTruth parse_truth(const std::string& json_text, const std::string& name) {
+  const nlohmann::json j = parse_json(json_text, name);
   try {
     SceneTruth t;
     t.clip = j.at("clip").get<std::string>();
-    t.frames = j.value("frames", int64_t{0});
-    t.cuts = j.value("cuts", std::vector<int64_t>{});
+    t.frames = j.contains("frames") ? frame_number(j["frames"], name, "frames") : 0;
+    for (const auto& cut : list_member(j, "cuts", name)) t.cuts.push_back(frame_number(cut, name, "cuts"));
     std::sort(t.cuts.begin(), t.cuts.end());
-    if (j.contains("gradual")) t.gradual = ranges(j["gradual"]);
-    if (j.contains("flashes")) t.flashes = ranges(j["flashes"]);
+    t.gradual = ranges(list_member(j, "gradual", name), name, "gradual");
+    t.flashes = ranges(list_member(j, "flashes", name), name, "flashes");
     return t;
   } catch (const nlohmann::json::exception& e) {
-    throw std::runtime_error(fmt::format("{}: not a truth file: {}", path.string(), e.what()));
+    throw std::runtime_error(fmt::format("{}: not a truth file: {}", name, e.what()));
   }
 }
 
@@ -59,14 +97,19 @@ std::vector<ReportedBoundary> reported_boundaries(const SceneList& scenes) {
 }
 
 std::vector<ReportedBoundary> read_reported(const std::filesystem::path& scenes_json) {
-  const nlohmann::json j = read_json_file(scenes_json);
+  return parse_reported(read_text_file(scenes_json), scenes_json.string());
+}
+
+std::vector<ReportedBoundary> parse_reported(const std::string& json_text, const std::string& name) {
+  const nlohmann::json j = parse_json(json_text, name);
   std::vector<ReportedBoundary> out;
   try {
     for (const auto& c : j.at("cuts")) {
-      out.push_back({c.at("frame").get<int64_t>(), kind_from_string(c.value("kind", std::string("cut")))});
+      out.push_back(
+          {frame_number(c.at("frame"), name, "frame"), kind_from_string(c.value("kind", std::string("cut")))});
     }
   } catch (const nlohmann::json::exception& e) {
-    throw std::runtime_error(fmt::format("{}: not a scene list: {}", scenes_json.string(), e.what()));
+    throw std::runtime_error(fmt::format("{}: not a scene list: {}", name, e.what()));
   }
   return out;
 }

@@ -27,6 +27,8 @@ struct SceneTruth {
 
 // Reads truth/<stem>.json. Throws std::runtime_error naming the file on bad input.
 SceneTruth read_truth(const std::filesystem::path& path);
+// The same from JSON text; `name` stands for the file in error messages.
+SceneTruth parse_truth(const std::string& json_text, const std::string& name);
 
 struct ReportedBoundary {
   int64_t frame = 0;
@@ -35,6 +37,7 @@ struct ReportedBoundary {
 std::vector<ReportedBoundary> reported_boundaries(const SceneList& scenes);
 // From a scenes.json as `pressreel scenes` writes it ("cuts": [{"frame", "kind"}]).
 std::vector<ReportedBoundary> read_reported(const std::filesystem::path& scenes_json);
+std::vector<ReportedBoundary> parse_reported(const std::string& json_text, const std::string& name);
 
 struct Counts {
   int64_t true_positives = 0, false_positives = 0, false_negatives = 0;
