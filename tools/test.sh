@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
-# Command (2) of the README, and what CI runs: set up, build, and run every test suite.
+# Command (2) of the README, and what CI runs: set up, build, and run every test suite; then the same
+# suite under AddressSanitizer + UndefinedBehaviorSanitizer and a short run of each fuzz target
+# (tools/sanitize/run.sh; PRESSREEL_SKIP_SANITIZE=1 leaves that out, e.g. for a quick local check).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 bash tools/setup.sh
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build
-cd build
-ctest --output-on-failure --parallel "$(nproc)" --timeout 900
+(cd build && ctest --output-on-failure --parallel "$(nproc)" --timeout 900)
+if [[ ${PRESSREEL_SKIP_SANITIZE:-0} != 1 ]]; then
+  bash tools/sanitize/run.sh "$root/build-sanitize"
+fi
