@@ -8,11 +8,16 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 build=${1:-$root/build-sanitize}
 cd "$root"
 
+compiler=$(command -v clang++)
+# CMake resets a cache made with another compiler and drops the options below with it: start afresh.
+if [[ -f $build/CMakeCache.txt ]] && ! grep -q "^CMAKE_CXX_COMPILER:[A-Z]*=$compiler\$" "$build/CMakeCache.txt"; then
+  rm "$build/CMakeCache.txt"
+fi
 launcher=()
 command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 # -O1 as the sanitizer manuals advise (fast enough to run, quicker to build than -O2); line tables are
 # all a report's stack trace needs.
-cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ \
+cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER="$compiler" \
   -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -gline-tables-only -DNDEBUG" -DPRESSREEL_FUZZ=ON "${launcher[@]}" >/dev/null
 start=$SECONDS
 cmake --build "$build"
