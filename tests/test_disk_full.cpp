@@ -1,10 +1,9 @@
 // A full disk fails the clip being written with an error that says so and names the file, leaves no
 // temporary or truncated file and no manifest claiming success, and a rerun with space completes.
 // OUT is a small tmpfs mounted by the test (skipped where mount(2) is not permitted, e.g. not root).
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <sys/mount.h>
-
-#include <fmt/format.h>
 
 #include <cerrno>
 #include <cstring>
@@ -59,8 +58,8 @@ class SmallDisk {
   std::string error_;
 };
 
-#define SMALL_DISK_OR_SKIP(var, where, size)                                                   \
-  SmallDisk var((where), (size));                                                              \
+#define SMALL_DISK_OR_SKIP(var, where, size) \
+  SmallDisk var((where), (size));            \
   if (!var.mounted()) GTEST_SKIP() << "cannot mount a tmpfs here (" << var.error() << ")"
 
 // Files a rerun would trip over: temporaries of an interrupted write.
@@ -114,9 +113,9 @@ crf = 4
 preset = "ultrafast"
 )";
   SMALL_DISK_OR_SKIP(disk, dir / "out", small);
-  const std::string run = fmt::format("{} --quiet run '{}' -o '{}' --pipeline '{}' --json 2>'{}'", cli(),
-                                      (dir / "in").string(), (dir / "out").string(),
-                                      (dir / "previews.toml").string(), (dir / "stderr.txt").string());
+  const std::string run =
+      fmt::format("{} --quiet run '{}' -o '{}' --pipeline '{}' --json 2>'{}'", cli(), (dir / "in").string(),
+                  (dir / "out").string(), (dir / "previews.toml").string(), (dir / "stderr.txt").string());
   const fs::path clip_folder = dir / "out" / "film" / "noisy";
 
   std::string text;

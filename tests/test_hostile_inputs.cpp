@@ -2,14 +2,13 @@
 // external references that point at /etc/passwd, at a decoy file outside the input or at a listener
 // on 127.0.0.1 are refused, and nothing they name is read or fetched.
 #include <arpa/inet.h>
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/inotify.h>
 #include <sys/socket.h>
 #include <unistd.h>
-
-#include <fmt/format.h>
 
 #include <atomic>
 #include <chrono>
@@ -210,7 +209,8 @@ class HostileInputs : public ::testing::Test {
     addr.sin_port = htons(static_cast<uint16_t>(listener_.port()));
     ASSERT_EQ(::connect(probe, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
     ::close(probe);
-    for (int i = 0; i < 100 && listener_.connections() == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    for (int i = 0; i < 100 && listener_.connections() == 0; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
     ASSERT_EQ(listener_.connections(), 1);
     EXPECT_EQ(read_text(decoy_).substr(0, 5), "root:");
     ASSERT_GT(watch_->events(), 0);
@@ -241,9 +241,11 @@ class HostileInputs : public ::testing::Test {
 };
 
 TEST_F(HostileInputs, OpenInputRefusesDemuxersThatOpenOtherFilesOrUrls) {
-  for (const auto& [file, demuxer] : std::vector<std::pair<std::string, std::string>>{
-           {"playlist.m3u8", "hls"}, {"hls-named.mp4", "hls"}, {"concat.mp4", "concat"},
-           {"dash.mp4", "dash"},     {"session.mp4", "sdp"}}) {
+  for (const auto& [file, demuxer] : std::vector<std::pair<std::string, std::string>>{{"playlist.m3u8", "hls"},
+                                                                                      {"hls-named.mp4", "hls"},
+                                                                                      {"concat.mp4", "concat"},
+                                                                                      {"dash.mp4", "dash"},
+                                                                                      {"session.mp4", "sdp"}}) {
     try {
       pressreel::media::open_input(film_ / file);
       ADD_FAILURE() << file << " was opened";
@@ -268,9 +270,11 @@ TEST_F(HostileInputs, OpenInputRefusesDemuxersThatOpenOtherFilesOrUrls) {
 }
 
 TEST_F(HostileInputs, ProbeCommandReportsTheRefusal) {
-  for (const auto& [file, demuxer] : std::vector<std::pair<std::string, std::string>>{
-           {"playlist.m3u8", "hls"}, {"hls-named.mp4", "hls"}, {"concat.mp4", "concat"},
-           {"dash.mp4", "dash"},     {"session.mp4", "sdp"}}) {
+  for (const auto& [file, demuxer] : std::vector<std::pair<std::string, std::string>>{{"playlist.m3u8", "hls"},
+                                                                                      {"hls-named.mp4", "hls"},
+                                                                                      {"concat.mp4", "concat"},
+                                                                                      {"dash.mp4", "dash"},
+                                                                                      {"session.mp4", "sdp"}}) {
     std::string text;
     EXPECT_EQ(run_command(fmt::format("{} probe --json '{}' 2>&1", cli(), (film_ / file).string()), &text), 1) << file;
     EXPECT_NE(text.find(fmt::format("refused demuxer '{}'", demuxer)), std::string::npos) << text;

@@ -1,9 +1,8 @@
 // Film and clip names are untrusted: "..", leading dashes, absolute-looking titles, invalid UTF-8,
 // control characters, quotes, markup and every script become safe folders inside OUT and reach the
 // gallery as escaped text. Symlinks leaving the input are followed only when the recipe says so.
-#include <gtest/gtest.h>
-
 #include <fmt/format.h>
+#include <gtest/gtest.h>
 
 #include <algorithm>
 #include <fstream>
@@ -66,19 +65,20 @@ void expect_safe_tree(const fs::path& out) {
     EXPECT_FALSE(rel.empty() || *rel.begin() == "..") << e.path() << " is outside " << root;
     EXPECT_TRUE(valid_utf8(name)) << e.path();
     EXPECT_FALSE(name.starts_with("-") || name.starts_with("..")) << e.path();
-    EXPECT_EQ(std::count_if(name.begin(), name.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }),
+    EXPECT_EQ(std::count_if(name.begin(), name.end(),
+                            [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }),
               0)
         << e.path();
   }
 }
 
 TEST(Slug, DropsInvisibleReorderingAndMalformedCharacters) {
-  EXPECT_EQ(slugify("evil\u202Egnp.mp4"), "evil-gnp.mp4");  // RIGHT-TO-LEFT OVERRIDE would show "evilmp4.png"
-  EXPECT_EQ(slugify("a\u200Bb\u2060c"), "a-b-c");           // zero-width space, word joiner
-  EXPECT_EQ(slugify("\xC2\x9B" "31mred"), "31mred");         // C1 control (CSI)
-  EXPECT_EQ(slugify("\xEF\xBB\xBF" "title"), "title");       // byte order mark
-  EXPECT_EQ(slugify("\xC0\xAE\xC0\xAE/x"), "x");             // overlong "..", not a dot
-  EXPECT_EQ(slugify("\xED\xA0\x80x"), "x");                  // a UTF-16 surrogate
+  EXPECT_EQ(slugify("evil\u202Egnp.mp4"), "evil-gnp.mp4");           // RIGHT-TO-LEFT OVERRIDE would show "evilmp4.png"
+  EXPECT_EQ(slugify("a\u200Bb\u2060c"), "a-b-c");                    // zero-width space, word joiner
+  EXPECT_EQ(slugify(std::string("\xC2\x9B") + "31mred"), "31mred");  // C1 control (CSI)
+  EXPECT_EQ(slugify(std::string("\xEF\xBB\xBF") + "title"), "title");  // byte order mark
+  EXPECT_EQ(slugify("\xC0\xAE\xC0\xAE/x"), "x");                       // overlong "..", not a dot
+  EXPECT_EQ(slugify("\xED\xA0\x80x"), "x");                            // a UTF-16 surrogate
   EXPECT_EQ(slugify("tab\there\nnewline"), "tab-here-newline");
   EXPECT_EQ(slugify("-rf --no-preserve-root"), "rf-no-preserve-root");
   EXPECT_EQ(slugify("..foo"), "foo");
@@ -98,7 +98,7 @@ TEST(OddNames, RunKeepsEveryPathInsideOutAndEveryTitleEscaped) {
                                           "Фильм Кино",
                                           "فيلم",
                                           "映画 🎬",
-                                          std::string("bad\xff\xfe" "bytes\x01\nline")};
+                                          std::string("bad\xff\xfe") + "bytes\x01\nline"};
   for (const auto& film : films) fs::create_directories(in / film);
   const std::vector<std::string> clips = {"..%2f..%2fx.mp4",
                                           "-n.mp4",
@@ -115,10 +115,10 @@ TEST(OddNames, RunKeepsEveryPathInsideOutAndEveryTitleEscaped) {
   write_text(in / films[3] / "film.toml", "title = \"/etc/x\"\n");
 
   std::string stdout_text;
-  const int rc = run_command(fmt::format("{} --quiet run '{}' -o '{}' --pipeline '{}' --json --report '{}' 2>'{}'",
-                                         cli(), in.string(), out.string(), recipe.string(),
-                                         (dir / "junit.xml").string(), (dir / "stderr.txt").string()),
-                             &stdout_text);
+  const int rc = run_command(
+      fmt::format("{} --quiet run '{}' -o '{}' --pipeline '{}' --json --report '{}' 2>'{}'", cli(), in.string(),
+                  out.string(), recipe.string(), (dir / "junit.xml").string(), (dir / "stderr.txt").string()),
+      &stdout_text);
   ASSERT_EQ(rc, 0) << stdout_text << read_text(dir / "stderr.txt");
   const json summary = json::parse(stdout_text);
   // Names starting with "." are hidden, like ".git": skipped, and said so.
@@ -147,9 +147,10 @@ TEST(OddNames, RunKeepsEveryPathInsideOutAndEveryTitleEscaped) {
   EXPECT_TRUE(titles.contains("/etc/x"));
   EXPECT_TRUE(titles.contains("فيلم"));
   // Invalid bytes are written as U+FFFD rather than failing the clip, the catalog or the summary.
-  EXPECT_EQ(std::count_if(titles.begin(), titles.end(), [](const std::string& t) {
-              return t.starts_with("bad\uFFFD") && t.find("bytes") != std::string::npos;
-            }),
+  EXPECT_EQ(std::count_if(titles.begin(), titles.end(),
+                          [](const std::string& t) {
+                            return t.starts_with("bad\uFFFD") && t.find("bytes") != std::string::npos;
+                          }),
             1)
       << catalog["films"];
 

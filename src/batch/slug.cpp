@@ -17,10 +17,9 @@ constexpr size_t max_slug_bytes = 96;
 // "evilpng.mp4"), the BOM, variation selectors, tags, private use and non-characters.
 bool is_unsafe(char32_t c) {
   return c <= 0xA0 || c == 0xAD || c == 0x1680 || c == 0x180E || (c >= 0x2000 && c <= 0x200F) ||
-         (c >= 0x2028 && c <= 0x202F) || (c >= 0x205F && c <= 0x206F) || c == 0x3000 ||
-         (c >= 0xE000 && c <= 0xF8FF) || (c >= 0xFDD0 && c <= 0xFDEF) || (c >= 0xFE00 && c <= 0xFE0F) ||
-         c == 0xFEFF || (c >= 0xFFF0 && c <= 0xFFFF) || (c & 0xFFFE) == 0xFFFE || (c >= 0xE0000 && c <= 0xE01EF) ||
-         c >= 0xF0000;
+         (c >= 0x2028 && c <= 0x202F) || (c >= 0x205F && c <= 0x206F) || c == 0x3000 || (c >= 0xE000 && c <= 0xF8FF) ||
+         (c >= 0xFDD0 && c <= 0xFDEF) || (c >= 0xFE00 && c <= 0xFE0F) || c == 0xFEFF || (c >= 0xFFF0 && c <= 0xFFFF) ||
+         (c & 0xFFFE) == 0xFFFE || (c >= 0xE0000 && c <= 0xE01EF) || c >= 0xF0000;
 }
 
 }  // namespace
