@@ -88,7 +88,9 @@ TEST(SceneDetector, TellsTheListenerEachCutInOrderWithinItsLatency) {
   ASSERT_EQ(d.heard.size(), d.scenes.cuts.size());
   for (size_t i = 0; i < d.heard.size(); ++i) {
     EXPECT_EQ(d.heard[i].frame, d.scenes.cuts[i].frame);
-    if (i > 0) EXPECT_GT(d.heard[i].frame, d.heard[i - 1].frame);
+    if (i > 0) {
+      EXPECT_GT(d.heard[i].frame, d.heard[i - 1].frame);
+    }
     // Told while decoding, no later than its latency promises (or at the end of the clip).
     EXPECT_TRUE(d.heard_at[i] <= d.heard[i].frame + d.max_latency + 1 || d.heard_at[i] == d.scenes.frames)
         << "cut " << d.heard[i].frame << " told at frame " << d.heard_at[i];
@@ -115,11 +117,57 @@ TEST(SceneDetector, ReportsACrossDissolveOnceWithItsExtent) {
   ASSERT_EQ(d.scenes.cuts.size(), 1u);
   const scenes::Cut& c = d.scenes.cuts[0];
   EXPECT_EQ(c.kind, scenes::CutKind::dissolve);
-  EXPECT_GE(c.first_frame, 40);
-  EXPECT_LE(c.first_frame, 44);
-  EXPECT_GE(c.frame, 52);
-  EXPECT_LE(c.frame, 56);
-  EXPECT_EQ(c.last_frame, c.frame - 1);
+  EXPECT_EQ(c.first_frame, 41);
+  EXPECT_EQ(c.frame, 56);
+  EXPECT_EQ(c.last_frame, 55);
+}
+
+TEST(SceneDetector, FindsASevenFrameDissolveWithItsExactFrames) {
+  TempDir dir;
+  const auto clip = dir / "short-dissolve.mp4";
+  // xfade from frame 40 (1.6 s) over 7 frames: frames 41-46 are mixed, 47 is the new shot whole.
+  ffmpeg(with_h264({"-f", "lavfi", "-i", "testsrc2=s=320x180:r=25:d=2.4", "-f", "lavfi", "-i",
+                    "smptebars=s=320x180:r=25:d=3", "-filter_complex",
+                    "[0][1]xfade=transition=fade:duration=0.28:offset=1.6"}),
+         clip);
+  const Detection d = detect(clip);
+  ASSERT_EQ(d.scenes.cuts.size(), 1u);
+  const scenes::Cut& c = d.scenes.cuts[0];
+  EXPECT_EQ(c.kind, scenes::CutKind::dissolve);
+  EXPECT_EQ(c.first_frame, 41);
+  EXPECT_EQ(c.last_frame, 46);
+  EXPECT_EQ(c.frame, 47);
+}
+
+TEST(SceneDetector, FindsADissolveBetweenTwoFramingsOfOneScene) {
+  TempDir dir;
+  const auto clip = dir / "similar-dissolve.mp4";
+  // The same fractal, framed two ways (as two cameras on one scene), dissolving over 12 frames from
+  // frame 40: frames 41-51 are mixed, 52 is the second framing whole.
+  ffmpeg(with_h264({"-f", "lavfi", "-i", "mandelbrot=s=640x360:r=25,trim=end_frame=60,crop=320:180:0:0", "-f",
+                    "lavfi", "-i", "mandelbrot=s=640x360:r=25,trim=end_frame=60,crop=320:180:200:120",
+                    "-filter_complex", "[0][1]xfade=transition=fade:duration=0.48:offset=1.6"}),
+         clip);
+  const Detection d = detect(clip);
+  ASSERT_EQ(d.scenes.cuts.size(), 1u);
+  const scenes::Cut& c = d.scenes.cuts[0];
+  EXPECT_EQ(c.kind, scenes::CutKind::dissolve);
+  EXPECT_EQ(c.first_frame, 41);
+  EXPECT_EQ(c.frame, 52);
+}
+
+TEST(SceneDetector, AQuickWipeIsOneShortTransition) {
+  TempDir dir;
+  const auto clip = dir / "wipe.mp4";
+  // A wipe over 5 frames from frame 40: not a mix of its ends, nor a hard cut. The new shot is whole
+  // at frame 45.
+  ffmpeg(with_h264({"-f", "lavfi", "-i", "testsrc2=s=320x180:r=25:d=2.4", "-f", "lavfi", "-i",
+                    "smptebars=s=320x180:r=25:d=3", "-filter_complex",
+                    "[0][1]xfade=transition=wipeleft:duration=0.2:offset=1.6"}),
+         clip);
+  const Detection d = detect(clip);
+  ASSERT_EQ(d.scenes.cuts.size(), 1u);
+  EXPECT_NEAR(static_cast<double>(d.scenes.cuts[0].frame), 45, 1);
 }
 
 TEST(SceneDetector, FadeOutAndInThroughBlackIsOneTransition) {
@@ -137,6 +185,33 @@ TEST(SceneDetector, FadeOutAndInThroughBlackIsOneTransition) {
   EXPECT_EQ(c.frame, 70);
   EXPECT_NEAR(static_cast<double>(c.first_frame), 30, 1);
   EXPECT_EQ(c.last_frame, 69);
+}
+
+TEST(SceneDetector, DipToWhiteIsOneTransition) {
+  TempDir dir;
+  const auto clip = dir / "white.mp4";
+  // Fade out to white over frames 30-39, white 40-49, fade in over 50-59: the new shot is whole at 60.
+  ffmpeg(with_h264({"-f", "lavfi", "-i", "testsrc2=s=320x180:r=25:d=1.8", "-f", "lavfi", "-i",
+                    "smptebars=s=320x180:r=25:d=2", "-filter_complex",
+                    "[0]fade=t=out:st=1.2:d=0.4:c=white[a];[1]fade=t=in:st=0.2:d=0.4:c=white[b];[a][b]concat=n=2:v=1"}),
+         clip);
+  const Detection d = detect(clip);
+  ASSERT_EQ(d.scenes.cuts.size(), 1u);
+  const scenes::Cut& c = d.scenes.cuts[0];
+  EXPECT_EQ(c.kind, scenes::CutKind::fade);
+  EXPECT_EQ(c.frame, 60);
+  EXPECT_NEAR(static_cast<double>(c.first_frame), 30, 1);
+}
+
+TEST(SceneDetector, ThreeFrameAndPartialFlashesAreNotCuts) {
+  TempDir dir;
+  const auto clip = dir / "flashes.mp4";
+  // A 3-frame white flash at 30-32 and a 2-frame flash at 80% strength at 70-71, over a moving shot.
+  ffmpeg(with_h264({"-f", "lavfi", "-i", "testsrc2=s=320x180:r=25:d=4", "-vf",
+                    "drawbox=c=white:t=fill:enable='between(n,30,32)',"
+                    "drawbox=c=white@0.8:t=fill:enable='between(n,70,71)'"}),
+         clip);
+  EXPECT_TRUE(detect(clip).scenes.cuts.empty());
 }
 
 TEST(SceneDetector, WhiteFlashesInsideAShotAreNotCuts) {

@@ -44,7 +44,7 @@ INSTANTIATE_TEST_SUITE_P(Clips, SharedFootage,
 namespace {
 
 // The truth of fades-and-cuts lists two cuts and three fades but not the cross-dissolve from the
-// stone to the tyre tread (about frames 530-555, plainly visible): every listed boundary must be
+// stone to the tyre tread (frames 529-558, plainly visible): every listed boundary must be
 // found, and the only extra one allowed is that dissolve.
 TEST(SharedFootageFades, FindsEveryListedBoundaryAndNothingButTheUnlistedDissolve) {
   PRESSREEL_SHARED_CLIP_OR_SKIP(clip, "fades-and-cuts.mp4");

@@ -8,6 +8,10 @@
 namespace pressreel::scenes {
 namespace {
 
+constexpr double kQuietScoreShare = 0.5;  // of the minimum score
+constexpr double kQuietRatioFactor = 4.0; // times the usual ratio
+constexpr double kQuietMinContent = 2.0;  // mean pixel difference, 0..255
+
 class AdaptiveCutDetector final : public BoundaryDetector {
  public:
   explicit AdaptiveCutDetector(const SceneOptions& options)
@@ -31,9 +35,15 @@ class AdaptiveCutDetector final : public BoundaryDetector {
  private:
   std::vector<Boundary> judge(const FrameHistory& history, int64_t target) const {
     // Frame 0 has no predecessor, so no difference to judge.
-    if (target < 1 || !history.contains(target)) return {};
+    if (target < 1 || !history.contains(target) || !history.contains(target - 1)) return {};
     const double score = history.at(target).diff.score;
-    if (score < min_score_) return {};
+    // Below the minimum score a change still cuts where the frames around it hardly change at all (a
+    // cut between two framings of one still picture), if it stands out that much more.
+    const bool quiet = score < min_score_;
+    if (quiet && (score < kQuietScoreShare * min_score_ || history.at(target).diff.content < kQuietMinContent ||
+                  history.at(target).black() || history.at(target - 1).black())) {
+      return {};  // dark frames' edges and histograms are noise; only their pixels count
+    }
     double sum = 0;
     int count = 0;
     for (int64_t i = target - window_; i <= target + window_; ++i) {
@@ -43,13 +53,14 @@ class AdaptiveCutDetector final : public BoundaryDetector {
     }
     const double mean = count > 0 ? sum / count : 0.0;
     const double ratio = mean > 1e-6 ? score / mean : 255.0;
-    if (ratio < ratio_) return {};
+    if (ratio < (quiet ? kQuietRatioFactor * ratio_ : ratio_)) return {};
     Boundary b;
     b.frame = b.first_frame = b.last_frame = target;
     b.kind = CutKind::cut;
     // Just over both thresholds is a coin toss; three times the score and twice the ratio is certain
     // (and the SceneDetector then lets a short shot follow).
-    b.confidence = 0.5 + 0.5 * std::min(1.0, (score / min_score_ - 1.0) / 2.0) * std::min(1.0, ratio / ratio_ - 1.0);
+    b.confidence = quiet ? 0.5
+                         : 0.5 + 0.5 * std::min(1.0, (score / min_score_ - 1.0) / 2.0) * std::min(1.0, ratio / ratio_ - 1.0);
     return {b};
   }
 

@@ -1,10 +1,13 @@
-// Cross-dissolves. A dissolve is a bump in the frame-to-frame change: for a few to a few dozen
-// frames the picture changes faster than the shot did before, then settles. Steady motion raises
-// the change too, but without a bump. Each bump is then checked as a whole: the frames before and
-// after it (A and B) must differ like two shots, over most of the picture (a title fading in over a
-// shot changes only part of it), B must not be just a darker or brighter A (a fade, which the fade
-// detector owns), and the frames between must be A + alpha (B - A) with alpha growing steadily.
+// Cross-dissolves. A dissolve from picture A to picture B shows A + alpha (B - A) with alpha rising
+// from 0 to 1; so for a window of frames [a, b] around it, the middle frame is close to the mean of
+// the two ends, while across motion or a hard cut it is not. Every frame tests windows of several
+// lengths ending at it with that cheap midpoint check; a window that passes is judged as a whole
+// (A and B differ like two shots over much of the picture, B is not just a darker or brighter A,
+// which the fade detector owns, and every frame between is such a mix with alpha growing steadily).
+// Overlapping windows that pass are one dissolve: the one explaining the largest change is kept,
+// and reported once no window overlapping it has passed for a few frames.
 #include <algorithm>
+#include <cstdint>
 #include <cmath>
 #include <optional>
 
@@ -17,117 +20,216 @@ namespace pressreel::scenes {
 namespace {
 
 // Thumbnail differences are mean absolute values on 0..255.
-constexpr double kBumpFactor = 1.8;  // a bump changes this many times faster than the shot before it ...
-constexpr double kBumpMargin = 1.0;  // ... plus this (still shots have almost no change to compare with)
-constexpr double kMinChange = 10.0;  // A to B
+constexpr double kMinChange = 20.0;         // A to B (slow camera moves over soft pictures change less)
 constexpr double kChangedPixel = 12.0;
-constexpr double kMinCoverage = 0.33;  // share of the picture that changes from A to B
-constexpr double kMaxResidual = 0.5;   // of the mix model, relative to |B - A|
-constexpr double kStarted = 0.1, kFinished = 0.85;  // alpha at which B is visible / at full strength
-constexpr double kMaxAlphaStep = 0.5;  // more in one frame is a hard cut followed by motion
-constexpr int kMinMixedFrames = 2;                   // fewer are a (soft) hard cut, left to the cut detector
-constexpr double kTailFactor = 1.2, kTailMargin = 0.3;  // gentler change at a bump's ends still belongs to it
-constexpr int kTailFrames = 3;
+constexpr double kMinCoverage = 0.5;        // share of the picture that changes from A to B (a title fading in covers less)
+// Before and after the dissolve the shots stay where they are on the way from A to B; a pan or
+// zoom goes on in the same direction.
+constexpr double kMaxOvershoot = 0.15;      // of |B - A|, a quarter of the window outside it
+constexpr double kMinSpeedup = 1.5;         // change per frame inside the window, to the change around it
+constexpr double kMidpointTolerance = 0.33; // |middle - (A + B) / 2| relative to |B - A|
+constexpr double kMaxResidual = 0.5;        // of the mix model, relative to |B - A|
+// The middle frame keeps at most this share of the contrast a mix of A and B loses (where the mix
+// loses at least kMinContrastLoss of it; similar pictures lose little and are not tested).
+constexpr double kMaxContrastKept = 0.5, kMinContrastLoss = 0.15;
+constexpr double kMaxAlphaStep = 0.5;       // more in one frame is a hard cut followed by motion
+constexpr int64_t kMinMixedFrames = 2;      // fewer are a (soft) hard cut, left to the cut detector
+constexpr int64_t kMinWindow = kMinMixedFrames + 2;
+constexpr int64_t kSettleFrames = 4;        // frames without a passing window before a dissolve is final
+constexpr double kNearlyBest = 0.9;
 
-double median(std::vector<double> v) {
-  if (v.empty()) return 0;
-  std::nth_element(v.begin(), v.begin() + v.size() / 2, v.end());
-  return v[v.size() / 2];
-}
+struct Candidate {
+  Boundary boundary;
+  int64_t a = 0, b = 0;    // the window: A and B
+  double quality = 0;      // change explained: |B - A| (1 - residual)
+  double distance = 0, midpoint = 0, coverage = 0, residual = 0, contrast_kept = 0;  // for the debug log
+};
 
 class DissolveDetector final : public BoundaryDetector {
  public:
-  DissolveDetector(int64_t max_transition, int64_t baseline_frames)
-      : max_transition_(max_transition), baseline_frames_(baseline_frames) {}
+  explicit DissolveDetector(int64_t max_transition) : max_window_(max_transition + 2) {
+    // Every length up to a dozen frames, then about 15% apart: a dissolve of any length has a
+    // window that spans it with little of the shots around it.
+    for (int64_t length = kMinWindow; length <= max_window_;) {
+      lengths_.push_back(length);
+      length = std::max(length + 1, static_cast<int64_t>(std::lround(static_cast<double>(length) * 1.15)));
+    }
+  }
 
   std::string_view name() const override { return "dissolve"; }
-  int64_t latency_frames() const override { return max_transition_ + 3 * kTailFrames + 4; }
+  // A window that passes may end half its length after the dissolve; then the settle time and the
+  // look past its end.
+  int64_t latency_frames() const override { return 2 * max_window_ + kSettleFrames + 2; }
 
   std::vector<Boundary> process(const FrameHistory& history) override {
     const int64_t t = history.newest_index();
-    if (t < 1) return {};
     std::vector<Boundary> found;
-    if (judge_at_ >= 0 && t >= judge_at_) {
-      judge_at_ = -1;
-      if (auto b = judge(history, widen(history, bump_a_, bump_b_))) found.push_back(*b);
+    std::vector<Candidate> passing;
+    for (const int64_t length : lengths_) {
+      if (!history.contains(t - length)) break;
+      if (auto c = judge(history, t - length, t)) passing.push_back(*c);
     }
-    const double change = step(history, t);
-    if (bump_start_ < 0) {
-      if (!history.contains(t - baseline_frames_ - 1)) return found;
-      std::vector<double> before;
-      for (int64_t i = t - baseline_frames_; i < t; ++i) before.push_back(step(history, i));
-      baseline_ = median(before);
-      if (change >= kBumpFactor * baseline_ + kBumpMargin) {
-        bump_start_ = t;
-        bump_baseline_ = baseline_;
-      }
-      return found;
+    const bool joins = !group_.empty() && std::any_of(passing.begin(), passing.end(), [&](const Candidate& c) {
+      return c.a <= group_last_;
+    });
+    while (!group_.empty()) {
+      const Candidate& chosen = choose();
+      // Windows that keep passing (a long camera move) must not hold a group past the latency.
+      const bool overdue = t - group_first_ >= latency_frames() - 2;
+      const bool settled =
+          !joins && (!passing.empty() || (t - last_seen_ > kSettleFrames && t >= chosen.b + margin(chosen)));
+      if (!overdue && !settled) break;
+      release(history, found);
     }
-    if (change >= kBumpFactor * baseline_ + kBumpMargin) {
-      if (t - bump_start_ > max_transition_ + 2) bump_start_ = -1;  // steady motion, not a bump
-      return found;
+    for (const Candidate& c : passing) {
+      group_first_ = std::min(group_first_, c.a);
+      group_last_ = std::max(group_last_, c.b);
+      group_.push_back(c);
+      last_seen_ = t;
     }
-    // The bump's changes were frames bump_start_ .. t-1: A is the frame before them, B the last.
-    // Judged a few frames later, once its gentle tail is known too.
-    bump_a_ = bump_start_ - 1;
-    bump_b_ = t - 1;
-    judge_at_ = t + kTailFrames;
-    bump_start_ = -1;
+    return found;
+  }
+
+  std::vector<Boundary> flush(const FrameHistory& history) override {
+    std::vector<Boundary> found;
+    if (!group_.empty()) release(history, found);
     return found;
   }
 
  private:
-  // A dissolve's first and last frames change less than its middle: widen the bump over them, so
-  // A and B are the shots themselves.
-  std::pair<int64_t, int64_t> widen(const FrameHistory& history, int64_t a, int64_t b) const {
-    const double gentle = kTailFactor * bump_baseline_ + kTailMargin;
-    for (int i = 0; i < kTailFrames && history.contains(a - 1) && step(history, a) >= gentle; ++i) --a;
-    for (int i = 0; i < kTailFrames && history.contains(b + 1) && step(history, b + 1) >= gentle; ++i) ++b;
-    return {a, b};
+  static int64_t margin(const Candidate& c) { return std::max<int64_t>(2, (c.b - c.a) / 4); }
+
+  // Of the overlapping windows that passed, the shortest that explains nearly as much change as the
+  // best: longer ones only add the shots' own motion at their ends.
+  const Candidate& choose() const {
+    double best = 0;
+    for (const Candidate& c : group_) best = std::max(best, c.quality);
+    const Candidate* chosen = nullptr;
+    for (const Candidate& c : group_) {
+      if (c.quality < kNearlyBest * best) continue;
+      if (!chosen || c.b - c.a < chosen->b - chosen->a ||
+          (c.b - c.a == chosen->b - chosen->a && c.quality > chosen->quality)) {
+        chosen = &c;
+      }
+    }
+    return *chosen;
   }
 
-  static double step(const FrameHistory& history, int64_t i) {
-    return thumb_distance(history.at(i - 1).thumb, history.at(i).thumb);
+  // Reports the chosen window's dissolve (unless the shots move on beyond it) and forgets the windows
+  // that overlap it; others in the group (a transition close by) wait for their turn.
+  void release(const FrameHistory& history, std::vector<Boundary>& found) {
+    const Candidate h = choose();
+    std::erase_if(group_, [&](const Candidate& c) { return c.a <= h.b && h.a <= c.b; });
+    group_first_ = INT64_MAX;
+    group_last_ = -1;
+    for (const Candidate& c : group_) {
+      group_first_ = std::min(group_first_, c.a);
+      group_last_ = std::max(group_last_, c.b);
+    }
+    const cv::Mat& pa = thumb(history, h.a);
+    const cv::Mat change = thumb(history, h.b) - pa;
+    auto alpha = [&](int64_t i) { return (thumb(history, i) - pa).dot(change) / change.dot(change); };
+    const int64_t before = h.a - margin(h), after = h.b + margin(h);
+    const double alpha_before = history.contains(before) ? alpha(before) : 0.0;
+    const double alpha_after = history.contains(after) ? alpha(after) : 1.0;
+    // The picture changes faster inside than around it: a steady zoom or pan changes as fast before
+    // and after (medians, so a cut beside the dissolve does not count).
+    auto step = [&](int64_t i) { return thumb_distance(thumb(history, i - 1), thumb(history, i)); };
+    auto median_step = [&](int64_t first, int64_t last) {
+      std::vector<double> steps;
+      for (int64_t i = first; i <= last; ++i) {
+        if (history.contains(i - 1) && history.contains(i)) steps.push_back(step(i));
+      }
+      if (steps.empty()) return 0.0;
+      std::nth_element(steps.begin(), steps.begin() + static_cast<std::ptrdiff_t>(steps.size() / 2), steps.end());
+      return steps[steps.size() / 2];
+    };
+    const double inside = h.distance / static_cast<double>(h.b - h.a);
+    const double around = std::min(median_step(before + 1, h.a), median_step(h.b + 1, after));
+    const bool moves_on = alpha_before < -kMaxOvershoot || alpha_after > 1.0 + kMaxOvershoot ||
+                          inside < kMinSpeedup * around;
+    spdlog::debug("dissolve: frames {}-{} (window {}-{}): |B-A| {:.1f}, midpoint {:.2f}, coverage {:.2f}, residual "
+                  "{:.2f}, contrast kept {:.2f}, alpha {:.2f} before, {:.2f} after, change {:.1f} a frame, {:.1f} "
+                  "around{}",
+                  h.boundary.first_frame, h.boundary.frame, h.a, h.b, h.distance, h.midpoint, h.coverage, h.residual,
+                  h.contrast_kept,
+                  alpha_before, alpha_after, inside, around, moves_on ? ": camera motion, not a dissolve" : "");
+    if (!moves_on) found.push_back(h.boundary);
   }
 
-  std::optional<Boundary> judge(const FrameHistory& history, std::pair<int64_t, int64_t> bump) const {
-    const auto [ai, bi] = bump;
-    if (bi - ai < kMinMixedFrames + 1 || !history.contains(ai)) return std::nullopt;
-    spdlog::debug("dissolve: judging the change between frames {} and {}", ai, bi);
-    const FrameRecord& outgoing = history.at(ai);
-    const FrameRecord& incoming = history.at(bi);
+  static const cv::Mat& thumb(const FrameHistory& history, int64_t i) { return history.at(i).thumb; }
+
+  // Of all channels together: the picture's contrast.
+  static double variance(const cv::Mat& picture) {
+    cv::Scalar mean, deviation;
+    cv::meanStdDev(picture, mean, deviation);
+    return deviation[0] * deviation[0] + deviation[1] * deviation[1] + deviation[2] * deviation[2];
+  }
+
+  // The first mixed frame and the first frame of B at full strength, from each frame's alpha: where
+  // alpha passes half of the dissolve's step per frame above 0 and below 1, so a frame of noise
+  // either way does not move the ends.
+  static std::pair<size_t, size_t> extent(const std::vector<double>& alpha) {
+    size_t low = 1, high = alpha.size() - 1;
+    while (low < high && alpha[low] <= 0.25) ++low;
+    while (high > low && alpha[high - 1] >= 0.75) --high;
+    const double step = high > low ? (alpha[high] - alpha[low]) / static_cast<double>(high - low) : 0.5;
+    // B at full strength: alpha is within half a step of 1, or has stopped rising (B's own motion
+    // may carry it on slowly).
+    size_t full = high;
+    while (full < alpha.size() - 1 && alpha[full] < 1.0 - step / 2 &&
+           !(alpha[full] >= 0.85 && alpha[full + 1] - alpha[full] < step / 3)) {
+      ++full;
+    }
+    size_t first = std::min(low, full);
+    while (first > 1 && alpha[first - 1] >= step / 2) --first;
+    return {first, full};
+  }
+
+  // Whether frames [a, b] are a dissolve from frame a to frame b, and where it starts and ends.
+  static std::optional<Candidate> judge(const FrameHistory& history, int64_t a, int64_t b) {
+    const FrameRecord& outgoing = history.at(a);
+    const FrameRecord& incoming = history.at(b);
     if (outgoing.black() || outgoing.white() || incoming.black() || incoming.white()) return std::nullopt;
-    const cv::Mat& a = outgoing.thumb;
-    const cv::Mat& b = incoming.thumb;
-    const cv::Mat change = b - a;
-    if (thumb_distance(a, b) < kMinChange) return std::nullopt;
+    const cv::Mat& pa = outgoing.thumb;
+    const cv::Mat& pb = incoming.thumb;
+    const double distance = thumb_distance(pa, pb);
+    if (distance < kMinChange) return std::nullopt;
+    // The cheap test first: most windows fail it.
+    const cv::Mat middle_expected = 0.5 * (pa + pb);
+    const double midpoint = std::min(thumb_distance(thumb(history, a + (b - a) / 2), middle_expected),
+                                     thumb_distance(thumb(history, a + (b - a + 1) / 2), middle_expected)) / distance;
+    if (midpoint > kMidpointTolerance) return std::nullopt;
+
+    // A mix of two different pictures has less contrast than either (their details average out);
+    // the same picture moved or zoomed keeps its contrast.
+    const cv::Mat& middle = thumb(history, a + (b - a) / 2);
+    const double mix_variance = variance(middle_expected), ends_variance = 0.5 * (variance(pa) + variance(pb));
+    const double contrast_lost = ends_variance - mix_variance;
+    const double contrast_kept =
+        contrast_lost > kMinContrastLoss * ends_variance ? (variance(middle) - mix_variance) / contrast_lost : 0.0;
+    if (contrast_kept > kMaxContrastKept) return std::nullopt;
+
+    const cv::Mat change = pb - pa;
     cv::Mat per_pixel;
     cv::transform(cv::abs(change), per_pixel, cv::Matx13f(1.f / 3, 1.f / 3, 1.f / 3));
-    if (cv::countNonZero(per_pixel > kChangedPixel) < kMinCoverage * static_cast<double>(per_pixel.total())) {
-      return std::nullopt;
-    }
+    const double coverage = cv::countNonZero(per_pixel > kChangedPixel) / static_cast<double>(per_pixel.total());
+    if (coverage < kMinCoverage) return std::nullopt;
     const double change_sq = change.dot(change);
-    const double beta = a.dot(b) / std::max(1e-9, a.dot(a));
-    const cv::Mat scaled = b - beta * a;
-    if (std::sqrt(scaled.dot(scaled) / change_sq) < 0.3) return std::nullopt;
+    const double beta = pa.dot(pb) / std::max(1e-9, pa.dot(pa));
+    const cv::Mat scaled = pb - beta * pa;
+    if (std::sqrt(scaled.dot(scaled) / change_sq) < 0.3) return std::nullopt;  // a fade, not a dissolve
 
     // How far each frame has gone from A to B, and how well the mix explains it.
     std::vector<double> alpha, residual;
-    for (int64_t m = ai; m <= bi; ++m) {
-      const cv::Mat offset = history.at(m).thumb - a;
+    for (int64_t m = a; m <= b; ++m) {
+      const cv::Mat offset = thumb(history, m) - pa;
       alpha.push_back(offset.dot(change) / change_sq);
       const cv::Mat rest = offset - alpha.back() * change;
       residual.push_back(std::sqrt(rest.dot(rest) / change_sq));
     }
-    size_t first = 0, full = alpha.size() - 1;
-    while (first < alpha.size() && alpha[first] <= kStarted) ++first;
-    for (size_t i = first; i < alpha.size(); ++i) {
-      if (alpha[i] >= kFinished) {
-        full = i;
-        break;
-      }
-    }
-    if (first >= full || full - first < static_cast<size_t>(kMinMixedFrames)) return std::nullopt;
+    const auto [first, full] = extent(alpha);
+    if (full - first < static_cast<size_t>(kMinMixedFrames)) return std::nullopt;
     double residual_sum = 0;
     for (size_t i = first; i <= full; ++i) {
       if (alpha[i] < alpha[i - 1] - 0.1 || alpha[i] - alpha[i - 1] > kMaxAlphaStep) return std::nullopt;
@@ -135,23 +237,31 @@ class DissolveDetector final : public BoundaryDetector {
     }
     const double mean_residual = residual_sum / static_cast<double>(full - first);
     if (mean_residual > kMaxResidual) return std::nullopt;
-    const int64_t frame = ai + static_cast<int64_t>(full);
-    return Boundary{frame, ai + static_cast<int64_t>(first), frame - 1, CutKind::dissolve,
-                    std::clamp(1.0 - mean_residual, 0.5, 1.0)};
+    Candidate c;
+    const int64_t frame = a + static_cast<int64_t>(full);
+    c.boundary = Boundary{frame, a + static_cast<int64_t>(first), frame - 1, CutKind::dissolve,
+                          std::clamp(1.0 - mean_residual, 0.5, 1.0)};
+    c.a = a;
+    c.b = b;
+    c.quality = distance * (1.0 - mean_residual);
+    c.distance = distance;
+    c.midpoint = midpoint;
+    c.coverage = coverage;
+    c.contrast_kept = contrast_kept;
+    c.residual = mean_residual;
+    return c;
   }
 
-  int64_t max_transition_, baseline_frames_;
-  int64_t bump_start_ = -1;
-  double baseline_ = 0;        // median change of the frames before the newest
-  double bump_baseline_ = 0;   // ... before the bump being judged
-  int64_t bump_a_ = 0, bump_b_ = 0, judge_at_ = -1;
+  int64_t max_window_;
+  std::vector<int64_t> lengths_;
+  std::vector<Candidate> group_;  // overlapping windows that passed, not yet reported
+  int64_t group_first_ = 0, group_last_ = -1, last_seen_ = 0;
 };
 
 }  // namespace
 
 std::unique_ptr<BoundaryDetector> make_dissolve_detector(const SceneOptions& options, double fps) {
-  return std::make_unique<DissolveDetector>(std::max<int64_t>(4, std::llround(options.max_transition_seconds * fps)),
-                                            std::max<int64_t>(6, std::llround(0.5 * fps)));
+  return std::make_unique<DissolveDetector>(std::max<int64_t>(4, std::llround(options.max_transition_seconds * fps)));
 }
 
 }  // namespace pressreel::scenes

@@ -10,6 +10,9 @@
 namespace pressreel::scenes {
 namespace {
 
+// A fade's frames each move at least this share of its average pace so far.
+constexpr double kMinPace = 0.4;
+
 class FadeDetector final : public BoundaryDetector {
  public:
   FadeDetector(const SceneOptions& options, double fps)
@@ -86,8 +89,19 @@ class FadeDetector final : public BoundaryDetector {
   // Steady fades move at least this much per frame; noise and still shots move less.
   static double step(double level) { return std::max(0.25, 0.008 * level); }
 
+  // A change of `delta` continues a fade that has moved `so_far` over `frames` frames: it is a real
+  // step, and not much slower than the fade's pace (a shot that keeps brightening after its fade-in,
+  // as a pan into light does, is no longer fading).
+  static bool continues(double delta, double from, double so_far, int64_t frames) {
+    return delta >= step(from) && (frames < 2 || delta >= kMinPace * so_far / static_cast<double>(frames));
+  }
+
   bool rising(const FrameHistory& history, int64_t i) const {
-    return history.contains(i - 1) && level(history, i) - level(history, i - 1) >= step(level(history, i - 1));
+    if (!history.contains(i - 1)) return false;
+    const int64_t frames = i - fade_in_start_;
+    const double so_far = history.contains(fade_in_start_ - 1)
+                              ? level(history, i - 1) - level(history, fade_in_start_ - 1) : 0.0;
+    return continues(level(history, i) - level(history, i - 1), level(history, i - 1), so_far, frames);
   }
 
   // Walks back from `dip` over frames that grow toward the dip's colour; returns the last frame
@@ -95,7 +109,10 @@ class FadeDetector final : public BoundaryDetector {
   int64_t last_pure_before(const FrameHistory& history, int64_t dip) const {
     const int64_t lowest = std::max(history.oldest_index(), dip - max_transition_);
     int64_t k = dip - 1;
-    while (k - 1 >= lowest && level(history, k - 1) - level(history, k) >= step(level(history, k))) --k;
+    while (k - 1 >= lowest && continues(level(history, k - 1) - level(history, k), level(history, k),
+                                        level(history, k) - level(history, dip - 1), dip - 1 - k)) {
+      --k;
+    }
     return k;
   }
 

@@ -1,5 +1,6 @@
 #include "pressreel/scenes/scene_detector.hpp"
 
+#include <spdlog/spdlog.h>
 #include <tbb/enumerable_thread_specific.h>
 
 #include <algorithm>
@@ -49,7 +50,10 @@ void SceneDetector::on_start(const media::ProbeResult& /*probe*/, const media::V
   detectors_.clear();
   detectors_.push_back(make_adaptive_cut_detector(options_));
   if (options_.detect_fades) detectors_.push_back(make_fade_detector(options_, fps));
-  if (options_.detect_dissolves) detectors_.push_back(make_dissolve_detector(options_, fps));
+  if (options_.detect_dissolves) {
+    detectors_.push_back(make_dissolve_detector(options_, fps));
+    detectors_.push_back(make_short_transition_detector(fps));
+  }
   if (options_.filter_flashes) {
     flash_filter_.emplace(std::max<int64_t>(3, std::llround(options_.flash_seconds * fps)));
   }
@@ -112,38 +116,69 @@ void SceneDetector::on_end(const media::DecodeSummary& summary) {
 }
 
 void SceneDetector::propose(const Boundary& boundary) {
+  spdlog::trace("scenes: {} proposed at frame {} ({}-{}), confidence {:.2f}", to_string(boundary.kind), boundary.frame,
+                boundary.first_frame, boundary.last_frame, boundary.confidence);
   if (last_final_ && overlap(*last_final_, boundary) && precedence(last_final_->kind) >= precedence(boundary.kind)) {
     return;
   }
-  for (auto it = pending_.begin(); it != pending_.end();) {
-    if (!overlap(*it, boundary)) {
-      ++it;
-    } else if (precedence(it->kind) >= precedence(boundary.kind)) {
-      return;  // already covered by an equal or stronger proposal
-    } else {
-      it = pending_.erase(it);
-    }
+  for (const Boundary& p : pending_) {
+    if (overlap(p, boundary) && precedence(p.kind) == precedence(boundary.kind)) return;  // already proposed
   }
+  // Lower-ranked proposals stay until decided: the one that outranks them may itself be outranked
+  // (a hard cut, then a dissolve window over it that a fade beside it wins against).
   pending_.insert(std::upper_bound(pending_.begin(), pending_.end(), boundary,
                                    [](const Boundary& a, const Boundary& b) { return a.frame < b.frame; }),
                   boundary);
+}
+
+bool SceneDetector::outranked(const Boundary& boundary) const {
+  if (last_final_ && overlap(*last_final_, boundary) && precedence(last_final_->kind) >= precedence(boundary.kind)) {
+    return true;
+  }
+  return std::any_of(pending_.begin(), pending_.end(), [&](const Boundary& p) {
+    return precedence(p.kind) > precedence(boundary.kind) && overlap(p, boundary) && !outranked(p) &&
+           !cut_right_after(p, boundary);
+  });
+}
+
+// A surer hard cut at or just after a transition's end: a shot of a frame or two between them is not
+// believable, the transition is (a camera move that looked like one, ending at the cut).
+bool SceneDetector::cut_right_after(const Boundary& transition, const Boundary& cut) {
+  return transition.kind != CutKind::cut && cut.kind == CutKind::cut && cut.confidence >= kDecisive &&
+         cut.confidence > transition.confidence && cut.frame >= transition.frame &&
+         cut.frame < transition.frame + kMinFramesAfterDecisive;
 }
 
 void SceneDetector::decide_up_to(int64_t frame) {
   while (!pending_.empty() && pending_.front().frame <= frame) {
     const Boundary b = pending_.front();
     pending_.erase(pending_.begin());
+    if (outranked(b)) {
+      spdlog::debug("scenes: {} at frame {} dropped: inside a transition", to_string(b.kind), b.frame);
+      continue;
+    }
+    if (std::any_of(pending_.begin(), pending_.end(), [&](const Boundary& c) { return cut_right_after(b, c); })) {
+      spdlog::debug("scenes: {} at frame {} dropped: a hard cut right after it", to_string(b.kind), b.frame);
+      continue;
+    }
     decide(b);
   }
 }
 
 void SceneDetector::decide(const Boundary& b) {
-  if (flash_filter_ && flash_filter_->is_flash(b, history_)) return;
+  if (flash_filter_ && flash_filter_->is_flash(b, history_)) {
+    spdlog::debug("scenes: {} at frame {} dropped: a flash", to_string(b.kind), b.frame);
+    return;
+  }
   // The first shot, too, must be long enough: a black first frame is not a shot. Later, a decisive
   // hard cut may follow sooner: trailers cut shots of a handful of frames.
   const int64_t previous = last_final_ ? last_final_->frame : 0;
   const bool decisive = last_final_ && b.kind == CutKind::cut && b.confidence >= kDecisive;
-  if (b.frame - previous < (decisive ? kMinFramesAfterDecisive : min_shot_frames_)) return;
+  if (b.frame - previous < (decisive ? kMinFramesAfterDecisive : min_shot_frames_)) {
+    spdlog::debug("scenes: {} at frame {} (confidence {:.2f}) dropped: {} frames after the previous boundary",
+                  to_string(b.kind), b.frame, b.confidence, b.frame - previous);
+    return;
+  }
 
   auto time_of = [&](int64_t index) {
     if (history_.contains(index)) return history_.at(index).time;

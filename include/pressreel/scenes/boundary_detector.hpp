@@ -41,5 +41,7 @@ class BoundaryDetector {
 std::unique_ptr<BoundaryDetector> make_adaptive_cut_detector(const SceneOptions& options);
 std::unique_ptr<BoundaryDetector> make_fade_detector(const SceneOptions& options, double fps);
 std::unique_ptr<BoundaryDetector> make_dissolve_detector(const SceneOptions& options, double fps);
+// Gradual changes of a quarter second or less that are neither hard cuts nor clean mixes.
+std::unique_ptr<BoundaryDetector> make_short_transition_detector(double fps);
 
 }  // namespace pressreel::scenes

@@ -41,6 +41,9 @@ class SceneDetector : public media::FrameSink {
 
  private:
   void propose(const Boundary& boundary);
+  // Whether a proposal of higher precedence that is not itself outranked overlaps `boundary`.
+  bool outranked(const Boundary& boundary) const;
+  static bool cut_right_after(const Boundary& transition, const Boundary& cut);
   void decide_up_to(int64_t frame);
   void decide(const Boundary& boundary);
 
@@ -53,7 +56,7 @@ class SceneDetector : public media::FrameSink {
   double previous_mafd_ = 0;
   int64_t latency_ = 0;
   int64_t min_shot_frames_ = 0;
-  std::vector<Boundary> pending_;  // proposed, sorted by frame, not yet final
+  std::vector<Boundary> pending_;  // proposed, sorted by frame, not yet decided
   std::optional<Boundary> last_final_;
   std::vector<Cut> cuts_;
   SceneList result_;
