@@ -97,6 +97,18 @@ TEST(SceneDetector, TellsTheListenerEachCutInOrderWithinItsLatency) {
   }
 }
 
+TEST(SceneDetector, CutsBetweenTwoFramingsOfOneStillPicture) {
+  TempDir dir;
+  const auto clip = dir / "still.mp4";
+  // One still chart, then a framing of it 2% tighter from frame 40: the change is below the usual
+  // minimum score, but where nothing else moves it is a cut.
+  ffmpeg(with_h264({"-f", "lavfi", "-i", "smptehdbars=s=640x360:r=25:d=1.6,crop=320:180:40:40", "-f", "lavfi", "-i",
+                    "smptehdbars=s=640x360:r=25:d=1.6,crop=314:177:43:41,scale=320:180,setsar=1", "-filter_complex",
+                    "[0][1]concat=n=2:v=1"}),
+         clip);
+  EXPECT_EQ(frames_of(detect(clip).scenes), (std::vector<int64_t>{40}));
+}
+
 TEST(SceneDetector, MinimumShotLengthDropsTheSecondOfTwoCloseBoundaries) {
   TempDir dir;
   scenes::SceneOptions options;

@@ -32,7 +32,7 @@ TEST_P(SharedFootage, ScoresPerfectlyAtOneFrameTolerance) {
 
 INSTANTIATE_TEST_SUITE_P(Clips, SharedFootage,
                          ::testing::Values("bikes.mp4", "megamind-trailer.avi", "big-buck-bunny-0-30.webm",
-                                           "city-cc0.mpg"),
+                                           "city-cc0.mpg", "broken-audio.mp4"),
                          [](const auto& info) {
                            std::string name = info.param.substr(0, info.param.find('.'));
                            for (char& c : name) c = (c == '-') ? '_' : c;

@@ -36,26 +36,31 @@ fi
 
 frames=$(ffprobe -v error -select_streams v:0 -count_packets -show_entries stream=nb_read_packets -of csv=p=0 "$clip")
 
-best_seconds() {  # best wall time of 3 runs of "$@"
-  local best=""
+# Best wall time of 3 runs of "$@", and the CPU seconds (user + system) of that run: on a machine
+# shared with other work the wall time varies with the load, the CPU time much less.
+best_run() {
+  local best="" best_cpu="" out
+  out=$(mktemp)
+  local TIMEFORMAT='%R %U %S'
   for _ in 1 2 3; do
-    local start end took
-    start=$(date +%s.%N)
-    "$@" > /dev/null 2>&1
-    end=$(date +%s.%N)
-    took=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.3f", b - a }')
-    if [[ -z "$best" ]] || awk -v t="$took" -v b="$best" 'BEGIN { exit !(t < b) }'; then best=$took; fi
+    { time "$@" > /dev/null 2>&1; } 2> "$out"
+    local took cpu
+    read -r took cpu < <(awk '{ printf "%.3f %.3f\n", $1, $2 + $3 }' "$out")
+    if [[ -z "$best" ]] || awk -v t="$took" -v b="$best" 'BEGIN { exit !(t < b) }'; then best=$took; best_cpu=$cpu; fi
   done
-  echo "$best"
+  rm -f "$out"
+  echo "$best $best_cpu"
 }
 
-decode=$(best_seconds ffmpeg -nostdin -hide_banner -threads "$threads" -i "$clip" -an -f null -)
-scenes=$(best_seconds "$cli" -q scenes "$clip" --threads "$threads")
+read -r decode decode_cpu < <(best_run ffmpeg -nostdin -hide_banner -threads "$threads" -i "$clip" -an -f null -)
+read -r scenes scenes_cpu < <(best_run "$cli" -q scenes "$clip" --threads "$threads")
 decode_fps=$(awk -v f="$frames" -v s="$decode" 'BEGIN { print f / s }')
 scenes_fps=$(awk -v f="$frames" -v s="$scenes" 'BEGIN { print f / s }')
 ratio=$(awk -v a="$scenes_fps" -v b="$decode_fps" 'BEGIN { print a / b }')
+cpu_ratio=$(awk -v a="$decode_cpu" -v b="$scenes_cpu" 'BEGIN { print a / b }')
 
-printf 'clip: %s (%s frames), threads: %s, cores: %s\n' "$clip" "$frames" "$threads" "$(nproc)"
-printf 'ffmpeg decode only : %7.1f fps (%.2f s)\n' "$decode_fps" "$decode"
-printf 'pressreel scenes   : %7.1f fps (%.2f s)\n' "$scenes_fps" "$scenes"
-printf 'ratio              : %7.3f (target >= 0.85)\n' "$ratio"
+printf 'clip: %s (%s frames), threads: %s, cores: %s, load average: %s\n' "$clip" "$frames" "$threads" "$(nproc)" \
+  "$(cut -d' ' -f1-3 /proc/loadavg)"
+printf 'ffmpeg decode only : %7.1f fps (%.2f s, %.2f s CPU)\n' "$decode_fps" "$decode" "$decode_cpu"
+printf 'pressreel scenes   : %7.1f fps (%.2f s, %.2f s CPU)\n' "$scenes_fps" "$scenes" "$scenes_cpu"
+printf 'ratio              : %7.3f (target >= 0.85); by CPU time: %.3f\n' "$ratio" "$cpu_ratio"
