@@ -6,8 +6,10 @@
 #include <chrono>
 #include <deque>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <thread>
+#include <unordered_map>
 #include <variant>
 #include <vector>
 
@@ -22,6 +24,32 @@ using Item = std::variant<VideoFrame, AudioFrame>;
 struct Token {
   Item item;
   std::vector<std::any> prepared;  // one slot per sink
+};
+
+// The tokens between the pipeline's filters. When a filter throws (a sink's disk is full), oneTBB
+// cancels the pipeline but never destroys the items it holds between filters, so they travel as plain
+// pointers owned here and whatever is still in flight is freed with the pass.
+class TokensInFlight {
+ public:
+  Token* add(Token token) {
+    auto owned = std::make_unique<Token>(std::move(token));
+    Token* raw = owned.get();
+    const std::lock_guard lock(mutex_);
+    live_.emplace(raw, std::move(owned));
+    return raw;
+  }
+  // Ownership back to the caller, once the token has passed the last filter.
+  std::unique_ptr<Token> take(Token* token) {
+    const std::lock_guard lock(mutex_);
+    const auto it = live_.find(token);
+    std::unique_ptr<Token> owned = std::move(it->second);
+    live_.erase(it);
+    return owned;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::unordered_map<Token*, std::unique_ptr<Token>> live_;
 };
 
 // Stage one: demuxes and decodes in file order, yielding video and audio in presentation order.
@@ -135,30 +163,30 @@ DecodeSummary run_decode_pass(const ProbeResult& probe, std::span<FrameSink* con
   DecodeSummary summary;
   std::optional<RationalTime> end;
 
+  TokensInFlight in_flight;
   tbb::parallel_pipeline(
       tokens,
-      tbb::make_filter<void, std::shared_ptr<Token>>(
+      tbb::make_filter<void, Token*>(
           tbb::filter_mode::serial_in_order,
-          [&](tbb::flow_control& control) -> std::shared_ptr<Token> {
+          [&](tbb::flow_control& control) -> Token* {
             std::optional<Item> item = source.next();
             if (!item) {
               control.stop();
               return nullptr;
             }
-            auto token = std::make_shared<Token>(Token{std::move(*item), {}});
-            token->prepared.resize(sinks.size());
-            return token;
+            return in_flight.add(Token{std::move(*item), std::vector<std::any>(sinks.size())});
           }) &
-          tbb::make_filter<std::shared_ptr<Token>, std::shared_ptr<Token>>(
+          tbb::make_filter<Token*, Token*>(
               tbb::filter_mode::parallel,
-              [&](std::shared_ptr<Token> token) {
+              [&](Token* token) {
                 if (const auto* frame = std::get_if<VideoFrame>(&token->item)) {
                   for (size_t i = 0; i < sinks.size(); ++i) token->prepared[i] = sinks[i]->prepare(*frame);
                 }
                 return token;
               }) &
-          tbb::make_filter<std::shared_ptr<Token>, void>(
-              tbb::filter_mode::serial_in_order, [&](std::shared_ptr<Token> token) {
+          tbb::make_filter<Token*, void>(
+              tbb::filter_mode::serial_in_order, [&](Token* raw) {
+                const std::unique_ptr<Token> token = in_flight.take(raw);
                 if (const auto* frame = std::get_if<VideoFrame>(&token->item)) {
                   for (size_t i = 0; i < sinks.size(); ++i) sinks[i]->on_frame(*frame, token->prepared[i]);
                   ++summary.frames;
