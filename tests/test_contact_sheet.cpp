@@ -116,6 +116,20 @@ TEST(ContactSheet, HundredsOfShotsStayUnderTheMaximumHeight) {
   EXPECT_EQ(sheet.rows, written["height"].get<int>());
 }
 
+TEST(ContactSheet, ShotTilesAreShrunkToTheLargestBoxTheSheetGives) {
+  // A sheet of 350 shots is laid out in small tiles; collecting 350 full analysis-size stills first
+  // was a long clip's peak memory.
+  const cv::Mat still(360, 640, CV_8UC3, cv::Scalar(40, 80, 120));
+  const stills::SheetLayout layout = stills::layout_sheet(350, 640.0 / 360.0, 0, stills::SheetStyle{});
+  ASSERT_LT(layout.tile_width, 640);
+  const stills::SheetTile tile = stills::shot_tile(still, 7, media::RationalTime(3, {1, 1}), layout.tile_width);
+  EXPECT_EQ(tile.image.cols, layout.tile_width);
+  EXPECT_NEAR(tile.image.rows, layout.tile_width * 360.0 / 640.0, 1.0);
+  EXPECT_EQ(tile.label, "Shot 7");
+  EXPECT_EQ(stills::shot_tile(still, 1, {}, 0).image.cols, 640) << "0 keeps the image as given";
+  EXPECT_EQ(stills::shot_tile(still, 1, {}, 1000).image.cols, 640) << "never enlarged";
+}
+
 TEST(ContactSheet, TilesKeepTheirProportions) {
   // A portrait (rotated phone) picture in a landscape grid is letterboxed, not stretched.
   SheetStyle style;

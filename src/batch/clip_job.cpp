@@ -74,18 +74,23 @@ json write_clip_sheet(const fs::path& folder, const media::ProbeResult& probe, c
   const auto mode = stills::choose_sheet_mode(list.shots.size(), recipe.sheet_sampling);
   if (mode == stills::SheetMode::per_shot && !shot_stills.empty()) {
     // Every shot gets its tile: its best still, or (a title card or black shot has none worth
-    // publishing) the interval frame that falls inside it.
+    // publishing) the interval frame that falls inside it. Each is shrunk to the largest box the
+    // sheet can give it as it is collected: a 10-minute clip's 350 analysis-size stills, held at
+    // once, were the run's peak memory (+300 MB).
+    const media::VideoStreamInfo& video = *probe.main_video();
+    const double aspect = video.display_height > 0 ? static_cast<double>(video.display_width) / video.display_height : 16.0 / 9.0;
+    const int tile_width = stills::layout_sheet(static_cast<int>(list.shots.size()), aspect, 0, recipe.sheet).tile_width;
     for (size_t i = 0; i < list.shots.size(); ++i) {
       const auto still = std::find_if(shot_stills.begin(), shot_stills.end(),
                                       [&](const auto& s) { return s.shot == static_cast<int>(i); });
       if (still != shot_stills.end()) {
-        tiles.push_back(stills::shot_tile(still->image(), static_cast<int>(i) + 1, still->time));
+        tiles.push_back(stills::shot_tile(still->image(), static_cast<int>(i) + 1, still->time, tile_width));
         continue;
       }
       const auto& shot = list.shots[i];
       for (const auto& tile : sampler.tiles()) {
         if (tile.time >= shot.start_time && tile.time < shot.end_time) {
-          tiles.push_back(stills::shot_tile(tile.image, static_cast<int>(i) + 1, tile.time));
+          tiles.push_back(stills::shot_tile(tile.image, static_cast<int>(i) + 1, tile.time, tile_width));
           break;
         }
       }

@@ -1,6 +1,7 @@
 #include "pressreel/stills/contact_sheet_tiles.hpp"
 
 #include <fmt/format.h>
+#include <opencv2/imgproc.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -39,8 +40,13 @@ StoryboardOptions interval_sampler_options(const SheetStyle& style, const SheetS
   return options;
 }
 
-SheetTile shot_tile(const cv::Mat& image, int shot_number, const media::RationalTime& time) {
-  return {image, fmt::format("Shot {}", shot_number), time.timecode()};
+SheetTile shot_tile(const cv::Mat& image, int shot_number, const media::RationalTime& time, int max_width) {
+  SheetTile tile{image, fmt::format("Shot {}", shot_number), time.timecode()};
+  if (max_width > 0 && image.cols > max_width) {
+    const int height = std::max(1, static_cast<int>(std::lround(static_cast<double>(image.rows) * max_width / image.cols)));
+    cv::resize(image, tile.image, {max_width, height}, 0, 0, cv::INTER_AREA);
+  }
+  return tile;
 }
 
 std::vector<SheetTile> interval_tiles(const StoryboardSampler& sampler, const scenes::SceneList& scenes) {

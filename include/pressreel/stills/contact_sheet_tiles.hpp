@@ -26,8 +26,9 @@ SheetMode choose_sheet_mode(size_t shot_count, const SheetSampling& sampling = {
 // every pass: whether its tiles are needed is known only once the shots are.
 StoryboardOptions interval_sampler_options(const SheetStyle& style, const SheetSampling& sampling = {});
 
-// A shot's tile: "Shot N" (1-based) and the still's timecode.
-SheetTile shot_tile(const cv::Mat& image, int shot_number, const media::RationalTime& time);
+// A shot's tile: "Shot N" (1-based) and the still's timecode; its image shrunk to at most `max_width`
+// (0 = as given), so a sheet of hundreds of shots does not hold hundreds of full-size stills.
+SheetTile shot_tile(const cv::Mat& image, int shot_number, const media::RationalTime& time, int max_width = 0);
 // The sampler's tiles, each labelled with the shot it falls in (when `scenes` has shots) and its timecode.
 std::vector<SheetTile> interval_tiles(const StoryboardSampler& sampler, const scenes::SceneList& scenes);
 
