@@ -18,17 +18,11 @@ namespace {
 using namespace pressreel;
 using pressreel::testing::make_test_clip;
 using pressreel::testing::TempDir;
+using pressreel::testing::write_text;
+using pressreel::testing::read_json;
 namespace fs = std::filesystem;
 
-nlohmann::json read_json(const fs::path& p) {
-  std::ifstream in(p);
-  return nlohmann::json::parse(in);
-}
 
-void write_text(const fs::path& p, const std::string& text) {
-  fs::create_directories(p.parent_path());
-  std::ofstream(p) << text;
-}
 
 TEST(Slug, MakesSafeFolderNamesThatKeepLettersOfEveryScript) {
   EXPECT_EQ(batch::slugify("Dolor y Gloria (2019) Trailer #2"), "dolor-y-gloria-2019-trailer-2");

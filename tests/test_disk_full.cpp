@@ -18,13 +18,10 @@ namespace {
 using pressreel::testing::cli;
 using pressreel::testing::run_command;
 using pressreel::testing::TempDir;
+using pressreel::testing::read_text;
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-std::string read_text(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), {}};
-}
 
 // A tmpfs of `size` bytes at `where` for the object's lifetime.
 class SmallDisk {

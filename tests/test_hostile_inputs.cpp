@@ -25,6 +25,8 @@ namespace {
 using pressreel::testing::cli;
 using pressreel::testing::run_command;
 using pressreel::testing::TempDir;
+using pressreel::testing::read_text;
+using pressreel::testing::write_text;
 namespace fs = std::filesystem;
 using nlohmann::json;
 
@@ -102,15 +104,7 @@ class OpenWatch {
   int events_ = 0;
 };
 
-void write_text(const fs::path& p, const std::string& text) {
-  fs::create_directories(p.parent_path());
-  std::ofstream(p, std::ios::binary) << text;
-}
 
-std::string read_text(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), {}};
-}
 
 // A QuickTime movie whose video track's data reference is a Mac alias to `target`: the track's
 // samples would be read from that file if external references were followed.

@@ -18,12 +18,9 @@ namespace {
 using namespace pressreel;
 using pressreel::testing::make_test_clip;
 using pressreel::testing::TempDir;
+using pressreel::testing::read_json;
 namespace fs = std::filesystem;
 
-nlohmann::json read_json(const fs::path& p) {
-  std::ifstream in(p);
-  return nlohmann::json::parse(in);
-}
 
 // `pressreel run IN -o OUT --pipeline RECIPE --json`: the exit code and the run summary.
 std::pair<int, nlohmann::json> run(const fs::path& in, const fs::path& out, const fs::path& recipe) {

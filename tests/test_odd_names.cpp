@@ -17,18 +17,12 @@ using pressreel::batch::slugify;
 using pressreel::testing::cli;
 using pressreel::testing::run_command;
 using pressreel::testing::TempDir;
+using pressreel::testing::read_text;
+using pressreel::testing::write_text;
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-void write_text(const fs::path& p, const std::string& text) {
-  fs::create_directories(p.parent_path());
-  std::ofstream(p, std::ios::binary) << text;
-}
 
-std::string read_text(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), {}};
-}
 
 // Shots and stills only: enough for folders, manifests, catalog and gallery, and fast.
 const char* const quick_recipe = R"([recipe]

@@ -17,6 +17,8 @@ namespace {
 using namespace pressreel;
 using namespace std::chrono_literals;
 using pressreel::testing::TempDir;
+using pressreel::testing::read_text;
+using pressreel::testing::read_json;
 namespace fs = std::filesystem;
 
 // Waits (bounded) until the watchdog trips; the bound only keeps a broken watchdog from hanging the test.
@@ -100,15 +102,7 @@ TEST(Watchdog, FinishedItNeverTrips) {
   EXPECT_FALSE(watchdog.tripped());
 }
 
-nlohmann::json read_json(const fs::path& p) {
-  std::ifstream in(p);
-  return nlohmann::json::parse(in);
-}
 
-std::string read_text(const fs::path& p) {
-  std::ifstream in(p);
-  return {std::istreambuf_iterator<char>(in), {}};
-}
 
 // A real stall: an MPEG program stream whose last gigabyte is a hole of zeros (a sparse file here;
 // a damaged disk image or a crafted upload elsewhere). The demuxer scans the hole for the next start

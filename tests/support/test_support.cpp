@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstdio>
+#include <fstream>
 #include <memory>
 #include <random>
 
@@ -77,6 +78,21 @@ std::filesystem::path shared_clip(const std::string& name) {
 
 std::filesystem::path shared_truth(const std::string& stem) {
   return std::filesystem::path(PRESSREEL_SHARED_MEDIA) / "truth" / (stem + ".json");
+}
+
+std::string read_text(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), {}};
+}
+
+void write_text(const std::filesystem::path& file, const std::string& text) {
+  if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path());
+  std::ofstream(file, std::ios::binary) << text;
+}
+
+nlohmann::json read_json(const std::filesystem::path& file) {
+  std::ifstream in(file);
+  return nlohmann::json::parse(in);
 }
 
 }  // namespace pressreel::testing

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -37,6 +38,11 @@ int run_command(const std::string& command, std::string* output = nullptr);
 
 // The pressreel CLI built with the tests.
 std::string cli();
+
+// Small file helpers for tests: the whole file as bytes, a file written with its folders, a JSON file.
+std::string read_text(const std::filesystem::path& file);
+void write_text(const std::filesystem::path& file, const std::string& text);
+nlohmann::json read_json(const std::filesystem::path& file);
 
 // ../shared/media/clips/<name>, or an empty path when the footage is not there.
 std::filesystem::path shared_clip(const std::string& name);
