@@ -190,8 +190,13 @@ void RenditionEncoder::on_end(const media::DecodeSummary& summary) {
     out->video->finish([&](AVPacket& p) { write_video_packet(*out, p); });
     out->muxer->finish();
     out->muxer.reset();
+    // x264 keeps its lookahead and reference frames until closed: hundreds of MB for three 1080p
+    // renditions that the stages after the pass (stills, sheet, teaser) would otherwise run beside.
+    out->video.reset();
     out->file.commit();
   }
+  aac_.reset();
+  opus_.reset();
   finish_report(summary);
 }
 
