@@ -56,9 +56,7 @@ SwsContext* Scaler::context_for(const AVFrame* frame, int width, int height, AVP
       dst_h_ == height && dst_fmt_ == format && src_space_ == space && src_range_ == range) {
     return ctx_.get();
   }
-  // No SWS_ACCURATE_RND: it turns off swscale's SIMD paths and costs more than a tenth of the scaling
-  // time for a rounding difference of one code value (ffmpeg's own scale filter leaves it off too).
-  const int flags = quality_ == ScaleQuality::good ? SWS_BICUBIC : SWS_BILINEAR;
+  const int flags = (quality_ == ScaleQuality::good ? SWS_BICUBIC : SWS_BILINEAR) | SWS_ACCURATE_RND;
   ctx_.reset(sws_getContext(frame->width, frame->height, static_cast<AVPixelFormat>(frame->format), width, height,
                             format, flags, nullptr, nullptr, nullptr));
   if (!ctx_) throw std::runtime_error("scale: unsupported conversion");
