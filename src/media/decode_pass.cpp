@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 #include <tbb/parallel_pipeline.h>
+#include <tbb/task_arena.h>
 
 #include <chrono>
 #include <deque>
@@ -180,7 +181,11 @@ DecodeSummary run_decode_pass(const ProbeResult& probe, std::span<FrameSink* con
               tbb::filter_mode::parallel,
               [&](Token* token) {
                 if (const auto* frame = std::get_if<VideoFrame>(&token->item)) {
-                  for (size_t i = 0; i < sinks.size(); ++i) token->prepared[i] = sinks[i]->prepare(*frame);
+                  // Isolated: a sink's prepare may wait in OpenCV's oneTBB loops, and must not pick up
+                  // another frame's prepare there, which would reuse its thread's scaler mid-call.
+                  tbb::this_task_arena::isolate([&] {
+                    for (size_t i = 0; i < sinks.size(); ++i) token->prepared[i] = sinks[i]->prepare(*frame);
+                  });
                 }
                 return token;
               }) &

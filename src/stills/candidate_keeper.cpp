@@ -1,5 +1,7 @@
 #include "pressreel/stills/candidate_keeper.hpp"
 
+#include <tbb/task_arena.h>
+
 
 #include <algorithm>
 #include <cmath>
@@ -228,9 +230,13 @@ void CandidateKeeper::look_for_faces(ClosedShot& shot) {
   for (const Finalist& f : shot.finalists) images.push_back(f.image_jpeg);
   shot.faces = std::make_shared<FinalistFaces>();
   judging_->run([this, images = std::move(images), faces = shot.faces] {
-    std::optional<FaceDetector>& detector = detectors_.local();
-    if (!detector) detector.emplace();
-    for (const std::vector<uint8_t>& jpeg : images) faces->push_back(detector->detect(cv::imdecode(jpeg, cv::IMREAD_COLOR)));
+    // Isolated: OpenCV's own parallel loops run on oneTBB, and a thread waiting in one must not pick up
+    // another face task here, which would reuse this thread's detector while it is mid-detection.
+    tbb::this_task_arena::isolate([&] {
+      std::optional<FaceDetector>& detector = detectors_.local();
+      if (!detector) detector.emplace();
+      for (const std::vector<uint8_t>& jpeg : images) faces->push_back(detector->detect(cv::imdecode(jpeg, cv::IMREAD_COLOR)));
+    });
   });
 }
 
