@@ -213,7 +213,9 @@ void CandidateKeeper::close_shot(int64_t end_frame) {
     Candidate& c = shot[i];
     if (i < finalists) {
       Finalist f{c.frame, c.time, c.signals, c.cheap_score, {}, c.image.size(), std::move(c.full_resolution)};
-      cv::imencode(".jpg", c.image, f.image_jpeg, {cv::IMWRITE_JPEG_QUALITY, memory_jpeg_quality});
+      std::vector<uint8_t> jpeg;
+      cv::imencode(".jpg", c.image, jpeg, {cv::IMWRITE_JPEG_QUALITY, memory_jpeg_quality});
+      f.image_jpeg = std::make_shared<const std::vector<uint8_t>>(std::move(jpeg));
       closed.finalists.push_back(std::move(f));
     } else if (closed.others.size() < options_.alternates) {
       closed.others.push_back({c.frame, c.time, c.cheap_score});
@@ -224,9 +226,9 @@ void CandidateKeeper::close_shot(int64_t end_frame) {
 }
 
 void CandidateKeeper::look_for_faces(ClosedShot& shot) {
-  // The task owns copies of the finalists' JPEGs (a few hundred KB) and writes only its own result
-  // slot, so it shares nothing with the serial stage, which keeps changing the shot's other members.
-  std::vector<std::vector<uint8_t>> images;
+  // The task shares only the finalists' JPEGs, which never change once encoded, and writes only its
+  // own result slot; the serial stage keeps changing the shot's other members.
+  std::vector<std::shared_ptr<const std::vector<uint8_t>>> images;
   for (const Finalist& f : shot.finalists) images.push_back(f.image_jpeg);
   shot.faces = std::make_shared<FinalistFaces>();
   judging_->run([this, images = std::move(images), faces = shot.faces] {
@@ -235,7 +237,7 @@ void CandidateKeeper::look_for_faces(ClosedShot& shot) {
     tbb::this_task_arena::isolate([&] {
       std::optional<FaceDetector>& detector = detectors_.local();
       if (!detector) detector.emplace();
-      for (const std::vector<uint8_t>& jpeg : images) faces->push_back(detector->detect(cv::imdecode(jpeg, cv::IMREAD_COLOR)));
+      for (const auto& jpeg : images) faces->push_back(detector->detect(cv::imdecode(*jpeg, cv::IMREAD_COLOR)));
     });
   });
 }
@@ -257,7 +259,7 @@ ShotStill CandidateKeeper::judge(ClosedShot& shot) const {
   still.signals = winner.signals;
   still.breakdown = score(winner.signals, options_.weights, fps_);
   still.analysis_size = winner.image_size;
-  still.image_jpeg = std::move(winner.image_jpeg);
+  still.image_jpeg = *winner.image_jpeg;
   still.full_resolution = std::move(winner.full_resolution);
   for (size_t i = 0; i < shot.finalists.size(); ++i) {
     if (i != best) still.alternates.push_back({shot.finalists[i].frame, shot.finalists[i].time, final_score[i]});

@@ -101,7 +101,7 @@ class CandidateKeeper : public media::FrameSink {
     media::RationalTime time;
     FrameSignals signals;
     double cheap_score = 0;
-    std::vector<uint8_t> image_jpeg;  // moderate size
+    std::shared_ptr<const std::vector<uint8_t>> image_jpeg;  // moderate size; shared with the face task
     cv::Size image_size;
     cv::Mat full_resolution;
   };
