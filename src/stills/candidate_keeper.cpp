@@ -97,8 +97,20 @@ size_t CandidateKeeper::held_full_resolution() const {
   for (const Candidate& c : open_) n += c.full_resolution.empty() ? 0 : 1;
   for (const ClosedShot& shot : closed_) {
     for (const Finalist& f : shot.finalists) n += f.full_resolution.empty() ? 0 : 1;
+    if (shot.judged && !shot.judged->full_resolution.empty()) ++n;
   }
   return n;
+}
+
+size_t CandidateKeeper::held_shot_images() const {
+  size_t n = 0;
+  for (const ClosedShot& shot : closed_) n += shot.judged ? 1 : shot.finalists.size();
+  return n;
+}
+
+size_t CandidateKeeper::shots_awaiting_faces() const {
+  return std::count_if(closed_.begin(), closed_.end(),
+                       [](const ClosedShot& shot) { return !shot.faces->done.load(std::memory_order_acquire); });
 }
 
 void CandidateKeeper::keep_full_resolution(Candidate& candidate, const media::VideoFrame& frame) {
@@ -114,6 +126,9 @@ void CandidateKeeper::keep_full_resolution(Candidate& candidate, const media::Vi
   for (ClosedShot& shot : closed_) {
     for (Finalist& f : shot.finalists) {
       if (!f.full_resolution.empty()) holders.push_back({f.cheap_score, &f.full_resolution});
+    }
+    if (shot.judged && !shot.judged->full_resolution.empty()) {
+      holders.push_back({shot.judged_cheap_score, &shot.judged->full_resolution});
     }
   }
   if (holders.size() >= options_.full_resolution_copies) {
@@ -223,6 +238,22 @@ void CandidateKeeper::close_shot(int64_t end_frame) {
   }
   look_for_faces(closed);
   closed_.push_back(std::move(closed));
+  judge_settled_shots();
+}
+
+void CandidateKeeper::judge_settled_shots() {
+  // A shot whose faces are known is judged now, so its losing finalists' JPEGs are not held to the
+  // end of the pass. Judging depends only on what the shot had when it closed, so the result is the
+  // same as judging at finish().
+  for (ClosedShot& shot : closed_) {
+    if (shot.judged || !shot.faces->done.load(std::memory_order_acquire)) continue;
+    shot.judged = judge(shot);
+    for (const Finalist& f : shot.finalists) {
+      if (f.frame == shot.judged->frame) shot.judged_cheap_score = f.cheap_score;
+    }
+    shot.finalists.clear();
+    shot.finalists.shrink_to_fit();
+  }
 }
 
 void CandidateKeeper::look_for_faces(ClosedShot& shot) {
@@ -237,8 +268,9 @@ void CandidateKeeper::look_for_faces(ClosedShot& shot) {
     tbb::this_task_arena::isolate([&] {
       std::optional<FaceDetector>& detector = detectors_.local();
       if (!detector) detector.emplace();
-      for (const auto& jpeg : images) faces->push_back(detector->detect(cv::imdecode(*jpeg, cv::IMREAD_COLOR)));
+      for (const auto& jpeg : images) faces->found.push_back(detector->detect(cv::imdecode(*jpeg, cv::IMREAD_COLOR)));
     });
+    faces->done.store(true, std::memory_order_release);
   });
 }
 
@@ -247,7 +279,7 @@ ShotStill CandidateKeeper::judge(ClosedShot& shot) const {
   std::vector<double> final_score(shot.finalists.size());
   for (size_t i = 0; i < shot.finalists.size(); ++i) {
     Finalist& f = shot.finalists[i];
-    f.signals.faces = shot.faces->at(i);
+    f.signals.faces = shot.faces->found.at(i);
     f.signals.faces_checked = true;
     final_score[i] = score(f.signals, options_.weights, fps_).total;
     if (final_score[i] > final_score[best]) best = i;
@@ -282,7 +314,7 @@ std::vector<ShotStill> CandidateKeeper::finish(const scenes::SceneList& scenes) 
 
   judging_->wait();  // rethrows what a face task threw
   std::vector<ShotStill> stills;
-  for (ClosedShot& shot : closed_) stills.push_back(judge(shot));
+  for (ClosedShot& shot : closed_) stills.push_back(shot.judged ? std::move(*shot.judged) : judge(shot));
   closed_.clear();
   for (ShotStill& s : stills) {
     const auto shot = std::find_if(scenes.shots.begin(), scenes.shots.end(), [&](const scenes::Shot& sh) {

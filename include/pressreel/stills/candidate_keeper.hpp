@@ -4,15 +4,17 @@
 //
 // Memory stays bounded whatever the clip length: the open shot keeps at most `open_shot_candidates`
 // moderate-size frames (plus those still inside the scene detector's latency window), a closed shot
-// keeps only its few finalists (JPEG-compressed in memory, ~50 KB each) and the scores of its
-// alternates, and only the clip's `full_resolution_copies` best candidates keep a full-resolution copy
+// keeps its few finalists (JPEG-compressed in memory) only until their faces are known, then just
+// its winner, and only the clip's `full_resolution_copies` best candidates keep a full-resolution copy
 // (for poster crops). Faces are costly (tens of milliseconds a frame): they are looked for on the
 // finalists only, in a background task started as each shot closes, so they run on whatever core the
-// encoders leave idle during the pass and never hold up its serial stage.
+// encoders leave idle during the pass and never hold up its serial stage. What grows with the number
+// of shots is one moderate JPEG and a few scores per shot.
 
 #include <tbb/enumerable_thread_specific.h>
 #include <tbb/task_group.h>
 
+#include <atomic>
 #include <deque>
 #include <memory>
 #include <nlohmann/json_fwd.hpp>
@@ -86,6 +88,10 @@ class CandidateKeeper : public media::FrameSink {
   // Frames currently held (moderate copies), for tests of the memory bound.
   size_t held_candidates() const { return open_.size(); }
   size_t held_full_resolution() const;
+  // Moderate JPEGs held for closed shots: a shot's finalists until it is judged, then its winner.
+  size_t held_shot_images() const;
+  // Closed shots whose face task has not finished yet.
+  size_t shots_awaiting_faces() const;
 
  private:
   struct Candidate {
@@ -105,12 +111,18 @@ class CandidateKeeper : public media::FrameSink {
     cv::Size image_size;
     cv::Mat full_resolution;
   };
-  // Faces of each finalist, filled by a background task; read only after judging_->wait().
-  using FinalistFaces = std::vector<std::vector<FaceBox>>;
+  // Faces of each finalist, filled by a background task; read once `done` is set (or after
+  // judging_->wait()).
+  struct FinalistFaces {
+    std::vector<std::vector<FaceBox>> found;
+    std::atomic<bool> done{false};
+  };
   struct ClosedShot {
-    std::vector<Finalist> finalists;  // best first by cheap score
+    std::vector<Finalist> finalists;  // best first by cheap score; emptied once judged
     std::vector<Alternate> others;    // the next best, by cheap score
     std::shared_ptr<FinalistFaces> faces;
+    std::optional<ShotStill> judged;  // the winner, as soon as the faces are known
+    double judged_cheap_score = 0;    // the winner's, to rank its full-resolution copy
   };
   struct Prepared {
     cv::Mat image;        // sampled frames only
@@ -125,6 +137,7 @@ class CandidateKeeper : public media::FrameSink {
   void close_shot(int64_t end_frame);
   void update_boundary_distances(std::vector<Candidate>& candidates) const;
   void look_for_faces(ClosedShot& shot);
+  void judge_settled_shots();
   ShotStill judge(ClosedShot& shot) const;
 
   KeeperOptions options_;
