@@ -49,14 +49,16 @@ cv::Size fit_within(cv::Size source, int max_width, int max_height, bool even) {
   return {w, h};
 }
 
-SwsContext* Scaler::context_for(const AVFrame* frame, int width, int height, AVPixelFormat format) {
+SwsContext* Scaler::context_for(const AVFrame* frame, int width, int height, AVPixelFormat format, bool padded) {
   const int space = sws_colorspace(frame);
   const int range = is_full_range(frame) ? 1 : 0;
   if (ctx_ && src_w_ == frame->width && src_h_ == frame->height && src_fmt_ == frame->format && dst_w_ == width &&
-      dst_h_ == height && dst_fmt_ == format && src_space_ == space && src_range_ == range) {
+      dst_h_ == height && dst_fmt_ == format && src_space_ == space && src_range_ == range && padded_ == padded) {
     return ctx_.get();
   }
-  const int flags = (quality_ == ScaleQuality::good ? SWS_BICUBIC : SWS_BILINEAR) | SWS_ACCURATE_RND;
+  // Without SWS_ACCURATE_RND swscale's SIMD paths write up to a vector's width past a row's end: a
+  // cv::Mat's rows are not padded (a rotated clip's BGR still corrupted the heap), AVFrame's are.
+  const int flags = (quality_ == ScaleQuality::good ? SWS_BICUBIC : SWS_BILINEAR) | (padded ? 0 : SWS_ACCURATE_RND);
   ctx_.reset(sws_getContext(frame->width, frame->height, static_cast<AVPixelFormat>(frame->format), width, height,
                             format, flags, nullptr, nullptr, nullptr));
   if (!ctx_) throw std::runtime_error("scale: unsupported conversion");
@@ -67,6 +69,7 @@ SwsContext* Scaler::context_for(const AVFrame* frame, int width, int height, AVP
                            out_rgb_or_gray ? 1 : 0, 0, 1 << 16, 1 << 16);
   src_w_ = frame->width, src_h_ = frame->height, src_fmt_ = frame->format;
   dst_w_ = width, dst_h_ = height, dst_fmt_ = format, src_space_ = space, src_range_ = range;
+  padded_ = padded;
   return ctx_.get();
 }
 
@@ -74,7 +77,7 @@ cv::Mat Scaler::to_bgr(const AVFrame* frame, cv::Size size) {
   cv::Mat out(size, CV_8UC3);
   uint8_t* dst[4] = {out.data, nullptr, nullptr, nullptr};
   int stride[4] = {static_cast<int>(out.step), 0, 0, 0};
-  sws_scale(context_for(frame, size.width, size.height, AV_PIX_FMT_BGR24), frame->data, frame->linesize, 0,
+  sws_scale(context_for(frame, size.width, size.height, AV_PIX_FMT_BGR24, false), frame->data, frame->linesize, 0,
             frame->height, dst, stride);
   return out;
 }
@@ -83,7 +86,7 @@ cv::Mat Scaler::to_gray(const AVFrame* frame, cv::Size size) {
   cv::Mat out(size, CV_8UC1);
   uint8_t* dst[4] = {out.data, nullptr, nullptr, nullptr};
   int stride[4] = {static_cast<int>(out.step), 0, 0, 0};
-  sws_scale(context_for(frame, size.width, size.height, AV_PIX_FMT_GRAY8), frame->data, frame->linesize, 0,
+  sws_scale(context_for(frame, size.width, size.height, AV_PIX_FMT_GRAY8, false), frame->data, frame->linesize, 0,
             frame->height, dst, stride);
   return out;
 }
@@ -100,7 +103,7 @@ FramePtr Scaler::to_frame(const AVFrame* frame, int width, int height, AVPixelFo
   out->colorspace = AVCOL_SPC_BT709;
   out->color_primaries = AVCOL_PRI_BT709;
   out->color_trc = AVCOL_TRC_BT709;
-  sws_scale(context_for(frame, width, height, format), frame->data, frame->linesize, 0, frame->height, out->data,
+  sws_scale(context_for(frame, width, height, format, true), frame->data, frame->linesize, 0, frame->height, out->data,
             out->linesize);
   return out;
 }

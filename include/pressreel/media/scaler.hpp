@@ -29,12 +29,15 @@ class Scaler {
   FramePtr to_frame(const AVFrame* frame, int width, int height, AVPixelFormat format);
 
  private:
-  SwsContext* context_for(const AVFrame* frame, int width, int height, AVPixelFormat format);
+  // `padded`: the destination has FFmpeg's padded buffers, so swscale's fastest SIMD paths (which
+  // write past the end of a row) may be used; cv::Mat rows are not padded and need SWS_ACCURATE_RND.
+  SwsContext* context_for(const AVFrame* frame, int width, int height, AVPixelFormat format, bool padded);
 
   ScaleQuality quality_;
   SwsContextPtr ctx_;
   // What ctx_ was made for; sws_getCachedContext reuses it when nothing changed.
   int src_w_ = 0, src_h_ = 0, src_fmt_ = -1, dst_w_ = 0, dst_h_ = 0, dst_fmt_ = -1, src_space_ = -1, src_range_ = -1;
+  bool padded_ = false;
 };
 
 }  // namespace pressreel::media
