@@ -296,6 +296,7 @@ void read_stage_sections(const toml::table& root, const fs::path& source, Recipe
     s.get("webp_max_width", o.webp_max_width, 16, 4096);
     s.get("webp_fps", o.webp_fps, 1.0, 60.0);
     s.get("webp_quality", o.webp_quality, 0.0, 100.0);
+    s.get("webp_effort", o.webp_effort, 0, 6);
     s.reject_unknown();
     if (o.max_seconds < o.min_seconds) {
       throw RecipeError(fmt::format("{}: [teaser] max_seconds ({}) is below min_seconds ({})", source.string(),
@@ -525,7 +526,8 @@ nlohmann::json Recipe::effective() const {
             {"crf", teaser.mp4.crf},
             {"webp_max_width", teaser.webp_max_width},
             {"webp_fps", teaser.webp_fps},
-            {"webp_quality", teaser.webp_quality}}}};
+            {"webp_quality", teaser.webp_quality},
+            {"webp_effort", teaser.webp_effort}}}};
 }
 
 }  // namespace pressreel::batch

@@ -205,6 +205,7 @@ class TeaserWriter {
           c.height = webp_size_.height;
           c.pix_fmt = AV_PIX_FMT_YUV420P;
           c.time_base = AVRational{1, 1000};  // libwebp_anim counts frame durations in milliseconds
+          c.compression_level = options.webp_effort;  // libwebp's method
         },
         media::CodecOptions{{"quality", fmt::format("{}", options.webp_quality)}}, clip_, stage);
     webp_mux_ = std::make_unique<media::Muxer>(webp_file_.temporary(), "webp", clip_, stage,
