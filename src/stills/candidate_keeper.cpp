@@ -257,18 +257,38 @@ void CandidateKeeper::judge_settled_shots() {
 }
 
 void CandidateKeeper::look_for_faces(ClosedShot& shot) {
-  // The task shares only the finalists' JPEGs, which never change once encoded, and writes only its
-  // own result slot; the serial stage keeps changing the shot's other members.
+  // The task shares only the finalists' JPEGs, which never change once encoded, and copies of their
+  // signals, and writes only its own result slot; the serial stage keeps changing the shot's other
+  // members.
   std::vector<std::shared_ptr<const std::vector<uint8_t>>> images;
-  for (const Finalist& f : shot.finalists) images.push_back(f.image_jpeg);
+  std::vector<FrameSignals> signals;
+  for (const Finalist& f : shot.finalists) {
+    images.push_back(f.image_jpeg);
+    signals.push_back(f.signals);
+  }
   shot.faces = std::make_shared<FinalistFaces>();
-  judging_->run([this, images = std::move(images), faces = shot.faces] {
+  judging_->run([this, images = std::move(images), signals = std::move(signals), faces = shot.faces] {
     // Isolated: OpenCV's own parallel loops run on oneTBB, and a thread waiting in one must not pick up
     // another face task here, which would reuse this thread's detector while it is mid-detection.
     tbb::this_task_arena::isolate([&] {
       std::optional<FaceDetector>& detector = detectors_.local();
       if (!detector) detector.emplace();
-      for (const auto& jpeg : images) faces->found.push_back(detector->detect(cv::imdecode(*jpeg, cv::IMREAD_COLOR)));
+      // Best first by cheap score. Faces only add to a score, so a finalist that could not beat the
+      // best so far even with the best face is not looked at: the choice is the same, and a clear
+      // face in the first spares the cascade (up to a tenth of a second a frame) on the others.
+      double best = -std::numeric_limits<double>::infinity();
+      for (size_t i = 0; i < images.size(); ++i) {
+        FrameSignals s = signals[i];
+        const double most = score(s, options_.weights, fps_).total + std::max(0.0, options_.weights.faces);
+        if (most <= best) {
+          faces->found.emplace_back();
+          continue;
+        }
+        s.faces = detector->detect(cv::imdecode(*images[i], cv::IMREAD_COLOR));
+        s.faces_checked = true;
+        best = std::max(best, score(s, options_.weights, fps_).total);
+        faces->found.emplace_back(std::move(s.faces));
+      }
     });
     faces->done.store(true, std::memory_order_release);
   });
@@ -279,8 +299,10 @@ ShotStill CandidateKeeper::judge(ClosedShot& shot) const {
   std::vector<double> final_score(shot.finalists.size());
   for (size_t i = 0; i < shot.finalists.size(); ++i) {
     Finalist& f = shot.finalists[i];
-    f.signals.faces = shot.faces->found.at(i);
-    f.signals.faces_checked = true;
+    if (shot.faces->found.at(i)) {  // else it could not have won whatever faces it has
+      f.signals.faces = *shot.faces->found[i];
+      f.signals.faces_checked = true;
+    }
     final_score[i] = score(f.signals, options_.weights, fps_).total;
     if (final_score[i] > final_score[best]) best = i;
   }

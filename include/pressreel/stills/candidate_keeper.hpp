@@ -114,7 +114,7 @@ class CandidateKeeper : public media::FrameSink {
   // Faces of each finalist, filled by a background task; read once `done` is set (or after
   // judging_->wait()).
   struct FinalistFaces {
-    std::vector<std::vector<FaceBox>> found;
+    std::vector<std::optional<std::vector<FaceBox>>> found;  // empty: not looked at
     std::atomic<bool> done{false};
   };
   struct ClosedShot {
