@@ -29,3 +29,16 @@ make_bench_clip() {
       [6:a][7:a]amix=inputs=2:weights='1 0.3',volume='0.5+0.4*sin(t/3)':eval=frame,aformat=channel_layouts=stereo[a]" \
     -map "[v]" -map "[a]" -c:v libx264 -preset veryfast -crf 22 -g 50 -maxrate 10M -bufsize 20M -c:a aac -b:a 192k -movflags +faststart "$out"
 }
+
+# Trailer length and cutting: two minutes of 2.5 s shots (48), the 15 s six-shot piece above joined
+# eight times by stream copy.
+make_trailer_clip() {
+  local out=$1 w=$2 h=$3
+  [[ -s "$out" ]] && return 0
+  local piece=${out%.mp4}.piece.mp4 list=${out%.mp4}.list.txt
+  make_bench_clip "$piece" "$w" "$h" 15
+  : >"$list"
+  for ((i = 0; i < 8; i++)); do echo "file '$piece'" >>"$list"; done
+  ffmpeg -y -hide_banner -loglevel error -f concat -safe 0 -i "$list" -c copy -movflags +faststart "$out"
+  rm -f "$piece" "$list"
+}
