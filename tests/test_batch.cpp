@@ -139,7 +139,9 @@ TEST(Concurrency, SplitsTheCoresBetweenClipsAndDecoderThreads) {
 TEST(RunCommand, ProcessesTheBatchReportsFailuresAndExitsWithTheRightCode) {
   TempDir dir;
   make_test_clip(dir / "in" / "Film A" / "trailer.mp4", 30, "25");
-  make_test_clip(dir / "in" / "Film A" / "spot.mkv", 20, "25");
+  pressreel::testing::ffmpeg({"-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25", "-f", "lavfi", "-i",
+                              "sine=sample_rate=48000", "-frames:v", "20", "-t", "0.8", "-c:v", "libx264", "-c:a", "aac"},
+                             dir / "in" / "Film A" / "spot.mkv");
   write_text(dir / "in" / "Film B" / "broken.mp4", "not video");
   write_text(dir / "in" / "Film A" / "film.toml", "title = \"Película A\"\ndirector = \"Pedro Almodóvar\"\n");
   const std::string run = fmt::format("{} --quiet run '{}' -o '{}' --json", pressreel::testing::cli(),
@@ -155,6 +157,9 @@ TEST(RunCommand, ProcessesTheBatchReportsFailuresAndExitsWithTheRightCode) {
   EXPECT_EQ(manifest["decode"]["frames"], 30);
   EXPECT_EQ(manifest["probe"]["video"][0]["width"], 320);
   EXPECT_EQ(manifest["film_info"]["director"], "Pedro Almodóvar");
+  // The loudness read before the pass is timed like every stage, for clips with audio.
+  EXPECT_FALSE(manifest["timings"].contains("loudness"));
+  EXPECT_GE(read_json(dir / "out" / "film-a" / "spot" / "manifest.json")["timings"].value("loudness", -1.0), 0.0);
   const auto failed = read_json(dir / "out" / "film-b" / "broken" / "manifest.json");
   EXPECT_EQ(failed["status"], "failed");
   EXPECT_EQ(failed["error"]["stage"], "probe");

@@ -216,8 +216,10 @@ ClipOutcome process_clip(const FilmSource& film, const ClipSource& clip, const R
       std::optional<preview::LoudnessReading> loudness;
       if (recipe.preview.audio.enabled && probe.main_audio() != nullptr) {
         watchdog.enter("loudness");
+        const auto loudness_started = Clock::now();
         loudness = preview::measure_loudness(clip.path, input);
         stop_if_tripped();
+        timings["loudness"] = seconds_since(loudness_started);
       }
       previews.emplace(folder, recipe.preview, loudness);
       sinks.push_back(&*previews);
