@@ -30,15 +30,24 @@ make_bench_clip() {
     -map "[v]" -map "[a]" -c:v libx264 -preset veryfast -crf 22 -g 50 -maxrate 10M -bufsize 20M -c:a aac -b:a 192k -movflags +faststart "$out"
 }
 
+# OUT: COPIES of the clip PIECE joined by stream copy (no re-encoding), the same shots over again.
+repeat_clip() {
+  local piece=$1 copies=$2 out=$3
+  [[ -s "$out" ]] && return 0
+  local list
+  list=$(mktemp --suffix=.txt)
+  for ((i = 0; i < copies; i++)); do echo "file '$(realpath "$piece")'" >>"$list"; done
+  ffmpeg -y -hide_banner -loglevel error -f concat -safe 0 -i "$list" -c copy -movflags +faststart "$out"
+  rm -f "$list"
+}
+
 # Trailer length and cutting: two minutes of 2.5 s shots (48), the 15 s six-shot piece above joined
-# eight times by stream copy.
+# eight times.
 make_trailer_clip() {
   local out=$1 w=$2 h=$3
   [[ -s "$out" ]] && return 0
-  local piece=${out%.mp4}.piece.mp4 list=${out%.mp4}.list.txt
+  local piece=${out%.mp4}.piece.mp4
   make_bench_clip "$piece" "$w" "$h" 15
-  : >"$list"
-  for ((i = 0; i < 8; i++)); do echo "file '$piece'" >>"$list"; done
-  ffmpeg -y -hide_banner -loglevel error -f concat -safe 0 -i "$list" -c copy -movflags +faststart "$out"
-  rm -f "$piece" "$list"
+  repeat_clip "$piece" 8 "$out"
+  rm -f "$piece"
 }

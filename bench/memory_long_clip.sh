@@ -13,16 +13,6 @@ source "$here/bench_clips.sh"
 mkdir -p "$work"
 make_bench_clip "$work/piece.mp4" 1920 1080 12
 
-# A clip of N copies of the piece, joined without re-encoding.
-repeat_piece() {
-  local out=$1 copies=$2
-  [[ -s "$out" ]] && return 0
-  local list=$work/list-$copies.txt
-  : >"$list"
-  for ((i = 0; i < copies; i++)); do echo "file '$work/piece.mp4'" >>"$list"; done
-  ffmpeg -y -hide_banner -loglevel error -f concat -safe 0 -i "$list" -c copy -movflags +faststart "$out"
-}
-
 printf "%-8s %8s %8s %9s %6s\n" clip minutes wall_s rss_mb shots
 declare -A rss
 for spec in "1min 5" "10min 50"; do
@@ -30,7 +20,7 @@ for spec in "1min 5" "10min 50"; do
   input=$work/in-$name
   rm -rf "$input" "$work/out-$name"
   mkdir -p "$input/film"
-  repeat_piece "$input/film/$name.mp4" "$copies"
+  repeat_clip "$work/piece.mp4" "$copies" "$input/film/$name.mp4"
   /usr/bin/time -f "%e %M" -o "$work/time-$name.log" "$pressreel" -q run "$input" -o "$work/out-$name" --pipeline "$pipeline"
   read -r wall kb <"$work/time-$name.log"
   rss[$name]=$kb
