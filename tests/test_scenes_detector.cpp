@@ -1,3 +1,4 @@
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <vector>
@@ -64,6 +65,18 @@ std::filesystem::path make_cuts_clip(const TempDir& dir) {
   return clip;
 }
 
+// A test pattern that turns into colour bars by ffmpeg's xfade `transition`, starting at frame 40
+// (1.6 s at 25 fps) and lasting `seconds`.
+std::filesystem::path make_xfade_clip(const TempDir& dir, const std::string& name, const std::string& transition,
+                                      double seconds) {
+  const auto clip = dir / name;
+  ffmpeg(with_h264({"-f", "lavfi", "-i", "testsrc2=s=320x180:r=25:d=2.4", "-f", "lavfi", "-i",
+                    "smptebars=s=320x180:r=25:d=3", "-filter_complex",
+                    fmt::format("[0][1]xfade=transition={}:duration={}:offset=1.6", transition, seconds)}),
+         clip);
+  return clip;
+}
+
 TEST(SceneDetector, FindsHardCutsAtTheFirstFrameOfEachShot) {
   TempDir dir;
   const Detection d = detect(make_cuts_clip(dir));
@@ -119,13 +132,8 @@ TEST(SceneDetector, MinimumShotLengthDropsTheSecondOfTwoCloseBoundaries) {
 
 TEST(SceneDetector, ReportsACrossDissolveOnceWithItsExtent) {
   TempDir dir;
-  const auto clip = dir / "dissolve.mp4";
   // 16-frame dissolve from frame 40 (1.6 s) to frame 56.
-  ffmpeg(with_h264({"-f", "lavfi", "-i", "testsrc2=s=320x180:r=25:d=2.4", "-f", "lavfi", "-i",
-                    "smptebars=s=320x180:r=25:d=3", "-filter_complex",
-                    "[0][1]xfade=transition=fade:duration=0.64:offset=1.6"}),
-         clip);
-  const Detection d = detect(clip);
+  const Detection d = detect(make_xfade_clip(dir, "dissolve.mp4", "fade", 0.64));
   ASSERT_EQ(d.scenes.cuts.size(), 1u);
   const scenes::Cut& c = d.scenes.cuts[0];
   EXPECT_EQ(c.kind, scenes::CutKind::dissolve);
@@ -136,13 +144,8 @@ TEST(SceneDetector, ReportsACrossDissolveOnceWithItsExtent) {
 
 TEST(SceneDetector, FindsASevenFrameDissolveWithItsExactFrames) {
   TempDir dir;
-  const auto clip = dir / "short-dissolve.mp4";
   // xfade from frame 40 (1.6 s) over 7 frames: frames 41-46 are mixed, 47 is the new shot whole.
-  ffmpeg(with_h264({"-f", "lavfi", "-i", "testsrc2=s=320x180:r=25:d=2.4", "-f", "lavfi", "-i",
-                    "smptebars=s=320x180:r=25:d=3", "-filter_complex",
-                    "[0][1]xfade=transition=fade:duration=0.28:offset=1.6"}),
-         clip);
-  const Detection d = detect(clip);
+  const Detection d = detect(make_xfade_clip(dir, "short-dissolve.mp4", "fade", 0.28));
   ASSERT_EQ(d.scenes.cuts.size(), 1u);
   const scenes::Cut& c = d.scenes.cuts[0];
   EXPECT_EQ(c.kind, scenes::CutKind::dissolve);
@@ -170,14 +173,9 @@ TEST(SceneDetector, FindsADissolveBetweenTwoFramingsOfOneScene) {
 
 TEST(SceneDetector, AQuickWipeIsOneShortTransition) {
   TempDir dir;
-  const auto clip = dir / "wipe.mp4";
   // A wipe over 5 frames from frame 40: not a mix of its ends, nor a hard cut. The new shot is whole
   // at frame 45.
-  ffmpeg(with_h264({"-f", "lavfi", "-i", "testsrc2=s=320x180:r=25:d=2.4", "-f", "lavfi", "-i",
-                    "smptebars=s=320x180:r=25:d=3", "-filter_complex",
-                    "[0][1]xfade=transition=wipeleft:duration=0.2:offset=1.6"}),
-         clip);
-  const Detection d = detect(clip);
+  const Detection d = detect(make_xfade_clip(dir, "wipe.mp4", "wipeleft", 0.2));
   ASSERT_EQ(d.scenes.cuts.size(), 1u);
   EXPECT_NEAR(static_cast<double>(d.scenes.cuts[0].frame), 45, 1);
 }
