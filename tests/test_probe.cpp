@@ -80,6 +80,18 @@ TEST(Probe, FlagsVariableFrameRate) {
   EXPECT_FALSE(media::probe(cfr).main_video()->variable_frame_rate);
 }
 
+// The timing check reads packets in decode order. With B-frames, the last packets read can be a
+// P-frame whose B-frames come after the window: their missing timestamps must not look like a gap.
+TEST(Probe, ConstantRateWithBFramesIsNotVariable) {
+  TempDir dir;
+  // A fixed P B B B pattern: the 400th packet read is a P-frame two B-frames short of its group.
+  const auto clip = make_test_clip(dir / "bframes.mp4", 500, "25",
+                                   {"-c:v", "libx264", "-preset", "ultrafast", "-bf", "3", "-x264-params",
+                                    "b-adapt=0:scenecut=0:keyint=1000"},
+                                   160, 90);
+  EXPECT_FALSE(media::probe(clip).main_video()->variable_frame_rate);
+}
+
 TEST(Probe, ReportsBitDepthFieldOrderAndHdr) {
   TempDir dir;
   const auto ten_bit_pq = make_test_clip(dir / "pq.mp4", 5, "25",

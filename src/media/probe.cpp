@@ -116,13 +116,21 @@ AudioStreamInfo read_audio(const AVStream* st, const AVFormatContext* ctx) {
 std::optional<bool> packets_show_variable_timing(AVFormatContext* ctx, int stream_index) {
   std::vector<int64_t> pts;
   PacketPtr packet = make_packet();
+  bool whole_stream = false;
   for (int read = 0; read < 2000 && pts.size() < 400; ++read) {
-    if (av_read_frame(ctx, packet.get()) < 0) break;
+    if (av_read_frame(ctx, packet.get()) < 0) {
+      whole_stream = true;
+      break;
+    }
     if (packet->stream_index == stream_index && packet->pts != AV_NOPTS_VALUE) pts.push_back(packet->pts);
     av_packet_unref(packet.get());
   }
-  if (pts.size() < 4) return std::nullopt;
   std::sort(pts.begin(), pts.end());
+  // Packets come in decode order: the B-frames shown before the last packets read may still be
+  // unread. No codec reorders by more than 16 frames, so the 16 latest timestamps are left out.
+  constexpr size_t max_reorder = 16;
+  if (!whole_stream) pts.resize(pts.size() > max_reorder ? pts.size() - max_reorder : 0);
+  if (pts.size() < 4) return std::nullopt;
   int64_t lo = INT64_MAX, hi = 0;
   for (size_t i = 1; i < pts.size(); ++i) {
     const int64_t d = pts[i] - pts[i - 1];
