@@ -51,6 +51,26 @@ run_a() {
 export -f run_a
 export pressreel teaser A PIPELINE
 
+# The comparison is only fair when (a) and (b) ask x264 for the same work: x264 writes its settings
+# into every stream, so each rendition's settings are compared (the thread counts may differ).
+x264_settings() { grep -a -o -m1 'x264 - core [[:print:]]*' "$1" | tr ' ' '\n' | grep -v '^threads=\|^lookahead_threads='; }
+mismatches=0
+check_same_settings() {
+  local clip=$1 b
+  for b in "$work/out-$clip-b"/preview-*.mp4; do
+    local a
+    a=$(find "$work/out-$clip-a" -name "$(basename "$b")" | head -1)
+    if [[ -z "$a" ]]; then
+      echo "$clip: (a) wrote no $(basename "$b")" >&2
+      mismatches=$((mismatches + 1))
+    elif ! diff <(x264_settings "$a") <(x264_settings "$b") >"$work/settings.diff"; then
+      echo "$clip: (a) and (b) encoded $(basename "$b") with different x264 settings (< a, > b):" >&2
+      cat "$work/settings.diff" >&2
+      mismatches=$((mismatches + 1))
+    fi
+  done
+}
+
 printf "%-18s %-3s %8s %8s %6s %9s\n" clip run wall_s cpu_s util rss_mb
 declare -A wall
 for clip in $clips; do
@@ -69,8 +89,13 @@ for clip in $clips; do
         "$(awk "BEGIN{print $cpu / $w / $cores}")" "$(awk "BEGIN{print $rss / 1024}")"
     done
   done
+  [[ "${A:-run}" == run ]] && check_same_settings "$clip"
 done
 for clip in $clips; do
   printf "%s: a/b = %.3f (target <= 1.10), a/c = %.3f (target <= 0.75)\n" "$clip" \
     "$(awk "BEGIN{print ${wall[$clip-a]} / ${wall[$clip-b]}}")" "$(awk "BEGIN{print ${wall[$clip-a]} / ${wall[$clip-c]}}")"
 done
+if ((mismatches > 0)); then
+  echo "The ratios above compare different work: $mismatches rendition(s) differ in settings (see above)." >&2
+  exit 1
+fi
