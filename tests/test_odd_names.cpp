@@ -165,6 +165,25 @@ TEST(OddNames, RunKeepsEveryPathInsideOutAndEveryTitleEscaped) {
   for (const char* text : {"فيلم", "映画 🎬", "/etc/x"}) EXPECT_NE(pages.find(text), std::string::npos) << text;
 }
 
+// The single-clip commands print JSON with the clip's name in it: a name that is not UTF-8 comes
+// out with U+FFFD, not as an error after the work is done.
+TEST(OddNames, SingleClipCommandsPrintJsonForANameThatIsNotUtf8) {
+  TempDir dir;
+  const fs::path clip = dir / std::string("bad\xff.mp4");
+  fs::copy_file(pressreel::testing::make_test_clip(dir / "clip.mp4", 10, "25", {}, 96, 64), clip);
+  const std::string replacement = "\xEF\xBF\xBD";
+  for (const std::string command : {"probe '{}' --json", "thumbs '{}' -o '{}/thumbs' --json", "preview '{}' -o '{}/preview'"}) {
+    std::string stdout_text;
+    const int rc = run_command(fmt::format("{} -q {} 2>'{}'", cli(), fmt::format(fmt::runtime(command), clip.string(),
+                                                                                   dir.path().string()),
+                                           (dir / "stderr.txt").string()),
+                               &stdout_text);
+    ASSERT_EQ(rc, 0) << command << ": " << read_text(dir / "stderr.txt");
+    EXPECT_TRUE(valid_utf8(stdout_text)) << command;
+    EXPECT_NE(json::parse(stdout_text).dump().find(replacement), std::string::npos) << command;
+  }
+}
+
 TEST(OddNames, SymlinksLeavingTheInputAreFollowedOnlyWhenTheRecipeSaysSo) {
   TempDir dir;
   const fs::path in = dir / "in";

@@ -92,9 +92,12 @@ void write_file_atomic(const std::filesystem::path& path, std::string_view bytes
   if (::rename(temporary.c_str(), path.c_str()) != 0) discard("rename", errno);
 }
 
+std::string json_text(const nlohmann::json& json) {
+  return json.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 void write_json_atomic(const std::filesystem::path& path, const nlohmann::json& json) {
-  // Names and metadata from the clips may hold invalid UTF-8: written as U+FFFD rather than failing the file.
-  write_file_atomic(path, json.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
+  write_file_atomic(path, json_text(json) + "\n");
 }
 
 int remove_temporary_files(const std::filesystem::path& folder) {

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
+#include "pressreel/batch/atomic_file.hpp"
 #include "pressreel/media/decode_pass.hpp"
 #include "pressreel/preview/rendition_encoder.hpp"
 #include "pressreel/preview/teaser.hpp"
@@ -64,7 +65,7 @@ Action add_preview_command(CLI::App& app) {
       }
       report["teaser"] = preview::make_teaser(probe, pieces, args->out_dir);
     }
-    std::cout << report.dump(2) << "\n";
+    std::cout << batch::json_text(report) << "\n";
     return exit_ok;
   };
 }

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
+#include "pressreel/batch/atomic_file.hpp"
 #include "pressreel/media/probe.hpp"
 
 namespace pressreel::cli {
@@ -18,9 +19,7 @@ Action add_probe_command(CLI::App& app) {
   return [clip, as_json]() {
     const media::ProbeResult result = media::probe(*clip);
     if (*as_json) {
-      // Metadata tags may hold invalid UTF-8: printed as U+FFFD rather than failing.
-      const auto as_text = nlohmann::json::error_handler_t::replace;
-      std::cout << media::to_json(result).dump(2, ' ', false, as_text) << '\n';
+      std::cout << batch::json_text(media::to_json(result)) << '\n';  // bad UTF-8 in tags as U+FFFD
     } else {
       std::cout << media::to_text(result);
     }

@@ -82,8 +82,7 @@ Action add_run_command(CLI::App& app) {
     if (!args->report.empty()) batch::write_file_atomic(args->report, batch::to_junit(report));
 
     // Clip names may hold invalid UTF-8: printed as U+FFFD rather than failing the summary.
-    const auto as_text = nlohmann::json::error_handler_t::replace;
-    if (args->summary_json) std::cout << report.to_json().dump(2, ' ', false, as_text) << '\n';
+    if (args->summary_json) std::cout << batch::json_text(report.to_json()) << '\n';
     for (const auto& c : report.clips) {
       if (!c.ok) spdlog::error("FAILED {}/{}: {}", c.film_slug, c.clip_slug, c.error);
     }

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
+#include "pressreel/batch/atomic_file.hpp"
 #include "pressreel/stills/thumbs.hpp"
 
 namespace pressreel::cli {
@@ -42,7 +43,7 @@ Action add_thumbs_command(CLI::App& app) {
     options.image.quality = args->quality;
     const nlohmann::json result = stills::make_thumbs(args->clip, args->out, options);
     if (args->json) {
-      std::cout << result.dump(2) << '\n';
+      std::cout << batch::json_text(result) << '\n';
       return exit_ok;
     }
     const nlohmann::json& poster = result["poster"];
