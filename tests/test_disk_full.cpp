@@ -19,6 +19,7 @@ using pressreel::testing::cli;
 using pressreel::testing::run_command;
 using pressreel::testing::TempDir;
 using pressreel::testing::read_text;
+using pressreel::testing::write_text;
 namespace fs = std::filesystem;
 using nlohmann::json;
 
@@ -158,6 +159,27 @@ TEST(DiskFull, ACatalogThatCannotBeWrittenIsReportedWithTheClips) {
   EXPECT_NE(summary["catalog_error"].get<std::string>().find("No space left on device"), std::string::npos) << text;
   EXPECT_NE(read_text(dir / "stderr.txt").find("catalog and gallery not written"), std::string::npos);
   EXPECT_TRUE(temporary_files(dir / "out").empty());
+}
+
+// The JUnit report is written after the clips: when it cannot be, the clips' results still reach
+// the terminal and the exit code says something went wrong.
+TEST(DiskFull, AReportThatCannotBeWrittenIsReportedWithTheClips) {
+  TempDir dir;
+  pressreel::testing::make_test_clip(dir / "in" / "film" / "clip.mp4", 10, "25", {}, 160, 120);
+  write_text(dir / "not-a-folder", "x");
+  std::string text;
+  const int rc = run_command(fmt::format("{} run '{}' -o '{}' --pipeline article --json --report '{}' 2>'{}'", cli(),
+                                         (dir / "in").string(), (dir / "out").string(),
+                                         (dir / "not-a-folder" / "junit.xml").string(), (dir / "stderr.txt").string()),
+                             &text);
+  EXPECT_EQ(rc, 1);
+  const json summary = json::parse(text);
+  ASSERT_EQ(summary["clips"].size(), 1u);
+  EXPECT_EQ(summary["succeeded"], 1);
+  const std::string stderr_text = read_text(dir / "stderr.txt");
+  EXPECT_NE(stderr_text.find("JUnit report not written"), std::string::npos) << stderr_text;
+  EXPECT_NE(stderr_text.find("1 clips: 1 ok"), std::string::npos) << stderr_text;  // the summary line too
+  EXPECT_TRUE(fs::exists(dir / "out" / "catalog.json"));
 }
 
 }  // namespace

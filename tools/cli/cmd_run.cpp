@@ -79,7 +79,14 @@ Action add_run_command(CLI::App& app) {
     options.fail_fast = args->fail_fast;
     options.write_catalog = !shard || shard->count == 1;
     const batch::RunReport report = batch::run_batch(work, recipe, options);
-    if (!args->report.empty()) batch::write_file_atomic(args->report, batch::to_junit(report));
+    std::string report_error;  // the clips' results are printed even when the report cannot be written
+    if (!args->report.empty()) {
+      try {
+        batch::write_file_atomic(args->report, batch::to_junit(report));
+      } catch (const std::exception& e) {
+        report_error = e.what();
+      }
+    }
 
     // Clip names may hold invalid UTF-8: printed as U+FFFD rather than failing the summary.
     if (args->summary_json) std::cout << batch::json_text(report.to_json()) << '\n';
@@ -97,7 +104,9 @@ Action add_run_command(CLI::App& app) {
       spdlog::info("catalog: {}", (out / "catalog.json").string());
     }
     if (std::filesystem::exists(out / "index.html")) spdlog::info("gallery: {}", (out / "index.html").string());
-    return report.failed() > 0 || !report.catalog_error.empty() ? exit_failures : exit_ok;
+    if (!report_error.empty()) spdlog::error("JUnit report not written: {}", report_error);
+    const bool failed = report.failed() > 0 || !report.catalog_error.empty() || !report_error.empty();
+    return failed ? exit_failures : exit_ok;
   };
 }
 
