@@ -172,9 +172,27 @@ TEST(RunCommand, ProcessesTheBatchReportsFailuresAndExitsWithTheRightCode) {
   EXPECT_EQ(read_json(dir / "out" / "film-a" / "film.json")["clip_count"], 2);
 
   // All good: exit 0. Usage errors: exit 2.
-  const std::string ok_run = fmt::format("{} --quiet run '{}' -o '{}'", pressreel::testing::cli(),
-                                         (dir / "in" / "Film A").string(), (dir / "out2").string());
+  const std::string ok_run = fmt::format("{} --quiet run '{}' -o '{}' --base-url https://press.example.com/kit",
+                                         pressreel::testing::cli(), (dir / "in" / "Film A").string(),
+                                         (dir / "out2").string());
   EXPECT_EQ(pressreel::testing::run_command(ok_run), 0);
+  const std::string page = pressreel::testing::read_text(dir / "out2" / "film-a" / "trailer" / "index.html");
+  EXPECT_NE(page.find("<meta property=\"og:video\" content=\"https://press.example.com/kit/film-a/trailer/preview-"),
+            std::string::npos);
+  EXPECT_EQ(pressreel::testing::run_command(fmt::format("{} --quiet merge '{}' --base-url https://cdn.example.com/x",
+                                                        pressreel::testing::cli(), (dir / "out2").string())),
+            0);
+  EXPECT_NE(pressreel::testing::read_text(dir / "out2" / "film-a" / "trailer" / "index.html")
+                .find("content=\"https://cdn.example.com/x/film-a/trailer/preview-"),
+            std::string::npos);
+  for (const char* command : {"run '{}' -o '{}' --base-url press.example.com", "merge '{}' --base-url ftp://x/"}) {
+    EXPECT_EQ(pressreel::testing::run_command(fmt::format("{} --quiet {} 2>/dev/null", pressreel::testing::cli(),
+                                                          fmt::format(fmt::runtime(command),
+                                                                      (dir / "in" / "Film A").string(),
+                                                                      (dir / "out4").string()))),
+              2)
+        << command;
+  }
   EXPECT_EQ(pressreel::testing::run_command(pressreel::testing::cli() + " run 2>/dev/null"), 2);
   EXPECT_EQ(pressreel::testing::run_command(pressreel::testing::cli() + " --quiet run /no/such/dir -o /tmp/x 2>/dev/null"), 2);
   EXPECT_EQ(pressreel::testing::run_command(fmt::format("{} --quiet run '{}' -o '{}' --pipeline nope 2>/dev/null",

@@ -148,10 +148,43 @@ TEST_F(GalleryFixture, ClipPageShowsEveryOutput) {
     EXPECT_NE(html.find(std::string("data-copy-href=\"") + file + "\""), std::string::npos) << file;
   }
   EXPECT_NE(html.find("id=\"storyboard-vtt\">\"WEBVTT"), std::string::npos);
-  EXPECT_NE(html.find("<meta property=\"og:image\" content=\"poster/poster.jpg\">"), std::string::npos);
+  // Link previews get the crop made for them.
+  EXPECT_NE(html.find("<meta property=\"og:image\" content=\"poster/og-1200x630.jpg\">"), std::string::npos);
+  // The embed snippet (shown as text) keeps the poster, in the video's shape.
+  EXPECT_NE(html.find("&lt;video controls preload=&quot;metadata&quot; playsinline poster=&quot;poster/poster.jpg&quot;"),
+            std::string::npos);
   EXPECT_NE(html.find("\"duration\": \"PT12.5S\""), std::string::npos);
   EXPECT_NE(html.find("\"uploadDate\": \"2024-03-02\""), std::string::npos);
   EXPECT_NE(html.find("id=\"snippet-embed\""), std::string::npos);
+}
+
+// Open Graph and Twitter cards need absolute URLs: given where OUT is published, the snippets and
+// the page's own tags carry them; the links between pages and the player stay relative.
+TEST_F(GalleryFixture, SnippetsAreAbsoluteUnderTheBaseUrl) {
+  write_gallery(out, checked_base_url("https://press.example.com/films"));
+  const std::string html = read(complete / "index.html");
+  const std::string folder = "https://press.example.com/films/odd%20%22film%22%20%C3%A9t%C3%A9/trailer/";
+  EXPECT_NE(html.find("<meta property=\"og:image\" content=\"" + folder + "poster/og-1200x630.jpg\">"),
+            std::string::npos);
+  EXPECT_NE(html.find("<meta property=\"og:video\" content=\"" + folder + "preview-720p.mp4\">"), std::string::npos);
+  EXPECT_NE(html.find("\"contentUrl\": \"" + folder + "preview-720p.mp4\""), std::string::npos);  // JSON-LD
+  EXPECT_NE(html.find("<source src=\"preview-720p.mp4\" type=\"video/mp4\">"), std::string::npos);
+  EXPECT_NE(html.find("<a href=\"../../index.html\">"), std::string::npos);
+  EXPECT_EQ(html.find("URLs are relative"), std::string::npos);
+  // Without it, as before: relative, and the page says so.
+  write_gallery(out);
+  EXPECT_NE(read(complete / "index.html").find("URLs are relative"), std::string::npos);
+}
+
+TEST(GalleryBaseUrl, OnlyAnHttpAddressThatNeedsNoEscapingIsTaken) {
+  EXPECT_EQ(checked_base_url("https://cdn.example.com/press"), "https://cdn.example.com/press/");
+  EXPECT_EQ(checked_base_url("http://localhost:8000/"), "http://localhost:8000/");
+  EXPECT_EQ(checked_base_url("https://example.com/a%20b/"), "https://example.com/a%20b/");
+  for (const char* bad : {"", "example.com/press", "ftp://example.com/", "javascript:alert(1)", "https://",
+                          "https:///path", "https://example.com/a b", "https://example.com/\"><script>",
+                          "https://example.com/?x=1", "https://example.com/#top", "https://exämple.com/"}) {
+    EXPECT_THROW(checked_base_url(bad), std::invalid_argument) << bad;
+  }
 }
 
 TEST_F(GalleryFixture, FailuresShowTheirError) {

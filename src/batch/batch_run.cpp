@@ -150,7 +150,7 @@ RunReport run_batch(const WorkList& work, const Recipe& recipe, const RunOptions
   if (options.write_catalog) {
     try {
       write_catalog(options.out);
-      write_gallery(options.out);
+      write_gallery(options.out, options.base_url);
     } catch (const std::exception& e) {
       report.catalog_error = e.what();  // the report of every clip still reaches the user
     }

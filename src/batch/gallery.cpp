@@ -1,10 +1,12 @@
 #include "pressreel/batch/gallery.hpp"
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <fstream>
 #include <optional>
+#include <stdexcept>
 
 #include "pressreel/batch/atomic_file.hpp"
 #include "pressreel/batch/out_tree.hpp"
@@ -43,7 +45,28 @@ std::optional<GalleryFilm> read_film(const fs::path& folder) {
 
 }  // namespace
 
-int write_gallery(const fs::path& out) {
+std::string checked_base_url(std::string_view url) {
+  const auto scheme_end = url.find("://");
+  const std::string_view scheme = url.substr(0, scheme_end == std::string_view::npos ? 0 : scheme_end);
+  if (scheme != "http" && scheme != "https") {
+    throw std::invalid_argument(fmt::format("base URL '{}' must start with http:// or https://", url));
+  }
+  const std::string_view rest = url.substr(scheme_end + 3);
+  if (rest.empty() || rest.front() == '/') throw std::invalid_argument(fmt::format("base URL '{}' has no host", url));
+  for (const char c : url) {
+    // Spaces, quotes, markup and control bytes would need escaping in every place the URL goes.
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte <= ' ' || byte >= 0x7F || std::string_view("\"'<>\\`{}|^").find(c) != std::string_view::npos) {
+      throw std::invalid_argument(fmt::format("base URL '{}' must be percent-encoded (it holds '{}')", url, c));
+    }
+  }
+  if (url.find_first_of("?#") != std::string_view::npos) {
+    throw std::invalid_argument(fmt::format("base URL '{}' must not have a query or fragment", url));
+  }
+  return std::string(url) + (url.back() == '/' ? "" : "/");
+}
+
+int write_gallery(const fs::path& out, const std::string& base_url) {
   std::vector<GalleryFilm> films;
   for (const fs::path& folder : sorted_subfolders(out)) {
     if (auto film = read_film(folder)) films.push_back(std::move(*film));
@@ -51,7 +74,7 @@ int write_gallery(const fs::path& out) {
   int pages = 0;
   for (const GalleryFilm& film : films) {
     for (const GalleryClip& clip : film.clips) {
-      write_file_atomic(out / film.slug / clip.clip_slug / "index.html", clip_page(film, clip));
+      write_file_atomic(out / film.slug / clip.clip_slug / "index.html", clip_page(film, clip, base_url));
       ++pages;
     }
     write_file_atomic(out / film.slug / "index.html", film_page(film));

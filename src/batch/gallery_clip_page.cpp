@@ -1,6 +1,10 @@
 // One clip's page: the player with storyboard hover and scrub, the shot strip, poster and crops,
-// contact sheet, scene lists and the publishing snippets. Everything is relative to the clip folder.
+// contact sheet, scene lists and the publishing snippets. Links are relative to the clip folder; the
+// snippets' URLs too, unless the run was given a base URL.
 #include <fmt/format.h>
+
+#include <algorithm>
+#include <filesystem>
 
 #include "gallery_html.hpp"
 #include "pressreel/batch/gallery.hpp"
@@ -13,21 +17,32 @@ namespace {
 
 using nlohmann::json;
 
-VideoFacts facts_of(const GalleryFilm& film, const GalleryClip& clip) {
+// The publishing snippets' facts. Their URLs are relative to the clip's folder, or absolute under
+// `base_url` when the run was told where OUT is published.
+VideoFacts facts_of(const GalleryFilm& film, const GalleryClip& clip, const std::string& base_url) {
+  const std::string folder = base_url.empty() ? "" : base_url + url_path(film.slug + "/" + clip.clip_slug) + "/";
   VideoFacts v;
   v.name = clip.title;
   std::string year = film.info.is_object() ? film.info.value("year", "") : "";
   v.description = film.title() + (year.empty() ? "" : " (" + year + ")") + ": " + clip.title;
   if (!clip.posters.empty()) {
-    v.thumbnail_url = url_path(clip.posters.front().path);
+    v.thumbnail_url = folder + url_path(clip.posters.front().path);
     v.thumbnail_width = clip.posters.front().width;
     v.thumbnail_height = clip.posters.front().height;
+    const auto card = std::find_if(clip.posters.begin(), clip.posters.end(), [](const GalleryImage& image) {
+      return std::filesystem::path(image.path).filename().string().starts_with("og-");
+    });
+    if (card != clip.posters.end()) {
+      v.card_url = folder + url_path(card->path);
+      v.card_width = card->width;
+      v.card_height = card->height;
+    }
   }
   v.upload_date = clip.creation_date;
   if (v.upload_date.empty() && film.info.is_object()) v.upload_date = film.info.value("release_date", "");
   v.duration_seconds = clip.duration_seconds;
   for (const GalleryRendition& r : clip.renditions) {
-    v.sources.push_back({url_path(r.path), r.type, r.width, r.height});
+    v.sources.push_back({folder + url_path(r.path), r.type, r.width, r.height});
   }
   return v;
 }
@@ -148,8 +163,8 @@ std::string failure(const GalleryClip& clip) {
 
 }  // namespace
 
-std::string clip_page(const GalleryFilm& film, const GalleryClip& clip) {
-  const VideoFacts facts = facts_of(film, clip);
+std::string clip_page(const GalleryFilm& film, const GalleryClip& clip, const std::string& base_url) {
+  const VideoFacts facts = facts_of(film, clip, base_url);
   std::string body = "<h1 id=\"clip-title\">" + escape_html_text(clip.title) + "</h1><ul class=\"facts\">";
   body += clip.ok ? "<li><b>Status</b>ok</li>" : "<li><b>Status</b>failed</li>";
   body += html::fact("Film", film.title());
@@ -166,8 +181,9 @@ std::string clip_page(const GalleryFilm& film, const GalleryClip& clip) {
   }
   body += scene_list(clip);
   if (clip.ok) {
-    body += "<h2>Snippets</h2><p class=\"muted small\">URLs are relative to this clip's folder: prefix them with "
-            "the address you publish it at.</p>";
+    body += base_url.empty() ? "<h2>Snippets</h2><p class=\"muted small\">URLs are relative to this clip's folder: "
+                               "prefix them with the address you publish it at, or run with <code>--base-url</code>.</p>"
+                             : "<h2>Snippets</h2>";
     body += snippet("snippet-meta", "Open Graph and Twitter card", open_graph_tags(facts));
     body += snippet("snippet-jsonld", "JSON-LD VideoObject", json_ld_script(facts));
     body += snippet("snippet-embed", "Embed", embed_video_tag(facts));

@@ -39,11 +39,15 @@ std::string open_graph_tags(const VideoFacts& video) {
   out += meta("property", "og:type", "video.other");
   out += meta("property", "og:title", video.name);
   if (!video.description.empty()) out += meta("property", "og:description", video.description);
-  if (!video.thumbnail_url.empty()) {
-    out += meta("property", "og:image", video.thumbnail_url);
-    if (video.thumbnail_width > 0) {
-      out += meta("property", "og:image:width", std::to_string(video.thumbnail_width));
-      out += meta("property", "og:image:height", std::to_string(video.thumbnail_height));
+  const bool card = !video.card_url.empty();
+  const std::string& image = card ? video.card_url : video.thumbnail_url;
+  const int width = card ? video.card_width : video.thumbnail_width;
+  const int height = card ? video.card_height : video.thumbnail_height;
+  if (!image.empty()) {
+    out += meta("property", "og:image", image);
+    if (width > 0) {
+      out += meta("property", "og:image:width", std::to_string(width));
+      out += meta("property", "og:image:height", std::to_string(height));
     }
   }
   if (!video.sources.empty()) {
@@ -55,10 +59,10 @@ std::string open_graph_tags(const VideoFacts& video) {
       out += meta("property", "og:video:height", std::to_string(first.height));
     }
   }
-  out += meta("name", "twitter:card", video.thumbnail_url.empty() ? "summary" : "summary_large_image");
+  out += meta("name", "twitter:card", image.empty() ? "summary" : "summary_large_image");
   out += meta("name", "twitter:title", video.name);
   if (!video.description.empty()) out += meta("name", "twitter:description", video.description);
-  if (!video.thumbnail_url.empty()) out += meta("name", "twitter:image", video.thumbnail_url);
+  if (!image.empty()) out += meta("name", "twitter:image", image);
   return out;
 }
 
@@ -68,7 +72,10 @@ nlohmann::json video_object(const VideoFacts& video) {
                       {"name", video.name},
                       {"description", video.description.empty() ? video.name : video.description},
                       {"duration", iso8601_duration(video.duration_seconds)}};
-  if (!video.thumbnail_url.empty()) j["thumbnailUrl"] = nlohmann::json::array({video.thumbnail_url});
+  if (!video.thumbnail_url.empty()) {
+    j["thumbnailUrl"] = nlohmann::json::array({video.thumbnail_url});
+    if (!video.card_url.empty()) j["thumbnailUrl"].push_back(video.card_url);
+  }
   if (!video.upload_date.empty()) j["uploadDate"] = video.upload_date;
   if (!video.sources.empty()) j["contentUrl"] = video.sources.front().url;
   return j;

@@ -7,6 +7,7 @@
 #include "commands.hpp"
 #include "pressreel/batch/atomic_file.hpp"
 #include "pressreel/batch/batch_run.hpp"
+#include "pressreel/batch/gallery.hpp"
 #include "pressreel/batch/shard.hpp"
 
 namespace pressreel::cli {
@@ -28,6 +29,7 @@ Action add_run_command(CLI::App& app) {
     bool fail_fast = false;
     std::string shard;
     std::string report;
+    std::string base_url;
   };
   auto args = std::make_shared<Args>();
   cmd->add_option("input", args->inputs, "folders of films, film folders or clip files")->required();
@@ -43,12 +45,17 @@ Action add_run_command(CLI::App& app) {
                   "JOB_COMPLETION_INDEX + PRESSREEL_SHARD_COUNT, AWS_BATCH_JOB_ARRAY_INDEX, CLOUD_RUN_TASK_INDEX "
                   "or BATCH_TASK_INDEX; a sharded run leaves catalog and gallery to `pressreel merge OUT`");
   cmd->add_option("--report", args->report, "write a JUnit XML report (one test case per clip) to this file");
+  cmd->add_option("--base-url", args->base_url,
+                  "the http(s) address OUT will be published at: the gallery's Open Graph, Twitter card, JSON-LD "
+                  "and embed snippets then carry absolute URLs, as link previews need (default: relative)");
 
   return [args]() {
     batch::Recipe recipe;
     batch::WorkList work;
     std::optional<batch::Shard> shard;
+    std::string base_url;
     try {
+      if (!args->base_url.empty()) base_url = batch::checked_base_url(args->base_url);
       recipe = batch::load_recipe(args->pipeline);
       std::vector<std::filesystem::path> inputs(args->inputs.begin(), args->inputs.end());
       batch::DiscoveryOptions discovery;
@@ -78,6 +85,7 @@ Action add_run_command(CLI::App& app) {
     options.force = args->force;
     options.fail_fast = args->fail_fast;
     options.write_catalog = !shard || shard->count == 1;
+    options.base_url = base_url;
     const batch::RunReport report = batch::run_batch(work, recipe, options);
     std::string report_error;  // the clips' results are printed even when the report cannot be written
     if (!args->report.empty()) {

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <functional>
+#include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -21,6 +22,7 @@ struct RunOptions {
   bool force = false;      // redo clips that are up to date
   bool fail_fast = false;  // start no new clip after the first failure
   bool write_catalog = true;  // shards leave the catalog to `pressreel merge`
+  std::string base_url;       // where OUT is published (checked_base_url), for the gallery's snippets
 };
 
 struct RunReport {

@@ -7,19 +7,26 @@
 
 #include <filesystem>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "pressreel/batch/gallery_model.hpp"
 
 namespace pressreel::batch {
 
+// Where OUT will be published, e.g. "https://press.example.com/films/": an http(s) address, returned
+// ending in "/". Throws std::invalid_argument, saying why, for anything else.
+std::string checked_base_url(std::string_view url);
+
 // Reads every film and clip under `out` and writes all pages, each atomically; returns how many
-// pages were written. A clip folder without a manifest is incomplete and left out.
-int write_gallery(const std::filesystem::path& out);
+// pages were written. A clip folder without a manifest is incomplete and left out. With a
+// `base_url` (from checked_base_url), the publishing snippets carry absolute URLs under it, as
+// Open Graph and Twitter cards need; links between the pages stay relative.
+int write_gallery(const std::filesystem::path& out, const std::string& base_url = {});
 
 // The pages as text, for the writer above and for tests.
 std::string index_page(const std::vector<GalleryFilm>& films);
 std::string film_page(const GalleryFilm& film);
-std::string clip_page(const GalleryFilm& film, const GalleryClip& clip);
+std::string clip_page(const GalleryFilm& film, const GalleryClip& clip, const std::string& base_url = {});
 
 }  // namespace pressreel::batch

@@ -1,7 +1,7 @@
 #pragma once
 // Ready-to-paste publishing snippets for a clip: Open Graph and Twitter card meta tags, a schema.org
 // VideoObject as JSON-LD, and an embed <video> tag. Each returns HTML source, already escaped for
-// where it goes; URLs are relative to the clip's folder (the site prefixes its own base).
+// where it goes; URLs are as given in VideoFacts (relative to the clip's folder, or absolute).
 
 #include <optional>
 #include <string>
@@ -20,8 +20,10 @@ struct VideoSource {
 struct VideoFacts {
   std::string name;
   std::string description;
-  std::string thumbnail_url;  // relative, URL-encoded; empty when the clip has no poster
+  std::string thumbnail_url;  // the poster: relative (or absolute), URL-encoded; empty without one
   int thumbnail_width = 0, thumbnail_height = 0;
+  std::string card_url;  // the og-1200x630 crop, made for link previews; empty: the poster serves
+  int card_width = 0, card_height = 0;
   std::string upload_date;  // ISO 8601 date or empty
   double duration_seconds = 0;
   std::vector<VideoSource> sources;  // in the player's preference order
