@@ -11,6 +11,12 @@ height=$(ffprobe -v error -select_streams v:0 -show_entries stream=height -of cs
 fps=$(ffprobe -v error -select_streams v:0 -show_entries stream=r_frame_rate -of csv=p=0 "$clip")
 gop=$(python3 -c "print(round(2*$fps))")
 has_audio=$(ffprobe -v error -select_streams a:0 -show_entries stream=index -of csv=p=0 "$clip" | head -1)
+# The renditions are tagged BT.709, so a BT.601 source's pixels are converted to that matrix, as
+# pressreel does; left as they are, the colours would be subtly wrong (and the work less). Untagged
+# sources are taken as they are, like pressreel takes untagged HD.
+space=$(ffprobe -v error -select_streams v:0 -show_entries stream=color_space -of csv=p=0 "$clip")
+matrix=""
+[[ "$space" == bt470bg || "$space" == smpte170m ]] && matrix=":in_color_matrix=bt601:out_color_matrix=bt709"
 
 # name height maxrate bufsize
 renditions=("1080p 1080 6000k 12000k" "720p 720 3500k 7000k" "480p 480 1500k 3000k")
@@ -27,7 +33,7 @@ graph="$split"
 args=()
 for i in "${!chosen[@]}"; do
   set -- ${chosen[$i]}
-  graph+=";[s$i]scale=-2:$2:flags=bicubic,format=yuv420p[v$i]"
+  graph+=";[s$i]scale=-2:$2:flags=bicubic$matrix,format=yuv420p[v$i]"
   args+=(-map "[v$i]")
   [[ -n "$has_audio" ]] && args+=(-map 0:a:0 -af "volume=${gain}dB" -c:a aac -b:a 128k -ar 48000 -ac 2)
   args+=(-c:v libx264 -preset veryfast -profile:v high -crf 23 -maxrate "$3" -bufsize "$4"
