@@ -3,6 +3,7 @@
 
 #include <cmath>
 #include <map>
+#include <opencv2/imgcodecs.hpp>
 
 #include "pressreel/media/decode_pass.hpp"
 #include "pressreel/media/probe.hpp"
@@ -248,6 +249,48 @@ TEST(Preview, BrokenAudioNeverLosesTheVideo) {
   EXPECT_EQ(pressreel::testing::read_video_packets(dir / "out" / "preview-360p.mp4").times.size(), 280u);
   EXPECT_NEAR(p.main_video()->duration_seconds, 280 / 25.0, 1 / 25.0);
   EXPECT_EQ(report.size(), 1u);
+}
+
+// One frame of a clip as RGB, its YUV read with the matrix given (as a player does with the tag).
+cv::Vec3b pixel_read_as(const std::filesystem::path& clip, const std::string& matrix, double x, double y) {
+  const std::filesystem::path png = clip.string() + "." + matrix + ".png";
+  pressreel::testing::ffmpeg({"-i", clip.string(), "-vf", "scale=in_color_matrix=" + matrix + ":in_range=tv,format=bgr24",
+                              "-frames:v", "1"},
+                             png);
+  const cv::Mat image = cv::imread(png.string());
+  return image.at<cv::Vec3b>(static_cast<int>(y * image.rows), static_cast<int>(x * image.cols));
+}
+
+int largest_difference(cv::Vec3b a, cv::Vec3b b) {
+  int d = 0;
+  for (int c = 0; c < 3; ++c) d = std::max(d, std::abs(a[c] - b[c]));
+  return d;
+}
+
+// Renditions are tagged BT.709: a BT.601 source's colours are converted, in the rendition at the
+// size converted first and in the one scaled from it alike.
+TEST(Preview, ABt601SourceKeepsItsColoursInEveryRendition) {
+  TempDir dir;
+  const auto clip = dir / "sd.mp4";
+  pressreel::testing::ffmpeg({"-f", "lavfi", "-i",
+                              "color=c=0x30C040:size=320x240:rate=25,drawbox=x=160:y=0:w=160:h=240:color=0xD02060:t=fill",
+                              "-vf", "scale=out_color_matrix=bt601:out_range=tv,format=yuv420p", "-frames:v", "5",
+                              "-colorspace", "bt470bg", "-c:v", "libx264", "-crf", "8"},
+                             clip);
+  const cv::Vec3b green = pixel_read_as(clip, "bt601", 0.25, 0.5), red = pixel_read_as(clip, "bt601", 0.75, 0.5);
+  constexpr int tolerance = 6;
+  // Read with the wrong matrix, the source's colours are visibly off: the check below can fail.
+  EXPECT_GT(largest_difference(pixel_read_as(clip, "bt709", 0.25, 0.5), green), 2 * tolerance);
+
+  preview::PreviewOptions options;
+  options.renditions = {{"120p", 120}, {"240p", 240}};  // the smaller first: it scales the larger's conversion
+  encode_previews(clip, dir / "out", options);
+  for (const char* name : {"preview-240p.mp4", "preview-120p.mp4"}) {
+    const auto rendition = dir / "out" / name;
+    EXPECT_EQ(media::probe(rendition).main_video()->color_matrix, "bt709") << name;
+    EXPECT_LE(largest_difference(pixel_read_as(rendition, "bt709", 0.25, 0.5), green), tolerance) << name;
+    EXPECT_LE(largest_difference(pixel_read_as(rendition, "bt709", 0.75, 0.5), red), tolerance) << name;
+  }
 }
 
 TEST(Preview, FailedPassLeavesNoPartialFiles) {

@@ -37,15 +37,18 @@ int encoder_threads(const PreviewOptions& options, size_t renditions) {
   return std::max(1, static_cast<int>(std::lround(static_cast<double>(cores) * 1.5 / std::max<size_t>(1, renditions))) + 1);
 }
 
-// Whether the decoded picture already is what the encoder takes (4:2:0, size, BT.709, limited
-// range), so it can be passed by reference instead of converted.
-bool encodable_as_is(const AVFrame* picture, cv::Size size) {
+// Whether the decoded picture's pixels already are what the encoders take (4:2:0, BT.709, limited
+// range, square), so that only its size may need changing.
+bool encoder_ready(const AVFrame* picture) {
   const bool bt709 = picture->colorspace == AVCOL_SPC_BT709 ||
                      (picture->colorspace == AVCOL_SPC_UNSPECIFIED && picture->height >= 720);
   const bool square = picture->sample_aspect_ratio.num == picture->sample_aspect_ratio.den ||
                       picture->sample_aspect_ratio.num == 0;
-  return picture->format == AV_PIX_FMT_YUV420P && picture->width == size.width && picture->height == size.height &&
-         square && bt709 && picture->color_range != AVCOL_RANGE_JPEG;
+  return picture->format == AV_PIX_FMT_YUV420P && square && bt709 && picture->color_range != AVCOL_RANGE_JPEG;
+}
+
+bool encodable_as_is(const AVFrame* picture, cv::Size size) {
+  return encoder_ready(picture) && picture->width == size.width && picture->height == size.height;
 }
 
 }  // namespace
@@ -131,13 +134,24 @@ void RenditionEncoder::send_audio_packet(AVPacket& packet, bool webm, AVRational
 }
 
 std::any RenditionEncoder::prepare(const media::VideoFrame& frame) {
+  // One scaler per rendition and one for the conversion below: each keeps its swscale context.
   std::vector<media::Scaler>& scalers = scalers_.local();
-  if (scalers.size() != outputs_.size()) {
+  if (scalers.size() != outputs_.size() + 1) {
     scalers.clear();
-    for (size_t i = 0; i < outputs_.size(); ++i) scalers.emplace_back(media::ScaleQuality::good);
+    for (size_t i = 0; i <= outputs_.size(); ++i) scalers.emplace_back(media::ScaleQuality::good);
   }
   auto scaled = std::make_shared<std::vector<media::FramePtr>>();
   const AVFrame* picture = frame.picture.get();
+  // A picture needing more than a new size (another matrix or range, 4:2:2, 10-bit, anamorphic) is
+  // converted once, at the largest rendition's size; the smaller ones scale that. swscale's change of
+  // matrix costs about three plain scales, so this spares it once per further rendition.
+  media::FramePtr converted;
+  if (outputs_.size() > 1 && !encoder_ready(picture)) {
+    cv::Size largest;
+    for (const auto& out : outputs_) largest = out->plan.size.area() > largest.area() ? out->plan.size : largest;
+    converted = scalers.back().to_frame(picture, largest.width, largest.height, AV_PIX_FMT_YUV420P);
+    picture = converted.get();
+  }
   for (size_t i = 0; i < outputs_.size(); ++i) {
     const cv::Size size = outputs_[i]->plan.size;
     media::FramePtr out = encodable_as_is(picture, size)
