@@ -11,12 +11,8 @@ height=$(ffprobe -v error -select_streams v:0 -show_entries stream=height -of cs
 fps=$(ffprobe -v error -select_streams v:0 -show_entries stream=r_frame_rate -of csv=p=0 "$clip")
 gop=$(python3 -c "print(round(2*$fps))")
 has_audio=$(ffprobe -v error -select_streams a:0 -show_entries stream=index -of csv=p=0 "$clip" | head -1)
-# The renditions are tagged BT.709, so a BT.601 source's pixels are converted to that matrix, as
-# pressreel does; left as they are, the colours would be subtly wrong (and the work less). Untagged
-# sources are taken as they are, like pressreel takes untagged HD.
-space=$(ffprobe -v error -select_streams v:0 -show_entries stream=color_space -of csv=p=0 "$clip")
-matrix=""
-[[ "$space" == bt470bg || "$space" == smpte170m ]] && matrix=":in_color_matrix=bt601:out_color_matrix=bt709"
+source "$(cd "$(dirname "$0")" && pwd)/ffmpeg_colour.sh"
+matrix=$(bt709_scale_options "$clip")
 
 # name height maxrate bufsize
 renditions=("1080p 1080 6000k 12000k" "720p 720 3500k 7000k" "480p 480 1500k 3000k")

@@ -7,6 +7,7 @@
 set -euo pipefail
 clip=$1 out=$2 pieces=${3:-}
 here=$(cd "$(dirname "$0")" && pwd)
+source "$here/ffmpeg_colour.sh"
 ff() { ffmpeg -y -hide_banner -loglevel error "$@"; }
 mkdir -p "$out/stills" "$out/poster"
 
@@ -74,11 +75,7 @@ if [[ -n "$pieces" ]]; then
     k=$((k + 1))
   done
   for ((i = 0; i < k; i++)); do filter+="[p$i]"; done
-  # BT.601 sources converted to the BT.709 the teaser is tagged with, as in ffmpeg_renditions.sh.
-  space=$(ffprobe -v error -select_streams v:0 -show_entries stream=color_space -of csv=p=0 "$clip")
-  matrix=""
-  [[ "$space" == bt470bg || "$space" == smpte170m ]] && matrix=":in_color_matrix=bt601:out_color_matrix=bt709"
-  filter+="concat=n=$k:v=1:a=0,scale=-2:'min(720,ih)'$matrix,format=yuv420p[v]"
+  filter+="concat=n=$k:v=1:a=0,scale=-2:'min(720,ih)'$(bt709_scale_options "$clip"),format=yuv420p[v]"
   ff "${inputs[@]}" -filter_complex "$filter" -map "[v]" -an -c:v libx264 -preset veryfast -profile:v high -crf 23 \
     -maxrate 3500k -bufsize 7000k -movflags +faststart "$out/teaser.mp4"
   ff -i "$out/teaser.mp4" -vf "fps=12,scale='min(640,iw)':-2" -c:v libwebp_anim -quality 60 -loop 0 "$out/teaser.webp"
