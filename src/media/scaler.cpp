@@ -49,27 +49,31 @@ cv::Size fit_within(cv::Size source, int max_width, int max_height, bool even) {
   return {w, h};
 }
 
-SwsContext* Scaler::context_for(const AVFrame* frame, int width, int height, AVPixelFormat format, bool padded) {
+SwsContext* Scaler::context_for(const AVFrame* frame, int width, int height, AVPixelFormat format, bool padded,
+                                bool own_yuv) {
   const int space = sws_colorspace(frame);
   const int range = is_full_range(frame) ? 1 : 0;
   if (ctx_ && src_w_ == frame->width && src_h_ == frame->height && src_fmt_ == frame->format && dst_w_ == width &&
-      dst_h_ == height && dst_fmt_ == format && src_space_ == space && src_range_ == range && padded_ == padded) {
+      dst_h_ == height && dst_fmt_ == format && src_space_ == space && src_range_ == range && padded_ == padded &&
+      own_yuv_ == own_yuv) {
     return ctx_.get();
   }
   // Without SWS_ACCURATE_RND swscale's SIMD paths write up to a vector's width past a row's end: a
   // cv::Mat's rows are not padded (a rotated clip's BGR still corrupted the heap), AVFrame's are.
-  const int flags = (quality_ == ScaleQuality::good ? SWS_BICUBIC : SWS_BILINEAR) | (padded ? 0 : SWS_ACCURATE_RND);
+  const int filter = quality_ == ScaleQuality::good ? SWS_BICUBIC : quality_ == ScaleQuality::area ? SWS_AREA : SWS_BILINEAR;
+  const int flags = filter | (padded ? 0 : SWS_ACCURATE_RND);
   ctx_.reset(sws_getContext(frame->width, frame->height, static_cast<AVPixelFormat>(frame->format), width, height,
                             format, flags, nullptr, nullptr, nullptr));
   if (!ctx_) throw std::runtime_error("scale: unsupported conversion");
   // Decode with the source's own matrix and range; RGB/gray outputs are full range, YUV limited.
   const AVPixFmtDescriptor* out_desc = av_pix_fmt_desc_get(format);
   const bool out_rgb_or_gray = out_desc != nullptr && ((out_desc->flags & AV_PIX_FMT_FLAG_RGB) || out_desc->nb_components == 1);
-  sws_setColorspaceDetails(ctx_.get(), sws_getCoefficients(space), range, sws_getCoefficients(SWS_CS_ITU709),
-                           out_rgb_or_gray ? 1 : 0, 0, 1 << 16, 1 << 16);
+  sws_setColorspaceDetails(ctx_.get(), sws_getCoefficients(space), range,
+                           sws_getCoefficients(own_yuv ? space : SWS_CS_ITU709), out_rgb_or_gray || own_yuv ? 1 : 0, 0,
+                           1 << 16, 1 << 16);
   src_w_ = frame->width, src_h_ = frame->height, src_fmt_ = frame->format;
   dst_w_ = width, dst_h_ = height, dst_fmt_ = format, src_space_ = space, src_range_ = range;
-  padded_ = padded;
+  padded_ = padded, own_yuv_ = own_yuv;
   return ctx_.get();
 }
 
@@ -89,6 +93,20 @@ cv::Mat Scaler::to_gray(const AVFrame* frame, cv::Size size) {
   sws_scale(context_for(frame, size.width, size.height, AV_PIX_FMT_GRAY8, false), frame->data, frame->linesize, 0,
             frame->height, dst, stride);
   return out;
+}
+
+std::array<cv::Mat, 3> Scaler::to_yuv_planes(const AVFrame* frame, cv::Size size) {
+  std::array<cv::Mat, 3> planes;
+  uint8_t* dst[4] = {nullptr, nullptr, nullptr, nullptr};
+  int stride[4] = {0, 0, 0, 0};
+  for (int i = 0; i < 3; ++i) {
+    planes[i].create(size, CV_8UC1);
+    dst[i] = planes[i].data;
+    stride[i] = static_cast<int>(planes[i].step);
+  }
+  sws_scale(context_for(frame, size.width, size.height, AV_PIX_FMT_YUV444P, false, true), frame->data,
+            frame->linesize, 0, frame->height, dst, stride);
+  return planes;
 }
 
 FramePtr Scaler::to_frame(const AVFrame* frame, int width, int height, AVPixelFormat format) {

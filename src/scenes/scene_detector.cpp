@@ -34,7 +34,7 @@ bool overlap(const Boundary& a, const Boundary& b) {
 }  // namespace
 
 struct SceneDetector::Scalers {
-  tbb::enumerable_thread_specific<media::Scaler> per_thread;
+  tbb::enumerable_thread_specific<media::Scaler> per_thread{media::ScaleQuality::area};
 };
 
 SceneDetector::SceneDetector(SceneOptions options)

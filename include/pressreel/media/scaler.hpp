@@ -2,6 +2,8 @@
 // swscale for consumers: each asks for the size and pixel format it needs. Sizes are of the picture
 // as displayed (square pixels), so anamorphic sources come out with correct proportions.
 
+#include <array>
+
 #include <opencv2/core.hpp>
 
 #include "pressreel/media/av_ptr.hpp"
@@ -14,7 +16,10 @@ cv::Size display_size(const AVFrame* frame);
 // never larger than the source; even dimensions when `even` (for 4:2:0 encoders).
 cv::Size fit_within(cv::Size source, int max_width, int max_height, bool even = false);
 
-enum class ScaleQuality { fast, good };
+// fast: bilinear. good: bicubic, for pictures people look at. area: each output pixel is the mean of
+// the source pixels it covers, for analysis at a small fraction of the size (where bilinear would skip
+// most pixels and alias).
+enum class ScaleQuality { fast, good, area };
 
 // Not thread-safe: one per thread (e.g. tbb::enumerable_thread_specific<Scaler>).
 class Scaler {
@@ -25,19 +30,24 @@ class Scaler {
   cv::Mat to_bgr(const AVFrame* frame, cv::Size size);
   // Luma only, at `size`.
   cv::Mat to_gray(const AVFrame* frame, cv::Size size);
+  // The frame's own Y, Cb and Cr planes at `size`: 4:4:4, full range (0-255), its matrix unchanged.
+  // For YUV sources; what shot detection measures.
+  std::array<cv::Mat, 3> to_yuv_planes(const AVFrame* frame, cv::Size size);
   // A new frame in `format` at width x height (for encoders); keeps pts and colour tags.
   FramePtr to_frame(const AVFrame* frame, int width, int height, AVPixelFormat format);
 
  private:
   // `padded`: the destination has FFmpeg's padded buffers, so swscale's fastest SIMD paths (which
   // write past the end of a row) may be used; cv::Mat rows are not padded and need SWS_ACCURATE_RND.
-  SwsContext* context_for(const AVFrame* frame, int width, int height, AVPixelFormat format, bool padded);
+  // `own_yuv`: YUV out in the source's matrix at full range (to_yuv_planes).
+  SwsContext* context_for(const AVFrame* frame, int width, int height, AVPixelFormat format, bool padded,
+                          bool own_yuv = false);
 
   ScaleQuality quality_;
   SwsContextPtr ctx_;
   // What ctx_ was made for; sws_getCachedContext reuses it when nothing changed.
   int src_w_ = 0, src_h_ = 0, src_fmt_ = -1, dst_w_ = 0, dst_h_ = 0, dst_fmt_ = -1, src_space_ = -1, src_range_ = -1;
-  bool padded_ = false;
+  bool padded_ = false, own_yuv_ = false;
 };
 
 }  // namespace pressreel::media

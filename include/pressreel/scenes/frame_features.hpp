@@ -30,7 +30,8 @@ struct FrameFeatures {
   double white_ratio = 0; // share of pixels at or above the white level
 };
 
-// Scales `frame` to `analysis_width` (display aspect) with `scaler` and computes its features.
+// Scales `frame` to `analysis_width` (display aspect) with `scaler` (ScaleQuality::area) and computes
+// its features.
 FrameFeatures compute_features(const AVFrame* frame, media::Scaler& scaler, int analysis_width);
 // The same from a BGR picture (any size is used as it is): tests and tools that have images.
 FrameFeatures compute_features(const cv::Mat& bgr);

@@ -1,0 +1,82 @@
+// media::Scaler's analysis path: the planes shot detection measures.
+#include <gtest/gtest.h>
+
+#include <opencv2/imgproc.hpp>
+
+#include "pressreel/media/scaler.hpp"
+
+namespace media = pressreel::media;
+
+namespace {
+
+// A 4:2:0 frame whose planes are copies of the given Mats (chroma at half size).
+media::FramePtr yuv420_frame(const cv::Mat& y, const cv::Mat& u, const cv::Mat& v, AVColorRange range,
+                             AVColorSpace space) {
+  media::FramePtr frame = media::make_frame();
+  frame->width = y.cols;
+  frame->height = y.rows;
+  frame->format = AV_PIX_FMT_YUV420P;
+  frame->color_range = range;
+  frame->colorspace = space;
+  EXPECT_GE(av_frame_get_buffer(frame.get(), 0), 0);
+  const cv::Mat* planes[3] = {&y, &u, &v};
+  for (int p = 0; p < 3; ++p) {
+    planes[p]->copyTo(cv::Mat(planes[p]->rows, planes[p]->cols, CV_8U, frame->data[p], frame->linesize[p]));
+  }
+  return frame;
+}
+
+double mean_abs_diff(const cv::Mat& a, const cv::Mat& b) {
+  cv::Mat d;
+  cv::absdiff(a, b, d);
+  return cv::mean(d)[0];
+}
+
+}  // namespace
+
+TEST(Scaler, YuvPlanesAreTheAreaMeanOfTheSourceAtFullRange) {
+  // Random full-range content, so that the range is left alone and only the filter is compared:
+  // OpenCV's INTER_AREA is the reference the scene thresholds were tuned with.
+  cv::Mat y(720, 1280, CV_8U), u(360, 640, CV_8U), v(360, 640, CV_8U);
+  cv::RNG rng(7);
+  rng.fill(y, cv::RNG::UNIFORM, 0, 256);
+  rng.fill(u, cv::RNG::UNIFORM, 0, 256);
+  rng.fill(v, cv::RNG::UNIFORM, 0, 256);
+  cv::GaussianBlur(y, y, {0, 0}, 3);  // picture-like: neighbouring pixels alike
+  cv::GaussianBlur(u, u, {0, 0}, 3);
+  media::FramePtr frame = yuv420_frame(y, u, v, AVCOL_RANGE_JPEG, AVCOL_SPC_BT709);
+  media::Scaler scaler(media::ScaleQuality::area);
+  const cv::Size size(192, 108);  // 1280 -> 192 is not a whole ratio
+  const std::array<cv::Mat, 3> planes = scaler.to_yuv_planes(frame.get(), size);
+  cv::Mat y_ref, u_ref, v_ref;
+  cv::resize(y, y_ref, size, 0, 0, cv::INTER_AREA);
+  cv::resize(u, u_ref, size, 0, 0, cv::INTER_AREA);
+  cv::resize(v, v_ref, size, 0, 0, cv::INTER_AREA);
+  ASSERT_EQ(planes[0].size(), size);
+  ASSERT_EQ(planes[1].size(), size);
+  EXPECT_LT(mean_abs_diff(planes[0], y_ref), 0.5);
+  EXPECT_LT(mean_abs_diff(planes[1], u_ref), 0.5);
+  EXPECT_LT(mean_abs_diff(planes[2], v_ref), 0.5);
+  double worst = 0;
+  cv::Mat d;
+  cv::absdiff(planes[0], y_ref, d);
+  cv::minMaxLoc(d, nullptr, &worst);
+  EXPECT_LE(worst, 2);
+}
+
+TEST(Scaler, YuvPlanesExpandLimitedRangeAndKeepTheSourceMatrix) {
+  // Limited-range black (16) and white (235) halves, and a strongly coloured chroma: the planes come
+  // out at 0 and 255, and the chroma is the source's own (a BT.601 source is not re-matrixed).
+  cv::Mat y(480, 640, CV_8U, cv::Scalar(16)), u(240, 320, CV_8U, cv::Scalar(72)), v(240, 320, CV_8U, cv::Scalar(200));
+  y.colRange(320, 640).setTo(235);
+  const double u_full = 128 + (72 - 128) * 255.0 / 224.0, v_full = 128 + (200 - 128) * 255.0 / 224.0;
+  for (AVColorSpace space : {AVCOL_SPC_SMPTE170M, AVCOL_SPC_BT709}) {
+    media::FramePtr frame = yuv420_frame(y, u, v, AVCOL_RANGE_MPEG, space);
+    media::Scaler scaler(media::ScaleQuality::area);
+    const std::array<cv::Mat, 3> planes = scaler.to_yuv_planes(frame.get(), {64, 48});
+    EXPECT_NEAR(planes[0].at<uint8_t>(24, 8), 0, 1) << space;
+    EXPECT_NEAR(planes[0].at<uint8_t>(24, 56), 255, 1) << space;
+    EXPECT_NEAR(planes[1].at<uint8_t>(24, 32), u_full, 1.5) << space;
+    EXPECT_NEAR(planes[2].at<uint8_t>(24, 32), v_full, 1.5) << space;
+  }
+}
