@@ -125,6 +125,8 @@ TEST(Recipe, LoadsBuiltInsAndRejectsMistakesNamingFileLineAndKey) {
   EXPECT_NE(error_of("[decode\n").find("my.toml:1:"), std::string::npos);
   EXPECT_EQ(batch::parse_recipe("[decode]\nthreads = 3\n", "ok.toml").decoder.threads, 3);
   EXPECT_EQ(batch::parse_recipe("[teaser]\nwebp_effort = 6\n", "ok.toml").teaser.webp_effort, 6);
+  EXPECT_EQ(batch::parse_recipe("[teaser]\nmax_width = 1280\n", "ok.toml").teaser.max_width, 1280);
+  EXPECT_EQ(batch::parse_recipe("", "ok.toml").teaser.max_width, 640);
   EXPECT_EQ(error_of("[teaser]\nwebp_effort = 7\n"), "my.toml:2: [teaser] webp_effort: must be between 0 and 6");
 }
 

@@ -77,7 +77,8 @@ TEST(Teaser, WritesAMutedMp4LoopAndAWebpNoWiderThan640) {
   EXPECT_EQ(p.main_audio(), nullptr);  // muted
   EXPECT_EQ(p.main_video()->codec, "h264");
   EXPECT_EQ(p.main_video()->profile, "High");
-  EXPECT_EQ(p.main_video()->height, 540);  // never upscaled to 720
+  EXPECT_EQ(p.main_video()->width, 640);  // a loop no wider than the WebP
+  EXPECT_EQ(p.main_video()->height, 360);
   EXPECT_GE(p.duration_seconds, 5.0);
   EXPECT_LE(p.duration_seconds, 8.0);
   // Only the pieces' whole frames (50 + 50 + 63), one after another on the frame grid.
@@ -93,6 +94,20 @@ TEST(Teaser, WritesAMutedMp4LoopAndAWebpNoWiderThan640) {
   EXPECT_EQ(webp.height, 360);
   EXPECT_EQ(report["outputs"][1]["video"]["width"], 640);
   EXPECT_NEAR(report["seconds"].get<double>(), 163 / 25.0, 1e-6);
+}
+
+TEST(Teaser, AWiderMp4IsAllowedButNeverUpscaled) {
+  TempDir dir;
+  const auto clip = pressreel::testing::make_test_clip(dir / "c.mp4", 100, "25", {"-g", "25"}, 960, 540);
+  preview::TeaserOptions options;
+  options.max_width = 1280;  // with height 720: 1280x720 at most
+  const std::vector<preview::TeaserPiece> pieces = {{seconds(0), seconds(3)}};
+  preview::make_teaser(media::probe(clip), pieces, dir / "out", options);
+  const media::ProbeResult p = media::probe(dir / "out" / "teaser.mp4");
+  ASSERT_NE(p.main_video(), nullptr);
+  EXPECT_EQ(p.main_video()->width, 960);
+  EXPECT_EQ(p.main_video()->height, 540);
+  EXPECT_EQ(webp_canvas(dir / "out" / "teaser.webp").width, 640);  // the WebP keeps its own cap
 }
 
 TEST(Teaser, IsCutOffAtEightSeconds) {

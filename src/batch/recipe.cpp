@@ -292,6 +292,7 @@ void read_stage_sections(const toml::table& root, const fs::path& source, Recipe
     s.get("max_seconds", o.max_seconds, 1.0, 120.0);
     s.get("piece_seconds", o.piece_seconds, 0.2, 30.0);
     s.get("height", o.mp4.height, 16, 2160);
+    s.get("max_width", o.max_width, 16, 4096);
     s.get("crf", o.mp4.crf, 0, 63);
     s.get("webp_max_width", o.webp_max_width, 16, 4096);
     s.get("webp_fps", o.webp_fps, 1.0, 60.0);
@@ -523,6 +524,7 @@ nlohmann::json Recipe::effective() const {
             {"max_seconds", teaser.max_seconds},
             {"piece_seconds", teaser.piece_seconds},
             {"height", teaser.mp4.height},
+            {"max_width", teaser.max_width},
             {"crf", teaser.mp4.crf},
             {"webp_max_width", teaser.webp_max_width},
             {"webp_fps", teaser.webp_fps},

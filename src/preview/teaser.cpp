@@ -188,7 +188,7 @@ class TeaserWriter {
         webp_file_(folder, "teaser.webp") {
     const cv::Size display(video.display_width > 0 ? video.display_width : video.width,
                            video.display_height > 0 ? video.display_height : video.height);
-    mp4_size_ = plan_renditions(display, {options.mp4}).front().size;
+    mp4_size_ = media::fit_within(plan_renditions(display, {options.mp4}).front().size, options.max_width, 0, true);
     webp_size_ = media::fit_within(display, options.webp_max_width, 0, true);
     const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     const media::Rational rate = video.frame_rate.valid() ? video.frame_rate : video.average_frame_rate;
@@ -214,14 +214,16 @@ class TeaserWriter {
     webp_mux_->begin({{"loop", "0"}});  // 0 = loop forever
   }
 
-  // Parallel stage: the pictures each encoder takes.
+  // Parallel stage: the pictures each encoder takes (one picture for both when their sizes agree).
   void scale(TeaserFrame& frame) {
     const AVFrame* picture = frame.source.picture.get();
     frame.mp4 = mp4_scalers_.local().to_frame(picture, mp4_size_.width, mp4_size_.height, AV_PIX_FMT_YUV420P);
     frame.mp4->pict_type = AV_PICTURE_TYPE_NONE;
     frame.mp4->pts = frame.pts;
     if (frame.to_webp) {
-      frame.webp = webp_scalers_.local().to_frame(picture, webp_size_.width, webp_size_.height, AV_PIX_FMT_YUV420P);
+      frame.webp = webp_size_ == mp4_size_
+                       ? media::ref_frame(frame.mp4.get())
+                       : webp_scalers_.local().to_frame(picture, webp_size_.width, webp_size_.height, AV_PIX_FMT_YUV420P);
       frame.webp->pict_type = AV_PICTURE_TYPE_NONE;
       frame.webp->pts = av_rescale_q(frame.pts, tb_, AVRational{1, 1000});
     }
