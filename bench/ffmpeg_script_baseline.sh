@@ -75,8 +75,10 @@ if [[ -n "$pieces" ]]; then
     k=$((k + 1))
   done
   for ((i = 0; i < k; i++)); do filter+="[p$i]"; done
-  filter+="concat=n=$k:v=1:a=0,scale=-2:'min(720,ih)'$(bt709_scale_options "$clip"),format=yuv420p[v]"
+  # The loop at pressreel's teaser size (no wider than 640 px), the WebP at its effort (method 2).
+  filter+="concat=n=$k:v=1:a=0,scale='min(640,iw)':-2$(bt709_scale_options "$clip"),format=yuv420p[v]"
   ff "${inputs[@]}" -filter_complex "$filter" -map "[v]" -an -c:v libx264 -preset veryfast -profile:v high -crf 23 \
     -maxrate 3500k -bufsize 7000k -movflags +faststart "$out/teaser.mp4"
-  ff -i "$out/teaser.mp4" -vf "fps=12,scale='min(640,iw)':-2" -c:v libwebp_anim -quality 60 -loop 0 "$out/teaser.webp"
+  ff -i "$out/teaser.mp4" -vf "fps=12,scale='min(640,iw)':-2" -c:v libwebp_anim -quality 60 -compression_level 2 -loop 0 \
+    "$out/teaser.webp"
 fi
