@@ -92,8 +92,8 @@ void write_file_atomic(const std::filesystem::path& path, std::string_view bytes
   if (::rename(temporary.c_str(), path.c_str()) != 0) discard("rename", errno);
 }
 
-std::string json_text(const nlohmann::json& json) {
-  return json.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+std::string json_text(const nlohmann::json& json, int indent) {
+  return json.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 void write_json_atomic(const std::filesystem::path& path, const nlohmann::json& json) {

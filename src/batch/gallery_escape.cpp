@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "pressreel/batch/atomic_file.hpp"
+
 namespace pressreel::batch {
 
 std::string escape_html_text(std::string_view text) {
@@ -38,7 +40,7 @@ std::string escape_html_attr(std::string_view value) {
 }
 
 std::string json_for_script(const nlohmann::json& value, int indent) {
-  const std::string text = value.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
+  const std::string text = json_text(value, indent);
   std::string out;
   out.reserve(text.size());
   for (size_t i = 0; i < text.size(); ++i) {

@@ -22,9 +22,10 @@ void commit_file(const std::filesystem::path& temporary, const std::filesystem::
 // Writes bytes atomically; creates the parent folder. Throws std::runtime_error naming the path and
 // the cause (e.g. "No space left on device"), leaving no partial file.
 void write_file_atomic(const std::filesystem::path& path, std::string_view bytes);
-// JSON as text, indented by 2, for files and terminals. Strings that are not valid UTF-8 (names and
-// metadata come from untrusted clips) get U+FFFD in place of the bad bytes instead of failing.
-std::string json_text(const nlohmann::json& json);
+// JSON as text, indented by 2 (-1: one line), for files, terminals and pages. Strings that are not
+// valid UTF-8 (names and metadata come from untrusted clips) get U+FFFD in place of the bad bytes
+// instead of failing.
+std::string json_text(const nlohmann::json& json, int indent = 2);
 // write_file_atomic of json_text(json) and a newline.
 void write_json_atomic(const std::filesystem::path& path, const nlohmann::json& json);
 
