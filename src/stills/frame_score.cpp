@@ -149,16 +149,19 @@ std::vector<FaceBox> FaceDetector::detect(const cv::Mat& bgr) {
   cv::Mat gray;
   cv::cvtColor(bgr, gray, cv::COLOR_BGR2GRAY);
   cv::equalizeHist(gray, gray);
-  // Faces are looked for on a copy at most face_search_width wide: the cascade's cost grows with the
-  // pixels it scans, and a face under 20 of those pixels (1/13 of a 16:9 picture's height) is a figure
-  // in a wide shot, not what makes a still. Eyes are then looked for in the full-size face.
+  // Faces are looked for on a copy at most face_search_width wide, and only faces at least 1/17 of
+  // the picture's width (28 of those pixels; 1/10 of a 16:9 picture's height): a smaller one is a
+  // figure in a wide shot, not what makes a still. The cascade spends most of its time on its smallest
+  // windows: starting at 28 px instead of 20 takes two thirds of the time. On 200 frames of the shared
+  // clips and 20 of OpenCV's sample images it lost no real face (the smallest are basketball1's man at
+  // 30 px and messi5's at 33), only one false one. Eyes are then looked for in the full-size face.
   cv::Mat search = gray;
   if (gray.cols > face_search_width) {
     cv::resize(gray, search, {face_search_width, std::max(1, gray.rows * face_search_width / gray.cols)}, 0, 0,
                cv::INTER_AREA);
   }
   const double back = static_cast<double>(gray.cols) / search.cols;
-  const int min_side = std::max(20, std::min(search.cols, search.rows) / 20);
+  const int min_side = std::max(20, search.cols / 17);
   std::vector<cv::Rect> found;
   cascades_->face.detectMultiScale(search, found, 1.1, 4, 0, {min_side, min_side});
   std::vector<FaceBox> faces;
