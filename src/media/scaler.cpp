@@ -60,7 +60,9 @@ SwsContext* Scaler::context_for(const AVFrame* frame, int width, int height, AVP
   }
   // Without SWS_ACCURATE_RND swscale's SIMD paths write up to a vector's width past a row's end: a
   // cv::Mat's rows are not padded (a rotated clip's BGR still corrupted the heap), AVFrame's are.
-  const int filter = quality_ == ScaleQuality::good ? SWS_BICUBIC : quality_ == ScaleQuality::area ? SWS_AREA : SWS_BILINEAR;
+  const int filter = quality_ == ScaleQuality::good   ? SWS_BICUBIC
+                     : quality_ == ScaleQuality::area ? SWS_AREA
+                                                      : SWS_BILINEAR;
   const int flags = filter | (padded ? 0 : SWS_ACCURATE_RND);
   ctx_.reset(sws_getContext(frame->width, frame->height, static_cast<AVPixelFormat>(frame->format), width, height,
                             format, flags, nullptr, nullptr, nullptr));

@@ -221,9 +221,10 @@ class TeaserWriter {
     frame.mp4->pict_type = AV_PICTURE_TYPE_NONE;
     frame.mp4->pts = frame.pts;
     if (frame.to_webp) {
-      frame.webp = webp_size_ == mp4_size_
+      const cv::Size size = webp_size_;
+      frame.webp = size == mp4_size_
                        ? media::ref_frame(frame.mp4.get())
-                       : webp_scalers_.local().to_frame(picture, webp_size_.width, webp_size_.height, AV_PIX_FMT_YUV420P);
+                       : webp_scalers_.local().to_frame(picture, size.width, size.height, AV_PIX_FMT_YUV420P);
       frame.webp->pict_type = AV_PICTURE_TYPE_NONE;
       frame.webp->pts = av_rescale_q(frame.pts, tb_, AVRational{1, 1000});
     }
