@@ -184,6 +184,23 @@ TEST(OddNames, SingleClipCommandsPrintJsonForANameThatIsNotUtf8) {
   }
 }
 
+TEST(OddNames, EvalScenesPrintsJsonForATruthFileNameThatIsNotUtf8) {
+  TempDir dir;
+  const std::string stem = "bad\xff";
+  write_text(dir / "truth" / (stem + ".json"), R"({"clip": "clip.mp4", "frames": 50, "cuts": [20]})");
+  write_text(dir / "found" / (stem + ".json"), R"({"cuts": [{"frame": 20, "kind": "cut"}]})");
+  std::string stdout_text;
+  const int rc = run_command(fmt::format("{} -q eval-scenes --truth '{}' --detections '{}' --json 2>'{}'", cli(),
+                                         (dir / "truth").string(), (dir / "found").string(),
+                                         (dir / "stderr.txt").string()),
+                             &stdout_text);
+  ASSERT_EQ(rc, 0) << read_text(dir / "stderr.txt");
+  EXPECT_TRUE(valid_utf8(stdout_text));
+  const json report = json::parse(stdout_text);
+  EXPECT_EQ(report["clips"][0]["clip"], "bad\xEF\xBF\xBD");
+  EXPECT_EQ(report["overall"]["tolerance_0"]["overall"]["f1"], 1.0);
+}
+
 TEST(OddNames, SymlinksLeavingTheInputAreFollowedOnlyWhenTheRecipeSaysSo) {
   TempDir dir;
   const fs::path in = dir / "in";

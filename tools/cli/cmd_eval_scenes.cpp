@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
+#include "pressreel/batch/atomic_file.hpp"
 #include "pressreel/media/decode_pass.hpp"
 #include "pressreel/media/probe.hpp"
 #include "pressreel/scenes/scene_detector.hpp"
@@ -141,11 +142,10 @@ Action add_eval_scenes_command(CLI::App& app) {
       for (const ClipResult& r : results) {
         clips.push_back({{"clip", r.stem}, {"tolerance_0", scenes::to_json(r.exact)}, {"tolerance_1", scenes::to_json(r.near)}});
       }
-      std::cout << nlohmann::json{{"clips", clips},
-                                  {"overall", {{"tolerance_0", scenes::to_json(exact_total)},
-                                               {"tolerance_1", scenes::to_json(near_total)}}}}
-                       .dump(2)
-                << '\n';
+      // Truth files are named after clips, whose names may hold invalid UTF-8: printed as U+FFFD.
+      const nlohmann::json overall = {{"tolerance_0", scenes::to_json(exact_total)},
+                                      {"tolerance_1", scenes::to_json(near_total)}};
+      std::cout << batch::json_text({{"clips", clips}, {"overall", overall}}) << '\n';
     } else {
       print_table(results, exact_total, near_total);
     }
