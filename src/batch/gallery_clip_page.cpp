@@ -4,7 +4,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <filesystem>
 
 #include "gallery_html.hpp"
 #include "pressreel/batch/gallery.hpp"
@@ -29,9 +28,8 @@ VideoFacts facts_of(const GalleryFilm& film, const GalleryClip& clip, const std:
     v.thumbnail_url = folder + url_path(clip.posters.front().path);
     v.thumbnail_width = clip.posters.front().width;
     v.thumbnail_height = clip.posters.front().height;
-    const auto card = std::find_if(clip.posters.begin(), clip.posters.end(), [](const GalleryImage& image) {
-      return std::filesystem::path(image.path).filename().string().starts_with("og-");
-    });
+    const auto card = std::find_if(clip.posters.begin(), clip.posters.end(),
+                                   [](const GalleryImage& image) { return image.label.starts_with("og-"); });
     if (card != clip.posters.end()) {
       v.card_url = folder + url_path(card->path);
       v.card_width = card->width;
