@@ -96,6 +96,34 @@ TEST(Teaser, WritesAMutedMp4LoopAndAWebpNoWiderThan640) {
   EXPECT_NEAR(report["seconds"].get<double>(), 163 / 25.0, 1e-6);
 }
 
+// Each frame of this clip is flat grey, its level telling its number: 16 + 7n mod 220. H.264 with
+// non-reference B-frames (I B B B P...) and one keyframe every 10 s, so each piece has a long run-up
+// whose B-frames the reader skips; no frame of the pieces themselves may go missing.
+TEST(Teaser, SkippingTheRunUpsUnreferencedFramesKeepsEveryFrameOfThePieces) {
+  TempDir dir;
+  const auto clip = dir / "numbered.mp4";
+  pressreel::testing::ffmpeg({"-f", "lavfi", "-i", "color=black:size=320x240:rate=25:duration=12", "-vf",
+                              "geq=lum='16+mod(7*N,220)':cb=128:cr=128", "-c:v", "libx264", "-preset", "veryfast",
+                              "-pix_fmt", "yuv420p", "-x264-params",
+                              "bframes=3:b-pyramid=none:b-adapt=0:keyint=250:min-keyint=250:scenecut=0"},
+                             clip);
+  const std::vector<preview::TeaserPiece> pieces = {{seconds(3), seconds(4)}, {seconds(7), seconds(8.2)}};
+  preview::make_teaser(media::probe(clip), pieces, dir / "out", {});
+  const auto levels = dir / "levels.raw";
+  // Each frame shrunk to 2x2 in its own YUV 4:2:0: four luma bytes, then one of each chroma.
+  pressreel::testing::ffmpeg({"-i", (dir / "out" / "teaser.mp4").string(), "-vf", "scale=2:2:flags=area", "-f",
+                              "rawvideo", "-pix_fmt", "yuv420p"},
+                             levels);
+  const std::string got = pressreel::testing::read_text(levels);
+  std::vector<int> expected;
+  for (int n = 75; n < 100; ++n) expected.push_back(n);   // 3 s to 4 s
+  for (int n = 175; n < 205; ++n) expected.push_back(n);  // 7 s to 8.2 s
+  ASSERT_EQ(got.size(), 6 * expected.size());
+  for (size_t i = 0; i < expected.size(); ++i) {
+    EXPECT_NEAR(static_cast<unsigned char>(got[6 * i]), 16 + (7 * expected[i]) % 220, 3) << "teaser frame " << i;
+  }
+}
+
 TEST(Teaser, AWiderMp4IsAllowedButNeverUpscaled) {
   TempDir dir;
   const auto clip = pressreel::testing::make_test_clip(dir / "c.mp4", 100, "25", {"-g", "25"}, 960, 540);

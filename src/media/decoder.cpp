@@ -67,6 +67,8 @@ void VideoDecoder::decode(const AVPacket* packet, std::deque<VideoFrame>& out) {
   }
 }
 
+void VideoDecoder::skip_unreferenced(bool skip) { codec_->skip_frame = skip ? AVDISCARD_NONREF : AVDISCARD_DEFAULT; }
+
 void VideoDecoder::reset(int64_t next_index) {
   avcodec_flush_buffers(codec_.get());
   graph_.reset();  // bwdif keeps neighbouring fields: rebuild on the next frame

@@ -146,7 +146,11 @@ class PieceReader {
         decoder_->decode(nullptr, frames_);
         drained_ = true;
       } else {
-        if (packet_->stream_index == stream_->index) decoder_->decode(packet_.get(), frames_);
+        if (packet_->stream_index == stream_->index) {
+          // Frames before the piece are only the run-up from the keyframe: skip those nothing refers to.
+          decoder_->skip_unreferenced(packet_->pts != AV_NOPTS_VALUE && packet_->pts < start_);
+          decoder_->decode(packet_.get(), frames_);
+        }
         av_packet_unref(packet_.get());
       }
     }

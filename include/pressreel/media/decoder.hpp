@@ -28,6 +28,10 @@ class VideoDecoder {
   // Decodes one packet of the stream (nullptr drains at end of file); finished frames are appended
   // to `out` in presentation order. Corrupt packets are counted and skipped, as ffmpeg does.
   void decode(const AVPacket* packet, std::deque<VideoFrame>& out);
+  // While on, frames that no other frame refers to (most B-frames) are not decoded: for the run-up
+  // from a keyframe to where a seek meant to land, whose frames are decoded only to be dropped.
+  // Applies to the packets given after the call.
+  void skip_unreferenced(bool skip);
   // Forgets buffered frames after a seek; the next frame's index is `next_index`.
   void reset(int64_t next_index);
 
