@@ -6,6 +6,10 @@
 #include <string>
 #include <vector>
 
+#include <opencv2/core.hpp>
+#include <opencv2/imgproc.hpp>
+#include <webp/demux.h>
+
 #include "pressreel/media/av_ptr.hpp"
 #include "pressreel/media/input.hpp"
 
@@ -56,6 +60,50 @@ inline VideoPackets read_video_packets(const std::filesystem::path& path) {
   }
   std::sort(out.times.begin(), out.times.end());
   std::sort(out.keyframe_times.begin(), out.keyframe_times.end());
+  return out;
+}
+
+// An animated WebP decoded as a browser shows it (FFmpeg cannot decode animated WebP).
+struct WebpAnimation {
+  bool read = false;
+  int width = 0, height = 0, loop_count = -1;
+  std::vector<int> end_ms;      // when each frame stops showing, from the start
+  std::vector<cv::Mat> frames;  // BGR, the whole canvas
+};
+
+inline WebpAnimation read_webp_animation(const std::filesystem::path& path) {
+  WebpAnimation out;
+  std::vector<char> bytes;
+  if (std::FILE* f = std::fopen(path.c_str(), "rb")) {
+    char chunk[65536];
+    for (size_t n; (n = std::fread(chunk, 1, sizeof chunk, f)) > 0;) bytes.insert(bytes.end(), chunk, chunk + n);
+    std::fclose(f);
+  }
+  const WebPData data = {reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()};
+  WebPAnimDecoderOptions options;
+  if (!WebPAnimDecoderOptionsInit(&options)) return out;
+  options.color_mode = MODE_BGRA;
+  WebPAnimDecoder* decoder = WebPAnimDecoderNew(&data, &options);
+  if (decoder == nullptr) return out;
+  WebPAnimInfo info;
+  WebPAnimDecoderGetInfo(decoder, &info);
+  out.width = static_cast<int>(info.canvas_width);
+  out.height = static_cast<int>(info.canvas_height);
+  out.loop_count = static_cast<int>(info.loop_count);
+  out.read = true;
+  while (WebPAnimDecoderHasMoreFrames(decoder)) {
+    uint8_t* pixels = nullptr;
+    int timestamp = 0;
+    if (!WebPAnimDecoderGetNext(decoder, &pixels, &timestamp)) {
+      out.read = false;
+      break;
+    }
+    cv::Mat bgra(out.height, out.width, CV_8UC4, pixels), bgr;
+    cv::cvtColor(bgra, bgr, cv::COLOR_BGRA2BGR);
+    out.frames.push_back(bgr);
+    out.end_ms.push_back(timestamp);
+  }
+  WebPAnimDecoderDelete(decoder);
   return out;
 }
 

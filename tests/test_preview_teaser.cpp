@@ -1,7 +1,7 @@
 // The teaser: pieces of chosen shots re-read from the clip, as a looping MP4 and an animated WebP.
 #include <gtest/gtest.h>
 
-#include <fstream>
+#include <algorithm>
 
 #include "pressreel/media/probe.hpp"
 #include "pressreel/preview/teaser.hpp"
@@ -13,15 +13,9 @@ namespace {
 using namespace pressreel;
 using pressreel::testing::TempDir;
 
-// Canvas size of an animated WebP, from its VP8X chunk (FFmpeg cannot decode animated WebP).
 cv::Size webp_canvas(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  unsigned char h[30] = {};
-  in.read(reinterpret_cast<char*>(h), sizeof h);
-  if (std::string(reinterpret_cast<char*>(h) + 12, 4) != "VP8X") return {};
-  const int w = 1 + (h[24] | (h[25] << 8) | (h[26] << 16));
-  const int hh = 1 + (h[27] | (h[28] << 8) | (h[29] << 16));
-  return {w, hh};
+  const auto animation = pressreel::testing::read_webp_animation(path);
+  return {animation.width, animation.height};
 }
 
 media::RationalTime seconds(double s) { return media::RationalTime::from_seconds(s, AVRational{1, 1000}); }
@@ -89,10 +83,22 @@ TEST(Teaser, WritesAMutedMp4LoopAndAWebpNoWiderThan640) {
   const auto boxes = pressreel::testing::top_level_boxes(mp4);
   EXPECT_LT(std::find(boxes.begin(), boxes.end(), "moov"), std::find(boxes.begin(), boxes.end(), "mdat"));
 
-  const cv::Size webp = webp_canvas(dir / "out" / "teaser.webp");
+  const auto webp = pressreel::testing::read_webp_animation(dir / "out" / "teaser.webp");
+  ASSERT_TRUE(webp.read);
   EXPECT_EQ(webp.width, 640);
   EXPECT_EQ(webp.height, 360);
+  EXPECT_EQ(webp.loop_count, 0);
   EXPECT_EQ(report["outputs"][1]["video"]["width"], 640);
+  EXPECT_EQ(report["outputs"][1]["frames"], webp.frames.size());  // no two alike, so none merged
+  ASSERT_FALSE(webp.end_ms.empty());
+  // As long as the MP4, within the last frame (FFmpeg's encoder gives it the length of a tick).
+  EXPECT_NEAR(webp.end_ms.back(), 6520, 1000 / 12);
+  // About 12 frames a second, picked from the 25: each shown for two or three of the MP4's frames.
+  EXPECT_NEAR(static_cast<double>(webp.frames.size()), 6.52 * 12, 3);
+  for (size_t i = 0; i + 1 < webp.end_ms.size(); ++i) {
+    const int shown = webp.end_ms[i] - (i == 0 ? 0 : webp.end_ms[i - 1]);
+    EXPECT_TRUE(shown == 80 || shown == 120) << "WebP frame " << i << " shown for " << shown << " ms";
+  }
   EXPECT_NEAR(report["seconds"].get<double>(), 163 / 25.0, 1e-6);
 }
 

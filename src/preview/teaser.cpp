@@ -71,7 +71,7 @@ std::vector<TeaserPiece> clamp_pieces(std::span<const TeaserPiece> pieces, doubl
 struct TeaserFrame {
   media::VideoFrame source;
   int64_t pts = 0;        // time in the teaser, in the source stream's time base
-  bool to_webp = false;   // reaches the next tick of the WebP's lower frame rate
+  bool to_webp = false;   // the frame nearest a tick of the WebP's lower frame rate
   media::FramePtr mp4, webp;
 };
 
@@ -83,7 +83,7 @@ class PieceReader {
       : clip_(probe.path.string()),
         video_(*probe.main_video()),
         pieces_(std::move(pieces)),
-        webp_step_ms_(1000.0 / webp_fps),
+        webp_fps_(webp_fps),
         input_(media::open_input(probe.path, policy)) {
     for (unsigned i = 0; i < input_->nb_streams; ++i) input_->streams[i]->discard = AVDISCARD_ALL;
     stream_ = input_->streams[video_.index];
@@ -133,9 +133,11 @@ class PieceReader {
         last_end_ = f.pts + f.duration.rescaled(video_.time_base).ticks();
         TeaserFrame out;
         out.pts = offset_ + f.pts - first_;
-        const int64_t ms = av_rescale_q(out.pts, video_.time_base, AVRational{1, 1000});
-        out.to_webp = ms + 0.5 >= next_webp_ms_;
-        while (out.to_webp && next_webp_ms_ <= ms) next_webp_ms_ += webp_step_ms_;
+        // The WebP takes the frame nearest each tick of its lower rate, so each of its frames lasts a whole
+        // number of the clip's frames nearest a tick: 80 or 120 ms for 12 of 25 a second, never 40.
+        const double middle = media::RationalTime(out.pts, video_.time_base).seconds() + f.duration.seconds() / 2;
+        out.to_webp = next_webp_tick_ / webp_fps_ < middle;
+        while (next_webp_tick_ / webp_fps_ < middle) ++next_webp_tick_;
         out.source = std::move(f);
         frames_.pop_front();
         return out;
@@ -166,7 +168,7 @@ class PieceReader {
   std::string clip_;
   const media::VideoStreamInfo& video_;
   std::vector<TeaserPiece> pieces_;
-  double webp_step_ms_;
+  double webp_fps_;
   media::FormatContextPtr input_;
   AVStream* stream_ = nullptr;
   std::unique_ptr<media::VideoDecoder> decoder_;
@@ -176,7 +178,7 @@ class PieceReader {
   bool in_piece_ = false, drained_ = false;
   int64_t start_ = 0, end_ = 0, first_ = AV_NOPTS_VALUE, last_end_ = AV_NOPTS_VALUE;
   int64_t offset_ = 0;        // where the current piece starts in the teaser, in stream ticks
-  double next_webp_ms_ = 0;
+  double next_webp_tick_ = 0;  // whole ticks, counted in a double to divide
   nlohmann::json pieces_json_ = nlohmann::json::array();
 };
 
