@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "pressreel/media/probe.hpp"
+#include "pressreel/preview/output_file.hpp"
 #include "pressreel/preview/teaser.hpp"
 #include "test_preview_readback.hpp"
 #include "test_support.hpp"
@@ -89,10 +90,11 @@ TEST(Teaser, WritesAMutedMp4LoopAndAWebpNoWiderThan640) {
   EXPECT_EQ(webp.height, 360);
   EXPECT_EQ(webp.loop_count, 0);
   EXPECT_EQ(report["outputs"][1]["video"]["width"], 640);
-  EXPECT_EQ(report["outputs"][1]["frames"], webp.frames.size());  // no two alike, so none merged
+  EXPECT_EQ(report["outputs"][1]["frames"], webp.frames.size());
   ASSERT_FALSE(webp.end_ms.empty());
   // As long as the MP4, within the last frame (FFmpeg's encoder gives it the length of a tick).
   EXPECT_NEAR(webp.end_ms.back(), 6520, 1000 / 12);
+  EXPECT_DOUBLE_EQ(report["outputs"][1]["duration_seconds"].get<double>(), webp.end_ms.back() / 1000.0);
   // About 12 frames a second, picked from the 25: each shown for two or three of the MP4's frames.
   EXPECT_NEAR(static_cast<double>(webp.frames.size()), 6.52 * 12, 3);
   for (size_t i = 0; i + 1 < webp.end_ms.size(); ++i) {
@@ -128,6 +130,53 @@ TEST(Teaser, SkippingTheRunUpsUnreferencedFramesKeepsEveryFrameOfThePieces) {
   for (size_t i = 0; i < expected.size(); ++i) {
     EXPECT_NEAR(static_cast<unsigned char>(got[6 * i]), 16 + (7 * expected[i]) % 220, 3) << "teaser frame " << i;
   }
+}
+
+// libwebp merges a frame identical to the one before into it: the manifest counts the file's frames.
+TEST(Teaser, TheManifestDescribesTheWebpAsWritten) {
+  TempDir dir;
+  const auto clip = dir / "still.mp4";
+  pressreel::testing::ffmpeg({"-f", "lavfi", "-i", "color=gray:size=320x240:rate=25:duration=4", "-f", "lavfi", "-i",
+                              "testsrc2=size=320x240:rate=25:duration=4", "-filter_complex",
+                              "[0:v][1:v]concat=n=2:v=1[v]", "-map", "[v]", "-c:v", "libx264", "-preset", "ultrafast"},
+                             clip);
+  // Two seconds of one grey picture, then two of moving pictures.
+  const std::vector<preview::TeaserPiece> pieces = {{seconds(1), seconds(3)}, {seconds(5), seconds(7)}};
+  const nlohmann::json report = preview::make_teaser(media::probe(clip), pieces, dir / "out");
+  const auto webp = pressreel::testing::read_webp_animation(dir / "out" / "teaser.webp");
+  ASSERT_TRUE(webp.read);
+  const nlohmann::json& written = report["outputs"][1];
+  EXPECT_EQ(written["frames"], webp.frames.size());
+  EXPECT_LT(webp.frames.size(), 4u * 12 - 20);  // the grey two seconds merged into one frame
+  EXPECT_DOUBLE_EQ(written["duration_seconds"].get<double>(), webp.end_ms.back() / 1000.0);
+  EXPECT_EQ(written["video"]["width"], 320);
+  EXPECT_EQ(written["video"]["height"], 240);
+  EXPECT_EQ(written["bytes"], std::filesystem::file_size(dir / "out" / "teaser.webp"));
+}
+
+// All of one picture: libwebp writes a still WebP, which has no duration of its own.
+TEST(Teaser, AStillTeaserIsOneWebpFrameAsLongAsTheMp4) {
+  TempDir dir;
+  const auto clip = dir / "grey.mp4";
+  pressreel::testing::ffmpeg({"-f", "lavfi", "-i", "color=gray:size=320x240:rate=25:duration=8", "-c:v", "libx264",
+                              "-preset", "ultrafast"},
+                             clip);
+  const std::vector<preview::TeaserPiece> pieces = {{seconds(1), seconds(6)}};
+  const nlohmann::json report = preview::make_teaser(media::probe(clip), pieces, dir / "out");
+  const auto webp = pressreel::testing::read_webp_animation(dir / "out" / "teaser.webp");
+  ASSERT_TRUE(webp.read);
+  EXPECT_EQ(webp.frames.size(), 1u);
+  const nlohmann::json& written = report["outputs"][1];
+  EXPECT_EQ(written["frames"], 1);
+  EXPECT_DOUBLE_EQ(written["duration_seconds"].get<double>(), report["seconds"].get<double>());
+  EXPECT_EQ(written["video"]["width"], 320);
+  EXPECT_EQ(written["video"]["height"], 240);
+}
+
+TEST(Teaser, OnlyAWebpIsDescribedAsOne) {
+  TempDir dir;
+  pressreel::testing::write_text(dir / "not.webp", "RIFF0000WAVEfmt ");  // a WAV file's start
+  EXPECT_THROW(preview::describe_webp(dir / "not.webp", 1.0), std::runtime_error);
 }
 
 TEST(Teaser, AWiderMp4IsAllowedButNeverUpscaled) {

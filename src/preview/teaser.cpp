@@ -246,7 +246,6 @@ class TeaserWriter {
   void encode_webp(TeaserFrame& frame) {
     if (!frame.webp) return;
     webp_->send(frame.webp.get(), [&](AVPacket& p) { webp_mux_->write(p, 0, AVRational{1, 1000}); });
-    ++webp_frames_;
   }
 
   nlohmann::json finish(double seconds) {
@@ -260,14 +259,7 @@ class TeaserWriter {
     webp_file_.commit();
     nlohmann::json mp4 = describe_output(mp4_file_.final_path());
     mp4["frames"] = mp4_frames_;
-    // FFmpeg cannot read animated WebP back, so it is described from what was encoded.
-    nlohmann::json webp = {{"file", webp_file_.final_path().filename().string()},
-                           {"container", "webp"},
-                           {"bytes", std::filesystem::file_size(webp_file_.final_path())},
-                           {"duration_seconds", seconds},
-                           {"frames", webp_frames_},
-                           {"video", {{"codec", "webp"}, {"width", webp_size_.width}, {"height", webp_size_.height}}}};
-    return nlohmann::json::array({mp4, webp});
+    return nlohmann::json::array({mp4, describe_webp(webp_file_.final_path(), seconds)});
   }
 
  private:
@@ -279,7 +271,7 @@ class TeaserWriter {
   std::unique_ptr<media::Muxer> mp4_mux_, webp_mux_;
   tbb::enumerable_thread_specific<media::Scaler> mp4_scalers_{media::ScaleQuality::good},
       webp_scalers_{media::ScaleQuality::good};
-  int64_t mp4_frames_ = 0, webp_frames_ = 0;
+  int64_t mp4_frames_ = 0;
 };
 
 }  // namespace

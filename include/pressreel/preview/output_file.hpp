@@ -33,4 +33,10 @@ class OutputFile {
 // per stream codec, profile, picture size and pixel format or sample rate and channels.
 nlohmann::json describe_output(const std::filesystem::path& path);
 
+// An animated WebP, which FFmpeg cannot read back, described from its RIFF chunks: file, container,
+// size, canvas, the frames in the file (libwebp merges a frame identical to the one before into it)
+// and the sum of their durations. A file of one frame is a still picture, with no duration of its
+// own: `still_seconds` is given for it. Throws std::runtime_error when the file is not a WebP.
+nlohmann::json describe_webp(const std::filesystem::path& path, double still_seconds);
+
 }  // namespace pressreel::preview
