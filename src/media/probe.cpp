@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <system_error>
 
 extern "C" {
@@ -31,7 +32,23 @@ Metadata read_metadata(const AVDictionary* dict) {
 
 std::string or_empty(const char* s) { return s == nullptr ? std::string() : std::string(s); }
 
-std::string field_order_name(AVFieldOrder order) {
+// Demuxers copy some codes from the file as they are, so a codecpar field can hold a value outside its
+// enum (the fuzzer found colour primaries of 205). Loading such a field as the enum is undefined
+// behaviour: it is read as the int it is stored as, and named only when in range.
+int stored_code(const void* field) {
+  int code = 0;
+  std::memcpy(&code, field, sizeof code);
+  return code;
+}
+
+template <typename Enum>
+std::string code_name(const Enum& field, int count, const char* (*name)(Enum)) {
+  static_assert(sizeof(Enum) == sizeof(int));
+  const int code = stored_code(&field);
+  return code >= 0 && code < count ? or_empty(name(static_cast<Enum>(code))) : std::string();
+}
+
+std::string field_order_name(int order) {
   switch (order) {
     case AV_FIELD_PROGRESSIVE: return "progressive";
     case AV_FIELD_TT: return "tt";
@@ -77,15 +94,17 @@ VideoStreamInfo read_video(const AVStream* st, const AVFormatContext* ctx) {
   const auto fmt = static_cast<AVPixelFormat>(par->format);
   v.pixel_format = or_empty(av_get_pix_fmt_name(fmt));
   if (const AVPixFmtDescriptor* desc = av_pix_fmt_desc_get(fmt)) v.bit_depth = desc->comp[0].depth;
-  v.field_order = field_order_name(par->field_order);
-  v.interlaced = par->field_order == AV_FIELD_TT || par->field_order == AV_FIELD_BB ||
-                 par->field_order == AV_FIELD_TB || par->field_order == AV_FIELD_BT;
-  v.color_primaries = or_empty(av_color_primaries_name(par->color_primaries));
-  v.color_transfer = or_empty(av_color_transfer_name(par->color_trc));
-  v.color_matrix = or_empty(av_color_space_name(par->color_space));
-  v.color_range = or_empty(av_color_range_name(par->color_range));
-  if (par->color_trc == AVCOL_TRC_SMPTE2084) v.hdr = "HDR10";
-  if (par->color_trc == AVCOL_TRC_ARIB_STD_B67) v.hdr = "HLG";
+  const int field_order = stored_code(&par->field_order);
+  v.field_order = field_order_name(field_order);
+  v.interlaced = field_order == AV_FIELD_TT || field_order == AV_FIELD_BB || field_order == AV_FIELD_TB ||
+                 field_order == AV_FIELD_BT;
+  v.color_primaries = code_name(par->color_primaries, AVCOL_PRI_NB, av_color_primaries_name);
+  v.color_transfer = code_name(par->color_trc, AVCOL_TRC_NB, av_color_transfer_name);
+  v.color_matrix = code_name(par->color_space, AVCOL_SPC_NB, av_color_space_name);
+  v.color_range = code_name(par->color_range, AVCOL_RANGE_NB, av_color_range_name);
+  const int transfer = stored_code(&par->color_trc);
+  if (transfer == AVCOL_TRC_SMPTE2084) v.hdr = "HDR10";
+  if (transfer == AVCOL_TRC_ARIB_STD_B67) v.hdr = "HLG";
   if (st->nb_frames > 0) v.frame_count = st->nb_frames;
   v.time_base = st->time_base;
   v.start_pts = st->start_time == AV_NOPTS_VALUE ? 0 : st->start_time;
