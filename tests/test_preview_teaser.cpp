@@ -132,6 +132,33 @@ TEST(Teaser, SkippingTheRunUpsUnreferencedFramesKeepsEveryFrameOfThePieces) {
   }
 }
 
+// A long piece is read as several stretches side by side (each holds at most some tens of megabytes
+// of 640 px pictures: 8 s of them are 69 MB). They must join with no frame lost, repeated or moved.
+TEST(Teaser, ALongPieceReadInStretchesKeepsEveryFrameOnTheGrid) {
+  TempDir dir;
+  const auto clip = dir / "numbered.mp4";
+  pressreel::testing::ffmpeg({"-f", "lavfi", "-i", "color=black:size=640x360:rate=25:duration=12", "-vf",
+                              "geq=lum='16+mod(7*N,220)':cb=128:cr=128", "-c:v", "libx264", "-preset", "ultrafast",
+                              "-pix_fmt", "yuv420p", "-g", "250"},
+                             clip);
+  const std::vector<preview::TeaserPiece> pieces = {{seconds(2), seconds(10)}};
+  const nlohmann::json report = preview::make_teaser(media::probe(clip), pieces, dir / "out", {});
+  EXPECT_NEAR(report["seconds"].get<double>(), 8.0, 1e-6);
+  const auto mp4 = dir / "out" / "teaser.mp4";
+  const auto packets = pressreel::testing::read_video_packets(mp4);
+  ASSERT_EQ(packets.times.size(), 200u);
+  for (size_t i = 0; i < packets.times.size(); ++i) EXPECT_NEAR(packets.times[i], i / 25.0, 1e-3);
+  const auto levels = dir / "levels.raw";
+  pressreel::testing::ffmpeg(
+      {"-i", mp4.string(), "-vf", "scale=2:2:flags=area", "-f", "rawvideo", "-pix_fmt", "yuv420p"}, levels);
+  const std::string got = pressreel::testing::read_text(levels);
+  ASSERT_EQ(got.size(), 6u * 200);
+  for (int i = 0; i < 200; ++i) {
+    const int n = 50 + i;  // 2 s to 10 s
+    EXPECT_NEAR(static_cast<unsigned char>(got[6 * i]), 16 + (7 * n) % 220, 3) << "teaser frame " << i;
+  }
+}
+
 // libwebp merges a frame identical to the one before into it: the manifest counts the file's frames.
 TEST(Teaser, TheManifestDescribesTheWebpAsWritten) {
   TempDir dir;

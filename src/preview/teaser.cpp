@@ -3,11 +3,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <deque>
-#include <optional>
 #include <thread>
 
-#include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_pipeline.h>
 
 #include "pressreel/media/decoder.hpp"
@@ -67,117 +66,138 @@ std::vector<TeaserPiece> clamp_pieces(std::span<const TeaserPiece> pieces, doubl
   return used;
 }
 
-// One picture of the teaser on its way through the pipeline below.
-struct TeaserFrame {
-  media::VideoFrame source;
-  int64_t pts = 0;        // time in the teaser, in the source stream's time base
-  bool to_webp = false;   // the frame nearest a tick of the WebP's lower frame rate
-  media::FramePtr mp4, webp;
+// One stretch of a piece, read on its own (see plan_stretches).
+struct Stretch {
+  size_t piece = 0;
+  bool last = false;           // of its piece
+  int64_t start = 0, end = 0;  // [start, end) in stream ticks
 };
 
-// Reads only the pieces' ranges of the clip, in order, and hands out their frames in teaser time.
-class PieceReader {
- public:
-  PieceReader(const media::ProbeResult& probe, std::vector<TeaserPiece> pieces, const media::InputPolicy& policy,
-              double webp_fps)
-      : clip_(probe.path.string()),
-        video_(*probe.main_video()),
-        pieces_(std::move(pieces)),
-        webp_fps_(webp_fps),
-        input_(media::open_input(probe.path, policy)) {
-    for (unsigned i = 0; i < input_->nb_streams; ++i) input_->streams[i]->discard = AVDISCARD_ALL;
-    stream_ = input_->streams[video_.index];
-    stream_->discard = AVDISCARD_DEFAULT;
-    decoder_ = std::make_unique<media::VideoDecoder>(stream_, video_, clip_);
-  }
+// A picture of the teaser, scaled for the encoders, with its place in the clip.
+struct TeaserPicture {
+  int64_t pts = 0, duration = 0;  // stream ticks
+  media::FramePtr mp4;
+  media::FramePtr webp;  // only when the WebP's size differs from the MP4's
+};
 
-  std::optional<TeaserFrame> next() {
-    while (true) {
-      if (!in_piece_ && !start_piece()) return std::nullopt;
-      if (std::optional<TeaserFrame> frame = next_in_piece()) return frame;
-      end_piece();
+// The pictures each encoder takes: the MP4's size, and the WebP's when it differs (rounding to even).
+struct PictureSizes {
+  cv::Size mp4, webp;
+  size_t bytes() const {
+    const size_t mp4_bytes = static_cast<size_t>(mp4.area()) * 3 / 2;
+    return webp == mp4 ? mp4_bytes : mp4_bytes + static_cast<size_t>(webp.area()) * 3 / 2;
+  }
+};
+
+// Scaled pictures one stretch may hold while it waits for the encoders. Tens of megabytes: a piece
+// of the usual 1.5 s at 640 px is one stretch, a long piece at a high frame rate several.
+constexpr size_t stretch_bytes = 24u << 20;
+
+// The pieces' ranges in stream ticks, long pieces cut into stretches of at most stretch_bytes of
+// pictures. Stretches are decoded side by side, each from the keyframe before it, so a teaser of a
+// few pieces keeps every core busy with single-threaded decoders (a decoder's frame threads cost a
+// sixth more CPU for the same frames, and restart at every seek).
+std::vector<Stretch> plan_stretches(std::span<const TeaserPiece> pieces, const media::VideoStreamInfo& video,
+                                    const PictureSizes& sizes) {
+  const media::Rational rate = video.frame_rate.valid() ? video.frame_rate : video.average_frame_rate;
+  const double fps = rate.valid() ? rate.to_double() : 30.0;
+  const double most_seconds = std::max(1.0, static_cast<double>(stretch_bytes / sizes.bytes())) / fps;
+  const AVRational tb = video.time_base;
+  std::vector<Stretch> stretches;
+  for (size_t i = 0; i < pieces.size(); ++i) {
+    const int64_t start = video.start_pts + pieces[i].start.rescaled(tb).ticks();
+    const int64_t end = video.start_pts + pieces[i].end.rescaled(tb).ticks();
+    const auto parts = static_cast<int64_t>(std::ceil((pieces[i].end - pieces[i].start).seconds() / most_seconds));
+    const int64_t count = std::max<int64_t>(1, parts);
+    for (int64_t k = 0; k < count; ++k) {
+      stretches.push_back(
+          {i, k == count - 1, start + (end - start) * k / count, start + (end - start) * (k + 1) / count});
     }
+  }
+  return stretches;
+}
+
+// Reads one stretch of the clip: seeks to the keyframe before it, decodes to its end, and scales
+// the frames inside it. Its own input and decoder, so stretches are read side by side.
+std::vector<TeaserPicture> read_stretch(const media::ProbeResult& probe, const Stretch& stretch,
+                                        const media::InputPolicy& policy, const PictureSizes& sizes, int threads) {
+  const std::string clip = probe.path.string();
+  const media::VideoStreamInfo& video = *probe.main_video();
+  media::FormatContextPtr input = media::open_input(probe.path, policy);
+  for (unsigned i = 0; i < input->nb_streams; ++i) input->streams[i]->discard = AVDISCARD_ALL;
+  AVStream* stream = input->streams[video.index];
+  stream->discard = AVDISCARD_DEFAULT;
+  media::VideoDecoder decoder(stream, video, clip, {.threads = threads});
+  media::check_av(av_seek_frame(input.get(), stream->index, stretch.start, AVSEEK_FLAG_BACKWARD), clip, stage,
+                  fmt::format("seeking to {}", media::RationalTime(stretch.start, video.time_base).timecode()));
+  media::Scaler mp4_scaler(media::ScaleQuality::good), webp_scaler(media::ScaleQuality::good);
+  std::vector<TeaserPicture> pictures;
+  std::deque<media::VideoFrame> frames;
+  media::PacketPtr packet = media::make_packet();
+  bool drained = false;
+  while (true) {
+    for (; !frames.empty(); frames.pop_front()) {
+      const media::VideoFrame& f = frames.front();
+      if (f.pts < stretch.start) continue;
+      if (f.pts >= stretch.end) return pictures;
+      TeaserPicture& p = pictures.emplace_back();
+      p.pts = f.pts;
+      p.duration = f.duration.rescaled(video.time_base).ticks();
+      p.mp4 = mp4_scaler.to_frame(f.picture.get(), sizes.mp4.width, sizes.mp4.height, AV_PIX_FMT_YUV420P);
+      if (sizes.webp != sizes.mp4) {
+        p.webp = webp_scaler.to_frame(f.picture.get(), sizes.webp.width, sizes.webp.height, AV_PIX_FMT_YUV420P);
+      }
+    }
+    if (drained) return pictures;
+    if (av_read_frame(input.get(), packet.get()) < 0) {
+      decoder.decode(nullptr, frames);
+      drained = true;
+      continue;
+    }
+    if (packet->stream_index == stream->index) {
+      // Frames before the stretch are only the run-up from the keyframe: skip those nothing refers to.
+      decoder.skip_unreferenced(packet->pts != AV_NOPTS_VALUE && packet->pts < stretch.start);
+      decoder.decode(packet.get(), frames);
+    }
+    av_packet_unref(packet.get());
+  }
+}
+
+// Lays the stretches' pictures end to end in teaser time. A piece runs from its first whole frame to
+// the end of its last, so pieces join on the frame grid with no gap or overlap.
+class TeaserTimeline {
+ public:
+  TeaserTimeline(std::span<const TeaserPiece> pieces, AVRational time_base, double webp_fps)
+      : pieces_(pieces), tb_(time_base), webp_fps_(webp_fps) {}
+
+  // The picture's time in the teaser (stream ticks), and whether the WebP takes it: the frame nearest
+  // each tick of its lower rate, so each of its frames lasts a whole number of the clip's frames
+  // nearest a tick (80 or 120 ms for 12 of 25 a second, never 40).
+  std::pair<int64_t, bool> place(const TeaserPicture& p) {
+    if (first_ == AV_NOPTS_VALUE) first_ = p.pts;
+    last_end_ = p.pts + p.duration;
+    const int64_t pts = offset_ + p.pts - first_;
+    const double middle = media::RationalTime(pts, tb_).seconds() + media::RationalTime(p.duration, tb_).seconds() / 2;
+    const bool to_webp = next_webp_tick_ / webp_fps_ < middle;
+    while (next_webp_tick_ / webp_fps_ < middle) ++next_webp_tick_;
+    return {pts, to_webp};
+  }
+  void end_piece(size_t piece) {
+    if (first_ != AV_NOPTS_VALUE) offset_ += last_end_ - first_;
+    first_ = last_end_ = AV_NOPTS_VALUE;
+    pieces_json_.push_back({{"start", pieces_[piece].start.timecode()}, {"end", pieces_[piece].end.timecode()}});
   }
 
   // Where the teaser ends, in seconds, and the pieces used.
-  double seconds() const { return media::RationalTime(offset_, video_.time_base).seconds(); }
+  double seconds() const { return media::RationalTime(offset_, tb_).seconds(); }
   const nlohmann::json& pieces_json() const { return pieces_json_; }
 
  private:
-  bool start_piece() {
-    if (piece_ == pieces_.size()) return false;
-    const TeaserPiece& piece = pieces_[piece_];
-    const AVRational tb = video_.time_base;
-    start_ = video_.start_pts + piece.start.rescaled(tb).ticks();
-    end_ = video_.start_pts + piece.end.rescaled(tb).ticks();
-    // Only this range is read: seek to the keyframe before it, decode up to its end.
-    media::check_av(av_seek_frame(input_.get(), stream_->index, start_, AVSEEK_FLAG_BACKWARD), clip_, stage,
-                    fmt::format("seeking to {}", piece.start.timecode()));
-    decoder_->reset(0);
-    frames_.clear();
-    first_ = last_end_ = AV_NOPTS_VALUE;
-    drained_ = false;
-    in_piece_ = true;
-    return true;
-  }
-
-  // The piece runs from its first whole frame to the end of its last, so pieces join on the frame
-  // grid with no gap or overlap.
-  std::optional<TeaserFrame> next_in_piece() {
-    while (true) {
-      for (; !frames_.empty(); frames_.pop_front()) {
-        media::VideoFrame& f = frames_.front();
-        if (f.pts < start_) continue;
-        if (f.pts >= end_) return std::nullopt;
-        if (first_ == AV_NOPTS_VALUE) first_ = f.pts;
-        last_end_ = f.pts + f.duration.rescaled(video_.time_base).ticks();
-        TeaserFrame out;
-        out.pts = offset_ + f.pts - first_;
-        // The WebP takes the frame nearest each tick of its lower rate, so each of its frames lasts a whole
-        // number of the clip's frames nearest a tick: 80 or 120 ms for 12 of 25 a second, never 40.
-        const double middle = media::RationalTime(out.pts, video_.time_base).seconds() + f.duration.seconds() / 2;
-        out.to_webp = next_webp_tick_ / webp_fps_ < middle;
-        while (next_webp_tick_ / webp_fps_ < middle) ++next_webp_tick_;
-        out.source = std::move(f);
-        frames_.pop_front();
-        return out;
-      }
-      if (drained_) return std::nullopt;
-      const int rc = av_read_frame(input_.get(), packet_.get());
-      if (rc < 0) {
-        decoder_->decode(nullptr, frames_);
-        drained_ = true;
-      } else {
-        if (packet_->stream_index == stream_->index) {
-          // Frames before the piece are only the run-up from the keyframe: skip those nothing refers to.
-          decoder_->skip_unreferenced(packet_->pts != AV_NOPTS_VALUE && packet_->pts < start_);
-          decoder_->decode(packet_.get(), frames_);
-        }
-        av_packet_unref(packet_.get());
-      }
-    }
-  }
-
-  void end_piece() {
-    const TeaserPiece& piece = pieces_[piece_++];
-    if (first_ != AV_NOPTS_VALUE) offset_ += last_end_ - first_;
-    pieces_json_.push_back({{"start", piece.start.timecode()}, {"end", piece.end.timecode()}});
-    in_piece_ = false;
-  }
-
-  std::string clip_;
-  const media::VideoStreamInfo& video_;
-  std::vector<TeaserPiece> pieces_;
+  std::span<const TeaserPiece> pieces_;
+  AVRational tb_;
   double webp_fps_;
-  media::FormatContextPtr input_;
-  AVStream* stream_ = nullptr;
-  std::unique_ptr<media::VideoDecoder> decoder_;
-  media::PacketPtr packet_ = media::make_packet();
-  std::deque<media::VideoFrame> frames_;
-  size_t piece_ = 0;
-  bool in_piece_ = false, drained_ = false;
-  int64_t start_ = 0, end_ = 0, first_ = AV_NOPTS_VALUE, last_end_ = AV_NOPTS_VALUE;
-  int64_t offset_ = 0;        // where the current piece starts in the teaser, in stream ticks
+  int64_t first_ = AV_NOPTS_VALUE, last_end_ = AV_NOPTS_VALUE;
+  int64_t offset_ = 0;         // where the current piece starts in the teaser, in stream ticks
   double next_webp_tick_ = 0;  // whole ticks, counted in a double to divide
   nlohmann::json pieces_json_ = nlohmann::json::array();
 };
@@ -186,66 +206,53 @@ class PieceReader {
 // separate serial stages, so the single-threaded WebP encoder runs beside x264 instead of after it.
 class TeaserWriter {
  public:
-  TeaserWriter(const media::VideoStreamInfo& video, const std::filesystem::path& folder, const TeaserOptions& options,
-               const std::string& clip)
-      : clip_(clip),
-        tb_(video.time_base),
-        mp4_file_(folder, "teaser.mp4"),
-        webp_file_(folder, "teaser.webp") {
-    const cv::Size display(video.display_width > 0 ? video.display_width : video.width,
-                           video.display_height > 0 ? video.display_height : video.height);
-    mp4_size_ = media::fit_within(plan_renditions(display, {options.mp4}).front().size, options.max_width, 0, true);
-    webp_size_ = media::fit_within(display, options.webp_max_width, 0, true);
+  TeaserWriter(const media::VideoStreamInfo& video, const PictureSizes& sizes, const std::filesystem::path& folder,
+               const TeaserOptions& options, const std::string& clip)
+      : clip_(clip), tb_(video.time_base), mp4_file_(folder, "teaser.mp4"), webp_file_(folder, "teaser.webp") {
     const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     const media::Rational rate = video.frame_rate.valid() ? video.frame_rate : video.average_frame_rate;
-    mp4_ = open_video_encoder(options.mp4, {mp4_size_, tb_, rate, 2.0, cores}, clip_);
-    mp4_mux_ = std::make_unique<media::Muxer>(mp4_file_.temporary(), "mp4", clip_, stage,
-                                             mp4_file_.final_path().string());
+    mp4_ = open_video_encoder(options.mp4, {sizes.mp4, tb_, rate, 2.0, cores}, clip_);
+    mp4_mux_ =
+        std::make_unique<media::Muxer>(mp4_file_.temporary(), "mp4", clip_, stage, mp4_file_.final_path().string());
     mp4_mux_->add_stream(*mp4_);
     mp4_mux_->begin({{"movflags", "+faststart"}});
 
     webp_ = std::make_unique<media::Encoder>(
         "libwebp_anim",
         [&](AVCodecContext& c) {
-          c.width = webp_size_.width;
-          c.height = webp_size_.height;
+          c.width = sizes.webp.width;
+          c.height = sizes.webp.height;
           c.pix_fmt = AV_PIX_FMT_YUV420P;
-          c.time_base = AVRational{1, 1000};  // libwebp_anim counts frame durations in milliseconds
+          c.time_base = AVRational{1, 1000};          // libwebp_anim counts frame durations in milliseconds
           c.compression_level = options.webp_effort;  // libwebp's method
         },
         media::CodecOptions{{"quality", fmt::format("{}", options.webp_quality)}}, clip_, stage);
-    webp_mux_ = std::make_unique<media::Muxer>(webp_file_.temporary(), "webp", clip_, stage,
-                                             webp_file_.final_path().string());
+    webp_mux_ =
+        std::make_unique<media::Muxer>(webp_file_.temporary(), "webp", clip_, stage, webp_file_.final_path().string());
     webp_mux_->add_stream(*webp_);
     webp_mux_->begin({{"loop", "0"}});  // 0 = loop forever
   }
 
-  // Parallel stage: the pictures each encoder takes (one picture for both when their sizes agree).
-  void scale(TeaserFrame& frame) {
-    const AVFrame* picture = frame.source.picture.get();
-    frame.mp4 = mp4_scalers_.local().to_frame(picture, mp4_size_.width, mp4_size_.height, AV_PIX_FMT_YUV420P);
-    frame.mp4->pict_type = AV_PICTURE_TYPE_NONE;
-    frame.mp4->pts = frame.pts;
-    if (frame.to_webp) {
-      const cv::Size size = webp_size_;
-      frame.webp = size == mp4_size_
-                       ? media::ref_frame(frame.mp4.get())
-                       : webp_scalers_.local().to_frame(picture, size.width, size.height, AV_PIX_FMT_YUV420P);
-      frame.webp->pict_type = AV_PICTURE_TYPE_NONE;
-      frame.webp->pts = av_rescale_q(frame.pts, tb_, AVRational{1, 1000});
+  // Serial stages, in order. The MP4 takes every picture at `pts` (teaser time, stream ticks); the
+  // WebP, given the same picture when their sizes agree, only those kept for it.
+  void encode_mp4(TeaserPicture& p, int64_t pts, bool to_webp) {
+    p.mp4->pict_type = AV_PICTURE_TYPE_NONE;
+    p.mp4->pts = pts;
+    if (!to_webp) {
+      p.webp.reset();
+    } else {
+      if (!p.webp) p.webp = media::ref_frame(p.mp4.get());
+      p.webp->pict_type = AV_PICTURE_TYPE_NONE;
+      p.webp->pts = av_rescale_q(pts, tb_, AVRational{1, 1000});
     }
-    frame.source.picture.reset();  // the decoder's buffer goes back as soon as it is scaled
-  }
-
-  // Serial stages, in order.
-  void encode_mp4(TeaserFrame& frame) {
-    mp4_->send(frame.mp4.get(), [&](AVPacket& p) { mp4_mux_->write(p, 0, tb_); });
-    frame.mp4.reset();
+    mp4_->send(p.mp4.get(), [&](AVPacket& packet) { mp4_mux_->write(packet, 0, tb_); });
+    p.mp4.reset();
     ++mp4_frames_;
   }
-  void encode_webp(TeaserFrame& frame) {
-    if (!frame.webp) return;
-    webp_->send(frame.webp.get(), [&](AVPacket& p) { webp_mux_->write(p, 0, AVRational{1, 1000}); });
+  void encode_webp(TeaserPicture& p) {
+    if (!p.webp) return;
+    webp_->send(p.webp.get(), [&](AVPacket& packet) { webp_mux_->write(packet, 0, AVRational{1, 1000}); });
+    p.webp.reset();
   }
 
   nlohmann::json finish(double seconds) {
@@ -266,12 +273,22 @@ class TeaserWriter {
   std::string clip_;
   AVRational tb_;
   OutputFile mp4_file_, webp_file_;
-  cv::Size mp4_size_, webp_size_;
   std::unique_ptr<media::Encoder> mp4_, webp_;
   std::unique_ptr<media::Muxer> mp4_mux_, webp_mux_;
-  tbb::enumerable_thread_specific<media::Scaler> mp4_scalers_{media::ScaleQuality::good},
-      webp_scalers_{media::ScaleQuality::good};
   int64_t mp4_frames_ = 0;
+};
+
+PictureSizes picture_sizes(const media::VideoStreamInfo& video, const TeaserOptions& options) {
+  const cv::Size display(video.display_width > 0 ? video.display_width : video.width,
+                         video.display_height > 0 ? video.display_height : video.height);
+  return {media::fit_within(plan_renditions(display, {options.mp4}).front().size, options.max_width, 0, true),
+          media::fit_within(display, options.webp_max_width, 0, true)};
+}
+
+// One stretch on its way through the pipeline in make_teaser.
+struct StretchWork {
+  const Stretch* stretch = nullptr;
+  std::vector<TeaserPicture> pictures;
 };
 
 }  // namespace
@@ -297,35 +314,41 @@ nlohmann::json make_teaser(const media::ProbeResult& probe, std::span<const Teas
   if (used.empty()) throw media::MediaError(clip, stage, "no time range to take the teaser from");
   std::filesystem::create_directories(folder);
 
-  PieceReader reader(probe, used, input_policy, options.webp_fps);
-  TeaserWriter writer(*video, folder, options, clip);
-  using Token = std::shared_ptr<TeaserFrame>;
-  const size_t tokens = 2 * std::max(1u, std::thread::hardware_concurrency()) + 2;
+  const PictureSizes sizes = picture_sizes(*video, options);
+  const std::vector<Stretch> stretches = plan_stretches(used, *video, sizes);
+  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  // Decoder threads only for what the stretches leave idle (one long piece gets them all).
+  const int decoder_threads = std::max(1, cores / static_cast<int>(std::min<size_t>(stretches.size(), cores)));
+  TeaserWriter writer(*video, sizes, folder, options, clip);
+  TeaserTimeline timeline(used, video->time_base, options.webp_fps);
+  size_t next = 0;
+  using Token = std::shared_ptr<StretchWork>;
+  // One stretch more than the cores in flight: every core decodes while the encoders take the oldest.
   tbb::parallel_pipeline(
-      tokens,
-      tbb::make_filter<void, Token>(tbb::filter_mode::serial_in_order,
-                                    [&](tbb::flow_control& control) -> Token {
-                                      std::optional<TeaserFrame> frame = reader.next();
-                                      if (!frame) {
-                                        control.stop();
-                                        return nullptr;
-                                      }
-                                      return std::make_shared<TeaserFrame>(std::move(*frame));
-                                    }) &
-          tbb::make_filter<Token, Token>(tbb::filter_mode::parallel,
-                                         [&](Token frame) {
-                                           writer.scale(*frame);
-                                           return frame;
-                                         }) &
-          tbb::make_filter<Token, Token>(tbb::filter_mode::serial_in_order,
-                                         [&](Token frame) {
-                                           writer.encode_mp4(*frame);
-                                           return frame;
-                                         }) &
-          tbb::make_filter<Token, void>(tbb::filter_mode::serial_in_order,
-                                        [&](Token frame) { writer.encode_webp(*frame); }));
-  const double seconds = reader.seconds();
-  return {{"seconds", seconds}, {"pieces", reader.pieces_json()}, {"outputs", writer.finish(seconds)}};
+      static_cast<size_t>(cores) + 1,
+      tbb::make_filter<void, Token>(tbb::filter_mode::serial_in_order, [&](tbb::flow_control& control) -> Token {
+        if (next == stretches.size()) {
+          control.stop();
+          return nullptr;
+        }
+        auto work = std::make_shared<StretchWork>();
+        work->stretch = &stretches[next++];
+        return work;
+      }) & tbb::make_filter<Token, Token>(tbb::filter_mode::parallel, [&](Token work) {
+        work->pictures = read_stretch(probe, *work->stretch, input_policy, sizes, decoder_threads);
+        return work;
+      }) & tbb::make_filter<Token, Token>(tbb::filter_mode::serial_in_order, [&](Token work) {
+        for (TeaserPicture& p : work->pictures) {
+          const auto [pts, to_webp] = timeline.place(p);
+          writer.encode_mp4(p, pts, to_webp);
+        }
+        if (work->stretch->last) timeline.end_piece(work->stretch->piece);
+        return work;
+      }) & tbb::make_filter<Token, void>(tbb::filter_mode::serial_in_order, [&](Token work) {
+        for (TeaserPicture& p : work->pictures) writer.encode_webp(p);
+      }));
+  const double seconds = timeline.seconds();
+  return {{"seconds", seconds}, {"pieces", timeline.pieces_json()}, {"outputs", writer.finish(seconds)}};
 }
 
 }  // namespace pressreel::preview
