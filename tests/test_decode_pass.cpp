@@ -186,6 +186,44 @@ TEST(DecodePass, DecodesTenBitAndOddSizes) {
   EXPECT_EQ(odd.sizes[0], std::make_pair(321, 181));
 }
 
+// Every frame as the consumers' scaler turns it into BGR and into its own YUV planes.
+class PictureSink : public media::FrameSink {
+ public:
+  std::string_view name() const override { return "pictures"; }
+  void on_frame(const media::VideoFrame& frame, std::any&) override {
+    const cv::Size size = media::display_size(frame.picture.get());
+    bgr.push_back(scaler.to_bgr(frame.picture.get(), size));
+    luma.push_back(scaler.to_yuv_planes(frame.picture.get(), size)[0]);
+  }
+  void on_end(const media::DecodeSummary& s) override { summary = s; }
+  media::Scaler scaler{media::ScaleQuality::good};
+  std::vector<cv::Mat> bgr, luma;
+  media::DecodeSummary summary;
+};
+
+// Decoded frames can carry colour codes outside FFmpeg's enums (see make_mpeg4_clip_with_colour_code).
+// They read as untagged (the same pictures as the stream without a colour description) and nothing is
+// tone-mapped. Under the sanitizers, a load of such a field as its enum fails this test.
+TEST(DecodePass, ColourCodesOutsideFfmpegsEnumsReadAsUntagged) {
+  TempDir dir;
+  const auto untagged = pressreel::testing::make_mpeg4_clip_with_colour_code(dir / "untagged.avi", -1);
+  const auto odd = pressreel::testing::make_mpeg4_clip_with_colour_code(dir / "odd.avi", 205);
+  PictureSink expected, got;
+  media::FrameSink* expected_sinks[] = {&expected};
+  media::FrameSink* got_sinks[] = {&got};
+  media::run_decode_pass(media::probe(untagged), expected_sinks);
+  const media::ProbeResult odd_probe = media::probe(odd);
+  EXPECT_EQ(odd_probe.main_video()->color_transfer, "");  // named only when in range
+  media::run_decode_pass(odd_probe, got_sinks);
+  EXPECT_EQ(got.summary.filter_chain, "");
+  ASSERT_EQ(got.bgr.size(), expected.bgr.size());
+  ASSERT_GT(got.bgr.size(), 0u);
+  for (size_t i = 0; i < got.bgr.size(); ++i) {
+    EXPECT_EQ(cv::norm(got.bgr[i], expected.bgr[i], cv::NORM_INF), 0) << "frame " << i;
+    EXPECT_EQ(cv::norm(got.luma[i], expected.luma[i], cv::NORM_INF), 0) << "frame " << i;
+  }
+}
+
 TEST(DecodePass, DeliversAudioWhenASinkWantsIt) {
   TempDir dir;
   const auto clip = dir / "av.mp4";

@@ -13,6 +13,7 @@ extern "C" {
 }
 
 #include "pressreel/media/error.hpp"
+#include "pressreel/media/stored_code.hpp"
 
 namespace pressreel::media {
 namespace {
@@ -104,7 +105,8 @@ void VideoDecoder::build_filter_graph(const AVFrame* first) {
   graph_checked_ = true;
   std::vector<std::string> steps;
   if (options_.deinterlace && is_interlaced(info_, first)) steps.emplace_back("bwdif=mode=send_frame:parity=auto:deint=interlaced");
-  if (options_.tone_map && (first->color_trc == AVCOL_TRC_SMPTE2084 || first->color_trc == AVCOL_TRC_ARIB_STD_B67)) {
+  const int transfer = stored_code(first->color_trc);
+  if (options_.tone_map && (transfer == AVCOL_TRC_SMPTE2084 || transfer == AVCOL_TRC_ARIB_STD_B67)) {
     steps.emplace_back(
         "zscale=t=linear:npl=100,format=gbrpf32le,zscale=p=bt709,tonemap=tonemap=hable:desat=0,"
         "zscale=t=bt709:m=bt709:r=tv,format=yuv420p");

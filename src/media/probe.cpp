@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 #include <system_error>
 
 extern "C" {
@@ -12,6 +11,7 @@ extern "C" {
 }
 
 #include "pressreel/media/error.hpp"
+#include "pressreel/media/stored_code.hpp"
 #include "pressreel/stills/text_utf8.hpp"
 
 namespace pressreel::media {
@@ -32,19 +32,10 @@ Metadata read_metadata(const AVDictionary* dict) {
 
 std::string or_empty(const char* s) { return s == nullptr ? std::string() : std::string(s); }
 
-// Demuxers copy some codes from the file as they are, so a codecpar field can hold a value outside its
-// enum (the fuzzer found colour primaries of 205). Loading such a field as the enum is undefined
-// behaviour: it is read as the int it is stored as, and named only when in range.
-int stored_code(const void* field) {
-  int code = 0;
-  std::memcpy(&code, field, sizeof code);
-  return code;
-}
-
+// A code is named only when in range (see stored_code.hpp).
 template <typename Enum>
 std::string code_name(const Enum& field, int count, const char* (*name)(Enum)) {
-  static_assert(sizeof(Enum) == sizeof(int));
-  const int code = stored_code(&field);
+  const int code = stored_code(field);
   return code >= 0 && code < count ? or_empty(name(static_cast<Enum>(code))) : std::string();
 }
 
@@ -94,7 +85,7 @@ VideoStreamInfo read_video(const AVStream* st, const AVFormatContext* ctx) {
   const auto fmt = static_cast<AVPixelFormat>(par->format);
   v.pixel_format = or_empty(av_get_pix_fmt_name(fmt));
   if (const AVPixFmtDescriptor* desc = av_pix_fmt_desc_get(fmt)) v.bit_depth = desc->comp[0].depth;
-  const int field_order = stored_code(&par->field_order);
+  const int field_order = stored_code(par->field_order);
   v.field_order = field_order_name(field_order);
   v.interlaced = field_order == AV_FIELD_TT || field_order == AV_FIELD_BB || field_order == AV_FIELD_TB ||
                  field_order == AV_FIELD_BT;
@@ -102,7 +93,7 @@ VideoStreamInfo read_video(const AVStream* st, const AVFormatContext* ctx) {
   v.color_transfer = code_name(par->color_trc, AVCOL_TRC_NB, av_color_transfer_name);
   v.color_matrix = code_name(par->color_space, AVCOL_SPC_NB, av_color_space_name);
   v.color_range = code_name(par->color_range, AVCOL_RANGE_NB, av_color_range_name);
-  const int transfer = stored_code(&par->color_trc);
+  const int transfer = stored_code(par->color_trc);
   if (transfer == AVCOL_TRC_SMPTE2084) v.hdr = "HDR10";
   if (transfer == AVCOL_TRC_ARIB_STD_B67) v.hdr = "HLG";
   if (st->nb_frames > 0) v.frame_count = st->nb_frames;

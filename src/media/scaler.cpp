@@ -8,11 +8,13 @@ extern "C" {
 #include <libavutil/pixdesc.h>
 }
 
+#include "pressreel/media/stored_code.hpp"
+
 namespace pressreel::media {
 namespace {
 
 int sws_colorspace(const AVFrame* frame) {
-  switch (frame->colorspace) {
+  switch (stored_code(frame->colorspace)) {
     case AVCOL_SPC_BT709: return SWS_CS_ITU709;
     case AVCOL_SPC_BT2020_NCL:
     case AVCOL_SPC_BT2020_CL: return SWS_CS_BT2020;
@@ -23,7 +25,7 @@ int sws_colorspace(const AVFrame* frame) {
 }
 
 bool is_full_range(const AVFrame* frame) {
-  if (frame->color_range == AVCOL_RANGE_JPEG) return true;
+  if (stored_code(frame->color_range) == AVCOL_RANGE_JPEG) return true;
   const auto fmt = static_cast<AVPixelFormat>(frame->format);
   return fmt == AV_PIX_FMT_YUVJ420P || fmt == AV_PIX_FMT_YUVJ422P || fmt == AV_PIX_FMT_YUVJ444P;
 }

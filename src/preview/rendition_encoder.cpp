@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "pressreel/media/error.hpp"
+#include "pressreel/media/stored_code.hpp"
 #include "pressreel/preview/video_encoder.hpp"
 
 namespace pressreel::preview {
@@ -40,11 +41,12 @@ int encoder_threads(const PreviewOptions& options, size_t renditions) {
 // Whether the decoded picture's pixels already are what the encoders take (4:2:0, BT.709, limited
 // range, square), so that only its size may need changing.
 bool encoder_ready(const AVFrame* picture) {
-  const bool bt709 = picture->colorspace == AVCOL_SPC_BT709 ||
-                     (picture->colorspace == AVCOL_SPC_UNSPECIFIED && picture->height >= 720);
+  const int matrix = media::stored_code(picture->colorspace);
+  const bool bt709 = matrix == AVCOL_SPC_BT709 || (matrix == AVCOL_SPC_UNSPECIFIED && picture->height >= 720);
   const bool square = picture->sample_aspect_ratio.num == picture->sample_aspect_ratio.den ||
                       picture->sample_aspect_ratio.num == 0;
-  return picture->format == AV_PIX_FMT_YUV420P && square && bt709 && picture->color_range != AVCOL_RANGE_JPEG;
+  const bool limited = media::stored_code(picture->color_range) != AVCOL_RANGE_JPEG;
+  return picture->format == AV_PIX_FMT_YUV420P && square && bt709 && limited;
 }
 
 bool encodable_as_is(const AVFrame* picture, cv::Size size) {

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <memory>
 #include <random>
+#include <stdexcept>
 
 namespace pressreel::testing {
 namespace {
@@ -66,6 +67,30 @@ std::filesystem::path make_test_clip(const std::filesystem::path& output, int fr
   }
   args.insert(args.end(), extra.begin(), extra.end());
   ffmpeg(args, output);
+  return output;
+}
+
+std::filesystem::path make_mpeg4_clip_with_colour_code(const std::filesystem::path& output, int colour_code) {
+  const std::filesystem::path stream_file = output.string() + ".m4v";
+  ffmpeg({"-f", "lavfi", "-i", "testsrc2=size=64x64:rate=25:duration=1", "-c:v", "mpeg4", "-f", "m4v"}, stream_file);
+  if (colour_code >= 0) {
+    std::string stream = read_text(stream_file);
+    const size_t object = stream.find(std::string("\x00\x00\x01\xb5", 4));  // the visual object header
+    // After its id and priority (one byte): a video object with no signal type, then stuffing to the
+    // byte (0001 0 011). It becomes one with a signal type: format 5 (unspecified), limited range, a
+    // colour description of three 8-bit codes, then stuffing (0001 1 101 0 1, code x 3, 011111).
+    if (object == std::string::npos || stream.compare(object + 5, 1, "\x13") != 0) {
+      throw std::runtime_error("unexpected MPEG-4 visual object header from ffmpeg");
+    }
+    const auto code = static_cast<uint64_t>(colour_code & 0xff);
+    const uint64_t bits = (uint64_t{0b0001'1'101'0'1} << 30) | (code << 22) | (code << 14) | (code << 6) | 0b011111;
+    std::string header;
+    for (int shift = 32; shift >= 0; shift -= 8) header.push_back(static_cast<char>((bits >> shift) & 0xff));
+    stream.replace(object + 5, 1, header);
+    write_text(stream_file, stream);
+  }
+  ffmpeg({"-f", "m4v", "-i", stream_file.string(), "-c", "copy"}, output);  // AVI, for timestamps
+  std::filesystem::remove(stream_file);
   return output;
 }
 

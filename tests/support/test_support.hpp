@@ -33,6 +33,12 @@ void ffmpeg(const std::vector<std::string>& args, const std::filesystem::path& o
 std::filesystem::path make_test_clip(const std::filesystem::path& output, int frames, const std::string& fps,
                                      const std::vector<std::string>& extra = {}, int width = 320, int height = 240);
 
+// One second of an MPEG-4 Part 2 test pattern (64x64, 25 fps) in AVI whose stream says `colour_code`
+// for its colour primaries, transfer and matrix, or nothing about colour when it is negative.
+// MPEG-4 Part 2's decoder copies such codes as they are, so frames can carry codes outside FFmpeg's
+// enums (colour_code 205, say).
+std::filesystem::path make_mpeg4_clip_with_colour_code(const std::filesystem::path& output, int colour_code);
+
 // Runs a command line through the shell; returns its exit status and fills `output` with stdout.
 int run_command(const std::string& command, std::string* output = nullptr);
 
