@@ -105,42 +105,50 @@ class BatchRuns : public ::testing::Test {
     make_test_clip(dir_ / "in" / "film" / "b.mp4", 120, "25", {}, 640, 360);
     make_test_clip(dir_ / "in" / "other" / "c.mkv", 120, "25", {}, 640, 360);
   }
+  // The command line of a run into OUT; its errors are added to OUT.stderr, for the failure message.
   std::string run(const std::string& out, const std::string& extra = "") {
-    return fmt::format("{} --quiet run '{}' -o '{}' {} 2>/dev/null", pressreel::testing::cli(), (dir_ / "in").string(),
-                       (dir_ / out).string(), extra);
+    return fmt::format("{} --quiet run '{}' -o '{}' {} 2>>'{}'", pressreel::testing::cli(), (dir_ / "in").string(),
+                       (dir_ / out).string(), extra, (dir_ / (out + ".stderr")).string());
+  }
+  std::string errors(const std::string& out) {
+    const auto file = dir_ / (out + ".stderr");
+    return fs::exists(file) ? "stderr of the runs into " + out + ":\n" + pressreel::testing::read_text(file) : "";
   }
   TempDir dir_;
 };
 
 TEST_F(BatchRuns, SkipsUnchangedClipsAndRedoesChangedOnes) {
-  ASSERT_EQ(run_command(run("out", "--json > " + (dir_ / "first.json").string())), 0);
+  ASSERT_EQ(run_command(run("out", "--json > " + (dir_ / "first.json").string())), 0) << errors("out");
   std::string text;
-  ASSERT_EQ(run_command(run("out", "--json"), &text), 0);
+  ASSERT_EQ(run_command(run("out", "--json"), &text), 0) << errors("out");
   auto summary = nlohmann::json::parse(text);
   EXPECT_EQ(summary["up_to_date"], 3);
 
   // A changed clip is redone; the others are not.
   make_test_clip(dir_ / "in" / "film" / "a.mp4", 60, "25", {}, 640, 360);
-  ASSERT_EQ(run_command(run("out", "--json"), &text), 0);
+  ASSERT_EQ(run_command(run("out", "--json"), &text), 0) << errors("out");
   summary = nlohmann::json::parse(text);
   EXPECT_EQ(summary["up_to_date"], 2);
   // A changed recipe redoes everything, and so does --force.
   const auto recipe = dir_ / "threads.toml";
   std::ofstream(recipe) << "[decode]\nthreads = 1\n";
-  ASSERT_EQ(run_command(run("out", "--json --pipeline " + recipe.string()), &text), 0);
+  ASSERT_EQ(run_command(run("out", "--json --pipeline " + recipe.string()), &text), 0) << errors("out");
   EXPECT_EQ(nlohmann::json::parse(text)["up_to_date"], 0);
-  ASSERT_EQ(run_command(run("out", "--json --force --pipeline " + recipe.string()), &text), 0);
+  ASSERT_EQ(run_command(run("out", "--json --force --pipeline " + recipe.string()), &text), 0) << errors("out");
   EXPECT_EQ(nlohmann::json::parse(text)["up_to_date"], 0);
 }
 
 TEST_F(BatchRuns, ShardsThenMergeEqualOneRun) {
-  ASSERT_EQ(run_command(run("single")), 0);
-  for (int i = 0; i < 3; ++i) ASSERT_EQ(run_command(run("sharded", fmt::format("--shard {}/3", i))), 0);
+  ASSERT_EQ(run_command(run("single")), 0) << errors("single");
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_EQ(run_command(run("sharded", fmt::format("--shard {}/3", i))), 0) << errors("sharded");
+  }
   EXPECT_FALSE(fs::exists(dir_ / "sharded" / "catalog.json"));
   ASSERT_EQ(run_command(fmt::format("{} --quiet merge '{}'", pressreel::testing::cli(), (dir_ / "sharded").string())), 0);
   EXPECT_EQ(snapshot(dir_ / "single"), snapshot(dir_ / "sharded"));
   // The environment of an array job selects the shard too.
-  ASSERT_EQ(run_command("JOB_COMPLETION_INDEX=1 PRESSREEL_SHARD_COUNT=3 " + run("env-shard")), 0);
+  ASSERT_EQ(run_command("JOB_COMPLETION_INDEX=1 PRESSREEL_SHARD_COUNT=3 " + run("env-shard")), 0)
+      << errors("env-shard");
   // Shard 1 of 3 is the second clip, and only it.
   EXPECT_TRUE(fs::exists(dir_ / "env-shard" / "film" / "b" / "manifest.json"));
   EXPECT_FALSE(fs::exists(dir_ / "env-shard" / "film" / "a"));
@@ -148,12 +156,12 @@ TEST_F(BatchRuns, ShardsThenMergeEqualOneRun) {
 }
 
 TEST_F(BatchRuns, ARunKilledAtAnyMomentIsFinishedByARerun) {
-  ASSERT_EQ(run_command(run("reference")), 0);
+  ASSERT_EQ(run_command(run("reference")), 0) << errors("reference");
   const auto reference = snapshot(dir_ / "reference");
   for (const char* after : {"0.05", "0.3", "0.6", "1.0"}) {
     const std::string out = fmt::format("killed-{}", after);
     run_command(fmt::format("timeout -s KILL {} {}", after, run(out)));
-    ASSERT_EQ(run_command(run(out)), 0) << "rerun after kill at " << after << " s";
+    ASSERT_EQ(run_command(run(out)), 0) << "rerun after kill at " << after << " s; " << errors(out);
     EXPECT_EQ(snapshot(dir_ / out), reference) << "killed at " << after << " s";
     for (const auto& e : fs::recursive_directory_iterator(dir_ / out)) {
       EXPECT_FALSE(batch::is_temporary_name(e.path())) << e.path();
