@@ -316,9 +316,10 @@ TEST(Preview, ColourCodesOutsideFfmpegsEnumsEncodeAsUntagged) {
   const auto got = frames(dir / "odd" / "preview-64p.mp4");
   ASSERT_EQ(got.size(), 25u);
   ASSERT_EQ(expected.size(), 25u);
-  // The same first picture. (Not every one: under this small rendition's tight VBV cap of 26 kb/s,
-  // x264's rate control with frame threads drifts between runs of the very same input; so does
-  // ffmpeg's CLI with -threads 4.)
+  // The same first picture. Not every one: x264 does not always encode the very same input alike under
+  // this small rendition's tight VBV cap (26 kb/s). With frame threads its rate control drifts, as
+  // ffmpeg's CLI does with -threads 4, and a second encode in one process can differ from the first
+  // even with one thread (not when x264's assembly is limited to AVX2).
   EXPECT_EQ(got[0], expected[0]);
   EXPECT_EQ(media::probe(dir / "odd" / "preview-64p.mp4").main_video()->color_matrix, "bt709");
 }
