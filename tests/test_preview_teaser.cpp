@@ -104,43 +104,54 @@ TEST(Teaser, WritesAMutedMp4LoopAndAWebpNoWiderThan640) {
   EXPECT_NEAR(report["seconds"].get<double>(), 163 / 25.0, 1e-6);
 }
 
-// Each frame of this clip is flat grey, its level telling its number: 16 + 7n mod 220. H.264 with
-// non-reference B-frames (I B B B P...) and one keyframe every 10 s, so each piece has a long run-up
-// whose B-frames the reader skips; no frame of the pieces themselves may go missing.
+// 12 s at 25 fps whose frame n is flat grey at level_of(n), so a teaser's frames tell which of the
+// clip's they are. `encoding` chooses the encoder's options (GOP, B-frames).
+int level_of(int n) { return 16 + (7 * n) % 220; }
+
+std::filesystem::path make_numbered_clip(const std::filesystem::path& clip, const std::string& size,
+                                         const std::vector<std::string>& encoding) {
+  std::vector<std::string> args = {"-f", "lavfi", "-i", "color=black:size=" + size + ":rate=25:duration=12",
+                                   "-vf", "geq=lum='16+mod(7*N,220)':cb=128:cr=128", "-pix_fmt", "yuv420p"};
+  args.insert(args.end(), encoding.begin(), encoding.end());
+  pressreel::testing::ffmpeg(args, clip);
+  return clip;
+}
+
+// The grey level of each frame of `mp4`: each shrunk to 2x2 in its own YUV 4:2:0 (four luma bytes,
+// then one of each chroma), of which the first luma byte.
+std::vector<int> frame_levels(const std::filesystem::path& mp4, const std::filesystem::path& scratch) {
+  pressreel::testing::ffmpeg(
+      {"-i", mp4.string(), "-vf", "scale=2:2:flags=area", "-f", "rawvideo", "-pix_fmt", "yuv420p"}, scratch);
+  const std::string raw = pressreel::testing::read_text(scratch);
+  EXPECT_EQ(raw.size() % 6, 0u);
+  std::vector<int> levels;
+  for (size_t i = 0; i + 6 <= raw.size(); i += 6) levels.push_back(static_cast<unsigned char>(raw[i]));
+  return levels;
+}
+
+// H.264 with non-reference B-frames (I B B B P...) and one keyframe every 10 s, so each piece has a
+// long run-up whose B-frames the reader skips; no frame of the pieces themselves may go missing.
 TEST(Teaser, SkippingTheRunUpsUnreferencedFramesKeepsEveryFrameOfThePieces) {
   TempDir dir;
-  const auto clip = dir / "numbered.mp4";
-  pressreel::testing::ffmpeg({"-f", "lavfi", "-i", "color=black:size=320x240:rate=25:duration=12", "-vf",
-                              "geq=lum='16+mod(7*N,220)':cb=128:cr=128", "-c:v", "libx264", "-preset", "veryfast",
-                              "-pix_fmt", "yuv420p", "-x264-params",
-                              "bframes=3:b-pyramid=none:b-adapt=0:keyint=250:min-keyint=250:scenecut=0"},
-                             clip);
+  const auto clip = make_numbered_clip(dir / "numbered.mp4", "320x240",
+                                       {"-c:v", "libx264", "-preset", "veryfast", "-x264-params",
+                                        "bframes=3:b-pyramid=none:b-adapt=0:keyint=250:min-keyint=250:scenecut=0"});
   const std::vector<preview::TeaserPiece> pieces = {{seconds(3), seconds(4)}, {seconds(7), seconds(8.2)}};
   preview::make_teaser(media::probe(clip), pieces, dir / "out", {});
-  const auto levels = dir / "levels.raw";
-  // Each frame shrunk to 2x2 in its own YUV 4:2:0: four luma bytes, then one of each chroma.
-  pressreel::testing::ffmpeg({"-i", (dir / "out" / "teaser.mp4").string(), "-vf", "scale=2:2:flags=area", "-f",
-                              "rawvideo", "-pix_fmt", "yuv420p"},
-                             levels);
-  const std::string got = pressreel::testing::read_text(levels);
+  const std::vector<int> got = frame_levels(dir / "out" / "teaser.mp4", dir / "levels.raw");
   std::vector<int> expected;
   for (int n = 75; n < 100; ++n) expected.push_back(n);   // 3 s to 4 s
   for (int n = 175; n < 205; ++n) expected.push_back(n);  // 7 s to 8.2 s
-  ASSERT_EQ(got.size(), 6 * expected.size());
-  for (size_t i = 0; i < expected.size(); ++i) {
-    EXPECT_NEAR(static_cast<unsigned char>(got[6 * i]), 16 + (7 * expected[i]) % 220, 3) << "teaser frame " << i;
-  }
+  ASSERT_EQ(got.size(), expected.size());
+  for (size_t i = 0; i < expected.size(); ++i) EXPECT_NEAR(got[i], level_of(expected[i]), 3) << "teaser frame " << i;
 }
 
 // A long piece is read as several stretches side by side (each holds at most some tens of megabytes
 // of 640 px pictures: 8 s of them are 69 MB). They must join with no frame lost, repeated or moved.
 TEST(Teaser, ALongPieceReadInStretchesKeepsEveryFrameOnTheGrid) {
   TempDir dir;
-  const auto clip = dir / "numbered.mp4";
-  pressreel::testing::ffmpeg({"-f", "lavfi", "-i", "color=black:size=640x360:rate=25:duration=12", "-vf",
-                              "geq=lum='16+mod(7*N,220)':cb=128:cr=128", "-c:v", "libx264", "-preset", "ultrafast",
-                              "-pix_fmt", "yuv420p", "-g", "250"},
-                             clip);
+  const auto clip =
+      make_numbered_clip(dir / "numbered.mp4", "640x360", {"-c:v", "libx264", "-preset", "ultrafast", "-g", "250"});
   const std::vector<preview::TeaserPiece> pieces = {{seconds(2), seconds(10)}};
   const nlohmann::json report = preview::make_teaser(media::probe(clip), pieces, dir / "out", {});
   EXPECT_NEAR(report["seconds"].get<double>(), 8.0, 1e-6);
@@ -148,15 +159,9 @@ TEST(Teaser, ALongPieceReadInStretchesKeepsEveryFrameOnTheGrid) {
   const auto packets = pressreel::testing::read_video_packets(mp4);
   ASSERT_EQ(packets.times.size(), 200u);
   for (size_t i = 0; i < packets.times.size(); ++i) EXPECT_NEAR(packets.times[i], i / 25.0, 1e-3);
-  const auto levels = dir / "levels.raw";
-  pressreel::testing::ffmpeg(
-      {"-i", mp4.string(), "-vf", "scale=2:2:flags=area", "-f", "rawvideo", "-pix_fmt", "yuv420p"}, levels);
-  const std::string got = pressreel::testing::read_text(levels);
-  ASSERT_EQ(got.size(), 6u * 200);
-  for (int i = 0; i < 200; ++i) {
-    const int n = 50 + i;  // 2 s to 10 s
-    EXPECT_NEAR(static_cast<unsigned char>(got[6 * i]), 16 + (7 * n) % 220, 3) << "teaser frame " << i;
-  }
+  const std::vector<int> got = frame_levels(mp4, dir / "levels.raw");
+  ASSERT_EQ(got.size(), 200u);
+  for (int i = 0; i < 200; ++i) EXPECT_NEAR(got[i], level_of(50 + i), 3) << "teaser frame " << i;  // 2 s to 10 s
 }
 
 // libwebp merges a frame identical to the one before into it: the manifest counts the file's frames.
