@@ -10,6 +10,8 @@
 #include "pressreel/media/probe.hpp"
 #include "pressreel/preview/loudness.hpp"
 #include "pressreel/preview/rendition_encoder.hpp"
+#include "pressreel/preview/teaser.hpp"
+#include "pressreel/stills/storyboard.hpp"
 #include "test_preview_readback.hpp"
 #include "test_support.hpp"
 
@@ -195,6 +197,34 @@ TEST(Preview, RotatedPhoneClipComesOutUpright) {
   EXPECT_EQ(p.main_video()->width, 360);
   EXPECT_EQ(p.main_video()->height, 640);
   EXPECT_EQ(p.main_video()->rotation, 0);  // turned in the pixels, no display matrix left to obey
+}
+
+TEST(Preview, RotatedClipDecodedAsStoredKeepsItsStoredShape) {
+  TempDir dir;
+  // The same phone clip with `[decode] autorotate = false`: frames arrive landscape as stored, so every
+  // picture made from them is sized landscape too, not squashed into the portrait display size.
+  const auto plain = pressreel::testing::make_test_clip(dir / "plain.mp4", 100, "25", {}, 640, 360);
+  const auto clip = dir / "phone.mp4";
+  pressreel::testing::ffmpeg({"-i", plain.string(), "-c", "copy", "-metadata:s:v:0", "rotate=90"}, clip);
+  const media::ProbeResult probe = media::probe(clip);
+  media::DecodePassOptions pass;
+  pass.decoder.autorotate = false;
+  preview::RenditionEncoder encoder(dir / "out");
+  stills::StoryboardSampler storyboard;
+  media::FrameSink* sinks[] = {&encoder, &storyboard};
+  media::run_decode_pass(probe, sinks, pass);
+
+  const media::ProbeResult rendition = media::probe(dir / "out" / "preview-360p.mp4");
+  EXPECT_EQ(rendition.main_video()->width, 640);
+  EXPECT_EQ(rendition.main_video()->height, 360);
+  EXPECT_GT(storyboard.tile_size().width, storyboard.tile_size().height);
+
+  const std::vector<preview::TeaserPiece> pieces = {
+      {media::RationalTime::from_seconds(1, AVRational{1, 1000}), media::RationalTime::from_seconds(3, AVRational{1, 1000})}};
+  preview::make_teaser(probe, pieces, dir / "teaser", {}, {}, pass.decoder);
+  const media::ProbeResult teaser = media::probe(dir / "teaser" / "teaser.mp4");
+  EXPECT_EQ(teaser.main_video()->width, 640);
+  EXPECT_EQ(teaser.main_video()->height, 360);
 }
 
 TEST(Preview, VariableFrameRateKeepsEveryFramesTimeAndTheAudioInSync) {

@@ -77,7 +77,7 @@ json write_clip_sheet(const fs::path& folder, const media::ProbeResult& probe, c
     // publishing) the interval frame that falls inside it. Each is shrunk to the largest box the
     // sheet can give it as it is collected: a 10-minute clip's 350 analysis-size stills, held at
     // once, were the run's peak memory (+300 MB).
-    const media::VideoStreamInfo& video = *probe.main_video();
+    const media::VideoStreamInfo video = media::as_delivered(*probe.main_video(), recipe.decoder);
     const double aspect = video.display_height > 0 ? static_cast<double>(video.display_width) / video.display_height : 16.0 / 9.0;
     const int tile_width = stills::layout_sheet(static_cast<int>(list.shots.size()), aspect, 0, recipe.sheet).tile_width;
     for (size_t i = 0; i < list.shots.size(); ++i) {
@@ -280,7 +280,7 @@ ClipOutcome process_clip(const FilmSource& film, const ClipSource& clip, const R
       if (!want.teaser) return;
       timed("teaser", [&] {
         const auto pieces = preview::choose_teaser_pieces(shots_best_first(scene_list, shot_stills), recipe.teaser);
-        teaser = pieces.empty() ? json(nullptr) : preview::make_teaser(probe, pieces, folder, recipe.teaser, input);
+        teaser = pieces.empty() ? json(nullptr) : preview::make_teaser(probe, pieces, folder, recipe.teaser, input, recipe.decoder);
       });
     };
     json stills_json, storyboard_json, sheet_json;

@@ -157,7 +157,9 @@ DecodeSummary run_decode_pass(const ProbeResult& probe, std::span<FrameSink* con
   bool want_audio = false;
   for (FrameSink* sink : sinks) want_audio = want_audio || sink->wants_audio();
   Source source(probe, want_audio, options);
-  for (FrameSink* sink : sinks) sink->on_start(probe, *video);
+  // Consumers size their outputs from what the decoder delivers (upright or as stored).
+  const VideoStreamInfo delivered = as_delivered(*video, options.decoder);
+  for (FrameSink* sink : sinks) sink->on_start(probe, delivered);
 
   const size_t cores = std::max(1u, std::thread::hardware_concurrency());
   const size_t tokens = options.max_frames_in_flight > 0 ? options.max_frames_in_flight : 2 * cores + 2;

@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include <thread>
+#include <utility>
 #include <vector>
 
 extern "C" {
@@ -23,6 +24,12 @@ bool is_interlaced(const VideoStreamInfo& info, const AVFrame* frame) {
 }
 
 }  // namespace
+
+VideoStreamInfo as_delivered(const VideoStreamInfo& info, const VideoDecoderOptions& options) {
+  VideoStreamInfo delivered = info;
+  if (!options.autorotate && info.rotation % 180 != 0) std::swap(delivered.display_width, delivered.display_height);
+  return delivered;
+}
 
 VideoDecoder::VideoDecoder(const AVStream* stream, const VideoStreamInfo& info, std::string clip,
                            VideoDecoderOptions options)

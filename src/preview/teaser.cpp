@@ -120,14 +120,15 @@ std::vector<Stretch> plan_stretches(std::span<const TeaserPiece> pieces, const m
 // Reads one stretch of the clip: seeks to the keyframe before it, decodes to its end, and scales
 // the frames inside it. Its own input and decoder, so stretches are read side by side.
 std::vector<TeaserPicture> read_stretch(const media::ProbeResult& probe, const Stretch& stretch,
-                                        const media::InputPolicy& policy, const PictureSizes& sizes, int threads) {
+                                        const media::InputPolicy& policy, media::VideoDecoderOptions decode,
+                                        const PictureSizes& sizes) {
   const std::string clip = probe.path.string();
   const media::VideoStreamInfo& video = *probe.main_video();
   media::FormatContextPtr input = media::open_input(probe.path, policy);
   for (unsigned i = 0; i < input->nb_streams; ++i) input->streams[i]->discard = AVDISCARD_ALL;
   AVStream* stream = input->streams[video.index];
   stream->discard = AVDISCARD_DEFAULT;
-  media::VideoDecoder decoder(stream, video, clip, {.threads = threads});
+  media::VideoDecoder decoder(stream, video, clip, decode);
   media::check_av(av_seek_frame(input.get(), stream->index, stretch.start, AVSEEK_FLAG_BACKWARD), clip, stage,
                   fmt::format("seeking to {}", media::RationalTime(stretch.start, video.time_base).timecode()));
   media::Scaler mp4_scaler(media::ScaleQuality::good), webp_scaler(media::ScaleQuality::good);
@@ -278,6 +279,7 @@ class TeaserWriter {
   int64_t mp4_frames_ = 0;
 };
 
+// `video` as the decoder delivers it (upright, or as stored without autorotate).
 PictureSizes picture_sizes(const media::VideoStreamInfo& video, const TeaserOptions& options) {
   const cv::Size display(video.display_width > 0 ? video.display_width : video.width,
                          video.display_height > 0 ? video.display_height : video.height);
@@ -306,7 +308,7 @@ std::vector<TeaserPiece> choose_teaser_pieces(std::span<const scenes::Shot> best
 
 nlohmann::json make_teaser(const media::ProbeResult& probe, std::span<const TeaserPiece> pieces,
                            const std::filesystem::path& folder, const TeaserOptions& options,
-                           const media::InputPolicy& input_policy) {
+                           const media::InputPolicy& input_policy, const media::VideoDecoderOptions& decode) {
   const std::string clip = probe.path.string();
   const media::VideoStreamInfo* video = probe.main_video();
   if (video == nullptr) throw media::MediaError(clip, stage, "no video stream");
@@ -314,11 +316,12 @@ nlohmann::json make_teaser(const media::ProbeResult& probe, std::span<const Teas
   if (used.empty()) throw media::MediaError(clip, stage, "no time range to take the teaser from");
   std::filesystem::create_directories(folder);
 
-  const PictureSizes sizes = picture_sizes(*video, options);
+  const PictureSizes sizes = picture_sizes(media::as_delivered(*video, decode), options);
   const std::vector<Stretch> stretches = plan_stretches(used, *video, sizes);
   const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   // Decoder threads only for what the stretches leave idle (one long piece gets them all).
-  const int decoder_threads = std::max(1, cores / static_cast<int>(std::min<size_t>(stretches.size(), cores)));
+  media::VideoDecoderOptions stretch_decode = decode;
+  stretch_decode.threads = std::max(1, cores / static_cast<int>(std::min<size_t>(stretches.size(), cores)));
   TeaserWriter writer(*video, sizes, folder, options, clip);
   TeaserTimeline timeline(used, video->time_base, options.webp_fps);
   size_t next = 0;
@@ -335,7 +338,7 @@ nlohmann::json make_teaser(const media::ProbeResult& probe, std::span<const Teas
         work->stretch = &stretches[next++];
         return work;
       }) & tbb::make_filter<Token, Token>(tbb::filter_mode::parallel, [&](Token work) {
-        work->pictures = read_stretch(probe, *work->stretch, input_policy, sizes, decoder_threads);
+        work->pictures = read_stretch(probe, *work->stretch, input_policy, stretch_decode, sizes);
         return work;
       }) & tbb::make_filter<Token, Token>(tbb::filter_mode::serial_in_order, [&](Token work) {
         for (TeaserPicture& p : work->pictures) {

@@ -19,6 +19,10 @@ struct VideoDecoderOptions {
   bool tone_map = true;     // PQ/HLG to BT.709 SDR
 };
 
+// `info` as a decoder with `options` delivers it: without autorotate the pictures keep the stored
+// orientation, so the upright size a consumer plans for is the unturned one.
+VideoStreamInfo as_delivered(const VideoStreamInfo& info, const VideoDecoderOptions& options);
+
 class VideoDecoder {
  public:
   VideoDecoder(const AVStream* stream, const VideoStreamInfo& info, std::string clip, VideoDecoderOptions options = {});

@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "pressreel/media/decoder.hpp"
 #include "pressreel/media/probe.hpp"
 #include "pressreel/media/time.hpp"
 #include "pressreel/preview/options.hpp"
@@ -40,9 +41,11 @@ std::vector<TeaserPiece> choose_teaser_pieces(std::span<const scenes::Shot> best
 
 // Writes teaser.mp4 and teaser.webp into `folder` (temporary names, renamed on success) from
 // `pieces` of the clip; returns the outputs as read back, with the pieces used. `input` is the
-// policy of every read of the clip (allowed demuxers, the watchdog's cancel flag).
+// policy of every read of the clip (allowed demuxers, the watchdog's cancel flag); `decode` the
+// clip's decoding (deinterlace, autorotate, tone map: the teaser's pictures match the renditions';
+// its threads are the teaser's own).
 nlohmann::json make_teaser(const media::ProbeResult& probe, std::span<const TeaserPiece> pieces,
                            const std::filesystem::path& folder, const TeaserOptions& options = {},
-                           const media::InputPolicy& input = {});
+                           const media::InputPolicy& input = {}, const media::VideoDecoderOptions& decode = {});
 
 }  // namespace pressreel::preview
