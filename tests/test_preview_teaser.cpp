@@ -1,4 +1,5 @@
 // The teaser: pieces of chosen shots re-read from the clip, as a looping MP4 and an animated WebP.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -223,6 +224,32 @@ TEST(Teaser, AWiderMp4IsAllowedButNeverUpscaled) {
   EXPECT_EQ(p.main_video()->width, 960);
   EXPECT_EQ(p.main_video()->height, 540);
   EXPECT_EQ(webp_canvas(dir / "out" / "teaser.webp").width, 640);  // the WebP keeps its own cap
+}
+
+// WebP decoders read YUV with BT.601's matrix; the MP4's BT.709 YUV handed over as it is shifts every
+// saturated colour (this red-pink came out 11 levels darker red and 17 less green).
+TEST(Teaser, TheWebpShowsTheClipsColours) {
+  TempDir dir;
+  const auto clip = dir / "pink.mp4";
+  pressreel::testing::ffmpeg({"-f", "lavfi", "-i", "color=c=0xB03060:size=960x540:rate=25:duration=4,format=rgb24", "-vf",
+                              "scale=out_color_matrix=bt709:out_range=tv,format=yuv420p", "-color_primaries", "bt709",
+                              "-color_trc", "bt709", "-colorspace", "bt709", "-c:v", "libx264", "-preset", "ultrafast",
+                              "-crf", "10"},
+                             clip);
+  const std::vector<preview::TeaserPiece> pieces = {{seconds(1), seconds(3)}};
+  preview::TeaserOptions wider;
+  wider.max_width = 960;  // the MP4 at 960x540, so the WebP's 640x360 pictures are scaled on their own
+  for (const preview::TeaserOptions& options : {preview::TeaserOptions{}, wider}) {
+    const auto out = dir / fmt::format("out{}", options.max_width);
+    preview::make_teaser(media::probe(clip), pieces, out, options);
+    const auto webp = pressreel::testing::read_webp_animation(out / "teaser.webp");
+    ASSERT_TRUE(webp.read);
+    ASSERT_FALSE(webp.frames.empty());
+    const cv::Vec3b bgr = webp.frames[0].at<cv::Vec3b>(webp.height / 2, webp.width / 2);
+    EXPECT_NEAR(bgr[2], 0xB0, 5) << "red, MP4 " << options.max_width << " wide";
+    EXPECT_NEAR(bgr[1], 0x30, 5) << "green, MP4 " << options.max_width << " wide";
+    EXPECT_NEAR(bgr[0], 0x60, 5) << "blue, MP4 " << options.max_width << " wide";
+  }
 }
 
 TEST(Teaser, IsCutOffAtEightSeconds) {

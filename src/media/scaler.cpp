@@ -52,12 +52,12 @@ cv::Size fit_within(cv::Size source, int max_width, int max_height, bool even) {
 }
 
 SwsContext* Scaler::context_for(const AVFrame* frame, int width, int height, AVPixelFormat format, bool padded,
-                                bool own_yuv) {
+                                bool own_yuv, YuvMatrix matrix) {
   const int space = sws_colorspace(frame);
   const int range = is_full_range(frame) ? 1 : 0;
   if (ctx_ && src_w_ == frame->width && src_h_ == frame->height && src_fmt_ == frame->format && dst_w_ == width &&
       dst_h_ == height && dst_fmt_ == format && src_space_ == space && src_range_ == range && padded_ == padded &&
-      own_yuv_ == own_yuv) {
+      own_yuv_ == own_yuv && matrix_ == matrix) {
     return ctx_.get();
   }
   // Without SWS_ACCURATE_RND swscale's SIMD paths write up to a vector's width past a row's end: a
@@ -72,12 +72,12 @@ SwsContext* Scaler::context_for(const AVFrame* frame, int width, int height, AVP
   // Decode with the source's own matrix and range; RGB/gray outputs are full range, YUV limited.
   const AVPixFmtDescriptor* out_desc = av_pix_fmt_desc_get(format);
   const bool out_rgb_or_gray = out_desc != nullptr && ((out_desc->flags & AV_PIX_FMT_FLAG_RGB) || out_desc->nb_components == 1);
-  sws_setColorspaceDetails(ctx_.get(), sws_getCoefficients(space), range,
-                           sws_getCoefficients(own_yuv ? space : SWS_CS_ITU709), out_rgb_or_gray || own_yuv ? 1 : 0, 0,
-                           1 << 16, 1 << 16);
+  const int out_space = own_yuv ? space : matrix == YuvMatrix::bt601 ? SWS_CS_ITU601 : SWS_CS_ITU709;
+  sws_setColorspaceDetails(ctx_.get(), sws_getCoefficients(space), range, sws_getCoefficients(out_space),
+                           out_rgb_or_gray || own_yuv ? 1 : 0, 0, 1 << 16, 1 << 16);
   src_w_ = frame->width, src_h_ = frame->height, src_fmt_ = frame->format;
   dst_w_ = width, dst_h_ = height, dst_fmt_ = format, src_space_ = space, src_range_ = range;
-  padded_ = padded, own_yuv_ = own_yuv;
+  padded_ = padded, own_yuv_ = own_yuv, matrix_ = matrix;
   return ctx_.get();
 }
 
@@ -113,7 +113,7 @@ std::array<cv::Mat, 3> Scaler::to_yuv_planes(const AVFrame* frame, cv::Size size
   return planes;
 }
 
-FramePtr Scaler::to_frame(const AVFrame* frame, int width, int height, AVPixelFormat format) {
+FramePtr Scaler::to_frame(const AVFrame* frame, int width, int height, AVPixelFormat format, YuvMatrix matrix) {
   FramePtr out = make_frame();
   out->width = width;
   out->height = height;
@@ -122,11 +122,11 @@ FramePtr Scaler::to_frame(const AVFrame* frame, int width, int height, AVPixelFo
   av_frame_copy_props(out.get(), frame);
   out->sample_aspect_ratio = AVRational{1, 1};
   out->color_range = AVCOL_RANGE_MPEG;
-  out->colorspace = AVCOL_SPC_BT709;
+  out->colorspace = matrix == YuvMatrix::bt601 ? AVCOL_SPC_SMPTE170M : AVCOL_SPC_BT709;
   out->color_primaries = AVCOL_PRI_BT709;
   out->color_trc = AVCOL_TRC_BT709;
-  sws_scale(context_for(frame, width, height, format, true), frame->data, frame->linesize, 0, frame->height, out->data,
-            out->linesize);
+  sws_scale(context_for(frame, width, height, format, true, false, matrix), frame->data, frame->linesize, 0,
+            frame->height, out->data, out->linesize);
   return out;
 }
 

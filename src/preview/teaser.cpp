@@ -76,8 +76,8 @@ struct Stretch {
 // A picture of the teaser, scaled for the encoders, with its place in the clip.
 struct TeaserPicture {
   int64_t pts = 0, duration = 0;  // stream ticks
-  media::FramePtr mp4;
-  media::FramePtr webp;  // only when the WebP's size differs from the MP4's
+  media::FramePtr mp4;   // BT.709
+  media::FramePtr webp;  // BT.601 (see YuvMatrix); only when the WebP's size differs from the MP4's
 };
 
 // The pictures each encoder takes: the MP4's size, and the WebP's when it differs (rounding to even).
@@ -146,7 +146,8 @@ std::vector<TeaserPicture> read_stretch(const media::ProbeResult& probe, const S
       p.duration = f.duration.rescaled(video.time_base).ticks();
       p.mp4 = mp4_scaler.to_frame(f.picture.get(), sizes.mp4.width, sizes.mp4.height, AV_PIX_FMT_YUV420P);
       if (sizes.webp != sizes.mp4) {
-        p.webp = webp_scaler.to_frame(f.picture.get(), sizes.webp.width, sizes.webp.height, AV_PIX_FMT_YUV420P);
+        p.webp = webp_scaler.to_frame(f.picture.get(), sizes.webp.width, sizes.webp.height, AV_PIX_FMT_YUV420P,
+                                      media::YuvMatrix::bt601);
       }
     }
     if (drained) return pictures;
@@ -235,14 +236,17 @@ class TeaserWriter {
   }
 
   // Serial stages, in order. The MP4 takes every picture at `pts` (teaser time, stream ticks); the
-  // WebP, given the same picture when their sizes agree, only those kept for it.
+  // WebP only those kept for it, in its own matrix (converted from the MP4's when their sizes agree).
   void encode_mp4(TeaserPicture& p, int64_t pts, bool to_webp) {
     p.mp4->pict_type = AV_PICTURE_TYPE_NONE;
     p.mp4->pts = pts;
     if (!to_webp) {
       p.webp.reset();
     } else {
-      if (!p.webp) p.webp = media::ref_frame(p.mp4.get());
+      if (!p.webp) {
+        p.webp = webp_matrix_.to_frame(p.mp4.get(), p.mp4->width, p.mp4->height, AV_PIX_FMT_YUV420P,
+                                       media::YuvMatrix::bt601);
+      }
       p.webp->pict_type = AV_PICTURE_TYPE_NONE;
       p.webp->pts = av_rescale_q(pts, tb_, AVRational{1, 1000});
     }
@@ -276,6 +280,7 @@ class TeaserWriter {
   OutputFile mp4_file_, webp_file_;
   std::unique_ptr<media::Encoder> mp4_, webp_;
   std::unique_ptr<media::Muxer> mp4_mux_, webp_mux_;
+  media::Scaler webp_matrix_{media::ScaleQuality::good};  // BT.709 to BT.601, same size
   int64_t mp4_frames_ = 0;
 };
 

@@ -21,6 +21,10 @@ cv::Size fit_within(cv::Size source, int max_width, int max_height, bool even = 
 // most pixels and alias).
 enum class ScaleQuality { fast, good, area };
 
+// The matrix of YUV written for an encoder: BT.709 for video; BT.601 for WebP, whose decoders turn
+// its YUV into RGB with BT.601's (limited range either way).
+enum class YuvMatrix { bt709, bt601 };
+
 // Not thread-safe: one per thread (e.g. tbb::enumerable_thread_specific<Scaler>).
 class Scaler {
  public:
@@ -33,21 +37,25 @@ class Scaler {
   // The frame's own Y, Cb and Cr planes at `size`: 4:4:4, full range (0-255), its matrix unchanged.
   // For YUV sources; what shot detection measures.
   std::array<cv::Mat, 3> to_yuv_planes(const AVFrame* frame, cv::Size size);
-  // A new frame in `format` at width x height (for encoders); keeps pts and colour tags.
-  FramePtr to_frame(const AVFrame* frame, int width, int height, AVPixelFormat format);
+  // A new frame in `format` at width x height (for encoders), limited range in `matrix` and tagged
+  // so; keeps pts.
+  FramePtr to_frame(const AVFrame* frame, int width, int height, AVPixelFormat format,
+                    YuvMatrix matrix = YuvMatrix::bt709);
 
  private:
   // `padded`: the destination has FFmpeg's padded buffers, so swscale's fastest SIMD paths (which
   // write past the end of a row) may be used; cv::Mat rows are not padded and need SWS_ACCURATE_RND.
-  // `own_yuv`: YUV out in the source's matrix at full range (to_yuv_planes).
+  // `own_yuv`: YUV out in the source's matrix at full range (to_yuv_planes); else YUV out is limited
+  // range in `matrix`.
   SwsContext* context_for(const AVFrame* frame, int width, int height, AVPixelFormat format, bool padded,
-                          bool own_yuv = false);
+                          bool own_yuv = false, YuvMatrix matrix = YuvMatrix::bt709);
 
   ScaleQuality quality_;
   SwsContextPtr ctx_;
   // What ctx_ was made for; sws_getCachedContext reuses it when nothing changed.
   int src_w_ = 0, src_h_ = 0, src_fmt_ = -1, dst_w_ = 0, dst_h_ = 0, dst_fmt_ = -1, src_space_ = -1, src_range_ = -1;
   bool padded_ = false, own_yuv_ = false;
+  YuvMatrix matrix_ = YuvMatrix::bt709;
 };
 
 }  // namespace pressreel::media
