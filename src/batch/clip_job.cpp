@@ -271,8 +271,6 @@ ClipOutcome process_clip(const FilmSource& film, const ClipSource& clip, const R
     const scenes::SceneList scene_list = detector.result();
     if (want.scenes) timed("scenes", [&] { outputs["scenes"] = write_scene_files(folder, scene_list, clip.name); });
     std::vector<stills::ShotStill> shot_stills;
-    if (want_stills) timed("shot_stills", [&] { shot_stills = keeper.finish(scene_list); });
-    if (previews) outputs["previews"] = previews->report();
     // The teaser (a short re-read and two encodes) runs beside the image outputs: they share only the
     // shots and the stills' scores, and side by side they keep both cores busy after the pass.
     json teaser;
@@ -304,7 +302,18 @@ ClipOutcome process_clip(const FilmSource& film, const ClipSource& clip, const R
         });
       }
     };
-    tbb::parallel_invoke(teaser_branch, image_branch);
+    // Reading the renditions back (their loudness after: a whole decode of the audio, on one core)
+    // runs beside the stills: the wait for the last shots' faces and the outputs made from them.
+    json previews_json;
+    tbb::parallel_invoke(
+        [&] {
+          if (previews) timed("preview_read_back", [&] { previews_json = previews->report(); });
+        },
+        [&] {
+          if (want_stills) timed("shot_stills", [&] { shot_stills = keeper.finish(scene_list); });
+          tbb::parallel_invoke(teaser_branch, image_branch);
+        });
+    if (previews) outputs["previews"] = std::move(previews_json);
     if (want.stills) outputs["stills"] = stills_json["stills"];
     if (want.poster) outputs["poster"] = stills_json["poster"];
     if (want.storyboard) outputs["storyboard"] = std::move(storyboard_json);

@@ -7,6 +7,8 @@
 #include <map>
 #include <thread>
 
+#include <tbb/parallel_for_each.h>
+
 #include "pressreel/media/error.hpp"
 #include "pressreel/media/stored_code.hpp"
 #include "pressreel/preview/video_encoder.hpp"
@@ -202,7 +204,9 @@ void RenditionEncoder::on_audio(const media::AudioFrame& audio) {
 void RenditionEncoder::on_end(const media::DecodeSummary& summary) {
   if (aac_) aac_->finish(summary.duration);
   if (opus_) opus_->finish(summary.duration);
-  for (auto& out : outputs_) {
+  // Each rendition drains its encoder and finishes its file on its own: one after another, the
+  // drains (x264's lookahead and frame threads emptying) would each leave cores idle.
+  tbb::parallel_for_each(outputs_, [&](std::unique_ptr<Output>& out) {
     out->video->finish([&](AVPacket& p) { write_video_packet(*out, p); });
     out->muxer->finish();
     out->muxer.reset();
@@ -210,18 +214,18 @@ void RenditionEncoder::on_end(const media::DecodeSummary& summary) {
     // renditions that the stages after the pass (stills, sheet, teaser) would otherwise run beside.
     out->video.reset();
     out->file.commit();
-  }
+  });
   aac_.reset();
   opus_.reset();
-  finish_report(summary);
+  audio_error_ = summary.audio_error;
 }
 
-void RenditionEncoder::finish_report(const media::DecodeSummary& summary) {
-  report_ = nlohmann::json::array();
+nlohmann::json RenditionEncoder::report() const {
+  nlohmann::json report = nlohmann::json::array();
   // Loudness after normalisation, measured once per audio codec: every rendition of a container
   // carries the very same encoded audio packets.
   std::map<std::string, nlohmann::json> after;
-  for (auto& out : outputs_) {
+  for (const auto& out : outputs_) {
     nlohmann::json entry = describe_output(out->file.final_path());
     entry["rendition"] = to_json(out->plan.options);
     if (out->audio_stream >= 0 && loudness_ && loudness_->loudness) {
@@ -238,9 +242,10 @@ void RenditionEncoder::finish_report(const media::DecodeSummary& summary) {
                            {"true_peak_ceiling_dbtp", options_.audio.target.true_peak_dbtp},
                            {"after", measured->second}};
     }
-    if (!summary.audio_error.empty()) entry["audio_error"] = summary.audio_error;
-    report_.push_back(std::move(entry));
+    if (!audio_error_.empty()) entry["audio_error"] = audio_error_;
+    report.push_back(std::move(entry));
   }
+  return report;
 }
 
 }  // namespace pressreel::preview

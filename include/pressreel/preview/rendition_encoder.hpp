@@ -39,8 +39,10 @@ class RenditionEncoder : public media::FrameSink {
   void on_end(const media::DecodeSummary& summary) override;
 
   // After on_end: every output as read back (codec, profile, size, bit rate, duration), with the
-  // loudness before and after and the gain applied.
-  const nlohmann::json& report() const { return report_; }
+  // loudness before and after and the gain applied. Reading back takes a while (the loudness after is
+  // a whole decode of the audio) on one core, so it is the caller's to run, beside other work after
+  // the pass, rather than part of the pass's last step, where it would leave the other cores idle.
+  nlohmann::json report() const;
   const std::vector<PlannedRendition>& renditions() const { return planned_; }
 
  private:
@@ -48,7 +50,6 @@ class RenditionEncoder : public media::FrameSink {
   void open_audio(const media::ProbeResult& probe);
   void write_video_packet(Output& out, AVPacket& packet);
   void send_audio_packet(AVPacket& packet, bool webm, AVRational time_base);
-  void finish_report(const media::DecodeSummary& summary);
 
   std::filesystem::path folder_;
   PreviewOptions options_;
@@ -60,7 +61,7 @@ class RenditionEncoder : public media::FrameSink {
   std::unique_ptr<AudioTrack> aac_, opus_;
   // Scalers are not thread-safe: one set (one per rendition) per worker thread.
   tbb::enumerable_thread_specific<std::vector<media::Scaler>> scalers_;
-  nlohmann::json report_;
+  std::string audio_error_;  // from the decode pass, for the report
 };
 
 }  // namespace pressreel::preview
