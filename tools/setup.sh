@@ -11,7 +11,7 @@ packages=(
   libopencv-dev libopencv-contrib-dev opencv-data
   libtbb-dev libspdlog-dev libfmt-dev libgtest-dev libgmock-dev libbenchmark-dev
   libcli11-dev nlohmann-json3-dev libtomlplusplus-dev libxxhash-dev
-  libwebp-dev  # the tests read the teaser's animated WebP back
+  libwebp-dev  # the teaser's animated WebP (libwebpmux); the tests read it back (libwebpdemux)
   fonts-dejavu-core fonts-noto-core libfreetype-dev
   chromium chromium-driver
   opencv-doc ffmpegthumbnailer

@@ -5,8 +5,11 @@
 #include <algorithm>
 #include <cmath>
 #include <deque>
+#include <fstream>
+#include <optional>
 #include <thread>
 
+#include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_pipeline.h>
 
 #include "pressreel/media/decoder.hpp"
@@ -16,6 +19,7 @@
 #include "pressreel/media/scaler.hpp"
 #include "pressreel/preview/output_file.hpp"
 #include "pressreel/preview/video_encoder.hpp"
+#include "pressreel/preview/webp_animation.hpp"
 
 namespace pressreel::preview {
 namespace {
@@ -78,6 +82,7 @@ struct TeaserPicture {
   int64_t pts = 0, duration = 0;  // stream ticks
   media::FramePtr mp4;   // BT.709
   media::FramePtr webp;  // BT.601 (see YuvMatrix); only when the WebP's size differs from the MP4's
+  int64_t webp_ms = -1;  // its time in the teaser when the WebP takes it
 };
 
 // The pictures each encoder takes: the MP4's size, and the WebP's when it differs (rounding to even).
@@ -204,13 +209,19 @@ class TeaserTimeline {
   nlohmann::json pieces_json_ = nlohmann::json::array();
 };
 
-// The looping MP4 and the animated WebP, fed the same pictures in teaser time. The two encoders are
-// separate serial stages, so the single-threaded WebP encoder runs beside x264 instead of after it.
+// The looping MP4, fed every picture in teaser time by one serial stage, and the animated WebP,
+// encoded a part per stretch side by side (see WebpPart) and joined at the end.
 class TeaserWriter {
  public:
   TeaserWriter(const media::VideoStreamInfo& video, const PictureSizes& sizes, const std::filesystem::path& folder,
                const TeaserOptions& options, const std::string& clip)
-      : clip_(clip), tb_(video.time_base), mp4_file_(folder, "teaser.mp4"), webp_file_(folder, "teaser.webp") {
+      : clip_(clip),
+        tb_(video.time_base),
+        sizes_(sizes),
+        webp_settings_{static_cast<float>(options.webp_quality), options.webp_effort},
+        mp4_file_(folder, "teaser.mp4"),
+        webp_file_(folder, "teaser.webp"),
+        webp_matrix_([] { return media::Scaler(media::ScaleQuality::good); }) {
     const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     const media::Rational rate = video.frame_rate.valid() ? video.frame_rate : video.average_frame_rate;
     mp4_ = open_video_encoder(options.mp4, {sizes.mp4, tb_, rate, 2.0, cores}, clip_);
@@ -218,55 +229,73 @@ class TeaserWriter {
         std::make_unique<media::Muxer>(mp4_file_.temporary(), "mp4", clip_, stage, mp4_file_.final_path().string());
     mp4_mux_->add_stream(*mp4_);
     mp4_mux_->begin({{"movflags", "+faststart"}});
-
-    webp_ = std::make_unique<media::Encoder>(
-        "libwebp_anim",
-        [&](AVCodecContext& c) {
-          c.width = sizes.webp.width;
-          c.height = sizes.webp.height;
-          c.pix_fmt = AV_PIX_FMT_YUV420P;
-          c.time_base = AVRational{1, 1000};          // libwebp_anim counts frame durations in milliseconds
-          c.compression_level = options.webp_effort;  // libwebp's method
-        },
-        media::CodecOptions{{"quality", fmt::format("{}", options.webp_quality)}}, clip_, stage);
-    webp_mux_ =
-        std::make_unique<media::Muxer>(webp_file_.temporary(), "webp", clip_, stage, webp_file_.final_path().string());
-    webp_mux_->add_stream(*webp_);
-    webp_mux_->begin({{"loop", "0"}});  // 0 = loop forever
   }
 
-  // Serial stages, in order. The MP4 takes every picture at `pts` (teaser time, stream ticks); the
-  // WebP only those kept for it, in its own matrix (converted from the MP4's when their sizes agree).
+  // Serial, in order: the MP4 takes every picture at `pts` (teaser time, stream ticks). A picture the
+  // WebP takes keeps its time in milliseconds, and the MP4's picture when it has none of its own.
   void encode_mp4(TeaserPicture& p, int64_t pts, bool to_webp) {
     p.mp4->pict_type = AV_PICTURE_TYPE_NONE;
     p.mp4->pts = pts;
-    if (!to_webp) {
-      p.webp.reset();
-    } else {
-      if (!p.webp) {
-        p.webp = webp_matrix_.to_frame(p.mp4.get(), p.mp4->width, p.mp4->height, AV_PIX_FMT_YUV420P,
-                                       media::YuvMatrix::bt601);
-      }
-      p.webp->pict_type = AV_PICTURE_TYPE_NONE;
-      p.webp->pts = av_rescale_q(pts, tb_, AVRational{1, 1000});
-    }
     mp4_->send(p.mp4.get(), [&](AVPacket& packet) { mp4_mux_->write(packet, 0, tb_); });
-    p.mp4.reset();
     ++mp4_frames_;
+    if (to_webp) {
+      p.webp_ms = av_rescale_q(pts, tb_, AVRational{1, 1000});
+      if (p.webp) p.mp4.reset();
+    } else {
+      p.mp4.reset();
+      p.webp.reset();
+    }
   }
-  void encode_webp(TeaserPicture& p) {
-    if (!p.webp) return;
-    webp_->send(p.webp.get(), [&](AVPacket& packet) { webp_mux_->write(packet, 0, AVRational{1, 1000}); });
-    p.webp.reset();
-  }
-
-  nlohmann::json finish(double seconds) {
+  // Serial, after the last picture: the MP4 is complete.
+  void finish_mp4() {
     mp4_->finish([&](AVPacket& p) { mp4_mux_->write(p, 0, tb_); });
     mp4_mux_->finish();
-    webp_->finish([&](AVPacket& p) { webp_mux_->write(p, 0, AVRational{1, 1000}); });
-    webp_mux_->finish();
     mp4_mux_.reset();
-    webp_mux_.reset();
+    mp4_.reset();
+  }
+
+  // Parallel: one stretch's pictures kept for the WebP as a part of their own. Returns its first
+  // picture's time in the teaser (ms) and the part, or nothing when it kept no picture.
+  std::optional<std::pair<int64_t, std::vector<uint8_t>>> encode_webp_part(std::vector<TeaserPicture>& pictures) {
+    std::optional<WebpPart> part;
+    int64_t first_ms = 0, last_ms = 0;
+    for (TeaserPicture& p : pictures) {
+      if (p.webp_ms < 0) continue;
+      // The WebP's pictures in its own matrix, converted from the MP4's when their sizes agree.
+      if (!p.webp) {
+        p.webp = webp_matrix_.local().to_frame(p.mp4.get(), p.mp4->width, p.mp4->height, AV_PIX_FMT_YUV420P,
+                                               media::YuvMatrix::bt601);
+      }
+      if (!part) {
+        part.emplace(sizes_.webp, webp_settings_, clip_);
+        first_ms = p.webp_ms;
+      }
+      part->add(*p.webp, p.webp_ms - first_ms);
+      last_ms = p.webp_ms - first_ms + std::max<int64_t>(1, av_rescale_q(p.duration, tb_, AVRational{1, 1000}));
+      p.mp4.reset();
+      p.webp.reset();
+    }
+    if (!part) return std::nullopt;
+    return std::make_pair(first_ms, part->finish(last_ms));  // the last frame's length is set when joined
+  }
+
+  // The parts in teaser order joined into the WebP, which lasts until `seconds`; then both files are
+  // committed and described.
+  nlohmann::json finish(std::vector<std::pair<int64_t, std::vector<uint8_t>>> parts, double seconds) {
+    if (parts.empty()) throw media::MediaError(clip_, stage, "no picture for the WebP");
+    std::vector<std::vector<uint8_t>> bytes;
+    std::vector<int64_t> durations;
+    const auto end_ms = static_cast<int64_t>(std::llround(seconds * 1000));
+    for (size_t i = 0; i < parts.size(); ++i) {
+      durations.push_back((i + 1 < parts.size() ? parts[i + 1].first : end_ms) - parts[i].first);
+      bytes.push_back(std::move(parts[i].second));
+    }
+    const std::vector<uint8_t> webp = join_webp_parts(bytes, durations, clip_);
+    {
+      std::ofstream out(webp_file_.temporary(), std::ios::binary);
+      out.write(reinterpret_cast<const char*>(webp.data()), static_cast<std::streamsize>(webp.size()));
+      if (!out.flush()) throw media::MediaError(clip_, stage, "writing " + webp_file_.temporary().string());
+    }
     mp4_file_.commit();
     webp_file_.commit();
     nlohmann::json mp4 = describe_output(mp4_file_.final_path());
@@ -277,10 +306,12 @@ class TeaserWriter {
  private:
   std::string clip_;
   AVRational tb_;
+  PictureSizes sizes_;
+  WebpSettings webp_settings_;
   OutputFile mp4_file_, webp_file_;
-  std::unique_ptr<media::Encoder> mp4_, webp_;
-  std::unique_ptr<media::Muxer> mp4_mux_, webp_mux_;
-  media::Scaler webp_matrix_{media::ScaleQuality::good};  // BT.709 to BT.601, same size
+  std::unique_ptr<media::Encoder> mp4_;
+  std::unique_ptr<media::Muxer> mp4_mux_;
+  tbb::enumerable_thread_specific<media::Scaler> webp_matrix_;  // BT.709 to BT.601, same size
   int64_t mp4_frames_ = 0;
 };
 
@@ -297,6 +328,8 @@ struct StretchWork {
   const Stretch* stretch = nullptr;
   std::vector<TeaserPicture> pictures;
 };
+
+using WebpParts = std::vector<std::optional<std::pair<int64_t, std::vector<uint8_t>>>>;
 
 }  // namespace
 
@@ -329,9 +362,11 @@ nlohmann::json make_teaser(const media::ProbeResult& probe, std::span<const Teas
   stretch_decode.threads = std::max(1, cores / static_cast<int>(std::min<size_t>(stretches.size(), cores)));
   TeaserWriter writer(*video, sizes, folder, options, clip);
   TeaserTimeline timeline(used, video->time_base, options.webp_fps);
+  WebpParts parts(stretches.size());
   size_t next = 0;
   using Token = std::shared_ptr<StretchWork>;
-  // One stretch more than the cores in flight: every core decodes while the encoders take the oldest.
+  // One stretch more than the cores in flight: every core decodes while the MP4's encoder takes the
+  // oldest; the WebP's parts are encoded side by side, after the MP4 has placed their pictures.
   tbb::parallel_pipeline(
       static_cast<size_t>(cores) + 1,
       tbb::make_filter<void, Token>(tbb::filter_mode::serial_in_order, [&](tbb::flow_control& control) -> Token {
@@ -351,12 +386,18 @@ nlohmann::json make_teaser(const media::ProbeResult& probe, std::span<const Teas
           writer.encode_mp4(p, pts, to_webp);
         }
         if (work->stretch->last) timeline.end_piece(work->stretch->piece);
+        // The last stretch: the MP4's encoder drains beside the WebP's last part.
+        if (work->stretch == &stretches.back()) writer.finish_mp4();
         return work;
-      }) & tbb::make_filter<Token, void>(tbb::filter_mode::serial_in_order, [&](Token work) {
-        for (TeaserPicture& p : work->pictures) writer.encode_webp(p);
+      }) & tbb::make_filter<Token, void>(tbb::filter_mode::parallel, [&](Token work) {
+        parts[static_cast<size_t>(work->stretch - stretches.data())] = writer.encode_webp_part(work->pictures);
       }));
+  std::vector<std::pair<int64_t, std::vector<uint8_t>>> kept;
+  for (auto& part : parts) {
+    if (part) kept.push_back(std::move(*part));
+  }
   const double seconds = timeline.seconds();
-  return {{"seconds", seconds}, {"pieces", timeline.pieces_json()}, {"outputs", writer.finish(seconds)}};
+  return {{"seconds", seconds}, {"pieces", timeline.pieces_json()}, {"outputs", writer.finish(std::move(kept), seconds)}};
 }
 
 }  // namespace pressreel::preview

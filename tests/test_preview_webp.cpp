@@ -1,0 +1,135 @@
+// The teaser's animated WebP, encoded in parts side by side and joined.
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <fstream>
+
+extern "C" {
+#include <libavutil/frame.h>
+}
+
+#include "pressreel/media/av_ptr.hpp"
+#include "pressreel/media/error.hpp"
+#include "pressreel/media/probe.hpp"
+#include "pressreel/preview/teaser.hpp"
+#include "pressreel/preview/webp_animation.hpp"
+#include "test_preview_readback.hpp"
+#include "test_support.hpp"
+
+namespace {
+
+using namespace pressreel;
+using pressreel::testing::TempDir;
+
+// A flat grey YUV 4:2:0 picture at limited-range luma `level`.
+media::FramePtr grey(cv::Size size, int level) {
+  media::FramePtr f = media::make_frame();
+  f->format = AV_PIX_FMT_YUV420P;
+  f->width = size.width;
+  f->height = size.height;
+  EXPECT_EQ(av_frame_get_buffer(f.get(), 0), 0);
+  std::memset(f->data[0], level, static_cast<size_t>(f->linesize[0]) * size.height);
+  for (int plane : {1, 2}) std::memset(f->data[plane], 128, static_cast<size_t>(f->linesize[plane]) * (size.height / 2));
+  return f;
+}
+
+// The full-range grey a browser shows for limited-range luma `level`.
+int shown_grey(int level) { return std::clamp((level - 16) * 255 / 219, 0, 255); }
+
+pressreel::testing::WebpAnimation decode(const std::vector<uint8_t>& webp, const std::filesystem::path& file) {
+  std::ofstream(file, std::ios::binary).write(reinterpret_cast<const char*>(webp.data()), static_cast<std::streamsize>(webp.size()));
+  return pressreel::testing::read_webp_animation(file);
+}
+
+std::vector<uint8_t> still_part(cv::Size size, int level) {
+  preview::WebpPart part(size, {}, "test");
+  part.add(*grey(size, level), 0);
+  return part.finish(40);
+}
+
+TEST(WebpParts, StillPartsJoinIntoOneLoopingAnimationWithTheirDurations) {
+  TempDir dir;
+  const cv::Size size(64, 48);
+  const std::vector<std::vector<uint8_t>> parts = {still_part(size, 60), still_part(size, 180)};
+  const std::vector<int64_t> durations = {300, 500};
+  const auto webp = decode(preview::join_webp_parts(parts, durations, "test"), dir / "joined.webp");
+  ASSERT_TRUE(webp.read);
+  EXPECT_EQ(webp.width, 64);
+  EXPECT_EQ(webp.height, 48);
+  EXPECT_EQ(webp.loop_count, 0);
+  ASSERT_EQ(webp.frames.size(), 2u);
+  EXPECT_EQ(webp.end_ms, (std::vector<int>{300, 800}));
+  EXPECT_NEAR(webp.frames[0].at<cv::Vec3b>(24, 32)[1], shown_grey(60), 4);
+  EXPECT_NEAR(webp.frames[1].at<cv::Vec3b>(24, 32)[1], shown_grey(180), 4);
+}
+
+TEST(WebpParts, AnAnimatedPartKeepsItsFramesAndItsLastLastsUntilTheNextPart) {
+  TempDir dir;
+  const cv::Size size(64, 48);
+  preview::WebpPart moving(size, {}, "test");
+  moving.add(*grey(size, 40), 0);
+  moving.add(*grey(size, 100), 80);
+  moving.add(*grey(size, 160), 200);
+  const std::vector<std::vector<uint8_t>> parts = {moving.finish(240), still_part(size, 220)};
+  const std::vector<int64_t> durations = {330, 120};  // the first part's last frame: 330 - 200 ms
+  const auto webp = decode(preview::join_webp_parts(parts, durations, "test"), dir / "joined.webp");
+  ASSERT_TRUE(webp.read);
+  ASSERT_EQ(webp.frames.size(), 4u);
+  EXPECT_EQ(webp.end_ms, (std::vector<int>{80, 200, 330, 450}));
+  const std::vector<int> levels = {40, 100, 160, 220};
+  for (size_t i = 0; i < levels.size(); ++i) {
+    EXPECT_NEAR(webp.frames[i].at<cv::Vec3b>(24, 32)[1], shown_grey(levels[i]), 4) << "frame " << i;
+  }
+}
+
+TEST(WebpParts, ASingleStillPartStaysAStill) {
+  const std::vector<std::vector<uint8_t>> parts = {still_part({32, 32}, 90)};
+  const std::vector<int64_t> durations = {1000};
+  EXPECT_EQ(preview::join_webp_parts(parts, durations, "test"), parts.front());
+}
+
+TEST(WebpParts, WhatIsNotAWebpIsRefused) {
+  const std::vector<std::vector<uint8_t>> parts = {still_part({32, 32}, 90), {'R', 'I', 'F', 'F', 0, 0, 0, 0}};
+  const std::vector<int64_t> durations = {100, 100};
+  EXPECT_THROW(preview::join_webp_parts(parts, durations, "test"), media::MediaError);
+  preview::WebpPart part({32, 32}, {}, "test");
+  EXPECT_THROW(part.add(*grey({16, 16}, 90), 0), media::MediaError);  // not the canvas size
+  EXPECT_THROW(part.finish(100), media::MediaError);                  // nothing added
+}
+
+// 12 s at 25 fps whose frame n is flat grey at level_of(n), so the WebP's frames tell which of the
+// clip's they are.
+int level_of(int n) { return 16 + (7 * n) % 220; }
+
+// Three pieces, each a part of the WebP encoded on its own: every frame, decoded as a browser
+// shows it (the parts one after another on one canvas), is the clip's frame at that time of the
+// teaser, and the WebP lasts exactly as long as the MP4.
+TEST(WebpParts, ATeaserOfSeveralPiecesShowsEachPiecesFramesAtTheirTimes) {
+  TempDir dir;
+  const auto clip = dir / "numbered.mp4";
+  pressreel::testing::ffmpeg({"-f", "lavfi", "-i", "color=black:size=320x240:rate=25:duration=12", "-vf",
+                              "geq=lum='16+mod(7*N,220)':cb=128:cr=128", "-pix_fmt", "yuv420p", "-c:v", "libx264",
+                              "-preset", "ultrafast", "-qp", "0", "-g", "25"},
+                             clip);
+  const auto at = [](double s) { return media::RationalTime::from_seconds(s, AVRational{1, 1000}); };
+  const std::vector<preview::TeaserPiece> pieces = {{at(1), at(2.5)}, {at(5), at(6)}, {at(8), at(10)}};
+  const nlohmann::json report = preview::make_teaser(media::probe(clip), pieces, dir / "out");
+  // Each piece from its first whole frame to the end of its last: 38, 25 and 50 frames.
+  EXPECT_NEAR(report["seconds"].get<double>(), 4.52, 1e-9);
+  const auto webp = pressreel::testing::read_webp_animation(dir / "out" / "teaser.webp");
+  ASSERT_TRUE(webp.read);
+  ASSERT_GT(webp.frames.size(), 40u);  // about 12 a second
+  EXPECT_EQ(webp.end_ms.back(), 4520);
+  // Where each piece starts in the teaser (s) and its first frame in the clip.
+  const std::vector<std::pair<double, int>> spans = {{0.0, 25}, {1.52, 125}, {2.52, 200}};
+  for (size_t i = 0; i < webp.frames.size(); ++i) {
+    const double shown_from = i == 0 ? 0.0 : webp.end_ms[i - 1] / 1000.0;
+    size_t k = spans.size() - 1;
+    while (spans[k].first > shown_from + 1e-6) --k;
+    const int frame = spans[k].second + static_cast<int>(std::lround((shown_from - spans[k].first) * 25));
+    EXPECT_NEAR(webp.frames[i].at<cv::Vec3b>(120, 160)[1], shown_grey(level_of(frame)), 6)
+        << "WebP frame " << i << " shown from " << shown_from << " s: clip frame " << frame;
+  }
+}
+
+}  // namespace
