@@ -209,6 +209,12 @@ class TeaserTimeline {
   nlohmann::json pieces_json_ = nlohmann::json::array();
 };
 
+// A part of the teaser's WebP (see WebpPart) and when it starts in the teaser.
+struct EncodedWebpPart {
+  int64_t start_ms = 0;
+  std::vector<uint8_t> webp;
+};
+
 // The looping MP4, fed every picture in teaser time by one serial stage, and the animated WebP,
 // encoded a part per stretch side by side (see WebpPart) and joined at the end.
 class TeaserWriter {
@@ -254,9 +260,9 @@ class TeaserWriter {
     mp4_.reset();
   }
 
-  // Parallel: one stretch's pictures kept for the WebP as a part of their own. Returns its first
-  // picture's time in the teaser (ms) and the part, or nothing when it kept no picture.
-  std::optional<std::pair<int64_t, std::vector<uint8_t>>> encode_webp_part(std::vector<TeaserPicture>& pictures) {
+  // Parallel: one stretch's pictures kept for the WebP as a part of their own; nothing when the
+  // stretch kept none.
+  std::optional<EncodedWebpPart> encode_webp_part(std::vector<TeaserPicture>& pictures) {
     std::optional<WebpPart> part;
     int64_t first_ms = 0, last_ms = 0;
     for (TeaserPicture& p : pictures) {
@@ -276,19 +282,19 @@ class TeaserWriter {
       p.webp.reset();
     }
     if (!part) return std::nullopt;
-    return std::make_pair(first_ms, part->finish(last_ms));  // the last frame's length is set when joined
+    return EncodedWebpPart{first_ms, part->finish(last_ms)};  // its last frame's length is set when joined
   }
 
   // The parts in teaser order joined into the WebP, which lasts until `seconds`; then both files are
   // committed and described.
-  nlohmann::json finish(std::vector<std::pair<int64_t, std::vector<uint8_t>>> parts, double seconds) {
+  nlohmann::json finish(std::vector<EncodedWebpPart> parts, double seconds) {
     if (parts.empty()) throw media::MediaError(clip_, stage, "no picture for the WebP");
     std::vector<std::vector<uint8_t>> bytes;
     std::vector<int64_t> durations;
     const auto end_ms = static_cast<int64_t>(std::llround(seconds * 1000));
     for (size_t i = 0; i < parts.size(); ++i) {
-      durations.push_back((i + 1 < parts.size() ? parts[i + 1].first : end_ms) - parts[i].first);
-      bytes.push_back(std::move(parts[i].second));
+      durations.push_back((i + 1 < parts.size() ? parts[i + 1].start_ms : end_ms) - parts[i].start_ms);
+      bytes.push_back(std::move(parts[i].webp));
     }
     const std::vector<uint8_t> webp = join_webp_parts(bytes, durations, clip_);
     {
@@ -329,7 +335,7 @@ struct StretchWork {
   std::vector<TeaserPicture> pictures;
 };
 
-using WebpParts = std::vector<std::optional<std::pair<int64_t, std::vector<uint8_t>>>>;
+
 
 }  // namespace
 
@@ -362,7 +368,7 @@ nlohmann::json make_teaser(const media::ProbeResult& probe, std::span<const Teas
   stretch_decode.threads = std::max(1, cores / static_cast<int>(std::min<size_t>(stretches.size(), cores)));
   TeaserWriter writer(*video, sizes, folder, options, clip);
   TeaserTimeline timeline(used, video->time_base, options.webp_fps);
-  WebpParts parts(stretches.size());
+  std::vector<std::optional<EncodedWebpPart>> parts(stretches.size());  // one per stretch, in order
   size_t next = 0;
   using Token = std::shared_ptr<StretchWork>;
   // One stretch more than the cores in flight: every core decodes while the MP4's encoder takes the
@@ -392,7 +398,7 @@ nlohmann::json make_teaser(const media::ProbeResult& probe, std::span<const Teas
       }) & tbb::make_filter<Token, void>(tbb::filter_mode::parallel, [&](Token work) {
         parts[static_cast<size_t>(work->stretch - stretches.data())] = writer.encode_webp_part(work->pictures);
       }));
-  std::vector<std::pair<int64_t, std::vector<uint8_t>>> kept;
+  std::vector<EncodedWebpPart> kept;
   for (auto& part : parts) {
     if (part) kept.push_back(std::move(*part));
   }
