@@ -31,7 +31,6 @@ class WebpPart {
   // from `at_ms` until the next one. Times must increase. libwebp merges a picture identical to the
   // one before into it.
   void add(const AVFrame& picture, int64_t at_ms);
-  bool empty() const { return pictures_ == 0; }
 
   // The part as a WebP file, its last picture shown until `end_ms` (after the last picture's time).
   // One picture makes a still WebP.
