@@ -5,13 +5,13 @@
 #include <algorithm>
 #include <cmath>
 #include <deque>
-#include <fstream>
 #include <optional>
 #include <thread>
 
 #include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_pipeline.h>
 
+#include "pressreel/batch/atomic_file.hpp"
 #include "pressreel/media/decoder.hpp"
 #include "pressreel/media/error.hpp"
 #include "pressreel/media/input.hpp"
@@ -226,7 +226,7 @@ class TeaserWriter {
         sizes_(sizes),
         webp_settings_{static_cast<float>(options.webp_quality), options.webp_effort},
         mp4_file_(folder, "teaser.mp4"),
-        webp_file_(folder, "teaser.webp"),
+        webp_path_(folder / "teaser.webp"),
         webp_matrix_([] { return media::Scaler(media::ScaleQuality::good); }) {
     const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     const media::Rational rate = video.frame_rate.valid() ? video.frame_rate : video.average_frame_rate;
@@ -297,16 +297,11 @@ class TeaserWriter {
       bytes.push_back(std::move(parts[i].webp));
     }
     const std::vector<uint8_t> webp = join_webp_parts(bytes, durations, clip_);
-    {
-      std::ofstream out(webp_file_.temporary(), std::ios::binary);
-      out.write(reinterpret_cast<const char*>(webp.data()), static_cast<std::streamsize>(webp.size()));
-      if (!out.flush()) throw media::MediaError(clip_, stage, "writing " + webp_file_.temporary().string());
-    }
+    batch::write_file_atomic(webp_path_, std::string_view(reinterpret_cast<const char*>(webp.data()), webp.size()));
     mp4_file_.commit();
-    webp_file_.commit();
     nlohmann::json mp4 = describe_output(mp4_file_.final_path());
     mp4["frames"] = mp4_frames_;
-    return nlohmann::json::array({mp4, describe_webp(webp_file_.final_path(), seconds)});
+    return nlohmann::json::array({mp4, describe_webp(webp_path_, seconds)});
   }
 
  private:
@@ -314,7 +309,8 @@ class TeaserWriter {
   AVRational tb_;
   PictureSizes sizes_;
   WebpSettings webp_settings_;
-  OutputFile mp4_file_, webp_file_;
+  OutputFile mp4_file_;
+  std::filesystem::path webp_path_;  // written whole once joined (batch::write_file_atomic)
   std::unique_ptr<media::Encoder> mp4_;
   std::unique_ptr<media::Muxer> mp4_mux_;
   tbb::enumerable_thread_specific<media::Scaler> webp_matrix_;  // BT.709 to BT.601, same size
@@ -334,8 +330,6 @@ struct StretchWork {
   const Stretch* stretch = nullptr;
   std::vector<TeaserPicture> pictures;
 };
-
-
 
 }  // namespace
 
