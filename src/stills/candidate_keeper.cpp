@@ -52,7 +52,13 @@ CandidateKeeper::~CandidateKeeper() {
   judging_->wait();
 }
 
+void CandidateKeeper::follow(scenes::SceneDetector& detector) {
+  detector_ = &detector;
+  detector.set_cut_listener([this](const scenes::Cut& cut) { on_cut(cut); });
+}
+
 void CandidateKeeper::on_start(const media::ProbeResult& /*probe*/, const media::VideoStreamInfo& video) {
+  if (detector_ != nullptr) options_.latency_frames = detector_->max_latency_frames();
   const media::Rational rate = video.average_frame_rate.valid() ? video.average_frame_rate : video.frame_rate;
   if (rate.valid()) fps_ = rate.to_double();
   step_ = std::max<int64_t>(1, std::llround(fps_ / std::max(0.1, options_.samples_per_second)));

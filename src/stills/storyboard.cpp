@@ -7,7 +7,6 @@
 #include <opencv2/imgproc.hpp>
 
 #include "pressreel/batch/atomic_file.hpp"
-#include "pressreel/scenes/scene_writers.hpp"
 
 namespace pressreel::stills {
 namespace {
@@ -205,11 +204,6 @@ nlohmann::json write_storyboard(const std::filesystem::path& folder, const Story
           {"tile_height", layout.tile.height},
           {"interval", sampler.interval_ms() / 1000.0},
           {"duration", duration / 1000.0}};
-}
-
-nlohmann::json write_chapters(const std::filesystem::path& folder, const scenes::SceneList& scenes) {
-  batch::write_file_atomic(folder / "chapters.vtt", scenes::chapters_vtt(scenes));
-  return {{"vtt", "chapters.vtt"}, {"chapters", scenes.shots.size()}};
 }
 
 }  // namespace pressreel::stills

@@ -24,6 +24,7 @@
 
 #include "pressreel/media/frame_sink.hpp"
 #include "pressreel/media/scaler.hpp"
+#include "pressreel/scenes/scene_detector.hpp"
 #include "pressreel/scenes/shot.hpp"
 #include "pressreel/stills/frame_score.hpp"
 
@@ -78,9 +79,10 @@ class CandidateKeeper : public media::FrameSink {
 
   // A boundary from the scene detector, in order, at most latency_frames after cut.frame.
   void on_cut(const scenes::Cut& cut);
-  // The detector's latency is known only once it has seen the stream: the batch layer sets it
-  // between on_start and the first frame.
-  void set_latency_frames(int64_t frames) { options_.latency_frames = frames; }
+  // Follows `detector`, a sink of the same pass placed before this one: its boundaries reach on_cut
+  // as they become final, and its latency (known only once it has seen the stream) becomes this
+  // keeper's latency_frames in on_start.
+  void follow(scenes::SceneDetector& detector);
   // After the pass: the best still of every shot, in shot order. Cuts in `scenes` not yet given
   // through on_cut are applied first, so a caller without a live detector may pass them all here.
   std::vector<ShotStill> finish(const scenes::SceneList& scenes);
@@ -141,6 +143,7 @@ class CandidateKeeper : public media::FrameSink {
   ShotStill judge(ClosedShot& shot) const;
 
   KeeperOptions options_;
+  const scenes::SceneDetector* detector_ = nullptr;  // followed, if any
   double fps_ = 25;
   int64_t step_ = 6;
   tbb::enumerable_thread_specific<media::Scaler> scalers_;

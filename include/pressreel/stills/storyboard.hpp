@@ -100,10 +100,6 @@ std::vector<int64_t> storyboard_cue_starts(const StoryboardSampler& sampler);
 // Writes nothing and returns {"tiles": 0} when no frame was sampled.
 nlohmann::json write_storyboard(const std::filesystem::path& folder, const StoryboardSampler& sampler);
 
-// `folder/chapters.vtt`, one chapter per shot (the scene writers' text), written atomically;
-// returns {"vtt": "chapters.vtt", "chapters": N}.
-nlohmann::json write_chapters(const std::filesystem::path& folder, const scenes::SceneList& scenes);
-
 // "HH:MM:SS.mmm" for WebVTT.
 std::string vtt_timestamp(int64_t ms);
 
