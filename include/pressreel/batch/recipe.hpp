@@ -72,6 +72,13 @@ struct Recipe {
 Recipe load_recipe(const std::string& name_or_file);
 Recipe parse_recipe(const std::string& toml_text, const std::filesystem::path& source);
 
+// Every key a recipe may set, with its type, default and a line of help (`pressreel pipelines --keys`).
+struct RecipeKey {
+  std::string section, key, type, help;
+  std::string default_value;  // as JSON text; empty for [recipe]'s keys
+};
+std::vector<RecipeKey> recipe_keys();
+
 struct RecipeListing {
   std::string name, description;
   std::filesystem::path file;
