@@ -20,19 +20,36 @@ AudioDecoder::AudioDecoder(const AVStream* stream, std::string clip, RationalTim
 }
 
 void AudioDecoder::decode(const AVPacket* packet, std::deque<AudioFrame>& out) {
-  // A few bad packets are skipped as ffmpeg does; a stream that keeps failing is given up.
-  constexpr int max_errors = 50;
-  int rc = avcodec_send_packet(codec_.get(), packet);
-  if (rc < 0 && rc != AVERROR_EOF && rc != AVERROR(EAGAIN)) {
-    if (++errors_ > max_errors) check_av(rc, clip_, "audio", "too many undecodable packets");
+  // As the video decoder does: a packet the decoder cannot take yet (EAGAIN: frames of an earlier
+  // packet are still inside, e.g. after a frame that failed to decode) is resent once they are
+  // drained, never dropped.
+  for (;;) {
+    const int rc = avcodec_send_packet(codec_.get(), packet);
+    if (rc == AVERROR(EAGAIN)) {
+      if (receive_decoded(out) == 0) count_error(rc, "a decoder that takes no input and gives no output");
+      continue;
+    }
+    if (rc < 0 && rc != AVERROR_EOF) count_error(rc, "too many undecodable packets");
+    break;
   }
+  receive_decoded(out);
+}
+
+// A few bad packets or frames are skipped as ffmpeg does; a stream that keeps failing is given up.
+void AudioDecoder::count_error(int rc, const char* why) {
+  constexpr int max_errors = 50;
+  if (++errors_ > max_errors) check_av(rc, clip_, "audio", why);
+}
+
+size_t AudioDecoder::receive_decoded(std::deque<AudioFrame>& out) {
+  size_t received = 0;
   for (;;) {
     FramePtr frame = make_frame();
-    rc = avcodec_receive_frame(codec_.get(), frame.get());
-    if (rc == AVERROR(EAGAIN) || rc == AVERROR_EOF) return;
+    const int rc = avcodec_receive_frame(codec_.get(), frame.get());
+    if (rc == AVERROR(EAGAIN) || rc == AVERROR_EOF) return received;
     if (rc < 0) {
-      if (++errors_ > max_errors) check_av(rc, clip_, "audio", "too many undecodable frames");
-      return;
+      count_error(rc, "too many undecodable frames");
+      return received + 1;  // the decoder moved on: a resend may now fit
     }
     int64_t pts = frame->best_effort_timestamp;
     if (pts == AV_NOPTS_VALUE) pts = next_pts_;
@@ -41,6 +58,7 @@ void AudioDecoder::decode(const AVPacket* packet, std::deque<AudioFrame>& out) {
     a.time = RationalTime(pts, time_base_) - origin_;
     a.samples = share_frame(std::move(frame));
     out.push_back(std::move(a));
+    ++received;
   }
 }
 

@@ -23,6 +23,10 @@ class AudioDecoder {
   const AVCodecContext* context() const { return codec_.get(); }
 
  private:
+  // Moves every frame the decoder has ready into `out`; returns how many it gave (errors included).
+  size_t receive_decoded(std::deque<AudioFrame>& out);
+  void count_error(int rc, const char* why);
+
   std::string clip_;
   AVRational time_base_;
   RationalTime origin_;
