@@ -300,15 +300,20 @@ TEST(DecodePass, FailsWithTheClipAndStageWhenNothingDecodes) {
 // Every clip of the development footage decodes to exactly the frame count of its truth file.
 TEST(DecodePass, MatchesTheTruthFrameCountsOfTheSharedFootage) {
   PRESSREEL_SHARED_CLIP_OR_SKIP(any, "bikes.mp4");
+  int checked = 0;
   for (const auto& entry : std::filesystem::directory_iterator(any.parent_path())) {
     std::ifstream in(pressreel::testing::shared_truth(entry.path().stem().string()));
     if (!in) continue;
+    ++checked;
     const auto truth = nlohmann::json::parse(in);
     RecordingSink sink;
     sink.want_audio = true;  // broken-audio.mp4 must keep its video
     const auto summary = decode(entry.path(), sink);
     EXPECT_EQ(summary.frames, truth["frames"].get<int64_t>()) << entry.path();
   }
+  // Every clip of the footage has its truth file: a test that matched none would check nothing.
+  EXPECT_EQ(checked, static_cast<int>(std::distance(std::filesystem::directory_iterator(any.parent_path()),
+                                                   std::filesystem::directory_iterator())));
 }
 
 }  // namespace
