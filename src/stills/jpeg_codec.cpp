@@ -112,8 +112,10 @@ std::vector<uint8_t> encode_jpeg(const cv::Mat& image, const JpegSettings& setti
   return bytes;
 }
 
-cv::Mat decode_jpeg(std::span<const uint8_t> bytes, int scale_denominator) {
-  cv::Mat image;
+namespace {
+
+// The header's size and, when `pixels` is given, the BGR pixels shrunk by `scale_denominator`.
+cv::Size read_jpeg(std::span<const uint8_t> bytes, int scale_denominator, cv::Mat* pixels) {
   jpeg_decompress_struct info{};
   JpegError error;
   info.err = install(error);
@@ -124,34 +126,33 @@ cv::Mat decode_jpeg(std::span<const uint8_t> bytes, int scale_denominator) {
   jpeg_create_decompress(&info);
   jpeg_mem_src(&info, bytes.data(), static_cast<unsigned long>(bytes.size()));
   jpeg_read_header(&info, TRUE);
-  info.out_color_space = JCS_EXT_BGR;
-  info.scale_num = 1;
-  info.scale_denom = static_cast<unsigned>(scale_denominator);
-  jpeg_start_decompress(&info);
-  image.create(static_cast<int>(info.output_height), static_cast<int>(info.output_width), CV_8UC3);
-  while (info.output_scanline < info.output_height) {
-    JSAMPROW row = image.ptr<uint8_t>(static_cast<int>(info.output_scanline));
-    jpeg_read_scanlines(&info, &row, 1);
+  if (pixels != nullptr) {
+    info.out_color_space = JCS_EXT_BGR;
+    info.scale_num = 1;
+    info.scale_denom = static_cast<unsigned>(scale_denominator);
+    jpeg_start_decompress(&info);
+    pixels->create(static_cast<int>(info.output_height), static_cast<int>(info.output_width), CV_8UC3);
+    while (info.output_scanline < info.output_height) {
+      JSAMPROW row = pixels->ptr<uint8_t>(static_cast<int>(info.output_scanline));
+      jpeg_read_scanlines(&info, &row, 1);
+    }
+    jpeg_finish_decompress(&info);
   }
-  jpeg_finish_decompress(&info);
+  const cv::Size size(static_cast<int>(info.image_width), static_cast<int>(info.image_height));
   jpeg_destroy_decompress(&info);
+  return size;
+}
+
+}  // namespace
+
+cv::Mat decode_jpeg(std::span<const uint8_t> bytes, int scale_denominator) {
+  cv::Mat image;
+  read_jpeg(bytes, scale_denominator, &image);
   return image;
 }
 
 cv::Size jpeg_size(std::span<const uint8_t> bytes) {
-  jpeg_decompress_struct info{};
-  JpegError error;
-  info.err = install(error);
-  if (setjmp(error.jump) != 0) {
-    jpeg_destroy_decompress(&info);
-    throw std::runtime_error(std::string("jpeg: cannot read the header: ") + error.message);
-  }
-  jpeg_create_decompress(&info);
-  jpeg_mem_src(&info, bytes.data(), static_cast<unsigned long>(bytes.size()));
-  jpeg_read_header(&info, TRUE);
-  const cv::Size size(static_cast<int>(info.image_width), static_cast<int>(info.image_height));
-  jpeg_destroy_decompress(&info);
-  return size;
+  return read_jpeg(bytes, 1, nullptr);
 }
 
 }  // namespace pressreel::stills
