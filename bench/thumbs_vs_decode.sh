@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `pressreel thumbs` against a full decode and ffmpegthumbnailer on a 2-minute 1080p H.264 clip.
 # Target (issue 4): thumbs takes <= 25% of the full decode's time. Rerunnable: the clip is generated
-# once with ffmpeg (lavfi sources, a cut every few seconds, fades) and reused.
+# once by bench/make_1080p_clip.sh and reused.
 #
 #   bench/thumbs_vs_decode.sh [BUILD_DIR] [RUNS]      (BUILD_DIR defaults to build, RUNS to 3)
 set -euo pipefail
@@ -14,25 +14,7 @@ work=${TMPDIR:-/tmp}/pressreel-bench-thumbs
 clip=$work/two-minutes-1080p.mp4
 mkdir -p "$work"
 
-if [[ ! -s $clip ]]; then
-  echo "generating $clip (120 s, 1920x1080, 25 fps, H.264) ..."
-  # Eight 15-second shots of different sources, fading in and out, so the search has real choices.
-  sources=(
-    "testsrc2=s=1920x1080:r=25" "mandelbrot=s=1920x1080:r=25" "life=s=1920x1080:r=25:mold=10:ratio=0.1:death_color=#202040:life_color=#e0c060"
-    "smptehdbars=s=1920x1080:r=25" "cellauto=s=1920x1080:r=25:rule=110" "testsrc=s=1920x1080:r=25"
-    "gradients=s=1920x1080:r=25:speed=0.02" "rgbtestsrc=s=1920x1080:r=25"
-  )
-  inputs=() filters="" labels=""
-  for i in "${!sources[@]}"; do
-    inputs+=(-f lavfi -t 15 -i "${sources[$i]}")
-    filters+="[$i:v]format=yuv420p,fade=in:0:12,fade=out:363:12,setsar=1[v$i];"
-    labels+="[v$i]"
-  done
-  ffmpeg -y -hide_banner -loglevel error "${inputs[@]}" \
-    -filter_complex "${filters}${labels}concat=n=${#sources[@]}:v=1:a=0[out]" -map "[out]" \
-    -c:v libx264 -preset veryfast -crf 20 -g 250 -pix_fmt yuv420p "$clip.part.mp4"
-  mv "$clip.part.mp4" "$clip"
-fi
+"$root/bench/make_1080p_clip.sh" "$clip"
 
 # Best of `runs` runs of a command: "WALL CPU" seconds (CPU = user + system, which other jobs on a
 # shared machine disturb far less than wall time).

@@ -157,8 +157,8 @@ TEST(ContactSheet, NonAsciiTitleIsDrawnInTheHeader) {
 }
 
 TEST(ContactSheet, HostileTextNeverFailsTheSheet) {
-  // Characters no installed font has (CJK, emoji) and bytes that are not UTF-8 at all.
-  const std::string hostile = "\xE6\x98\xA0\xE7\x94\xBB \xF0\x9F\x8E\xAC \xFF\xFE\xC3( \xED\xA0\x80\n\t\x01 end";
+  // CJK, emoji, a character no font has (U+0378) and bytes that are not UTF-8 at all.
+  const std::string hostile = "\xE6\x98\xA0\xE7\x94\xBB \xF0\x9F\x8E\xAC \xCD\xB8 \xFF\xFE\xC3( \xED\xA0\x80\n\t\x01 end";
   TempDir dir;
   std::vector<SheetTile> tiles = coloured_tiles(2);
   tiles[0].label = hostile;

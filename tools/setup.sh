@@ -11,8 +11,12 @@ packages=(
   libopencv-dev libopencv-contrib-dev opencv-data
   libtbb-dev libspdlog-dev libfmt-dev libgtest-dev libgmock-dev libbenchmark-dev
   libcli11-dev nlohmann-json3-dev libtomlplusplus-dev libxxhash-dev
-  libwebp-dev  # the teaser's animated WebP (libwebpmux); the tests read it back (libwebpdemux)
-  fonts-dejavu-core fonts-noto-core libfreetype-dev
+  libwebp-dev  # stills and the teaser's animated WebP (libwebpmux); the tests read it back (libwebpdemux)
+  libjpeg62-turbo-dev  # JPEG stills through libjpeg-turbo, so OpenCV's imgcodecs is never loaded
+  # Sheet text in any script: shaping (HarfBuzz), bidi order (FriBidi), glyphs (FreeType); fonts for
+  # Latin/Greek/Cyrillic/Arabic/Hebrew/Indic (DejaVu, Noto), CJK and monochrome emoji (Symbola)
+  libharfbuzz-dev libfribidi-dev libfreetype-dev
+  fonts-dejavu-core fonts-noto-core fonts-noto-cjk fonts-symbola
   chromium chromium-driver
   opencv-doc ffmpegthumbnailer
   python3-opencv  # tools/pyscenedetect_baseline.py (run with /usr/bin/python3)

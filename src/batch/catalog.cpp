@@ -7,12 +7,12 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
-#include <opencv2/imgcodecs.hpp>
 
 #include "pressreel/batch/atomic_file.hpp"
 #include "pressreel/batch/out_tree.hpp"
 #include "pressreel/stills/contact_sheet.hpp"
 #include "pressreel/stills/contact_sheet_tiles.hpp"
+#include "pressreel/stills/image_reader.hpp"
 #include "pressreel/stills/poster.hpp"
 #include "pressreel/version.hpp"
 
@@ -87,7 +87,7 @@ void write_film_outputs(const fs::path& film_folder, const std::string& title, c
     if (poster.is_object()) {
       const fs::path file = film_folder / clip["clip"].get<std::string>() / poster["folder"].get<std::string>() /
                             poster["file"].get<std::string>();
-      sheet_clip.poster = cv::imread(file.string(), cv::IMREAD_COLOR);
+      sheet_clip.poster = stills::read_image(file);
     }
     sheet_clips.push_back(std::move(sheet_clip));
   }

@@ -7,9 +7,10 @@
 #include <cmath>
 #include <cstring>
 #include <fstream>
-#include <opencv2/imgcodecs.hpp>
 #include <regex>
 #include <sstream>
+
+#include "pressreel/stills/image_reader.hpp"
 
 namespace pressreel::batch {
 namespace {
@@ -87,10 +88,9 @@ void fill_size(GalleryImage& image, const fs::path& file, const json* descriptio
     image.height = std::stoi(m[2]);
     return;
   }
-  const cv::Mat decoded = cv::imread(file.string(), cv::IMREAD_REDUCED_COLOR_2);
-  if (!decoded.empty()) {
-    image.width = decoded.cols * 2;
-    image.height = decoded.rows * 2;
+  if (const auto size = stills::image_size(file)) {
+    image.width = size->width;
+    image.height = size->height;
   }
 }
 

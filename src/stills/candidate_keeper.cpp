@@ -7,8 +7,10 @@
 #include <cmath>
 #include <limits>
 #include <nlohmann/json.hpp>
-#include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
+
+#include "pressreel/stills/image_reader.hpp"
+#include "pressreel/stills/jpeg_codec.hpp"
 
 namespace pressreel::stills {
 namespace {
@@ -22,8 +24,7 @@ nlohmann::json time_json(const media::RationalTime& t) {
 }  // namespace
 
 cv::Mat ShotStill::image() const {
-  if (image_jpeg.empty()) return {};
-  return cv::imdecode(image_jpeg, cv::IMREAD_COLOR);
+  return decode_image(image_jpeg);
 }
 
 nlohmann::json to_json(const ShotStill& still) {
@@ -234,9 +235,8 @@ void CandidateKeeper::close_shot(int64_t end_frame) {
     Candidate& c = shot[i];
     if (i < finalists) {
       Finalist f{c.frame, c.time, c.signals, c.cheap_score, {}, c.image.size(), std::move(c.full_resolution)};
-      std::vector<uint8_t> jpeg;
-      cv::imencode(".jpg", c.image, jpeg, {cv::IMWRITE_JPEG_QUALITY, memory_jpeg_quality});
-      f.image_jpeg = std::make_shared<const std::vector<uint8_t>>(std::move(jpeg));
+      f.image_jpeg = std::make_shared<const std::vector<uint8_t>>(
+          c.image.empty() ? std::vector<uint8_t>() : encode_jpeg(c.image, {memory_jpeg_quality}));
       closed.finalists.push_back(std::move(f));
     } else if (closed.others.size() < options_.alternates) {
       closed.others.push_back({c.frame, c.time, c.cheap_score});
@@ -290,7 +290,7 @@ void CandidateKeeper::look_for_faces(ClosedShot& shot) {
           faces->found.emplace_back();
           continue;
         }
-        s.faces = detector->detect(cv::imdecode(*images[i], cv::IMREAD_COLOR));
+        s.faces = detector->detect(decode_image(*images[i]));
         s.faces_checked = true;
         best = std::max(best, score(s, options_.weights, fps_).total);
         faces->found.emplace_back(std::move(s.faces));

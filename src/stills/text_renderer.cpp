@@ -1,6 +1,9 @@
 #include "pressreel/stills/text_renderer.hpp"
 
+#include <fribidi.h>
 #include <ft2build.h>
+#include <hb-ft.h>
+#include <hb.h>
 
 #include <algorithm>
 #include <map>
@@ -10,9 +13,6 @@
 #include FT_FREETYPE_H
 #include <spdlog/spdlog.h>
 
-#include <opencv2/freetype.hpp>
-#include <opencv2/imgproc.hpp>
-
 #include "pressreel/stills/text_utf8.hpp"
 
 namespace pressreel::stills {
@@ -20,6 +20,10 @@ namespace {
 
 const std::filesystem::path dejavu_dir = "/usr/share/fonts/truetype/dejavu";
 const std::filesystem::path noto_dir = "/usr/share/fonts/truetype/noto";
+const std::filesystem::path noto_cjk_dir = "/usr/share/fonts/opentype/noto";
+// Monochrome outlines: FreeType scales them like any other face. Noto Color Emoji has only 109 px
+// colour bitmaps, which this renderer does not scale.
+const std::filesystem::path emoji_font = "/usr/share/fonts/truetype/ancient-scripts/Symbola_hint.ttf";
 
 struct LibraryDeleter {
   void operator()(FT_Library lib) const { FT_Done_FreeType(lib); }
@@ -81,11 +85,66 @@ class CoverageCache {
   std::map<std::filesystem::path, std::vector<char32_t>> fonts_;
 };
 
-// A stretch of text drawn with one font.
+struct HbFontDeleter {
+  void operator()(hb_font_t* font) const { hb_font_destroy(font); }
+};
+struct HbBufferDeleter {
+  void operator()(hb_buffer_t* buffer) const { hb_buffer_destroy(buffer); }
+};
+using HbFontPtr = std::unique_ptr<hb_font_t, HbFontDeleter>;
+using HbBufferPtr = std::unique_ptr<hb_buffer_t, HbBufferDeleter>;
+
+// A stretch of the logical text shaped as one: one font, one script, one bidi level.
 struct Run {
   int font = 0;
-  std::u32string text;
+  hb_script_t script = HB_SCRIPT_COMMON;
+  FriBidiLevel level = 0;
+  size_t start = 0, length = 0;
 };
+
+bool is_real_script(hb_script_t s) {
+  return s != HB_SCRIPT_COMMON && s != HB_SCRIPT_INHERITED && s != HB_SCRIPT_UNKNOWN;
+}
+
+// Bidi embedding levels of one paragraph (Unicode UAX #9 through FriBidi); the paragraph's direction
+// comes from its first strong character, so a Hebrew title reads right to left.
+std::vector<FriBidiLevel> bidi_levels(const std::u32string& text) {
+  const auto n = static_cast<FriBidiStrIndex>(text.size());
+  const auto* chars = reinterpret_cast<const FriBidiChar*>(text.data());
+  std::vector<FriBidiCharType> types(text.size());
+  std::vector<FriBidiBracketType> brackets(text.size());
+  std::vector<FriBidiLevel> levels(text.size(), 0);
+  fribidi_get_bidi_types(chars, n, types.data());
+  fribidi_get_bracket_types(chars, n, types.data(), brackets.data());
+  FriBidiParType direction = FRIBIDI_PAR_ON;
+  if (fribidi_get_par_embedding_levels_ex(types.data(), brackets.data(), n, &direction, levels.data()) == 0) {
+    std::fill(levels.begin(), levels.end(), 0);  // out of memory: left to right is still legible
+  }
+  return levels;
+}
+
+// Rule L2 of UAX #9 on whole runs: from the highest level down to the lowest odd one, reverse every
+// stretch of runs at that level or higher. Inside a right-to-left run HarfBuzz already returns its
+// glyphs in visual order.
+void reorder_runs(std::vector<Run>& runs) {
+  if (runs.empty()) return;
+  FriBidiLevel highest = 0, lowest_odd = 255;
+  for (const Run& r : runs) {
+    highest = std::max(highest, r.level);
+    if (r.level % 2 == 1) lowest_odd = std::min(lowest_odd, r.level);
+  }
+  for (int level = highest; level >= lowest_odd; --level) {
+    for (auto it = runs.begin(); it != runs.end();) {
+      if (it->level < level) {
+        ++it;
+        continue;
+      }
+      auto end = std::find_if(it, runs.end(), [&](const Run& r) { return r.level < level; });
+      std::reverse(it, end);
+      it = end;
+    }
+  }
+}
 
 }  // namespace
 
@@ -103,6 +162,10 @@ std::vector<std::filesystem::path> default_fallback_fonts() {
   };
   std::sort(fonts.begin(), fonts.end(), [&](const auto& a, const auto& b) { return rank(a) < rank(b); });
   fonts.insert(fonts.begin(), noto_dir / "NotoSans-Regular.ttf");
+  // After every Noto face: Noto Sans CJK also has Latin and Cyrillic, drawn in its own style. Its first
+  // face is the Japanese one; Han characters shared with Chinese are drawn in Japanese forms.
+  fonts.push_back(noto_cjk_dir / "NotoSansCJK-Regular.ttc");
+  fonts.push_back(emoji_font);
   return fonts;
 }
 
@@ -112,14 +175,17 @@ FontSet FontSet::regular() {
 FontSet FontSet::bold() {
   FontSet fonts{dejavu_dir / "DejaVuSans-Bold.ttf", default_fallback_fonts()};
   fonts.fallbacks.insert(fonts.fallbacks.begin(), noto_dir / "NotoSans-Bold.ttf");
+  const auto cjk = std::find(fonts.fallbacks.begin(), fonts.fallbacks.end(), noto_cjk_dir / "NotoSansCJK-Regular.ttc");
+  fonts.fallbacks.insert(cjk, noto_cjk_dir / "NotoSansCJK-Bold.ttc");
   return fonts;
 }
 
 struct TextRenderer::Impl {
   struct Font {
     std::filesystem::path path;
-    FacePtr face;                             // metrics and coverage; opened on first use
-    cv::Ptr<cv::freetype::FreeType2> drawer;  // its own FreeType face, for drawing
+    FacePtr face;    // opened on first use
+    HbFontPtr shaper;  // HarfBuzz's view of `face`, at `size`
+    int size = 0;
     bool unusable = false;
   };
 
@@ -128,6 +194,7 @@ struct TextRenderer::Impl {
   std::unordered_map<char32_t, int> font_of;  // memo of font_for
   int placeholder_font = -1;
   char32_t placeholder = replacement_character;
+  HbBufferPtr buffer{hb_buffer_create()};
 
   FT_Face face(int i) {
     Font& f = fonts[i];
@@ -136,6 +203,20 @@ struct TextRenderer::Impl {
       f.unusable = !f.face;
     }
     return f.face.get();
+  }
+
+  // The face at `pixel_size` and its HarfBuzz font; null when the face cannot be used at that size.
+  hb_font_t* sized(int i, int pixel_size) {
+    FT_Face f = face(i);
+    if (f == nullptr) return nullptr;
+    Font& font = fonts[i];
+    if (font.size != pixel_size) {
+      if (FT_Set_Pixel_Sizes(f, 0, pixel_size) != 0) return nullptr;
+      font.size = pixel_size;
+      if (font.shaper) hb_ft_font_changed(font.shaper.get());
+    }
+    if (!font.shaper) font.shaper.reset(hb_ft_font_create_referenced(f));
+    return font.shaper.get();
   }
 
   bool has(int i, char32_t c) {
@@ -155,44 +236,101 @@ struct TextRenderer::Impl {
     return found;
   }
 
-  // Splits sanitised text into runs; a character stays in the current run's font when that font has
-  // it, so a word in one script is shaped as a whole.
-  std::vector<Run> runs(std::string_view utf8) {
-    std::vector<Run> out;
-    for (char32_t c : decode_utf8(sanitize_utf8(utf8))) {
+  // Sanitised text, with characters no font has replaced by the placeholder.
+  std::u32string drawable(std::string_view utf8) {
+    std::u32string text = decode_utf8(sanitize_utf8(utf8));
+    for (char32_t& c : text) {
+      if (find(c) < 0) c = placeholder;
+    }
+    return text;
+  }
+
+  // Splits the text into runs of one font, script and level. A character that a fallback would draw,
+  // or that belongs to no script (spaces, punctuation, marks), stays in the current run's font when
+  // that font has it: a word with its marks is shaped by one font, and CJK keeps its own spaces.
+  std::vector<Run> itemize(const std::u32string& text) {
+    const std::vector<FriBidiLevel> levels = bidi_levels(text);
+    hb_unicode_funcs_t* unicode = hb_unicode_funcs_get_default();
+    std::vector<Run> runs;
+    for (size_t i = 0; i < text.size(); ++i) {
+      const char32_t c = text[i];
       int font = find(c);
-      if (font < 0) {
-        c = placeholder;
-        font = placeholder_font;
-      } else if (font > 0 && !out.empty() && out.back().font != font && has(out.back().font, c)) {
-        font = out.back().font;
+      const hb_script_t script = hb_unicode_script(unicode, c);
+      if (!runs.empty()) {
+        Run& last = runs.back();
+        const bool same_script = !is_real_script(script) || !is_real_script(last.script) || script == last.script;
+        // Fallback letters and marks, spaces and punctuation stay in the run's font when it has them.
+        if ((font > 0 || !is_real_script(script)) && last.font != font && has(last.font, c)) font = last.font;
+        if (last.font == font && last.level == levels[i] && same_script) {
+          if (!is_real_script(last.script)) last.script = script;
+          ++last.length;
+          continue;
+        }
       }
-      if (out.empty() || out.back().font != font) out.push_back({font, {}});
-      out.back().text.push_back(c);
+      runs.push_back({font, script, levels[i], i, 1});
     }
-    return out;
+    return runs;
   }
 
-  // The pen advance FreeType gives each glyph, as OpenCV's freetype module moves its pen.
-  int advance(const Run& run, int pixel_size) {
-    FT_Face f = face(run.font);
-    if (FT_Set_Pixel_Sizes(f, 0, pixel_size) != 0) return 0;
-    int total = 0;
-    for (char32_t c : run.text) {
-      if (FT_Load_Glyph(f, FT_Get_Char_Index(f, c), FT_LOAD_DEFAULT) == 0) total += f->glyph->advance.x >> 6;
+  // Shapes one run with the whole text as context (Arabic joins across a font change) and appends its
+  // glyphs at `pen`.
+  void shape(const std::u32string& text, const Run& run, int pixel_size, LineLayout& line) {
+    hb_font_t* font = sized(run.font, pixel_size);
+    if (font == nullptr) return;
+    hb_buffer_t* buf = buffer.get();
+    hb_buffer_reset(buf);
+    hb_buffer_add_utf32(buf, reinterpret_cast<const uint32_t*>(text.data()), static_cast<int>(text.size()),
+                        static_cast<unsigned>(run.start), static_cast<int>(run.length));
+    hb_buffer_set_direction(buf, run.level % 2 == 1 ? HB_DIRECTION_RTL : HB_DIRECTION_LTR);
+    if (is_real_script(run.script)) hb_buffer_set_script(buf, run.script);
+    hb_buffer_guess_segment_properties(buf);
+    hb_shape(font, buf, nullptr, 0);
+    unsigned count = 0;
+    const hb_glyph_info_t* info = hb_buffer_get_glyph_infos(buf, &count);
+    const hb_glyph_position_t* pos = hb_buffer_get_glyph_positions(buf, &count);
+    for (unsigned i = 0; i < count; ++i) {
+      line.glyphs.push_back({run.font, info[i].codepoint, line.advance + pos[i].x_offset, pos[i].y_offset,
+                             info[i].cluster});
+      line.advance += pos[i].x_advance;
     }
-    return total;
   }
 
-  cv::freetype::FreeType2* drawer(int i) {
-    Font& f = fonts[i];
-    if (!f.drawer) {
-      f.drawer = cv::freetype::createFreeType2();
-      f.drawer->loadFontData(f.path.string(), 0);
-    }
-    return f.drawer.get();
+  LineLayout layout(std::string_view utf8, int pixel_size) {
+    LineLayout line;
+    if (pixel_size <= 0) return line;
+    const std::u32string text = drawable(utf8);
+    std::vector<Run> runs = itemize(text);
+    reorder_runs(runs);
+    for (const Run& run : runs) shape(text, run, pixel_size, line);
+    return line;
   }
 };
+
+namespace {
+
+// Alpha-blends an 8-bit coverage bitmap (or a 1-bit one, from a face's embedded bitmaps) onto BGR.
+void blend(cv::Mat& image, const FT_Bitmap& bitmap, int left, int top, const cv::Scalar& colour) {
+  const bool mono = bitmap.pixel_mode == FT_PIXEL_MODE_MONO;
+  if (!mono && bitmap.pixel_mode != FT_PIXEL_MODE_GRAY) return;
+  for (int r = 0; r < static_cast<int>(bitmap.rows); ++r) {
+    const int y = top + r;
+    if (y < 0 || y >= image.rows) continue;
+    const unsigned char* src = bitmap.buffer + static_cast<ptrdiff_t>(r) * bitmap.pitch;
+    auto* dst = image.ptr<cv::Vec3b>(y);
+    for (int col = 0; col < static_cast<int>(bitmap.width); ++col) {
+      const int x = left + col;
+      if (x < 0 || x >= image.cols) continue;
+      const int alpha = mono ? ((src[col / 8] >> (7 - col % 8)) & 1) * 255 : src[col];
+      if (alpha == 0) continue;
+      for (int ch = 0; ch < 3; ++ch) {
+        const int ink = static_cast<int>(colour[ch]);
+        dst[x][ch] = static_cast<uchar>((ink * alpha + dst[x][ch] * (255 - alpha) + 127) / 255);
+      }
+    }
+  }
+}
+
+}  // namespace
 
 TextRenderer::TextRenderer(FontSet fonts) : impl_(std::make_unique<Impl>()) {
   std::vector<std::filesystem::path> paths{fonts.primary};
@@ -200,7 +338,7 @@ TextRenderer::TextRenderer(FontSet fonts) : impl_(std::make_unique<Impl>()) {
   // The first font that opens is the primary, so a missing DejaVu degrades to Noto rather than failing.
   for (const auto& path : paths) {
     if (impl_->fonts.empty() && !open_face(impl_->library.get(), path)) continue;
-    impl_->fonts.push_back({path, nullptr, nullptr, false});
+    impl_->fonts.push_back({path, nullptr, nullptr, 0, false});
   }
   if (impl_->fonts.empty() || !impl_->face(0)) {
     throw std::runtime_error("text: no usable font (tried " + fonts.primary.string() + " and its fallbacks)");
@@ -224,29 +362,31 @@ std::filesystem::path TextRenderer::font_path(int font) const {
   return font >= 0 && font < static_cast<int>(impl_->fonts.size()) ? impl_->fonts[font].path : std::filesystem::path();
 }
 
+LineLayout TextRenderer::layout(std::string_view utf8, int pixel_size) {
+  return impl_->layout(utf8, pixel_size);
+}
+
 int TextRenderer::width(std::string_view utf8, int pixel_size) {
-  if (pixel_size <= 0) return 0;
-  int total = 0;
-  for (const Run& run : impl_->runs(utf8)) total += impl_->advance(run, pixel_size);
-  return total;
+  return (impl_->layout(utf8, pixel_size).advance + 32) >> 6;
 }
 
 int TextRenderer::draw(cv::Mat& image, std::string_view utf8, cv::Point top_left, int pixel_size,
                        const cv::Scalar& colour) {
   if (image.type() != CV_8UC3) throw std::invalid_argument("text: can only draw on 8-bit BGR images");
-  if (pixel_size <= 0) return 0;
-  cv::Point pen = top_left;
-  for (const Run& run : impl_->runs(utf8)) {
-    try {
-      impl_->drawer(run.font)->putText(image, encode_utf8(run.text), pen, pixel_size, colour, cv::FILLED, cv::LINE_AA,
-                                       false);
-    } catch (const cv::Exception& e) {
-      // A damaged glyph in a system font costs that run of text, not the sheet.
-      spdlog::warn("text: could not draw with {}: {}", impl_->fonts[run.font].path.string(), e.what());
+  const LineLayout line = impl_->layout(utf8, pixel_size);
+  const int baseline_y = top_left.y + baseline(pixel_size);
+  for (const PlacedGlyph& g : line.glyphs) {
+    if (impl_->sized(g.font, pixel_size) == nullptr) continue;
+    FT_Face face = impl_->face(g.font);
+    if (FT_Load_Glyph(face, g.glyph, FT_LOAD_DEFAULT) != 0 || FT_Render_Glyph(face->glyph, FT_RENDER_MODE_NORMAL) != 0) {
+      // A damaged glyph in a system font costs that glyph, not the sheet.
+      spdlog::warn("text: could not draw glyph {} of {}", g.glyph, impl_->fonts[g.font].path.string());
+      continue;
     }
-    pen.x += impl_->advance(run, pixel_size);
+    blend(image, face->glyph->bitmap, top_left.x + ((g.x + 32) >> 6) + face->glyph->bitmap_left,
+          baseline_y - ((g.y + 32) >> 6) - face->glyph->bitmap_top, colour);
   }
-  return pen.x - top_left.x;
+  return (line.advance + 32) >> 6;
 }
 
 std::string TextRenderer::elide(std::string_view utf8, int pixel_size, int max_width) {
