@@ -127,6 +127,19 @@ TEST(Thumbs, CommandLineWritesWebpPosterAndCrops) {
   EXPECT_NE(pressreel::testing::run_command(pressreel::testing::cli() + " -q thumbs " + clip.string() + " -o " +
                                             (dir / "x").string() + " --crops 16x9"),
             0);
+  // A size that is not the aspect of its name is a usage error naming the expected form.
+  std::string refusal;
+  EXPECT_EQ(pressreel::testing::run_command(pressreel::testing::cli() + " -q thumbs " + clip.string() + " -o " +
+                                                (dir / "y").string() + " --crops 2x1-2000x2000 2>&1",
+                                            &refusal),
+            2);
+  EXPECT_NE(refusal.find("ASPECT-WIDTHxHEIGHT or ASPECT-WIDTH"), std::string::npos) << refusal;
+  EXPECT_FALSE(std::filesystem::exists(dir / "y" / "poster.jpg"));
+  // ASPECT-WIDTH: the height from the aspect.
+  ASSERT_EQ(pressreel::testing::run_command(pressreel::testing::cli() + " -q thumbs " + clip.string() + " -o " +
+                                            (dir / "z").string() + " --crops 4x3-320"),
+            0);
+  EXPECT_EQ(cv::imread((dir / "z" / "4x3-320.jpg").string()).size(), cv::Size(320, 240));
 }
 
 }  // namespace
