@@ -68,7 +68,8 @@ json write_scene_files(const fs::path& folder, const scenes::SceneList& list, co
 // One tile per shot (its best still), or tiles at intervals when the clip has very few shots.
 json write_clip_sheet(const fs::path& folder, const media::ProbeResult& probe, const std::string& film_title,
                       const std::string& clip_name, const scenes::SceneList& list,
-                      const std::vector<stills::ShotStill>& shot_stills, const stills::StoryboardSampler& sampler,
+                      const std::vector<stills::ShotStill>& shot_stills,
+                      const std::vector<stills::OmittedShot>& omitted, const stills::StoryboardSampler& sampler,
                       const Recipe& recipe) {
   std::vector<stills::SheetTile> tiles;
   const auto mode = stills::choose_sheet_mode(list.shots.size(), recipe.sheet_sampling);
@@ -88,12 +89,14 @@ json write_clip_sheet(const fs::path& folder, const media::ProbeResult& probe, c
         continue;
       }
       const auto& shot = list.shots[i];
+      const size_t before = tiles.size();
       for (const auto& tile : sampler.tiles()) {
         if (tile.time >= shot.start_time && tile.time < shot.end_time) {
           tiles.push_back(stills::shot_tile(tile.image, static_cast<int>(i) + 1, tile.time, tile_width));
           break;
         }
       }
+      if (tiles.size() == before) tiles.push_back(stills::omitted_shot_tile(static_cast<int>(i), shot, omitted));
     }
   } else {
     tiles = stills::interval_tiles(sampler, list);
@@ -288,7 +291,9 @@ ClipOutcome process_clip(const FilmSource& film, const ClipSource& clip, const R
           stills::StillsOutput still_output = recipe.stills;
           still_output.shot_stills = want.stills;
           still_output.poster = want.poster;
+          still_output.reread = stills::grab_full_frames(probe, recipe.decoder, input);
           stills_json = stills::write_clip_stills(shot_stills, folder, still_output);
+          if (want.stills) stills_json["stills"]["omitted"] = stills::to_json(keeper.omitted());
           // A folder from an earlier run with another recipe would otherwise outlive its manifest entry.
           if (!want.stills) fs::remove_all(folder / "stills");
           if (!want.poster) fs::remove_all(folder / "poster");
@@ -298,7 +303,7 @@ ClipOutcome process_clip(const FilmSource& film, const ClipSource& clip, const R
       if (want.contact_sheet) {
         timed("contact_sheet", [&] {
           sheet_json = write_clip_sheet(folder, probe, film.info.title, clip.name, scene_list, shot_stills,
-                                        sheet_sampler, recipe);
+                                        keeper.omitted(), sheet_sampler, recipe);
         });
       }
     };
