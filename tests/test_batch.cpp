@@ -123,6 +123,9 @@ TEST(Recipe, LoadsBuiltInsAndRejectsMistakesNamingFileLineAndKey) {
   EXPECT_EQ(error_of("[decode]\nthreads = -1\n"), "my.toml:2: [decode] threads: must be between 0 and 64");
   EXPECT_EQ(error_of("[nope]\nx = 1\n"), "my.toml:1: unknown section or key 'nope'");
   EXPECT_NE(error_of("[decode\n").find("my.toml:1:"), std::string::npos);
+  EXPECT_NE(error_of("[stills]\ncrops = [\"4x3-800x800\"]\n").find("[stills] crops: crop '4x3-800x800': 800x800 is not 4:3"),
+            std::string::npos);
+  EXPECT_EQ(batch::parse_recipe("[stills]\ncrops = [\"4x3-800\"]\n", "ok.toml").stills.crops.at(0).size, cv::Size(800, 600));
   EXPECT_EQ(batch::parse_recipe("[decode]\nthreads = 3\n", "ok.toml").decoder.threads, 3);
   EXPECT_EQ(batch::parse_recipe("[teaser]\nwebp_effort = 6\n", "ok.toml").teaser.webp_effort, 6);
   EXPECT_EQ(batch::parse_recipe("[teaser]\nmax_width = 1280\n", "ok.toml").teaser.max_width, 1280);

@@ -1,13 +1,16 @@
 // Stills from the decode pass: the candidate keeper picks per shot what a photo editor would, and
 // the poster and its crops come out upright, in proportion and with the subject whole.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
+#include <set>
 #include <thread>
 
 #include "pressreel/media/decode_pass.hpp"
@@ -368,6 +371,268 @@ TEST(Crops, NamesGiveTheSizeAndBadNamesAreRefused) {
   EXPECT_EQ(stills::parse_crop_list("all").size(), 6u);
   EXPECT_THROW(stills::parse_crop("wide"), std::invalid_argument);
   EXPECT_THROW(stills::parse_crop("1x1-4"), std::invalid_argument);
+}
+
+TEST(Crops, TheSizeHasTheAspectOfTheName) {
+  // ASPECT-W: the height follows from the aspect.
+  EXPECT_EQ(stills::parse_crop("2x1-2000").size, cv::Size(2000, 1000));
+  EXPECT_EQ(stills::parse_crop("4x3-800").size, cv::Size(800, 600));
+  EXPECT_EQ(stills::parse_crop("16x9-1280").size, cv::Size(1280, 720));
+  EXPECT_EQ(stills::parse_crop("og-1200").size, cv::Size(1200, 630));
+  EXPECT_EQ(stills::parse_crop("9x16-1080").size, cv::Size(1080, 1920));
+  EXPECT_EQ(stills::parse_crop("16x9-1000").size, cv::Size(1000, 563));  // 562.5, to the nearest pixel
+  EXPECT_EQ(stills::parse_crop("16x9-1000x562").size, cv::Size(1000, 562));
+  // Every standard crop's full name is consistent.
+  for (const auto& spec : stills::standard_crops()) EXPECT_EQ(stills::parse_crop(spec.name).size, spec.size);
+  // A size of another shape, a zero side, a unit that is not a number: refused, naming the expected form.
+  for (const char* bad : {"2x1-2000x2000", "4x3-800x800", "16x9-1280x1280", "og-1200x1200", "0x1-100", "1x0-100",
+                          "16x9", "16x9-", "16:9-1280x720", "16x9-1280x720x3", "ogx-1200", "-1200x630"}) {
+    try {
+      stills::parse_crop(bad);
+      ADD_FAILURE() << bad << " was accepted";
+    } catch (const std::invalid_argument& e) {
+      EXPECT_NE(std::string(e.what()).find("ASPECT-WIDTHxHEIGHT or ASPECT-WIDTH"), std::string::npos) << e.what();
+    }
+  }
+}
+
+TEST(Crops, CropsComeOutInTheAspectOfTheirName) {
+  const cv::Mat frame(1080, 1920, CV_8UC3, cv::Scalar(90, 120, 150));
+  const cv::Mat subject(frame.size(), CV_32F, cv::Scalar(1.0f));
+  for (const char* name : {"2x1-960", "4x3-800", "1x1-500", "og-1200", "9x16-540"}) {
+    const stills::CropSpec spec = stills::parse_crop(name);
+    const stills::Crop crop = stills::make_crop(frame, spec, {}, subject);
+    EXPECT_EQ(crop.image.size(), spec.size) << name;
+    EXPECT_NEAR(static_cast<double>(crop.window.width) / crop.window.height,
+                static_cast<double>(spec.size.width) / spec.size.height, 0.01)
+        << name;
+  }
+}
+
+}  // namespace
+
+namespace {
+
+// Shots of 50, 8, 10, 8, 3 and 50 frames at 25 fps, each from another source so every boundary is a
+// hard cut: the short ones hold no sampled frame clear of their cuts (one frame in six is sampled,
+// none within three frames of a cut), and the 3-frame one no sampled frame at all.
+std::filesystem::path make_short_shots_clip(const std::filesystem::path& clip, int width, int height) {
+  const std::vector<std::pair<std::string, int>> shots = {
+      {"testsrc2", 50}, {"yuvtestsrc", 8}, {"smptebars", 10}, {"testsrc", 8}, {"rgbtestsrc", 3}, {"cellauto", 50}};
+  std::vector<std::string> args;
+  std::string graph;
+  for (size_t i = 0; i < shots.size(); ++i) {
+    args.insert(args.end(), {"-f", "lavfi", "-i", fmt::format("{}=size={}x{}:rate=25", shots[i].first, width, height)});
+    graph += fmt::format("[{}:v]trim=end_frame={},setpts=PTS-STARTPTS,setsar=1,format=yuv420p[s{}];", i, shots[i].second, i);
+  }
+  for (size_t i = 0; i < shots.size(); ++i) graph += fmt::format("[s{}]", i);
+  graph += fmt::format("concat=n={}:v=1[v]", shots.size());
+  args.insert(args.end(), {"-filter_complex", graph, "-map", "[v]", "-c:v", "libx264", "-preset", "ultrafast", "-g", "25",
+                           "-pix_fmt", "yuv420p"});
+  pressreel::testing::ffmpeg(args, clip);
+  return clip;
+}
+
+TEST(CandidateKeeper, EveryShotGetsAStillOrIsListedAsOmitted) {
+  TempDir dir;
+  const auto clip = make_short_shots_clip(dir / "short-shots.mp4", 320, 180);
+  const std::vector<scenes::Cut> cuts = {cut_at(50, 25), cut_at(58, 25), cut_at(68, 25), cut_at(76, 25), cut_at(79, 25)};
+  stills::KeeperOptions options;
+  options.latency_frames = 10;
+  stills::CandidateKeeper keeper(options);
+  LiveCuts live(keeper, cuts, options.latency_frames);
+  media::FrameSink* sinks[] = {&keeper, &live};
+  media::run_decode_pass(media::probe(clip), sinks, {});
+  const scenes::SceneList list = scene_list(cuts, 129);
+  const std::vector<stills::ShotStill> kept = keeper.finish(list);
+
+  std::map<int, const stills::ShotStill*> by_shot;
+  for (const auto& s : kept) by_shot[s.shot] = &s;
+  for (int shot : {0, 1, 2, 3, 5}) {
+    ASSERT_TRUE(by_shot.contains(shot)) << "shot " << shot << " has no still";
+    const stills::ShotStill& s = *by_shot[shot];
+    EXPECT_GE(s.frame, list.shots[shot].start_frame) << "shot " << shot;
+    EXPECT_LE(s.frame, list.shots[shot].end_frame) << "shot " << shot;
+    EXPECT_FALSE(s.image_jpeg.empty());
+  }
+  // The 8-frame shots have only frames next to a cut: one of them, marked; the 10-frame shot has a
+  // sampled frame five frames from each cut, a still like any other.
+  EXPECT_TRUE(by_shot[1]->near_cut);
+  EXPECT_TRUE(by_shot[3]->near_cut);
+  EXPECT_FALSE(by_shot[2]->near_cut);
+  EXPECT_FALSE(by_shot[0]->near_cut);
+  // The 3-frame shot holds no sampled frame: listed, with the reason.
+  EXPECT_FALSE(by_shot.contains(4));
+  ASSERT_EQ(keeper.omitted().size(), 1u);
+  EXPECT_EQ(keeper.omitted()[0].shot, 4);
+  EXPECT_EQ(keeper.omitted()[0].brief, "too short");
+  EXPECT_NE(keeper.omitted()[0].reason.find("3 frames"), std::string::npos) << keeper.omitted()[0].reason;
+  // A still next to a cut is the poster only when nothing else is.
+  const stills::PosterChoice choice = stills::choose_poster(kept);
+  ASSERT_NE(choice.poster, nullptr);
+  EXPECT_FALSE(choice.poster->near_cut);
+}
+
+// The batch run accounts for every shot the detector found in the manifest and on the sheet, and
+// writes the poster and crops at the source's full resolution.
+TEST(ClipStills, RunAccountsForEveryShotAndWritesFullResolutionArt) {
+  TempDir dir;
+  make_short_shots_clip(dir / "in" / "film" / "short-shots.mp4", 1280, 720);
+  pressreel::testing::write_text(dir / "stills.toml",
+                                 "[outputs]\nscenes = true\nstills = true\nposter = true\ncontact_sheet = true\n"
+                                 "storyboard = false\npreviews = false\nteaser = false\n"
+                                 "[contact_sheet]\nmin_shots = 1\n");
+  std::string log;
+  ASSERT_EQ(pressreel::testing::run_command(
+                fmt::format("{} --quiet run '{}' -o '{}' --pipeline '{}' 2>&1", pressreel::testing::cli(),
+                            (dir / "in").string(), (dir / "out").string(), (dir / "stills.toml").string()),
+                &log),
+            0)
+      << log;
+  const auto manifest = pressreel::testing::read_json(dir / "out" / "film" / "short-shots" / "manifest.json");
+  const auto& outputs = manifest["outputs"];
+  const int shots = outputs["scenes"]["shots"].get<int>();
+  EXPECT_GE(shots, 5) << "the detector merged the short shots; the test needs them apart";
+  const auto& files = outputs["stills"]["files"];
+  const auto& omitted = outputs["stills"]["omitted"];
+  EXPECT_EQ(static_cast<int>(files.size() + omitted.size()), shots);
+  std::set<int> accounted;
+  for (const auto& f : files) accounted.insert(f["shot"].get<int>());
+  for (const auto& o : omitted) {
+    accounted.insert(o["shot"].get<int>());
+    EXPECT_FALSE(o["reason"].get<std::string>().empty());
+  }
+  EXPECT_EQ(static_cast<int>(accounted.size()), shots);
+  // One tile per shot, those without a still included (blank, saying why).
+  EXPECT_EQ(outputs["contact_sheet"]["tiles"].get<int>(), shots);
+  EXPECT_EQ(outputs["contact_sheet"]["omitted"].get<int>(), 0);
+
+  const auto& poster = outputs["poster"];
+  EXPECT_TRUE(poster["full_resolution"].get<bool>());
+  EXPECT_EQ(cv::imread((dir / "out" / "film" / "short-shots" / "poster" / poster["file"].get<std::string>()).string()).size(),
+            cv::Size(1280, 720));
+  for (const auto& crop : poster["crops"]) {
+    if (crop["name"] != "og-1200x630") continue;
+    EXPECT_EQ(crop["width"].get<int>(), 1200);
+    EXPECT_EQ(crop["height"].get<int>(), 630);
+    EXPECT_EQ(cv::imread((dir / "out" / "film" / "short-shots" / "poster" / crop["file"].get<std::string>()).string()).size(),
+              cv::Size(1200, 630));
+  }
+}
+
+}  // namespace
+
+namespace {
+
+// A frame of `size` with picture `content` inside bars of `top`, `bottom`, `left`, `right` pixels
+// (near-black and flat, as a decoder delivers them: 0 to 2 after compression).
+cv::Mat with_bars(const cv::Mat& content, int top, int bottom, int left, int right) {
+  cv::Mat frame(content.rows + top + bottom, content.cols + left + right, CV_8UC3);
+  cv::randu(frame, cv::Scalar::all(0), cv::Scalar::all(3));
+  content.copyTo(frame(cv::Rect(left, top, content.cols, content.rows)));
+  return frame;
+}
+
+// Grainy picture: bright (a textured mid-grey scene) or dark (a night interior, mean luma ~35).
+cv::Mat grainy(cv::Size size, bool dark, uint64_t seed) {
+  cv::RNG rng(seed);
+  cv::Mat picture(size, CV_8UC3);
+  if (dark) {
+    rng.fill(picture, cv::RNG::NORMAL, cv::Scalar::all(35), cv::Scalar::all(12));
+  } else {
+    rng.fill(picture, cv::RNG::UNIFORM, cv::Scalar::all(40), cv::Scalar::all(220));
+  }
+  return picture;
+}
+
+std::vector<stills::FrameBars> measure_all(const std::vector<cv::Mat>& frames) {
+  std::vector<stills::FrameBars> bars;
+  for (const cv::Mat& f : frames) bars.push_back(stills::measure_bars(f));
+  return bars;
+}
+
+TEST(ActivePicture, FindsLetterboxAndPillarboxBarsOfSeveralWidthsOnBrightAndDarkPictures) {
+  struct Case {
+    int top, bottom, left, right;
+  };
+  for (const Case c : {Case{20, 20, 0, 0}, Case{45, 45, 0, 0}, Case{60, 58, 0, 0}, Case{0, 0, 80, 80},
+                       Case{0, 0, 30, 32}, Case{24, 24, 40, 40}}) {
+    for (const bool dark : {false, true}) {
+      std::vector<cv::Mat> frames;
+      const cv::Size picture(640 - c.left - c.right, 360 - c.top - c.bottom);
+      for (uint64_t seed = 1; seed <= 4; ++seed) frames.push_back(with_bars(grainy(picture, dark, seed), c.top, c.bottom, c.left, c.right));
+      const cv::Rect active = stills::active_picture(measure_all(frames));
+      const cv::Rect inside(c.left, c.top, picture.width, picture.height);
+      const std::string what = fmt::format("bars {}/{}/{}/{} on a {} picture", c.top, c.bottom, c.left, c.right,
+                                           dark ? "dark" : "bright");
+      // Every bar gone, and at most a line more of the picture on each barred side.
+      EXPECT_EQ(active & inside, active) << what << ": " << active;
+      EXPECT_GE(active.width, picture.width - (c.left > 0 ? 1 : 0) - (c.right > 0 ? 1 : 0)) << what;
+      EXPECT_GE(active.height, picture.height - (c.top > 0 ? 1 : 0) - (c.bottom > 0 ? 1 : 0)) << what;
+    }
+  }
+}
+
+TEST(ActivePicture, ADarkSceneWithoutBarsKeepsItsFullFrame) {
+  const cv::Size size(640, 360);
+  // A night skyline: a flat black sky over the top third, buildings of uneven height with lit
+  // windows, a dark street below. The sky is as black and flat as a bar, but ends in no straight edge.
+  std::vector<cv::Mat> skyline;
+  for (uint64_t seed = 1; seed <= 4; ++seed) {
+    cv::Mat frame = grainy(size, true, seed);
+    cv::RNG rng(seed);
+    frame(cv::Rect(0, 0, size.width, 120)).setTo(cv::Scalar::all(1));
+    for (int x = 0; x < size.width; x += 40) {
+      const int top = 50 + (x * 37 % 60);
+      frame(cv::Rect(x, top, 32, 120 - top)).setTo(cv::Scalar::all(30));
+      for (int y = top + 4; y < 116; y += 10) frame(cv::Rect(x + 6, y, 6, 4)).setTo(cv::Scalar(90, 180, 230));
+    }
+    skyline.push_back(frame);
+  }
+  EXPECT_EQ(stills::active_picture(measure_all(skyline)), cv::Rect({0, 0}, size));
+
+  // A night sky that lightens slowly towards the horizon: dark and flat at the top, no edge.
+  std::vector<cv::Mat> dusk;
+  for (uint64_t seed = 1; seed <= 3; ++seed) {
+    cv::Mat frame = grainy(size, true, seed);
+    for (int y = 0; y < 150; ++y) frame.row(y).setTo(cv::Scalar::all(y / 4));
+    dusk.push_back(frame);
+  }
+  EXPECT_EQ(stills::active_picture(measure_all(dusk)), cv::Rect({0, 0}, size));
+
+  // Black at the top of one frame only (a dark object passing): not a bar, which is in every frame.
+  std::vector<cv::Mat> passing = {with_bars(grainy({640, 300}, false, 1), 30, 30, 0, 0),
+                                  grainy(size, false, 2), grainy(size, false, 3)};
+  EXPECT_EQ(stills::active_picture(measure_all(passing)), cv::Rect({0, 0}, size));
+
+  // A frame that is black but for a band: a dark scene or a card, never a 90% letterbox.
+  std::vector<cv::Mat> band = {with_bars(grainy({640, 40}, false, 1), 160, 160, 0, 0)};
+  EXPECT_EQ(stills::active_picture(measure_all(band)), cv::Rect({0, 0}, size));
+}
+
+TEST(ActivePicture, StillsOfALetterboxedClipHaveNoBars) {
+  TempDir dir;
+  const auto clip = dir / "letterboxed.mp4";
+  // A 2.4:1 picture in a 16:9 frame: 320x134 in 320x180, 23 rows of black above and below.
+  pressreel::testing::ffmpeg({"-f", "lavfi", "-i", "testsrc2=size=320x134:rate=25", "-frames:v", "75", "-vf",
+                              "pad=320:180:0:23:black,setsar=1", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt",
+                              "yuv420p"},
+                             clip);
+  const KeptStills kept = keep(clip, {}, 75);
+  ASSERT_EQ(kept.stills.size(), 1u);
+  const stills::ShotStill& s = kept.stills.front();
+  EXPECT_EQ(s.sampled_size, cv::Size(320, 180));
+  const cv::Mat image = s.image();
+  EXPECT_EQ(image.cols, 320);
+  EXPECT_GE(image.rows, 130);
+  EXPECT_LE(image.rows, 134);
+  cv::Mat gray;
+  cv::cvtColor(image, gray, cv::COLOR_BGR2GRAY);
+  EXPECT_GT(cv::mean(gray.row(0))[0], 24) << "a bar's row is left at the top";
+  EXPECT_GT(cv::mean(gray.row(gray.rows - 1))[0], 24) << "a bar's row is left at the bottom";
+  // Its full-resolution copy (the poster's) is the same active picture.
+  ASSERT_FALSE(s.full_resolution.empty());
+  EXPECT_EQ(s.full_resolution.size(), image.size());
 }
 
 }  // namespace

@@ -127,6 +127,50 @@ TEST(Thumbs, CommandLineWritesWebpPosterAndCrops) {
   EXPECT_NE(pressreel::testing::run_command(pressreel::testing::cli() + " -q thumbs " + clip.string() + " -o " +
                                             (dir / "x").string() + " --crops 16x9"),
             0);
+  // A size that is not the aspect of its name is a usage error naming the expected form.
+  std::string refusal;
+  EXPECT_EQ(pressreel::testing::run_command(pressreel::testing::cli() + " -q thumbs " + clip.string() + " -o " +
+                                                (dir / "y").string() + " --crops 2x1-2000x2000 2>&1",
+                                            &refusal),
+            2);
+  EXPECT_NE(refusal.find("ASPECT-WIDTHxHEIGHT or ASPECT-WIDTH"), std::string::npos) << refusal;
+  EXPECT_FALSE(std::filesystem::exists(dir / "y" / "poster.jpg"));
+  // ASPECT-WIDTH: the height from the aspect.
+  ASSERT_EQ(pressreel::testing::run_command(pressreel::testing::cli() + " -q thumbs " + clip.string() + " -o " +
+                                            (dir / "z").string() + " --crops 4x3-320"),
+            0);
+  EXPECT_EQ(cv::imread((dir / "z" / "4x3-320.jpg").string()).size(), cv::Size(320, 240));
+}
+
+}  // namespace
+
+namespace {
+
+TEST(Thumbs, PosterAndCropsLeaveOutLetterboxBars) {
+  TempDir dir;
+  const auto clip = dir / "letterboxed.mp4";
+  // A 2.4:1 picture in a 16:9 frame: 640x268 in 640x360, 46 rows of black above and below.
+  pressreel::testing::ffmpeg({"-f", "lavfi", "-i", "testsrc2=size=640x268:rate=25", "-frames:v", "75", "-vf",
+                              "pad=640:360:0:46:black,setsar=1", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt",
+                              "yuv420p"},
+                             clip);
+  stills::ThumbsOptions options;
+  options.crops = {stills::parse_crop("16x9-640")};
+  const nlohmann::json j = stills::make_thumbs(clip, dir / "art", options);
+  const cv::Mat poster = cv::imread((dir / "art" / j["poster"]["file"].get<std::string>()).string());
+  EXPECT_EQ(poster.cols, 640);
+  EXPECT_GE(poster.rows, 262);
+  EXPECT_LE(poster.rows, 268);
+  cv::Mat gray;
+  cv::cvtColor(poster, gray, cv::COLOR_BGR2GRAY);
+  EXPECT_GT(cv::mean(gray.row(0))[0], 24) << "a bar's row is left at the top";
+  EXPECT_GT(cv::mean(gray.row(gray.rows - 1))[0], 24) << "a bar's row is left at the bottom";
+  // The 16:9 crop is cut from the picture (narrower than the frame), not from the bars.
+  const cv::Mat crop = cv::imread((dir / "art" / "16x9-640.jpg").string());
+  ASSERT_FALSE(crop.empty());
+  cv::cvtColor(crop, gray, cv::COLOR_BGR2GRAY);
+  EXPECT_GT(cv::mean(gray.row(0))[0], 24);
+  EXPECT_GT(cv::mean(gray.row(gray.rows - 1))[0], 24);
 }
 
 }  // namespace

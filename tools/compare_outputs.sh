@@ -14,7 +14,7 @@ rm -rf "$work" && mkdir -p "$work"
 for side in old new; do
   binary=${!side}
   start=$SECONDS
-  "$binary" run "${inputs[@]}" -o "$work/$side" --jobs 1 -q >"$work/$side.json" --json || true
+  "$binary" --quiet run "${inputs[@]}" -o "$work/$side" --jobs 1 --json >"$work/$side.json" || true
   echo "$side: $binary, $((SECONDS - start)) s"
 done
 # Manifests and reports: the JSON without timings (and with paths of the two OUT folders made alike).
@@ -50,5 +50,6 @@ while IFS= read -r -d '' f; do
   rel=${f#"$work/new/"}
   [[ -f $work/old/$rel ]] || { echo "only in new: $rel"; status=1; }
 done < <(find "$work/new" -type f -print0 | sort -z)
+((files > 0)) || { echo "no output to compare: see $work/old.json"; exit 1; }
 echo "compared $files files: $([[ $status == 0 ]] && echo "all identical" || echo "some differ")"
 exit $status

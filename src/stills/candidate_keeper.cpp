@@ -1,7 +1,7 @@
 #include "pressreel/stills/candidate_keeper.hpp"
 
+#include <fmt/format.h>
 #include <tbb/task_arena.h>
-
 
 #include <algorithm>
 #include <cmath>
@@ -39,10 +39,23 @@ nlohmann::json to_json(const ShotStill& still) {
                       {"breakdown", to_json(still.breakdown)},
                       {"signals", to_json(still.signals)},
                       {"analysis_size", {{"width", still.analysis_size.width}, {"height", still.analysis_size.height}}},
-                      {"alternates", std::move(alternates)}};
+                      {"alternates", std::move(alternates)},
+                      {"near_cut", still.near_cut},
+                      {"active_picture",
+                       {{"x", still.active_picture.x},
+                        {"y", still.active_picture.y},
+                        {"width", still.active_picture.width},
+                        {"height", still.active_picture.height},
+                        {"of", {{"width", still.sampled_size.width}, {"height", still.sampled_size.height}}}}}};
   if (!still.full_resolution.empty()) {
     j["full_resolution"] = {{"width", still.full_resolution.cols}, {"height", still.full_resolution.rows}};
   }
+  return j;
+}
+
+nlohmann::json to_json(const std::vector<OmittedShot>& omitted) {
+  nlohmann::json j = nlohmann::json::array();
+  for (const OmittedShot& o : omitted) j.push_back({{"shot", o.shot}, {"brief", o.brief}, {"reason", o.reason}});
   return j;
 }
 
@@ -80,6 +93,7 @@ std::any CandidateKeeper::prepare(const media::VideoFrame& frame) {
   if (sample) {
     p.image = scaler.to_bgr(picture, size);
     p.signals = measure_frame(p.image);
+    p.bars = measure_bars(p.image);
     cv::Mat gray;
     cv::cvtColor(p.image, gray, cv::COLOR_BGR2GRAY);
     p.motion_gray = motion_thumbnail(gray);
@@ -162,11 +176,14 @@ void CandidateKeeper::on_frame(const media::VideoFrame& frame, std::any& prepare
   c.time = frame.time;
   c.signals = p->signals;
   c.signals.motion = motion_between(p->motion_gray, previous);
-  // Black, white and blank frames are never a still, whatever else the shot holds.
-  if (is_near_uniform(c.signals) || near_boundary(c.frame)) return;
+  c.bars = p->bars;
+  // Black, white and blank frames are never a still, whatever else the shot holds. A frame next to a
+  // cut is kept only as a last resort, for a shot too short to have a frame clear of its cuts.
+  if (is_near_uniform(c.signals)) return;
+  c.near_cut = near_boundary(c.frame);
   c.cheap_score = score(c.signals, options_.weights, fps_).total;
   c.image = std::move(p->image);
-  keep_full_resolution(c, frame);
+  if (!c.near_cut) keep_full_resolution(c, frame);
   open_.push_back(std::move(c));
   prune_open(frame.index);
 }
@@ -181,8 +198,11 @@ void CandidateKeeper::prune_open(int64_t current_frame) {
     if (open_[i].frame < settled_before) settled.push_back(i);
   }
   if (settled.size() <= options_.open_shot_candidates) return;
-  std::sort(settled.begin(), settled.end(),
-            [&](size_t a, size_t b) { return open_[a].cheap_score > open_[b].cheap_score; });
+  // Frames next to a cut go first: they are kept only while the shot has nothing else.
+  std::sort(settled.begin(), settled.end(), [&](size_t a, size_t b) {
+    if (open_[a].near_cut != open_[b].near_cut) return !open_[a].near_cut;
+    return open_[a].cheap_score > open_[b].cheap_score;
+  });
   std::vector<bool> drop(open_.size(), false);
   for (size_t k = options_.open_shot_candidates; k < settled.size(); ++k) drop[settled[k]] = true;
   std::vector<Candidate> kept;
@@ -196,10 +216,20 @@ void CandidateKeeper::prune_open(int64_t current_frame) {
 void CandidateKeeper::on_cut(const scenes::Cut& cut) {
   cuts_.push_back(cut);
   const int64_t margin = options_.cut_margin_frames;
-  std::erase_if(open_, [&](const Candidate& c) {
-    return c.frame >= cut.first_frame - margin && c.frame <= cut.last_frame + margin;
-  });
+  // A fade's or dissolve's own frames are never a still (the transition has arrived whole: it ends at
+  // the cut's frame); those within the margin of a boundary only for a shot with nothing else.
+  if (cut.last_frame > cut.first_frame) {
+    std::erase_if(open_, [&](const Candidate& c) { return c.frame >= cut.first_frame && c.frame <= cut.last_frame; });
+  }
+  for (Candidate& c : open_) {
+    if (c.frame >= cut.first_frame - margin && c.frame <= cut.last_frame + margin) mark_near_cut(c);
+  }
   close_shot(cut.first_frame);
+}
+
+void CandidateKeeper::mark_near_cut(Candidate& candidate) {
+  candidate.near_cut = true;
+  candidate.full_resolution.release();  // its slot goes to a frame that can be a poster
 }
 
 void CandidateKeeper::update_boundary_distances(std::vector<Candidate>& candidates) const {
@@ -227,14 +257,46 @@ void CandidateKeeper::close_shot(int64_t end_frame) {
 
   update_boundary_distances(shot);
   for (Candidate& c : shot) c.cheap_score = score(c.signals, options_.weights, fps_).total;
-  std::sort(shot.begin(), shot.end(),
-            [](const Candidate& a, const Candidate& b) { return a.cheap_score > b.cheap_score; });
+  // The bars are judged on every frame the shot kept, before any is set aside.
+  // (A stream that changes size mid-shot is judged on the frames of its first size.)
   ClosedShot closed;
+  closed.sampled_size = shot.front().image.size();
+  std::vector<FrameBars> bars;
+  for (const Candidate& c : shot) {
+    if (c.image.size() == closed.sampled_size) bars.push_back(c.bars);
+  }
+  closed.active_picture = active_picture(bars);
+  const bool barred = closed.active_picture != cv::Rect({0, 0}, closed.sampled_size);
+  // Frames next to a cut only when the shot has no other: then the one furthest from its boundaries
+  // (a dissolve's frames are at distance 0), the best scored among equals.
+  const bool only_near_cut = std::all_of(shot.begin(), shot.end(), [](const Candidate& c) { return c.near_cut; });
+  if (!only_near_cut) std::erase_if(shot, [](const Candidate& c) { return c.near_cut; });
+  std::sort(shot.begin(), shot.end(), [only_near_cut](const Candidate& a, const Candidate& b) {
+    if (only_near_cut && a.signals.frames_from_boundary != b.signals.frames_from_boundary) {
+      return a.signals.frames_from_boundary > b.signals.frames_from_boundary;
+    }
+    return a.cheap_score > b.cheap_score;
+  });
   const size_t finalists = std::max<size_t>(1, options_.finalists);
   for (size_t i = 0; i < shot.size(); ++i) {
     Candidate& c = shot[i];
+    if (i < finalists && barred && c.image.size() == closed.sampled_size) {
+      // A finalist is judged, kept and published as its active picture only; its signals (exposure,
+      // sharpness, flat areas) are measured again without the bars.
+      c.image = c.image(closed.active_picture).clone();
+      FrameSignals s = measure_frame(c.image);
+      s.motion = c.signals.motion;
+      s.frames_from_boundary = c.signals.frames_from_boundary;
+      c.signals = s;
+      c.cheap_score = score(c.signals, options_.weights, fps_).total;
+      if (!c.full_resolution.empty()) {
+        c.full_resolution =
+            c.full_resolution(scale_rect(closed.active_picture, closed.sampled_size, c.full_resolution.size())).clone();
+      }
+    }
     if (i < finalists) {
-      Finalist f{c.frame, c.time, c.signals, c.cheap_score, {}, c.image.size(), std::move(c.full_resolution)};
+      Finalist f{c.frame,         c.time, c.signals, c.cheap_score, {}, c.image.size(), std::move(c.full_resolution),
+                 c.near_cut};
       f.image_jpeg = std::make_shared<const std::vector<uint8_t>>(
           c.image.empty() ? std::vector<uint8_t>() : encode_jpeg(c.image, {memory_jpeg_quality}));
       closed.finalists.push_back(std::move(f));
@@ -321,6 +383,9 @@ ShotStill CandidateKeeper::judge(ClosedShot& shot) const {
   still.analysis_size = winner.image_size;
   still.image_jpeg = *winner.image_jpeg;
   still.full_resolution = std::move(winner.full_resolution);
+  still.near_cut = winner.near_cut;
+  still.active_picture = shot.active_picture;
+  still.sampled_size = shot.sampled_size;
   for (size_t i = 0; i < shot.finalists.size(); ++i) {
     if (i != best) still.alternates.push_back({shot.finalists[i].frame, shot.finalists[i].time, final_score[i]});
   }
@@ -337,7 +402,9 @@ std::vector<ShotStill> CandidateKeeper::finish(const scenes::SceneList& scenes) 
     if (cut.frame > applied) on_cut(cut);
   }
   const int64_t margin = options_.cut_margin_frames;
-  std::erase_if(open_, [&](const Candidate& c) { return c.frame > last_frame_ - margin; });
+  for (Candidate& c : open_) {
+    if (c.frame > last_frame_ - margin) mark_near_cut(c);
+  }
   close_shot(std::numeric_limits<int64_t>::max());
 
   judging_->wait();  // rethrows what a face task threw
@@ -359,6 +426,30 @@ std::vector<ShotStill> CandidateKeeper::finish(const scenes::SceneList& scenes) 
       result.push_back(std::move(s));
     } else if (s.score() > same->score()) {
       *same = std::move(s);
+    }
+  }
+  omitted_.clear();
+  for (size_t i = 0; i < scenes.shots.size(); ++i) {
+    const auto still = std::find_if(result.begin(), result.end(), [&](const ShotStill& r) { return r.shot == static_cast<int>(i); });
+    if (still != result.end()) continue;
+    // Frames are sampled at index % step == step / 2. A sample outside any fade or dissolve is a
+    // candidate unless it is blank.
+    const scenes::Shot& shot = scenes.shots[i];
+    const int64_t first_sample = (shot.start_frame - step_ / 2 + step_ - 1) / step_ * step_ + step_ / 2;
+    const int64_t frames = shot.end_frame - shot.start_frame + 1;
+    bool outside_transitions = false;
+    for (int64_t f = first_sample; f <= shot.end_frame && !outside_transitions; f += step_) {
+      outside_transitions = std::none_of(scenes.cuts.begin(), scenes.cuts.end(), [&](const scenes::Cut& c) {
+        return c.last_frame > c.first_frame && f >= c.first_frame && f <= c.last_frame;
+      });
+    }
+    if (first_sample > shot.end_frame) {
+      omitted_.push_back({static_cast<int>(i), "too short",
+                          fmt::format("too short to be sampled: {} frames, one frame in {} is looked at", frames, step_)});
+    } else if (!outside_transitions) {
+      omitted_.push_back({static_cast<int>(i), "transition", "every sampled frame is inside a fade or dissolve"});
+    } else {
+      omitted_.push_back({static_cast<int>(i), "blank", "every sampled frame is blank (black, white or one flat colour)"});
     }
   }
   return result;

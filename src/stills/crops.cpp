@@ -1,5 +1,7 @@
 #include "pressreel/stills/crops.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <nlohmann/json.hpp>
@@ -33,14 +35,27 @@ const std::vector<CropSpec>& standard_crops() {
 }
 
 CropSpec parse_crop(const std::string& name) {
-  static const std::regex pattern(R"(^([A-Za-z0-9]+)-(\d{1,5})(?:x(\d{1,5}))?$)");
+  // The aspect names the shape; the size must have that shape, or a name would promise one image and
+  // deliver another ("2x1-2000" once made a 544x544 square).
+  static const std::regex pattern(R"(^(?:(\d{1,3})x(\d{1,3})|(og))-(\d{1,5})(?:x(\d{1,5}))?$)");
+  const std::string expected = "expected ASPECT-WIDTHxHEIGHT or ASPECT-WIDTH, ASPECT being AxB or og (e.g. "
+                               "16x9-1280x720, 4x3-800, og-1200x630)";
   std::smatch m;
-  if (!std::regex_match(name, m, pattern)) {
-    throw std::invalid_argument("crop '" + name + "': expected ASPECT-WIDTHxHEIGHT (e.g. 16x9-1280x720) or 1x1-SIDE");
+  if (!std::regex_match(name, m, pattern)) throw std::invalid_argument("crop '" + name + "': " + expected);
+  // og:image's 1.91:1, as 1200x630 has it.
+  const int aw = m[3].matched ? 40 : std::stoi(m[1]);
+  const int ah = m[3].matched ? 21 : std::stoi(m[2]);
+  if (aw == 0 || ah == 0) throw std::invalid_argument("crop '" + name + "': the aspect has a zero side; " + expected);
+  const int w = std::stoi(m[4]);
+  const long exact_h = std::lround(static_cast<double>(w) * ah / aw);
+  if (exact_h > 99999) throw std::invalid_argument("crop '" + name + "': size too large");
+  const int h = m[5].matched ? std::stoi(m[5]) : static_cast<int>(exact_h);
+  // Rounding to whole pixels: the height may be off the exact aspect by under a pixel either way.
+  if (std::abs(static_cast<double>(h) - static_cast<double>(w) * ah / aw) >= 1.0) {
+    throw std::invalid_argument(fmt::format("crop '{}': {}x{} is not {}:{} (a {}-wide crop of that aspect is {}x{}); {}",
+                                            name, w, h, aw, ah, w, w, exact_h, expected));
   }
-  const int w = std::stoi(m[2]);
-  const int h = m[3].matched ? std::stoi(m[3]) : w;
-  if (w < 16 || h < 16) throw std::invalid_argument("crop '" + name + "': size too small");
+  if (w < 16 || h < 16) throw std::invalid_argument("crop '" + name + "': size too small (16 pixels at least)");
   return {name, {w, h}};
 }
 

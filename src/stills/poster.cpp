@@ -6,6 +6,9 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "pressreel/media/frame_grabber.hpp"
+#include "pressreel/media/scaler.hpp"
+
 namespace pressreel::stills {
 namespace {
 
@@ -18,8 +21,12 @@ nlohmann::json time_json(const media::RationalTime& t) {
 PosterChoice choose_poster(const std::vector<ShotStill>& stills, size_t alternates) {
   std::vector<const ShotStill*> ranked;
   for (const ShotStill& s : stills) ranked.push_back(&s);
-  std::stable_sort(ranked.begin(), ranked.end(),
-                   [](const ShotStill* a, const ShotStill* b) { return a->score() > b->score(); });
+  // A still taken next to a cut (its shot was too short for another) may be mid-transition: it is
+  // the shot's record, and the poster only when no shot has a better one.
+  std::stable_sort(ranked.begin(), ranked.end(), [](const ShotStill* a, const ShotStill* b) {
+    if (a->near_cut != b->near_cut) return !a->near_cut;
+    return a->score() > b->score();
+  });
   PosterChoice choice;
   if (ranked.empty()) return choice;
   choice.poster = ranked.front();
@@ -105,18 +112,50 @@ nlohmann::json write_poster_files(const cv::Mat& frame, const std::vector<FaceBo
   return j;
 }
 
+FullFrameReader grab_full_frames(const media::ProbeResult& probe, const media::VideoDecoderOptions& decoder,
+                                 const media::InputPolicy& input) {
+  return [probe, decoder, input](const media::RationalTime& time) {
+    media::FrameGrabber grabber(probe, decoder, input);
+    const media::VideoFrame f = grabber.frame_at(time);
+    media::Scaler scaler(media::ScaleQuality::good);
+    return scaler.to_bgr(f.picture.get(), media::display_size(f.picture.get()));
+  };
+}
+
 nlohmann::json write_poster(const std::vector<ShotStill>& stills, const std::filesystem::path& dir,
-                            const std::vector<CropSpec>& crops, const ImageOptions& options, size_t alternates) {
+                            const std::vector<CropSpec>& crops, const ImageOptions& options, size_t alternates,
+                            const FullFrameReader& reread) {
   const PosterChoice choice = choose_poster(stills, alternates);
   if (choice.poster == nullptr) return nullptr;
   const ShotStill& poster = *choice.poster;
-  // The keeper holds full resolution for the clip's best few; should the winner not be among them
-  // (faces lifted it late), the analysis copy is used and the JSON says so by its size.
-  const bool full = !poster.full_resolution.empty();
-  const cv::Mat frame = full ? poster.full_resolution : poster.image();
+  // The keeper holds full resolution for the clip's best few. Should the winner not be among them
+  // (faces lifted it late), its frame is read again: one seek, and no clip-wide store of large frames.
+  cv::Mat frame = poster.full_resolution;
+  std::string full_from = "kept";
+  std::string warning;
+  if (frame.empty() && reread) {
+    try {
+      frame = reread(poster.time);
+      // The keeper's copies are the shot's active picture: so is this one.
+      if (!poster.sampled_size.empty()) {
+        frame = frame(scale_rect(poster.active_picture, poster.sampled_size, frame.size())).clone();
+      }
+      full_from = "read again";
+    } catch (const std::exception& e) {
+      warning = std::string("poster: the full-resolution frame could not be read again (") + e.what() +
+                "); poster and crops are at the analysis size";
+    }
+  }
+  const bool full = !frame.empty();
+  if (!full) {
+    frame = poster.image();
+    if (warning.empty()) warning = "poster: no full-resolution frame; poster and crops are at the analysis size";
+  }
   const std::vector<FaceBox> faces = scale_faces(poster.signals.faces, poster.analysis_size, frame.size());
   nlohmann::json j = write_poster_files(frame, faces, dir, crops, options);
   j["full_resolution"] = full;
+  if (full) j["full_resolution_from"] = full_from;
+  if (!warning.empty()) j["warning"] = warning;
   j["shot"] = poster.shot;
   j["frame"] = poster.frame;
   j["time"] = time_json(poster.time);
@@ -138,7 +177,8 @@ nlohmann::json write_clip_stills(const std::vector<ShotStill>& stills, const std
     j["stills"] = {{"folder", "stills"}, {"files", write_shot_stills(stills, clip_folder / "stills", output.image)}};
   }
   if (output.poster) {
-    nlohmann::json poster = write_poster(stills, clip_folder / "poster", output.crops, output.image, output.alternates);
+    nlohmann::json poster =
+        write_poster(stills, clip_folder / "poster", output.crops, output.image, output.alternates, output.reread);
     if (poster.is_object()) poster["folder"] = "poster";
     j["poster"] = std::move(poster);
   }

@@ -14,6 +14,7 @@
 #include "pressreel/batch/atomic_file.hpp"
 #include "pressreel/media/frame_grabber.hpp"
 #include "pressreel/media/scaler.hpp"
+#include "pressreel/stills/active_picture.hpp"
 #include "pressreel/stills/poster.hpp"
 
 namespace pressreel::stills {
@@ -167,6 +168,7 @@ nlohmann::json make_thumbs(const std::filesystem::path& clip, const std::filesys
   mark("open");
   Scored chosen;
   std::vector<Scored> alternates;
+  std::vector<FrameBars> bars_seen;  // of the frames scored around the chosen one
   if (options.at_seconds) {
     const media::VideoFrame f = grabber.frame_at(media::RationalTime::from_seconds(*options.at_seconds, time_base));
     j["mode"] = "at";
@@ -238,6 +240,7 @@ nlohmann::json make_thumbs(const std::filesystem::path& clip, const std::filesys
     if (!batch.empty()) scorer.add(batch, score_it);
     batch.clear();
     std::vector<Scored> refined = scorer.take_candidates();
+    for (const Scored& s : refined) bars_seen.push_back(measure_bars(s.image));
     for (Scored& s : refined) {
       if (finalists.size() >= std::max<size_t>(1, options.finalists)) break;
       finalists.push_back(std::move(s));
@@ -267,9 +270,22 @@ nlohmann::json make_thumbs(const std::filesystem::path& clip, const std::filesys
       alternates.push_back(std::move(probe_best[i]));
   }
 
-  const std::vector<FaceBox> faces =
-      scale_faces(chosen.signals.faces, chosen.image.size(), chosen.full_resolution.size());
-  nlohmann::json poster = write_poster_files(chosen.full_resolution, faces, out_dir, options.crops, options.image);
+  // Letterbox and pillarbox bars, from the frames scored around the chosen one (a bar is in every
+  // frame of a shot, and these are about a second of it), or the one frame asked for.
+  if (bars_seen.empty()) bars_seen.push_back(measure_bars(chosen.image));
+  std::erase_if(bars_seen, [&](const FrameBars& b) { return b.size != chosen.image.size(); });
+  const cv::Rect active = active_picture(bars_seen);
+  const cv::Rect full_active = active.empty() ? cv::Rect({0, 0}, chosen.full_resolution.size())
+                                              : scale_rect(active, chosen.image.size(), chosen.full_resolution.size());
+  std::vector<FaceBox> faces;
+  for (FaceBox f : scale_faces(chosen.signals.faces, chosen.image.size(), chosen.full_resolution.size())) {
+    f.box = (f.box & full_active) - full_active.tl();
+    if (!f.box.empty()) faces.push_back(f);
+  }
+  nlohmann::json poster =
+      write_poster_files(chosen.full_resolution(full_active).clone(), faces, out_dir, options.crops, options.image);
+  poster["active_picture"] = {{"x", full_active.x}, {"y", full_active.y}, {"width", full_active.width},
+                              {"height", full_active.height}};
   poster["frame"] = chosen.frame;
   poster["time"] = time_json(chosen.time);
   poster["score"] = score(chosen.signals, options.weights, fps).total;

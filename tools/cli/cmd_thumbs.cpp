@@ -26,7 +26,7 @@ Action add_thumbs_command(CLI::App& app) {
   cmd->add_option(
       "--crops", args->crops,
       "comma-separated crops (16x9-1280x720,16x9-1920x1080,og-1200x630,1x1-1080,4x5-1080x1350,9x16-1080x1920) "
-      "or 'all'");
+      "or 'all'; ASPECT-WIDTH takes the height from the aspect (4x3-800 is 800x600)");
   cmd->add_option("--format", args->format, "jpg or webp")->check(CLI::IsMember({"jpg", "jpeg", "webp"}));
   cmd->add_option("--quality", args->quality, "1..100")->check(CLI::Range(1, 100));
   cmd->add_flag("--json", args->json, "print thumbs.json instead of a summary");

@@ -26,6 +26,7 @@
 #include "pressreel/media/scaler.hpp"
 #include "pressreel/scenes/scene_detector.hpp"
 #include "pressreel/scenes/shot.hpp"
+#include "pressreel/stills/active_picture.hpp"
 #include "pressreel/stills/frame_score.hpp"
 
 namespace pressreel::stills {
@@ -56,9 +57,16 @@ struct ShotStill {
   FrameSignals signals;  // faces in analysis-image coordinates
   ScoreBreakdown breakdown;
   cv::Size analysis_size;           // size of the moderate copy the signals were measured on
-  std::vector<uint8_t> image_jpeg;  // the moderate copy, JPEG in memory
-  cv::Mat full_resolution;          // display-size BGR, only for the clip's best few (else empty)
+  std::vector<uint8_t> image_jpeg;  // the moderate copy's active picture, JPEG in memory
+  cv::Mat full_resolution;          // display-size BGR active picture, only for the clip's best few (else empty)
+  // The shot's picture without letterbox or pillarbox bars, in the sampled frame of `sampled_size`
+  // (the moderate copy before its bars were cut off); the whole frame when it has none.
+  cv::Rect active_picture;
+  cv::Size sampled_size;
   std::vector<Alternate> alternates;
+  // The shot had no sampled frame clear of its cuts (too short): the best of those next to them,
+  // furthest from a boundary, rather than no still at all.
+  bool near_cut = false;
 
   double score() const { return breakdown.total; }
   // The moderate copy, decoded.
@@ -66,6 +74,15 @@ struct ShotStill {
 };
 
 nlohmann::json to_json(const ShotStill& still);
+
+// A shot that has no still, and why (so the manifest and the sheet account for every shot).
+struct OmittedShot {
+  int shot = 0;        // index into SceneList::shots
+  std::string brief;   // for a sheet's label: "too short", "blank"
+  std::string reason;  // for the manifest, with the numbers
+};
+
+nlohmann::json to_json(const std::vector<OmittedShot>& omitted);
 
 class CandidateKeeper : public media::FrameSink {
  public:
@@ -86,6 +103,9 @@ class CandidateKeeper : public media::FrameSink {
   // After the pass: the best still of every shot, in shot order. Cuts in `scenes` not yet given
   // through on_cut are applied first, so a caller without a live detector may pass them all here.
   std::vector<ShotStill> finish(const scenes::SceneList& scenes);
+  // After finish(): the shots of its scene list that got no still (no frame of them was sampled, or
+  // every sampled one was blank), in shot order.
+  const std::vector<OmittedShot>& omitted() const { return omitted_; }
 
   // Frames currently held (moderate copies), for tests of the memory bound.
   size_t held_candidates() const { return open_.size(); }
@@ -103,6 +123,8 @@ class CandidateKeeper : public media::FrameSink {
     double cheap_score = 0;
     cv::Mat image;            // moderate size
     cv::Mat full_resolution;  // display size, only for the clip's best few
+    bool near_cut = false;    // within the cut margin: a still only for a shot with nothing better
+    FrameBars bars;
   };
   struct Finalist {
     int64_t frame = 0;
@@ -112,6 +134,7 @@ class CandidateKeeper : public media::FrameSink {
     std::shared_ptr<const std::vector<uint8_t>> image_jpeg;  // moderate size; shared with the face task
     cv::Size image_size;
     cv::Mat full_resolution;
+    bool near_cut = false;
   };
   // Faces of each finalist, filled by a background task; read once `done` is set (or after
   // judging_->wait()).
@@ -125,17 +148,21 @@ class CandidateKeeper : public media::FrameSink {
     std::shared_ptr<FinalistFaces> faces;
     std::optional<ShotStill> judged;  // the winner, as soon as the faces are known
     double judged_cheap_score = 0;    // the winner's, to rank its full-resolution copy
+    cv::Rect active_picture;          // in the sampled frames
+    cv::Size sampled_size;
   };
   struct Prepared {
     cv::Mat image;        // sampled frames only
     cv::Mat motion_gray;  // sampled frames and the frame before each
     FrameSignals signals;
+    FrameBars bars;
   };
 
   bool is_sample(int64_t index) const;
   bool near_boundary(int64_t frame) const;
   void keep_full_resolution(Candidate& candidate, const media::VideoFrame& frame);
   void prune_open(int64_t current_frame);
+  void mark_near_cut(Candidate& candidate);
   void close_shot(int64_t end_frame);
   void update_boundary_distances(std::vector<Candidate>& candidates) const;
   void look_for_faces(ClosedShot& shot);
@@ -154,6 +181,7 @@ class CandidateKeeper : public media::FrameSink {
   std::vector<Candidate> open_;
   std::vector<scenes::Cut> cuts_;  // every boundary seen, in order
   std::vector<ClosedShot> closed_;
+  std::vector<OmittedShot> omitted_;
   // One detector per thread (cascades keep state); the tasks that run them.
   tbb::enumerable_thread_specific<std::optional<FaceDetector>> detectors_;
   // Behind a pointer: task_group's destructor may throw, which a sink's destructor must not.

@@ -8,6 +8,7 @@
 
 #include "pressreel/media/probe.hpp"
 #include "pressreel/scenes/shot.hpp"
+#include "pressreel/stills/candidate_keeper.hpp"
 #include "pressreel/stills/contact_sheet.hpp"
 #include "pressreel/stills/storyboard.hpp"
 
@@ -29,6 +30,9 @@ StoryboardOptions interval_sampler_options(const SheetStyle& style, const SheetS
 // A shot's tile: "Shot N" (1-based) and the still's timecode; its image shrunk to at most `max_width`
 // (0 = as given), so a sheet of hundreds of shots does not hold hundreds of full-size stills.
 SheetTile shot_tile(const cv::Mat& image, int shot_number, const media::RationalTime& time, int max_width = 0);
+// The blank tile of a shot that has no still: "Shot N", its start, and why (from `omitted`, which
+// lists shots by index), so the sheet accounts for every shot.
+SheetTile omitted_shot_tile(int shot_index, const scenes::Shot& shot, const std::vector<OmittedShot>& omitted);
 // The sampler's tiles, each labelled with the shot it falls in (when `scenes` has shots) and its timecode.
 std::vector<SheetTile> interval_tiles(const StoryboardSampler& sampler, const scenes::SceneList& scenes);
 

@@ -21,8 +21,9 @@ struct CropSpec {
 // The six crops of the issue: 16x9-1280x720, 16x9-1920x1080, og-1200x630, 1x1-1080, 4x5-1080x1350,
 // 9x16-1080x1920.
 const std::vector<CropSpec>& standard_crops();
-// Parses a name of the forms above ("1x1-1080" means 1080x1080; "og-1200x630"); throws
-// std::invalid_argument naming the bad entry.
+// Parses ASPECT-WIDTHxHEIGHT or ASPECT-WIDTH, ASPECT being AxB or og (1.91:1, as 1200x630): "1x1-1080"
+// means 1080x1080, "4x3-800" 800x600. A size that is not the aspect (to the pixel) is refused:
+// throws std::invalid_argument naming the bad entry and the expected form.
 CropSpec parse_crop(const std::string& name);
 // A comma-separated list of names, or "all"/"" for standard_crops().
 std::vector<CropSpec> parse_crop_list(const std::string& list);

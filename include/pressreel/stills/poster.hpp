@@ -4,11 +4,15 @@
 // `poster/` and return JSON describing every file, its size and why it was chosen.
 
 #include <filesystem>
+#include <functional>
 #include <nlohmann/json_fwd.hpp>
 #include <opencv2/core.hpp>
 #include <optional>
 #include <vector>
 
+#include "pressreel/media/decoder.hpp"
+#include "pressreel/media/input.hpp"
+#include "pressreel/media/probe.hpp"
 #include "pressreel/stills/candidate_keeper.hpp"
 #include "pressreel/stills/crops.hpp"
 #include "pressreel/stills/image_writer.hpp"
@@ -35,11 +39,22 @@ nlohmann::json write_poster_files(const cv::Mat& frame, const std::vector<FaceBo
                                   const std::filesystem::path& dir, const std::vector<CropSpec>& crops,
                                   const ImageOptions& options = {});
 
-// The clip's poster and crops from the keeper's stills (full resolution when the keeper kept it),
-// with its score breakdown and the alternates. Returns null JSON when there is no still.
+// Reads one frame of the clip again at full resolution (display size, BGR), for a poster whose
+// full-resolution copy the keeper did not keep. Throws on a read error.
+using FullFrameReader = std::function<cv::Mat(const media::RationalTime& time)>;
+
+// A reader that seeks in `probe`'s clip with a FrameGrabber: frames come out exactly as the decode
+// pass delivered them, so the poster is the frame that was scored.
+FullFrameReader grab_full_frames(const media::ProbeResult& probe, const media::VideoDecoderOptions& decoder,
+                                 const media::InputPolicy& input);
+
+// The clip's poster and crops from the keeper's stills, at full resolution: the keeper's copy, or
+// else one read again through `reread` (when given). Only when neither is possible is the analysis
+// copy used, and the JSON says so ("full_resolution": false and a warning). With its score breakdown
+// and the alternates. Returns null JSON when there is no still.
 nlohmann::json write_poster(const std::vector<ShotStill>& stills, const std::filesystem::path& dir,
                             const std::vector<CropSpec>& crops = standard_crops(), const ImageOptions& options = {},
-                            size_t alternates = 3);
+                            size_t alternates = 3, const FullFrameReader& reread = {});
 
 // What the batch layer writes for a clip, and how.
 struct StillsOutput {
@@ -48,6 +63,7 @@ struct StillsOutput {
   size_t alternates = 3;
   bool shot_stills = true;  // write stills/
   bool poster = true;       // write poster/
+  FullFrameReader reread;   // the poster's full-resolution frame when the keeper has none
 };
 
 // `clip_folder`/stills/shot-NNN.<ext> and `clip_folder`/poster/ (poster + crops), as DESIGN.md lays

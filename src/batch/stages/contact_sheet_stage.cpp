@@ -11,7 +11,7 @@ namespace pressreel::batch {
 namespace {
 
 // Every shot gets its tile: its best still, or (a title card or black shot has none worth publishing)
-// the interval frame that falls inside it. Each is shrunk to the largest box the sheet can give it as
+// the interval frame that falls inside it, or a blank tile that says why it has none. Each is shrunk to the largest box the sheet can give it as
 // it is collected: a 10-minute clip's 350 analysis-size stills, held at once, were the run's peak
 // memory (+300 MB).
 std::vector<stills::SheetTile> shot_tiles(const ClipContext& context) {
@@ -31,11 +31,16 @@ std::vector<stills::SheetTile> shot_tiles(const ClipContext& context) {
       continue;
     }
     const auto& shot = list.shots[i];
+    const size_t before = tiles.size();
     for (const auto& tile : context.pass.sheet_tiles->tiles()) {
       if (tile.time >= shot.start_time && tile.time < shot.end_time) {
         tiles.push_back(stills::shot_tile(tile.image, static_cast<int>(i) + 1, tile.time, tile_width));
         break;
       }
+    }
+    // A shot with neither still nor interval frame still has its tile, saying why it has no picture.
+    if (tiles.size() == before) {
+      tiles.push_back(stills::omitted_shot_tile(static_cast<int>(i), shot, context.pass.keeper->omitted()));
     }
   }
   return tiles;

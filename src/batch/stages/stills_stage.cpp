@@ -18,11 +18,16 @@ class StillsStage : public OutputStage {
     stills::StillsOutput output = context.recipe.stills;
     output.shot_stills = want.stills;
     output.poster = want.poster;
+    // The poster's frame at full size when the keeper holds no copy of it: one frame read again.
+    output.reread = stills::grab_full_frames(context.probe, context.recipe.decoder, context.input);
     const nlohmann::json written = stills::write_clip_stills(context.results.shot_stills, context.folder, output);
     if (!want.stills) std::filesystem::remove_all(context.folder / "stills");
     if (!want.poster) std::filesystem::remove_all(context.folder / "poster");
     nlohmann::json entries = nlohmann::json::object();
-    if (want.stills) entries["stills"] = written["stills"];
+    if (want.stills) {
+      entries["stills"] = written["stills"];
+      entries["stills"]["omitted"] = stills::to_json(context.pass.keeper->omitted());
+    }
     if (want.poster) entries["poster"] = written["poster"];
     return entries;
   }
