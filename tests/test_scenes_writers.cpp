@@ -1,4 +1,8 @@
+#include <fmt/format.h>
 #include <gtest/gtest.h>
+
+#include <limits>
+#include <tuple>
 
 #include <nlohmann/json.hpp>
 #include <regex>
@@ -112,6 +116,60 @@ TEST(SceneWriters, StatsRowsHaveAsManyFieldsAsTheHeader) {
   const auto count = [](const std::string& s) { return std::count(s.begin(), s.end(), ','); };
   EXPECT_EQ(count(scenes::stats_csv_row(frame)), count(scenes::stats_csv_header()));
   EXPECT_EQ(scenes::stats_csv_row(frame).rfind("3,0.120000,00:00:00.120,12.500,", 0), 0u);
+}
+
+// The in-point of every EDL event.
+std::vector<std::string> edl_in_points(const std::string& edl) {
+  const std::regex event(R"((\d{3})  AX       V     C        (\d\d:\d\d:\d\d:\d\d) (\d\d:\d\d:\d\d:\d\d) \2 \3)");
+  std::vector<std::string> ins;
+  for (const auto& row : lines(edl)) {
+    std::smatch m;
+    if (std::regex_match(row, m, event)) ins.push_back(m[2]);
+  }
+  return ins;
+}
+
+// One frame every 1000 s (ffmpeg's testsrc2 at r=1/1000), and the 1/512 fps FFmpeg reports for an MP4
+// whose mdhd timescale is 0: rates that round to 0 frames a second divided by zero (SIGFPE).
+TEST(SceneWriters, EdlOfAClipSlowerThanOneFrameASecondKeepsItsSeconds) {
+  for (const auto& [fps, tb, frame_ticks] : std::vector<std::tuple<media::Rational, AVRational, int64_t>>{
+           {{1, 1000}, {1, 1000}, 1'000'000}, {{1, 512}, {1, 1}, 512}}) {
+    scenes::SceneList s;
+    s.frames = 3;
+    s.fps = fps;
+    s.duration = media::RationalTime(3 * frame_ticks, tb);
+    const media::RationalTime second(frame_ticks, tb);
+    s.cuts = {{1, second, scenes::CutKind::cut, 1.0, 1, 1, second, second}};
+    s.shots = scenes::shots_from_cuts(s.cuts, s.frames, s.duration);
+    const auto seconds = static_cast<int>(second.seconds());
+    EXPECT_EQ(edl_in_points(scenes::scenes_edl(s, "slow.mkv")),
+              (std::vector<std::string>{"00:00:00:00", fmt::format("00:{:02}:{:02}:00", seconds / 60, seconds % 60)}))
+        << fps.str();
+  }
+}
+
+// Whatever a damaged stream says its rate or time base is, time arithmetic answers without dividing
+// by zero: an unusable time base is no time at all.
+TEST(RationalTime, NeverDividesByAZeroRateOrTimeBase) {
+  const media::RationalTime one_second(25, AVRational{1, 25});
+  for (const media::Rational fps : {media::Rational{0, 1}, media::Rational{1, 0}, media::Rational{0, 0},
+                                    media::Rational{-25, 1}, media::Rational{1, 3}, media::Rational{1, 1000}}) {
+    EXPECT_EQ(one_second.smpte(fps).substr(0, 8), "00:00:01") << fps.str();
+  }
+  for (const AVRational broken : {AVRational{0, 1}, AVRational{1, 0}, AVRational{0, 0}, AVRational{-1, 25}}) {
+    const media::RationalTime t(50, broken);
+    EXPECT_EQ(t.smpte({25, 1}), "00:00:00:00");
+    EXPECT_EQ(t.seconds(), 0.0);
+    EXPECT_EQ(t.fraction(), "0");
+    EXPECT_EQ(t.rescaled(AVRational{1, 25}).ticks(), 0);
+    EXPECT_EQ((one_second + t).ticks(), 25);
+    EXPECT_EQ(one_second.rescaled(broken).ticks(), 0);
+    EXPECT_EQ(media::RationalTime::from_seconds(2.0, broken).ticks(), 0);
+  }
+  EXPECT_EQ(media::RationalTime::from_seconds(std::numeric_limits<double>::infinity(), {1, 25}).ticks(), 0);
+  EXPECT_EQ(media::RationalTime::from_seconds(1e300, {1, 90000}).ticks(), 9'200'000'000'000'000'000);
+  EXPECT_EQ(media::RationalTime(INT64_MAX, {1, 25}) + one_second, media::RationalTime(INT64_MAX, {1, 25}));
+  EXPECT_EQ(media::RationalTime(3, {1001, 30000}).fraction(), "1001/10000");
 }
 
 }  // namespace

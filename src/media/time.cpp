@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <climits>
 #include <cmath>
 #include <numeric>
 
@@ -13,44 +15,79 @@ namespace pressreel::media {
 
 std::string Rational::str() const { return fmt::format("{}/{}", num, den); }
 
-RationalTime RationalTime::from_seconds(double seconds, AVRational time_base) {
-  return {std::llround(seconds * time_base.den / time_base.num), time_base};
+namespace {
+
+// A time base FFmpeg can rescale to and from: a damaged container can say 0 (an MP4 mdhd timescale
+// of 0) or a negative number.
+bool usable(AVRational time_base) { return time_base.num > 0 && time_base.den > 0; }
+
+// Sums and differences of times saturate instead of overflowing (a damaged clip's timestamps can sit
+// at the ends of int64's range).
+int64_t saturated(int64_t a, int64_t b, bool subtract) {
+  int64_t out = 0;
+  if (!(subtract ? __builtin_sub_overflow(a, b, &out) : __builtin_add_overflow(a, b, &out))) return out;
+  return (subtract ? b < 0 : b > 0) ? INT64_MAX : INT64_MIN;
 }
 
-double RationalTime::seconds() const { return static_cast<double>(ticks_) * av_q2d(time_base_); }
+}  // namespace
+
+RationalTime RationalTime::from_seconds(double seconds, AVRational time_base) {
+  if (!usable(time_base) || !std::isfinite(seconds)) return {0, time_base};
+  const double ticks = seconds * time_base.den / time_base.num;
+  // Beyond int64 llround has no answer; such a time is past the end of any clip.
+  constexpr double limit = 9.2e18;
+  return {std::llround(std::clamp(ticks, -limit, limit)), time_base};
+}
+
+double RationalTime::seconds() const {
+  return usable(time_base_) ? static_cast<double>(ticks_) * av_q2d(time_base_) : 0.0;
+}
 
 RationalTime RationalTime::rescaled(AVRational time_base) const {
+  if (!usable(time_base_) || !usable(time_base)) return {0, time_base};
   return {av_rescale_q_rnd(ticks_, time_base_, time_base,
                            static_cast<AVRounding>(AV_ROUND_NEAR_INF | AV_ROUND_PASS_MINMAX)),
           time_base};
 }
 
 std::string RationalTime::fraction() const {
-  int64_t num = ticks_ * time_base_.num;
-  int64_t den = time_base_.den;
-  const int64_t g = std::gcd(num, den);
-  if (g > 1) num /= g, den /= g;
+  if (!usable(time_base_) || ticks_ == INT64_MIN) return "0";
+  // Reduced against the denominator before multiplying, so ticks x num overflows only when the
+  // reduced fraction itself cannot be written in int64; then seconds are the best there is.
+  const int64_t g1 = std::gcd(ticks_, int64_t{time_base_.den});
+  const int64_t ticks = ticks_ / g1;
+  int64_t den = time_base_.den / g1;
+  const int64_t g2 = std::gcd(int64_t{time_base_.num}, den);
+  den /= g2;
+  int64_t num = 0;
+  if (__builtin_mul_overflow(ticks, int64_t{time_base_.num} / g2, &num)) return fmt::format("{}", seconds());
   return den == 1 ? fmt::format("{}", num) : fmt::format("{}/{}", num, den);
 }
 
 std::string RationalTime::timecode() const { return format_timecode(seconds()); }
 
 std::string RationalTime::smpte(Rational fps) const {
-  // Frame-accurate: count frames at the nominal (rounded) timebase rate, then split.
-  const int64_t rate = fps.valid() ? std::llround(fps.to_double()) : 25;
-  const int64_t frames = av_rescale_q_rnd(ticks_, time_base_, AVRational{static_cast<int>(fps.den), static_cast<int>(fps.num)},
-                                          AV_ROUND_NEAR_INF);
+  // Frame-accurate: count frames at the clip's rate, then split them at the nominal (rounded) rate,
+  // so 29.97 fps reads as SMPTE's 30 non-drop. A rate that rounds to 0 (one frame in 1000 s, or the
+  // 1/512 an MP4 with a timescale of 0 reports) has no nominal rate: its time is counted at 1 frame
+  // a second, which keeps the timecode's seconds right instead of dividing by zero.
+  if (!fps.valid() || fps.num > INT_MAX || fps.den > INT_MAX) fps = {25, 1};
+  int64_t rate = std::llround(fps.to_double());
+  AVRational frame_duration = av_inv_q(fps.to_av());
+  if (rate < 1) rate = 1, frame_duration = AVRational{1, 1};
+  // An unusable time base rescales to INT64_MIN: such a time prints as 0.
+  const int64_t frames = std::max<int64_t>(0, av_rescale_q_rnd(ticks_, time_base_, frame_duration, AV_ROUND_NEAR_INF));
   const int64_t ff = frames % rate;
   const int64_t total_s = frames / rate;
   return fmt::format("{:02}:{:02}:{:02}:{:02}", total_s / 3600, (total_s / 60) % 60, total_s % 60, ff);
 }
 
 RationalTime RationalTime::operator-(const RationalTime& other) const {
-  return {ticks_ - other.rescaled(time_base_).ticks_, time_base_};
+  return {saturated(ticks_, other.rescaled(time_base_).ticks_, true), time_base_};
 }
 
 RationalTime RationalTime::operator+(const RationalTime& other) const {
-  return {ticks_ + other.rescaled(time_base_).ticks_, time_base_};
+  return {saturated(ticks_, other.rescaled(time_base_).ticks_, false), time_base_};
 }
 
 std::strong_ordering RationalTime::operator<=>(const RationalTime& other) const {
