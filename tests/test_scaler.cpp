@@ -80,3 +80,30 @@ TEST(Scaler, YuvPlanesExpandLimitedRangeAndKeepTheSourceMatrix) {
     EXPECT_NEAR(planes[2].at<uint8_t>(24, 32), v_full, 1.5) << space;
   }
 }
+
+// A 2x4096 clip once made a 640x1310720 analysis copy (9.9 GB); a 1x1 or 8191x2 one an empty size
+// that cv::resize refused. Analysis sizes follow the width asked for, whatever the picture's shape.
+TEST(Scaler, AnalysisSizeIsBoundedByAreaAndAspectWhateverThePictureShape) {
+  // Ordinary pictures: as before, `width` wide, heights rounded down.
+  EXPECT_EQ(media::analysis_size({1920, 1080}, 640, true), cv::Size(640, 360));
+  EXPECT_EQ(media::analysis_size({1080, 1920}, 640, true), cv::Size(640, 1137));
+  EXPECT_EQ(media::analysis_size({320, 240}, 640, true), cv::Size(640, 480));
+  EXPECT_EQ(media::analysis_size({320, 240}, 640, false), cv::Size(320, 240));
+  EXPECT_EQ(media::analysis_size({3840, 2160}, 1280, false), media::fit_within({3840, 2160}, 1280, 0));
+  // Extreme ones: never empty, never more than width x 2 width.
+  EXPECT_EQ(media::analysis_size({2, 4096}, 640, true), cv::Size(1, 1280));
+  EXPECT_EQ(media::analysis_size({2, 4096}, 640, false), cv::Size(1, 1280));
+  EXPECT_EQ(media::analysis_size({8191, 2}, 640, true), cv::Size(640, 1));
+  EXPECT_EQ(media::analysis_size({1, 1}, 64, true), cv::Size(64, 64));
+  EXPECT_EQ(media::analysis_size({1, 1}, 64, false), cv::Size(1, 1));
+  EXPECT_EQ(media::analysis_size({0, 0}, 64, true), cv::Size(64, 64));
+  for (const cv::Size shape : {cv::Size(2, 4096), cv::Size(8191, 2), cv::Size(1, 65535), cv::Size(65535, 1)}) {
+    for (const bool enlarge : {true, false}) {
+      const cv::Size size = media::analysis_size(shape, 640, enlarge);
+      EXPECT_GE(size.width, 1) << shape;
+      EXPECT_GE(size.height, 1) << shape;
+      EXPECT_LE(size.width, 640) << shape;
+      EXPECT_LE(size.height, 1280) << shape;
+    }
+  }
+}

@@ -1,5 +1,6 @@
 #include "pressreel/media/scaler.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <new>
 
@@ -49,6 +50,16 @@ cv::Size fit_within(cv::Size source, int max_width, int max_height, bool even) {
     h = std::max(2, h - (h % 2));
   }
   return {w, h};
+}
+
+cv::Size analysis_size(cv::Size source, int width, bool enlarge) {
+  width = std::max(1, width);
+  const int64_t tallest = 2 * int64_t{width};
+  const int64_t cols = std::max(1, source.width), rows = std::max(1, source.height);
+  if (!enlarge) return fit_within({static_cast<int>(cols), static_cast<int>(rows)}, width, static_cast<int>(tallest));
+  const int64_t height = std::max<int64_t>(1, rows * width / cols);
+  if (height <= tallest) return {width, static_cast<int>(height)};
+  return {static_cast<int>(std::max<int64_t>(1, cols * tallest / rows)), static_cast<int>(tallest)};
 }
 
 SwsContext* Scaler::context_for(const AVFrame* frame, int width, int height, AVPixelFormat format, bool padded,

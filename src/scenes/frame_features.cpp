@@ -62,7 +62,7 @@ FrameFeatures features_of_ycrcb(cv::Mat ycrcb);
 }  // namespace
 
 FrameFeatures compute_features(const AVFrame* frame, media::Scaler& scaler, int analysis_width) {
-  const cv::Size size = media::fit_within(media::display_size(frame), analysis_width, 0);
+  const cv::Size size = media::analysis_size(media::display_size(frame), analysis_width, false);
   cv::Mat ycrcb = shrink_planar_yuv(frame, size, scaler);
   if (ycrcb.empty()) cv::cvtColor(scaler.to_bgr(frame, size), ycrcb, cv::COLOR_BGR2YCrCb);
   return features_of_ycrcb(std::move(ycrcb));
@@ -81,9 +81,7 @@ FrameFeatures features_of_ycrcb(cv::Mat ycrcb) {
   f.ycrcb = std::move(ycrcb);
   cv::extractChannel(f.ycrcb, f.luma, 0);
   cv::Mat small, small_bgr;
-  cv::resize(f.ycrcb, small,
-             cv::Size(kThumbWidth, std::max(1, f.ycrcb.rows * kThumbWidth / std::max(1, f.ycrcb.cols))), 0, 0,
-             cv::INTER_AREA);
+  cv::resize(f.ycrcb, small, media::analysis_size(f.ycrcb.size(), kThumbWidth, true), 0, 0, cv::INTER_AREA);
   cv::cvtColor(small, small_bgr, cv::COLOR_YCrCb2BGR);
   small_bgr.convertTo(f.thumb, CV_32FC3);
 

@@ -87,7 +87,7 @@ std::any CandidateKeeper::prepare(const media::VideoFrame& frame) {
   const bool sample = is_sample(frame.index);
   if (!sample && !is_sample(frame.index + 1)) return {};
   const AVFrame* picture = frame.picture.get();
-  const cv::Size size = media::fit_within(media::display_size(picture), options_.max_width, 0);
+  const cv::Size size = media::analysis_size(media::display_size(picture), options_.max_width, false);
   media::Scaler& scaler = scalers_.local();
   Prepared p;
   if (sample) {

@@ -10,6 +10,8 @@
 #include <regex>
 #include <stdexcept>
 
+#include "pressreel/media/scaler.hpp"
+
 namespace pressreel::stills {
 namespace {
 
@@ -75,8 +77,7 @@ std::vector<CropSpec> parse_crop_list(const std::string& list) {
 
 cv::Mat subject_map(const cv::Mat& frame, const std::vector<FaceBox>& faces) {
   cv::Mat small;
-  const int h = std::max(1, frame.rows * saliency_width / std::max(1, frame.cols));
-  cv::resize(frame, small, {saliency_width, h}, 0, 0, cv::INTER_AREA);
+  cv::resize(frame, small, media::analysis_size(frame.size(), saliency_width, true), 0, 0, cv::INTER_AREA);
   cv::Mat saliency;
   auto detector = cv::saliency::StaticSaliencySpectralResidual::create();
   if (!detector->computeSaliency(small, saliency) || saliency.empty()) {

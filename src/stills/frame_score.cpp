@@ -8,6 +8,8 @@
 #include <opencv2/objdetect.hpp>
 #include <stdexcept>
 
+#include "pressreel/media/scaler.hpp"
+
 namespace pressreel::stills {
 namespace {
 
@@ -22,8 +24,9 @@ double clamp01(double v) {
 // Hasler & Suesstrunk (2003): spread and mean of the opponent channels rg and yb. Statistics of the
 // whole picture: a quarter of the pixels measure them as well.
 double colourfulness_of(const cv::Mat& bgr) {
-  cv::Mat small, f;
-  cv::resize(bgr, small, {}, 0.5, 0.5, cv::INTER_NEAREST);
+  cv::Mat small = bgr, f;
+  // A picture one pixel wide or high has no quarter to take (cv::resize refuses an empty size).
+  if (bgr.cols >= 2 && bgr.rows >= 2) cv::resize(bgr, small, {}, 0.5, 0.5, cv::INTER_NEAREST);
   small.convertTo(f, CV_32F);
   cv::Mat ch[3];
   cv::split(f, ch);
@@ -40,9 +43,8 @@ double colourfulness_of(const cv::Mat& bgr) {
 }  // namespace
 
 cv::Mat motion_thumbnail(const cv::Mat& gray) {
-  const int h = std::max(1, gray.rows * motion_width / std::max(1, gray.cols));
   cv::Mat small;
-  cv::resize(gray, small, {motion_width, h}, 0, 0, cv::INTER_AREA);
+  cv::resize(gray, small, media::analysis_size(gray.size(), motion_width, true), 0, 0, cv::INTER_AREA);
   return small;
 }
 
@@ -55,9 +57,10 @@ FrameSignals measure_frame(const cv::Mat& bgr, const cv::Mat& previous_gray) {
   FrameSignals s;
   cv::Mat gray;
   cv::cvtColor(bgr, gray, cv::COLOR_BGR2GRAY);
-  if (gray.cols != analysis_width) {
-    const int h = std::max(1, gray.rows * analysis_width / gray.cols);
-    cv::resize(gray, gray, {analysis_width, h}, 0, 0, gray.cols > analysis_width ? cv::INTER_AREA : cv::INTER_LINEAR);
+  // Sharpness is measured at one width whatever the picture's; a 2x4096 one stops at 1x1280 instead
+  // of growing to 640x1310720 (9.9 GB).
+  if (const cv::Size size = media::analysis_size(gray.size(), analysis_width, true); size != gray.size()) {
+    cv::resize(gray, gray, size, 0, 0, gray.cols > size.width ? cv::INTER_AREA : cv::INTER_LINEAR);
   }
   cv::Mat laplacian;
   cv::Laplacian(gray, laplacian, CV_32F);
@@ -157,8 +160,7 @@ std::vector<FaceBox> FaceDetector::detect(const cv::Mat& bgr) {
   // 30 px and messi5's at 33), only one false one. Eyes are then looked for in the full-size face.
   cv::Mat search = gray;
   if (gray.cols > face_search_width) {
-    cv::resize(gray, search, {face_search_width, std::max(1, gray.rows * face_search_width / gray.cols)}, 0, 0,
-               cv::INTER_AREA);
+    cv::resize(gray, search, media::analysis_size(gray.size(), face_search_width, true), 0, 0, cv::INTER_AREA);
   }
   const double back = static_cast<double>(gray.cols) / search.cols;
   const int min_side = std::max(20, search.cols / 17);

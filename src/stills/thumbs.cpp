@@ -62,7 +62,7 @@ class RunScorer {
     std::vector<Measured> measured(batch.size());
     tbb::parallel_for(size_t{0}, batch.size(), [&](size_t i) {
       const AVFrame* picture = batch[i].picture.get();
-      const cv::Size size = media::fit_within(media::display_size(picture), options_.max_width, 0);
+      const cv::Size size = media::analysis_size(media::display_size(picture), options_.max_width, false);
       media::Scaler& scaler = scalers_.local();
       cv::Mat gray;
       if (score_it[i]) {
@@ -177,7 +177,7 @@ nlohmann::json make_thumbs(const std::filesystem::path& clip, const std::filesys
     chosen.time = f.time;
     chosen.full_resolution = full_copy(f);
     cv::resize(chosen.full_resolution, chosen.image,
-               media::fit_within(chosen.full_resolution.size(), options.max_width, 0), 0, 0, cv::INTER_AREA);
+               media::analysis_size(chosen.full_resolution.size(), options.max_width, false), 0, 0, cv::INTER_AREA);
     chosen.signals = measure_frame(chosen.image);
     std::vector<Scored> one;
     one.push_back(std::move(chosen));

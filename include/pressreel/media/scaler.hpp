@@ -15,6 +15,11 @@ cv::Size display_size(const AVFrame* frame);
 // The largest size with `source`'s aspect that fits in max_width x max_height (0 = no limit),
 // never larger than the source; even dimensions when `even` (for 4:2:0 encoders).
 cv::Size fit_within(cv::Size source, int max_width, int max_height, bool even = false);
+// The size to analyse a picture at, about `width` columns: its aspect kept, at most `width` wide and
+// 2 x `width` tall, so that a picture of any shape (2x4096, 8191x2) costs no more than a portrait one
+// of that width, and never empty. `enlarge`: a narrower picture is scaled up to `width` (signals
+// measured at one size); otherwise it keeps its size. Heights of enlarged sizes round down.
+cv::Size analysis_size(cv::Size source, int width, bool enlarge);
 
 // fast: bilinear. good: bicubic, for pictures people look at. area: each output pixel is the mean of
 // the source pixels it covers, for analysis at a small fraction of the size (where bilinear would skip
