@@ -55,7 +55,9 @@ class Finder {
     }
     const fs::path root = fs::weakly_canonical(input);
     for (const auto& entry : sorted_entries(root)) {
-      if (entry.is_directory()) {
+      // The error_code forms throughout: a symlink loop's status is an error, and a throw here would
+      // end discovery for the whole batch. accept() then skips it with its reason.
+      if (entry.is_directory(ec)) {
         if (accept(entry.path(), root)) add_film_folder(entry.path(), root);
       } else {
         add_file(entry.path(), root, root);
@@ -121,10 +123,14 @@ class Finder {
     return entries;
   }
 
-  // Hidden files and symlinks that leave the input are not followed.
+  // Hidden files, symlink loops and symlinks that leave the input are not followed.
   bool accept(const fs::path& path, const fs::path& root) {
     if (path.filename().string().starts_with(".")) {
       if (!is_temporary_name(path)) early_skips_.push_back({path, "hidden file"});
+      return false;
+    }
+    if (is_symlink_loop(path)) {
+      early_skips_.push_back({path, "symlink loop (too many levels of symbolic links; not followed)"});
       return false;
     }
     if (leaves_input(path, root)) {
@@ -132,6 +138,13 @@ class Finder {
       return false;
     }
     return true;
+  }
+
+  // loopA.mp4 -> loopB.mp4 -> loopA.mp4: no target at all, whatever the options say.
+  static bool is_symlink_loop(const fs::path& path) {
+    std::error_code ec;
+    static_cast<void>(fs::status(path, ec));
+    return ec == std::errc::too_many_symbolic_link_levels;
   }
 
   // A symlink whose target is outside `root`, unless the options follow those.
@@ -148,11 +161,13 @@ class Finder {
     std::vector<fs::path> files;
     for (auto it = fs::recursive_directory_iterator(folder, opts, ec); !ec && it != fs::recursive_directory_iterator();
          it.increment(ec)) {
+      std::error_code status_ec;
+      const bool directory = it->is_directory(status_ec);
       if (!accept(it->path(), root)) {
-        if (it->is_directory()) it.disable_recursion_pending();
+        if (directory) it.disable_recursion_pending();
         continue;
       }
-      if (!it->is_directory()) files.push_back(it->path());
+      if (!directory) files.push_back(it->path());
     }
     std::sort(files.begin(), files.end());
     for (const auto& f : files) add_file(f, folder, root, false);
