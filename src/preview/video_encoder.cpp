@@ -1,7 +1,11 @@
 #include "pressreel/preview/video_encoder.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
+
+#include "pressreel/media/error.hpp"
 
 namespace pressreel::preview {
 
@@ -14,8 +18,19 @@ std::string encoder_name(VideoCodec codec) {
   return "libx264";
 }
 
+// libx264 refuses pictures over 16384 pixels a side ("invalid width x height"), and libx264 164 then
+// leaks the copy of the parameters x264_encoder_open made (LeakSanitizer aborted the whole run). Such
+// a size is refused here first, with a cause people can read.
+constexpr int x264_largest_side = 16384;
+
 std::unique_ptr<media::Encoder> open_video_encoder(const RenditionOptions& r, const VideoEncoderSetup& setup,
                                                    const std::string& clip) {
+  if (r.codec == VideoCodec::h264 &&
+      (setup.size.width > x264_largest_side || setup.size.height > x264_largest_side)) {
+    throw media::MediaError(clip, "preview",
+                            fmt::format("a {}x{} picture is larger than H.264 (libx264) encodes, {} pixels a side",
+                                        setup.size.width, setup.size.height, x264_largest_side));
+  }
   const double fps = setup.frame_rate.valid() ? setup.frame_rate.to_double() : 25.0;
   const int keyint = std::max(1, static_cast<int>(std::lround(fps * setup.gop_seconds)));
   auto configure = [&](AVCodecContext& c) {
