@@ -1,6 +1,7 @@
 #include "pressreel/preview/teaser.hpp"
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <cmath>
@@ -122,6 +123,25 @@ std::vector<Stretch> plan_stretches(std::span<const TeaserPiece> pieces, const m
   return stretches;
 }
 
+// The clip opened for its video stream alone, at the keyframe before `start`. A stream that cannot
+// seek (a raw .h264 elementary stream has no index: "Operation not permitted") is read forward from
+// its beginning instead; a failed seek may have moved the read position, so it is opened afresh.
+media::FormatContextPtr open_at(const media::ProbeResult& probe, int64_t start, const media::InputPolicy& policy) {
+  const int index = probe.main_video()->index;
+  const auto open = [&] {
+    media::FormatContextPtr input = media::open_input(probe.path, policy);
+    for (unsigned i = 0; i < input->nb_streams; ++i) input->streams[i]->discard = AVDISCARD_ALL;
+    input->streams[index]->discard = AVDISCARD_DEFAULT;
+    return input;
+  };
+  media::FormatContextPtr input = open();
+  const int rc = av_seek_frame(input.get(), index, start, AVSEEK_FLAG_BACKWARD);
+  if (rc >= 0) return input;
+  spdlog::debug("{}: teaser: cannot seek to {} ({}), reading from the start", probe.path.string(),
+                media::RationalTime(start, probe.main_video()->time_base).timecode(), media::av_error_string(rc));
+  return open();
+}
+
 // Reads one stretch of the clip: seeks to the keyframe before it, decodes to its end, and scales
 // the frames inside it. Its own input and decoder, so stretches are read side by side.
 std::vector<TeaserPicture> read_stretch(const media::ProbeResult& probe, const Stretch& stretch,
@@ -129,13 +149,9 @@ std::vector<TeaserPicture> read_stretch(const media::ProbeResult& probe, const S
                                         const PictureSizes& sizes) {
   const std::string clip = probe.path.string();
   const media::VideoStreamInfo& video = *probe.main_video();
-  media::FormatContextPtr input = media::open_input(probe.path, policy);
-  for (unsigned i = 0; i < input->nb_streams; ++i) input->streams[i]->discard = AVDISCARD_ALL;
+  media::FormatContextPtr input = open_at(probe, stretch.start, policy);
   AVStream* stream = input->streams[video.index];
-  stream->discard = AVDISCARD_DEFAULT;
   media::VideoDecoder decoder(stream, video, clip, decode);
-  media::check_av(av_seek_frame(input.get(), stream->index, stretch.start, AVSEEK_FLAG_BACKWARD), clip, stage,
-                  fmt::format("seeking to {}", media::RationalTime(stretch.start, video.time_base).timecode()));
   media::Scaler mp4_scaler(media::ScaleQuality::good), webp_scaler(media::ScaleQuality::good);
   std::vector<TeaserPicture> pictures;
   std::deque<media::VideoFrame> frames;
