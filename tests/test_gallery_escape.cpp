@@ -25,6 +25,23 @@ TEST(GalleryEscape, AttributeValueCannotCloseItsQuotes) {
   EXPECT_EQ(escape_html_attr(std::string("a\0b", 3)), "ab");
 }
 
+// film.toml's "\u0000" reached the page as a raw NUL byte. HTML forbids NUL and every control
+// character but whitespace: none reaches the page raw.
+TEST(GalleryEscape, HtmlTextCarriesNoControlCharacterHtmlForbids) {
+  const std::string title("Nul\0Bell\x07" "Esc\x1b" "Del\x7f" "C1\xc2\x85" "Tab\tLine\nEnd", 33);
+  EXPECT_EQ(escape_html_text(title), "NulBell&#7;Esc&#27;Del&#127;C1\xEF\xBF\xBDTab\tLine\nEnd");
+  EXPECT_EQ(escape_html_attr(title), "NulBell&#7;Esc&#27;Del&#127;C1\xEF\xBF\xBDTab&#9;Line&#10;End");
+  EXPECT_EQ(escape_html_text("\xc2\xa0\xc2"), "\xc2\xa0\xc2");  // U+00A0 and a cut-off byte pass as they are
+  // JSON escapes C0 itself but leaves DEL and C1 raw.
+  const nlohmann::json j = {{"title", title}};
+  const std::string script = json_for_script(j);
+  for (const std::string raw :
+       {std::string(1, '\0'), std::string("\x07"), std::string("\x7f"), std::string("\xc2\x85")}) {
+    EXPECT_EQ(script.find(raw), std::string::npos) << script;
+  }
+  EXPECT_EQ(nlohmann::json::parse(script), j);
+}
+
 TEST(GalleryEscape, JsonInScriptCannotEndTheElement) {
   const nlohmann::json j = {{"name", "</script><script>alert(1)</script><!-- & \u2028\u2029"}};
   const std::string text = json_for_script(j);
