@@ -12,6 +12,7 @@
 #include "batch/stages/stages.hpp"
 #include "pressreel/batch/atomic_file.hpp"
 #include "pressreel/batch/input_key.hpp"
+#include "pressreel/batch/source_json.hpp"
 #include "pressreel/batch/watchdog.hpp"
 #include "pressreel/media/decode_pass.hpp"
 #include "pressreel/media/error.hpp"
@@ -36,7 +37,7 @@ json new_manifest(const FilmSource& film, const ClipSource& clip, const Recipe& 
   return {{"pressreel_version", version()},
           {"film", film.slug},
           {"clip", clip.slug},
-          {"source", {{"name", clip.name}, {"path", clip.path.string()}}},
+          {"source", source_json(clip.name, clip.path)},
           {"film_info", to_json(film.info)},
           {"recipe", recipe.effective()},
           {"outputs", json::object()},
