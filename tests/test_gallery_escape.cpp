@@ -35,7 +35,7 @@ TEST(GalleryEscape, HtmlTextCarriesNoControlCharacterHtmlForbids) {
   // JSON escapes C0 itself but leaves DEL and C1 raw.
   const nlohmann::json j = {{"title", title}};
   const std::string script = json_for_script(j);
-  for (const std::string raw :
+  for (const std::string& raw :
        {std::string(1, '\0'), std::string("\x07"), std::string("\x7f"), std::string("\xc2\x85")}) {
     EXPECT_EQ(script.find(raw), std::string::npos) << script;
   }
