@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "pressreel/scenes/boundary_detector.hpp"
+#include "pressreel/scenes/flash_filter.hpp"
 #include "pressreel/scenes/motion_prediction.hpp"
 
 namespace {
@@ -108,6 +109,40 @@ TEST(PredictionCutDetector, NeverCutsWhenMostOfThePictureIsPredicted) {
   std::vector<std::pair<double, double>> frames(20, {1.0, 0.0});
   frames[10] = {12.0, 0.15};  // a large object entering: high error, but on a small share
   EXPECT_TRUE(run(frames).empty());
+}
+
+// A 48x27 BGR thumbnail of texture `seed`, scaled by `gain` and lifted by `lift` (0..255).
+cv::Mat thumb(int seed, double gain = 1.0, double lift = 0.0) {
+  cv::Mat grey, bgr, out;
+  cv::resize(texture(seed), grey, cv::Size(48, 27), 0, 0, cv::INTER_AREA);
+  cv::cvtColor(grey, bgr, cv::COLOR_GRAY2BGR);
+  bgr.convertTo(out, CV_32FC3, gain, lift);
+  return out;
+}
+
+// Frames 0-9 show `before`; frame 10 `at`; frames 11-19 `after`.
+bool flash_at_10(const cv::Mat& before, const cv::Mat& at, const cv::Mat& after) {
+  scenes::FrameHistory history(64);
+  for (int64_t i = 0; i < 20; ++i) {
+    scenes::FrameRecord r;
+    r.index = i;
+    r.thumb = i < 10 ? before : i == 10 ? at : after;
+    r.mean_luma = cv::mean(r.thumb)[0];
+    history.push(r);
+  }
+  scenes::Boundary cut;
+  cut.frame = cut.first_frame = cut.last_frame = 10;
+  return scenes::FlashFilter(3).is_flash(cut, history);
+}
+
+TEST(FlashFilter, AFlashReturnsToTheSamePicture) {
+  EXPECT_TRUE(flash_at_10(thumb(7), thumb(7, 0.3, 170), thumb(7)));
+}
+
+TEST(FlashFilter, ACutIntoAFlickeringShotIsNotAFlash) {
+  // The new shot's first frame is brighter than the rest of it (old-film flicker): it is darker after
+  // the first frame, and closer to the old shot in plain pixels than that bright frame, but another picture.
+  EXPECT_FALSE(flash_at_10(thumb(8, 0.6, 40), thumb(9, 0.5, 150), thumb(9, 0.5, 60)));
 }
 
 }  // namespace
