@@ -7,8 +7,26 @@ namespace {
 
 // The flash must brighten the picture by at least this much (mean luma, 0..255) ...
 constexpr double kMinBrightening = 4.0;
-// ... and the picture after it must be this much closer to the one before than the flash was.
+// ... and the picture after it must be this much closer to the one before than the flash was ...
 constexpr double kReturnRatio = 0.5;
+// ... and, with exposure allowed for, the same picture: mean |difference| of the two thumbnails, each
+// brought to zero mean and unit contrast per channel, at most this. A cut into a flickering or brighter
+// shot also comes back darker after a bright first frame, but to another picture.
+constexpr double kSamePicture = 0.8;
+
+// Mean |a - b| of two thumbnails after each channel of each is brought to zero mean and unit contrast.
+double shape_distance(const cv::Mat& a, const cv::Mat& b) {
+  auto standardised = [](const cv::Mat& thumb) {
+    cv::Scalar mean, stddev;
+    cv::meanStdDev(thumb, mean, stddev);
+    cv::Mat out;
+    cv::subtract(thumb, mean, out);
+    cv::divide(out, cv::Scalar(std::max(1.0, stddev[0]), std::max(1.0, stddev[1]), std::max(1.0, stddev[2])), out);
+    return out;
+  };
+  const cv::Scalar d = cv::mean(cv::abs(standardised(a) - standardised(b)));
+  return (d[0] + d[1] + d[2]) / 3.0;
+}
 
 }  // namespace
 
@@ -23,7 +41,8 @@ bool FlashFilter::flash_between(const FrameHistory& history, int64_t first, int6
     farthest = std::max(farthest, thumb_distance(before.thumb, flash.thumb));
   }
   if (brightest < std::max(before.mean_luma, after.mean_luma) + kMinBrightening) return false;
-  return thumb_distance(before.thumb, after.thumb) <= kReturnRatio * farthest;
+  return thumb_distance(before.thumb, after.thumb) <= kReturnRatio * farthest &&
+         shape_distance(before.thumb, after.thumb) <= kSamePicture;
 }
 
 bool FlashFilter::is_flash(const Boundary& boundary, const FrameHistory& history) const {

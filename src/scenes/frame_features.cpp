@@ -1,5 +1,7 @@
 #include "pressreel/scenes/frame_features.hpp"
 
+#include "pressreel/scenes/motion_prediction.hpp"
+
 #include <opencv2/imgproc.hpp>
 
 extern "C" {
@@ -145,6 +147,11 @@ FrameDifference compare(const FrameFeatures& a, const FrameFeatures& b, double p
   const double exiting = edges_a > 0 ? cv::countNonZero(unmatched) / edges_a : 0.0;
   const double few = kMinEdgeShare * static_cast<double>(a.edges.total());
   d.edges = (edges_a < few || edges_b < few) ? 0.0 : std::max(entering, exiting);
+
+  const Prediction prediction = predict(a.luma, b.luma);
+  d.flicker = prediction.flicker;
+  d.residual = prediction.residual;
+  d.unexplained = prediction.unexplained;
 
   // Pixel content leads; histogram and edges lift cuts between shots of similar colour.
   d.score = d.content + 0.5 * d.luma + 10.0 * d.histogram + 10.0 * d.edges;

@@ -49,6 +49,7 @@ void SceneDetector::on_start(const media::ProbeResult& /*probe*/, const media::V
   const double fps = fps_.to_double();
   detectors_.clear();
   detectors_.push_back(make_adaptive_cut_detector(options_));
+  detectors_.push_back(make_prediction_cut_detector(options_));
   if (options_.detect_fades) detectors_.push_back(make_fade_detector(options_, fps));
   if (options_.detect_dissolves) {
     detectors_.push_back(make_dissolve_detector(options_, fps));

@@ -39,6 +39,8 @@ class BoundaryDetector {
 
 // Frame rate-dependent sizes are derived from `fps` (frames per second, nominal).
 std::unique_ptr<BoundaryDetector> make_adaptive_cut_detector(const SceneOptions& options);
+// Hard cuts as frames the motion- and exposure-compensated previous frame cannot predict.
+std::unique_ptr<BoundaryDetector> make_prediction_cut_detector(const SceneOptions& options);
 std::unique_ptr<BoundaryDetector> make_fade_detector(const SceneOptions& options, double fps);
 std::unique_ptr<BoundaryDetector> make_dissolve_detector(const SceneOptions& options, double fps);
 // Gradual changes of a quarter second or less that are neither hard cuts nor clean mixes.

@@ -46,6 +46,10 @@ struct FrameDifference {
   double histogram = 0;  // 1 - histogram intersection, 0..1
   double hash = 0;       // share of differing hash bits, 0..1
   double edges = 0;      // edge change ratio, 0..1
+  // The new frame predicted from the old one (motion_prediction.hpp): what motion and exposure explain.
+  double flicker = 0;      // mean |dY| after matching mean and contrast, 0..255
+  double residual = 0;     // mean |error| of the motion- and gain-compensated prediction, 0..255
+  double unexplained = 0;  // share of pixels that prediction misses, 0..1
   double score = 0;      // the combination the cut decision uses, 0..255 scale
 };
 
