@@ -49,7 +49,7 @@ std::vector<std::string> differing(const std::map<std::string, std::string>& a,
 
 class ReproducibleRuns : public ::testing::Test {
  protected:
-  // Small clips with cuts, sound with peaks (the loudness limiter at work) and 360p pictures, so
+  // Small clips with cuts, sound with peaks (the loudness limiter at work) and 180p pictures, so
   // every output (renditions, teaser, stills, sheets) is written: tiny, yet all the encoders run.
   static void SetUpTestSuite() {
     dir_ = new TempDir();
@@ -58,9 +58,9 @@ class ReproducibleRuns : public ::testing::Test {
       const fs::path clip = *dir_ / "in" / films[i];
       fs::create_directories(clip.parent_path());
       pressreel::testing::ffmpeg(
-          {"-f", "lavfi", "-i", fmt::format("testsrc2=size=640x360:rate=25:duration=2,hue=h={}", 40 * i), "-f",
-           "lavfi", "-i", "smptebars=size=640x360:rate=25:duration=2", "-f", "lavfi", "-i",
-           "aevalsrc=0.05*sin(2*PI*300*t)+if(lt(mod(t\\,0.7)\\,0.004)\\,0.98*sin(2*PI*2000*t)\\,0):s=44100:d=4",
+          {"-f", "lavfi", "-i", fmt::format("testsrc2=size=320x180:rate=25:duration=1.5,hue=h={}", 40 * i), "-f",
+           "lavfi", "-i", "smptebars=size=320x180:rate=25:duration=1.5", "-f", "lavfi", "-i",
+           "aevalsrc=0.05*sin(2*PI*300*t)+if(lt(mod(t\\,0.7)\\,0.004)\\,0.98*sin(2*PI*2000*t)\\,0):s=44100:d=3",
            "-filter_complex", "[0:v][1:v]concat=n=2:v=1:a=0[v]", "-map", "[v]", "-map", "2:a", "-c:v", "libx264",
            "-preset", "ultrafast", "-c:a", "aac"},
           clip);
@@ -90,8 +90,8 @@ class ReproducibleRuns : public ::testing::Test {
 
 TEST_F(ReproducibleRuns, EveryOutputIsWritten) {
   const auto& files = reference();
-  for (const char* name : {"film/a/preview-360p.mp4", "film/a/teaser.mp4", "film/a/teaser.webp",
-                           "film/a/contact-sheet.jpg", "film/a/manifest.json", "other/c/preview-360p.mp4"}) {
+  for (const char* name : {"film/a/preview-180p.mp4", "film/a/teaser.mp4", "film/a/teaser.webp",
+                           "film/a/contact-sheet.jpg", "film/a/manifest.json", "other/c/preview-180p.mp4"}) {
     EXPECT_TRUE(files.contains(name)) << name;
   }
 }

@@ -23,7 +23,7 @@ namespace {
 const char* stage = "loudness normalisation";
 
 // Dynamic mode's calibration: trial runs at most, and how close to the target is close enough.
-constexpr int max_calibration_trials = 3;
+constexpr int max_calibration_trials = 2;
 constexpr double calibrated_within_lu = 0.3;
 
 // An option's range as this FFmpeg's loudnorm declares it (LRA's maximum grew between versions).
