@@ -1,7 +1,11 @@
-// EBU R128 measurement by the audio-only read, and the normalisation gain.
+// EBU R128 measurement by the audio-only read, and normalisation of the previews' audio to the target.
 #include <gtest/gtest.h>
 
+#include "pressreel/media/decode_pass.hpp"
+#include "pressreel/media/probe.hpp"
 #include "pressreel/preview/loudness.hpp"
+#include "pressreel/preview/loudness_normalizer.hpp"
+#include "pressreel/preview/rendition_encoder.hpp"
 #include "test_support.hpp"
 
 namespace {
@@ -31,14 +35,91 @@ TEST(Loudness, VideoOnlyClipHasNothingToMeasure) {
   EXPECT_TRUE(reading.error.empty());
 }
 
-TEST(Loudness, GainReachesTheTargetUnlessThePeakCeilingIsHitFirst) {
+TEST(Loudness, LinearWhereThePeaksLeaveRoomDynamicWhereTheyDoNot) {
   const preview::LoudnessTarget target;  // -16 LUFS, -1.5 dBTP
-  EXPECT_DOUBLE_EQ(preview::normalization_gain_db({-24.0, -12.0, 0, 10}, target), 8.0);
-  EXPECT_DOUBLE_EQ(preview::normalization_gain_db({-12.0, -0.5, 0, 10}, target), -4.0);
-  // A peaky mix: +8 dB would clip, so the gain stops at the ceiling.
-  EXPECT_DOUBLE_EQ(preview::normalization_gain_db({-24.0, -4.0, 0, 10}, target), 2.5);
+  const double limit = target.true_peak_dbtp - preview::codec_peak_headroom_db;
+  // A quiet, even mix: +8 dB keeps its peak under the limit.
+  preview::LoudnessPlan plan = preview::plan_loudness({-24.0, -12.0, 5, 10, -34}, target);
+  EXPECT_EQ(plan.mode, preview::LoudnessMode::linear);
+  EXPECT_DOUBLE_EQ(plan.gain_db, 8.0);
+  EXPECT_DOUBLE_EQ(plan.limit_dbtp, limit);
+  // A loud one only comes down.
+  plan = preview::plan_loudness({-12.0, -0.5, 5, 10, -22}, target);
+  EXPECT_EQ(plan.mode, preview::LoudnessMode::linear);
+  EXPECT_DOUBLE_EQ(plan.gain_db, -4.0);
+  // A peaky mix: +8 dB would put its peak at +4 dBTP, so the limiter has to work.
+  plan = preview::plan_loudness({-24.0, -4.0, 5, 10, -34}, target);
+  EXPECT_EQ(plan.mode, preview::LoudnessMode::dynamic);
+  EXPECT_DOUBLE_EQ(plan.gain_db, 8.0);
   // Digital silence is left alone.
-  EXPECT_DOUBLE_EQ(preview::normalization_gain_db({-70.0, -120.0, 0, 10}, target), 0.0);
+  EXPECT_EQ(preview::plan_loudness({-70.0, -120.0, 0, 10, -70}, target).mode, preview::LoudnessMode::none);
+}
+
+TEST(Loudness, RelativeGateIsTenLuBelowTheBlocksAboveTheAbsoluteGate) {
+  TempDir dir;
+  // A steady sine: every block is at the integrated loudness, so the gate is 10 LU under it.
+  pressreel::testing::ffmpeg({"-f", "lavfi", "-i", "aevalsrc=0.1*sin(2*PI*1000*t)|0.1*sin(2*PI*1000*t):s=48000:d=4",
+                              "-c:a", "pcm_s16le"},
+                             dir / "sine.wav");
+  const auto reading = preview::measure_loudness(dir / "sine.wav");
+  ASSERT_TRUE(reading.loudness.has_value());
+  EXPECT_NEAR(reading.loudness->threshold_lufs, reading.loudness->integrated_lufs - 10.0, 0.3);
+}
+
+// A 240p clip with `audio` (an aevalsrc expression, both channels) for `seconds`, encoded as one
+// rendition; returns the report of that rendition.
+nlohmann::json preview_with_audio(const TempDir& dir, const std::string& audio, int seconds) {
+  pressreel::testing::ffmpeg({"-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25", "-f", "lavfi", "-i",
+                              "aevalsrc=" + audio + "|" + audio + ":s=48000", "-t", std::to_string(seconds), "-c:v",
+                              "libx264", "-preset", "ultrafast", "-c:a", "pcm_s16le"},
+                             dir / "clip.mov");
+  preview::PreviewOptions options;
+  options.renditions = {{"240p", 240}};
+  preview::RenditionEncoder encoder(dir / "out", options);
+  media::FrameSink* sinks[] = {&encoder};
+  media::run_decode_pass(media::probe(dir / "clip.mov"), sinks);
+  return encoder.report().at(0);
+}
+
+// What a publisher checks on the written preview: loudness on target, true peak under the ceiling.
+void expect_on_target(const std::filesystem::path& preview, const nlohmann::json& report) {
+  const preview::LoudnessTarget target;
+  const auto measured = preview::measure_loudness(preview);
+  ASSERT_TRUE(measured.loudness.has_value());
+  EXPECT_NEAR(measured.loudness->integrated_lufs, target.integrated_lufs, 1.0);
+  EXPECT_LE(measured.loudness->true_peak_dbtp, target.true_peak_dbtp);
+  // The manifest records the same reading of the written file.
+  EXPECT_NEAR(report["loudness"]["after"]["integrated_lufs"].get<double>(), measured.loudness->integrated_lufs, 1e-6);
+}
+
+TEST(LoudnessNormalisation, QuietBedWithFullScaleClicksReachesTheTargetUnderTheCeiling) {
+  TempDir dir;
+  // A bed of two quiet tones (about -28 LUFS with the clicks) under a 1 ms burst at 0 dBFS every
+  // second: the clicks leave a plain gain no room at all (the old gain, capped by the peak, stayed
+  // some 12 LU short of the target), and the limiter holding them down takes the loudness they
+  // carried (a loss the trial runs make up).
+  const nlohmann::json r = preview_with_audio(
+      dir, "0.03*sin(2*PI*220*t)+0.02*sin(2*PI*347*t)+if(lt(mod(t\\,1)\\,0.001)\\,0.99*sin(2*PI*1000*t)\\,0)", 8);
+  EXPECT_GT(r["loudness"]["before"]["true_peak_dbtp"].get<double>(), -0.5);
+  EXPECT_LT(r["loudness"]["before"]["integrated_lufs"].get<double>(), -25.0);
+  EXPECT_EQ(r["loudness"]["mode"], "dynamic");
+  expect_on_target(dir / "out" / "preview-240p.mp4", r);
+}
+
+TEST(LoudnessNormalisation, QuietEvenAudioIsRaisedByOneGain) {
+  TempDir dir;
+  const nlohmann::json r = preview_with_audio(dir, "0.02*sin(2*PI*440*t)*(1+0.3*sin(2*PI*0.5*t))", 6);
+  EXPECT_LT(r["loudness"]["before"]["integrated_lufs"].get<double>(), -30.0);
+  EXPECT_EQ(r["loudness"]["mode"], "linear");
+  expect_on_target(dir / "out" / "preview-240p.mp4", r);
+}
+
+TEST(LoudnessNormalisation, LoudPeakyAudioIsBroughtDownUnderTheCeiling) {
+  TempDir dir;
+  // Clipped-loud music: about -8 LUFS with peaks at full scale.
+  const nlohmann::json r = preview_with_audio(dir, "0.9*sin(2*PI*220*t)*(0.6+0.4*sin(2*PI*3*t))", 6);
+  EXPECT_GT(r["loudness"]["before"]["integrated_lufs"].get<double>(), -12.0);
+  expect_on_target(dir / "out" / "preview-240p.mp4", r);
 }
 
 TEST(Loudness, BrokenAudioIsMeasuredAsFarAsItGoesWithoutThrowing) {

@@ -250,6 +250,26 @@ TEST(Preview, VariableFrameRateKeepsEveryFramesTimeAndTheAudioInSync) {
   EXPECT_NEAR(p.main_audio()->duration_seconds, p.main_video()->duration_seconds, 1 / 25.0);
 }
 
+TEST(Preview, VariableFrameRateKeepsTheTwoSecondGopByTime) {
+  TempDir dir;
+  const auto clip = dir / "vfr.mp4";
+  // Two seconds at 30 fps, then six at 10 fps: counted in frames of the 30 fps start, a GOP of the
+  // slow part would last six seconds.
+  pressreel::testing::ffmpeg({"-f", "lavfi", "-i", "testsrc2=size=320x240:rate=30:duration=8", "-vf",
+                              "select='lt(t,2)+not(mod(n,3))',setpts='if(lt(N,60),N/30,2+(N-60)/10)/TB'",
+                              "-fps_mode", "vfr", "-c:v", "libx264", "-preset", "ultrafast"},
+                             clip);
+  ASSERT_TRUE(media::probe(clip).main_video()->variable_frame_rate);
+  encode_previews(clip, dir / "out");
+  const auto keys = pressreel::testing::read_video_packets(dir / "out" / "preview-240p.mp4").keyframe_times;
+  ASSERT_EQ(keys.size(), 4u);
+  for (size_t i = 0; i < keys.size(); ++i) {
+    // The first frame at or after each 2 s mark (frames are 0.1 s apart in the slow part).
+    EXPECT_GE(keys[i] - keys[0], 2.0 * i - 1e-3) << "keyframe " << i;
+    EXPECT_LT(keys[i] - keys[0], 2.0 * i + 0.1) << "keyframe " << i;
+  }
+}
+
 TEST(Preview, OptionalVp9WebmCarriesOpusAudio) {
   TempDir dir;
   const auto clip = dir / "small.mp4";

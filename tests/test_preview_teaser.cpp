@@ -6,6 +6,7 @@
 
 #include "pressreel/media/probe.hpp"
 #include "pressreel/preview/output_file.hpp"
+#include "pressreel/preview/shot_look.hpp"
 #include "pressreel/preview/teaser.hpp"
 #include "test_preview_readback.hpp"
 #include "test_support.hpp"
@@ -53,6 +54,52 @@ TEST(Teaser, FewShortShotsStillMakeAFiveSecondTeaser) {
   for (const auto& p : pieces) total += (p.end - p.start).seconds();
   EXPECT_GE(total, 5.0);
   EXPECT_LE(total, 8.0);
+}
+
+// A picture of `background` with a white bar at `bar_x` (a fraction of the width), with a little
+// noise seeded by `seed`, standing for one camera set-up.
+cv::Mat set_up(cv::Scalar background, double bar_x, int seed) {
+  cv::Mat picture(360, 640, CV_8UC3, background);
+  cv::rectangle(picture, cv::Rect(static_cast<int>(bar_x * 640), 40, 160, 280), cv::Scalar(255, 255, 255), cv::FILLED);
+  cv::Mat noise(picture.size(), CV_8UC3);
+  cv::theRNG().state = static_cast<uint64_t>(seed);
+  cv::randu(noise, 0, 12);
+  return picture + noise;
+}
+
+TEST(ShotLook, TheSameSetUpLooksAlikeASimilarPaletteFramedOtherwiseDoesNot) {
+  const cv::Scalar blue(160, 60, 20);
+  const preview::ShotLook a = preview::shot_look(set_up(blue, 0.1, 1));
+  EXPECT_TRUE(preview::look_alike(a, preview::shot_look(set_up(blue, 0.11, 2))));   // the camera again
+  EXPECT_FALSE(preview::look_alike(a, preview::shot_look(set_up(blue, 0.6, 3))));   // same colours, other framing
+  EXPECT_FALSE(preview::look_alike(a, preview::shot_look(set_up(cv::Scalar(20, 40, 200), 0.1, 4))));  // red set
+  EXPECT_FALSE(preview::look_alike(a, preview::ShotLook{}));
+}
+
+TEST(Teaser, PiecesComeFromDifferentLookingShots) {
+  // Best first: a street camera twice, a mirror twice, then three other set-ups.
+  const std::vector<cv::Mat> looks = {
+      set_up(cv::Scalar(160, 60, 20), 0.1, 1),  set_up(cv::Scalar(160, 60, 20), 0.11, 2),
+      set_up(cv::Scalar(20, 40, 200), 0.5, 3),  set_up(cv::Scalar(20, 40, 200), 0.49, 4),
+      set_up(cv::Scalar(30, 160, 40), 0.3, 5),  set_up(cv::Scalar(90, 90, 90), 0.7, 6),
+      set_up(cv::Scalar(20, 200, 220), 0.2, 7)};
+  const std::vector<scenes::Shot> best_first = {shot(0, 4),   shot(10, 14), shot(20, 24), shot(30, 34),
+                                                shot(40, 44), shot(50, 54), shot(60, 64)};
+  const auto look_of = [&](size_t i) { return preview::shot_look(looks.at(i)); };
+  const auto from_shot = [&](const std::vector<preview::TeaserPiece>& pieces) {
+    std::vector<int> shots;
+    for (const auto& p : pieces) shots.push_back(static_cast<int>(p.start.seconds() / 10));
+    return shots;
+  };
+  // Without looks, the best shots as they come: both pairs.
+  EXPECT_EQ(from_shot(preview::choose_teaser_pieces(best_first)), (std::vector<int>{0, 1, 2, 3, 4}));
+  // With them, the second of each pair is passed over.
+  EXPECT_EQ(from_shot(preview::choose_teaser_pieces(best_first, {}, look_of)), (std::vector<int>{0, 2, 4, 5, 6}));
+  // Look-alikes only: taken after all, rather than a teaser too short.
+  const std::vector<scenes::Shot> pair = {shot(0, 4), shot(10, 14)};
+  double total = 0;
+  for (const auto& p : preview::choose_teaser_pieces(pair, {}, look_of)) total += (p.end - p.start).seconds();
+  EXPECT_GE(total, 5.0);
 }
 
 TEST(Teaser, WritesAMutedMp4LoopAndAWebpNoWiderThan640) {
@@ -225,6 +272,24 @@ TEST(Teaser, AWiderMp4IsAllowedButNeverUpscaled) {
   EXPECT_EQ(webp_canvas(dir / "out" / "teaser.webp").width, 640);  // the WebP keeps its own cap
 }
 
+TEST(Teaser, TheCapsBoundARotatedClipAsItIsShown) {
+  TempDir dir;
+  const auto plain = pressreel::testing::make_test_clip(dir / "plain.mp4", 100, "25", {"-g", "25"}, 1280, 720);
+  const auto rotated = dir / "phone.mp4";
+  pressreel::testing::ffmpeg({"-i", plain.string(), "-c", "copy", "-metadata:s:v:0", "rotate=90"}, rotated);
+  preview::TeaserOptions options;
+  options.max_width = 1280;  // the height cap (720) is the one that binds a portrait picture
+  const std::vector<preview::TeaserPiece> pieces = {{seconds(0), seconds(3)}};
+  preview::make_teaser(media::probe(rotated), pieces, dir / "out", options);
+  const media::ProbeResult p = media::probe(dir / "out" / "teaser.mp4");
+  ASSERT_NE(p.main_video(), nullptr);
+  EXPECT_EQ(p.main_video()->height, 720);  // shown upright: 405 x 720, rounded to even
+  EXPECT_EQ(p.main_video()->width, 404);
+  const cv::Size webp = webp_canvas(dir / "out" / "teaser.webp");
+  EXPECT_EQ(webp.height, 720);
+  EXPECT_EQ(webp.width, 404);
+}
+
 // WebP decoders read YUV with BT.601's matrix; the MP4's BT.709 YUV handed over as it is shifts every
 // saturated colour (this red-pink came out 11 levels darker red and 17 less green).
 TEST(Teaser, TheWebpShowsTheClipsColours) {
@@ -249,6 +314,30 @@ TEST(Teaser, TheWebpShowsTheClipsColours) {
     EXPECT_NEAR(bgr[1], 0x30, 5) << "green, MP4 " << options.max_width << " wide";
     EXPECT_NEAR(bgr[0], 0x60, 5) << "blue, MP4 " << options.max_width << " wide";
   }
+}
+
+TEST(Teaser, TheWebpKeepsToItsByteBudget) {
+  TempDir dir;
+  // Busy pictures: film grain over a moving pattern, the kind that makes an animated WebP large.
+  const auto clip = dir / "grain.mp4";
+  pressreel::testing::ffmpeg({"-f", "lavfi", "-i", "testsrc2=size=640x360:rate=25:duration=6", "-vf",
+                              "noise=alls=12:allf=t", "-c:v", "libx264", "-preset", "ultrafast", "-g", "25"},
+                             clip);
+  const std::vector<preview::TeaserPiece> pieces = {{seconds(0.5), seconds(2.5)}, {seconds(3), seconds(5)}};
+  const nlohmann::json roomy = preview::make_teaser(media::probe(clip), pieces, dir / "roomy");
+  const auto full_bytes = static_cast<int64_t>(std::filesystem::file_size(dir / "roomy" / "teaser.webp"));
+  EXPECT_EQ(roomy["outputs"][1]["quality"], 60.0);  // under the default megabyte as it is
+
+  preview::TeaserOptions tight;
+  tight.webp_max_bytes = full_bytes * 2 / 3;
+  const nlohmann::json report = preview::make_teaser(media::probe(clip), pieces, dir / "tight", tight);
+  EXPECT_LE(static_cast<int64_t>(std::filesystem::file_size(dir / "tight" / "teaser.webp")), tight.webp_max_bytes);
+  EXPECT_LT(report["outputs"][1]["quality"].get<double>(), 60.0);
+  EXPECT_EQ(report["outputs"][1]["max_bytes"], tight.webp_max_bytes);
+  // Still the whole animation: as many frames, as long.
+  const auto a = pressreel::testing::read_webp_animation(dir / "roomy" / "teaser.webp");
+  const auto b = pressreel::testing::read_webp_animation(dir / "tight" / "teaser.webp");
+  EXPECT_EQ(a.end_ms, b.end_ms);
 }
 
 TEST(Teaser, IsCutOffAtEightSeconds) {

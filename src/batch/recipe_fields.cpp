@@ -205,7 +205,7 @@ std::vector<RecipeField> make_fields() {
     number("contact_sheet", "interval_tiles", +[](Recipe& r) -> auto& { return r.sheet_sampling.interval_tiles; }, 1, 1000, "how many interval tiles"),
 
     number("preview", "gop_seconds", +[](Recipe& r) -> auto& { return r.preview.gop_seconds; }, 0.1, 20.0, "closed GOP length"),
-    number("preview", "encoder_threads", +[](Recipe& r) -> auto& { return r.preview.encoder_threads; }, 0, 64, "encoder threads (0 = automatic)"),
+    number("preview", "encoder_threads", +[](Recipe& r) -> auto& { return r.preview.encoder_threads; }, 0, 64, "x264/libvpx frame threads per rendition (0 = a fixed default by rendition count)"),
     flag("preview", "audio", +[](Recipe& r) -> auto& { return r.preview.audio.enabled; }, "previews carry the audio"),
     number("preview", "aac_bitrate", +[](Recipe& r) -> auto& { return r.preview.audio.aac_bitrate; }, 16000, 512000, "AAC bit rate (MP4)"),
     number("preview", "opus_bitrate", +[](Recipe& r) -> auto& { return r.preview.audio.opus_bitrate; }, 16000, 512000, "Opus bit rate (WebM)"),
@@ -224,6 +224,7 @@ std::vector<RecipeField> make_fields() {
     number("teaser", "webp_fps", +[](Recipe& r) -> auto& { return r.teaser.webp_fps; }, 1.0, 60.0, "the WebP's frame rate"),
     number("teaser", "webp_quality", +[](Recipe& r) -> auto& { return r.teaser.webp_quality; }, 0.0, 100.0, "the WebP's quality"),
     number("teaser", "webp_effort", +[](Recipe& r) -> auto& { return r.teaser.webp_effort; }, 0, 6, "libwebp method: 0 fastest, 6 smallest"),
+    number("teaser", "webp_max_bytes", +[](Recipe& r) -> auto& { return r.teaser.webp_max_bytes; }, 10'000, 100'000'000, "the WebP's byte budget: over it, encoded again at a lower quality"),
   };
   // clang-format on
 }

@@ -47,8 +47,16 @@ AudioTrack::AudioTrack(const AudioTrackSettings& settings, std::string clip, med
           {}, clip_, "preview audio"),
       resampler_(media::AudioFormat{encoder_.context()->sample_fmt, settings.sample_rate, settings.channels}, clip_),
       fifo_(resampler_.make_fifo()),
-      rate_(settings.sample_rate),
-      gain_(static_cast<float>(std::pow(10.0, settings.gain_db / 20.0))) {}
+      rate_(settings.sample_rate) {
+  if (settings.plan.mode != LoudnessMode::none) {
+    normalizer_.emplace(settings.measured, settings.target, settings.plan, resampler_.out(), clip_);
+    normalized_ = resampler_.make_fifo();
+  }
+}
+
+int AudioTrack::frame_size() const {
+  return encoder_.context()->frame_size > 0 ? encoder_.context()->frame_size : 1024;
+}
 
 int64_t AudioTrack::samples_at(media::RationalTime t) const {
   return av_rescale_q_rnd(t.ticks(), t.time_base(), AVRational{1, rate_}, AV_ROUND_NEAR_INF);
@@ -64,15 +72,19 @@ media::FramePtr AudioTrack::make_audio_frame(int samples) const {
   return frame;
 }
 
-void AudioTrack::pad_silence(int64_t samples) {
+void AudioTrack::pad_silence_into(AVAudioFifo& fifo, int64_t samples) {
   while (samples > 0) {
     const int n = static_cast<int>(std::min<int64_t>(samples, rate_));
     media::FramePtr silence = make_audio_frame(n);
     av_samples_set_silence(silence->extended_data, 0, n, settings_.channels, encoder_.context()->sample_fmt);
-    if (av_audio_fifo_write(fifo_.get(), reinterpret_cast<void**>(silence->extended_data), n) < n) throw std::bad_alloc();
-    appended_ += n;
+    if (av_audio_fifo_write(&fifo, reinterpret_cast<void**>(silence->extended_data), n) < n) throw std::bad_alloc();
     samples -= n;
   }
+}
+
+void AudioTrack::pad_silence(int64_t samples) {
+  pad_silence_into(*fifo_, samples);
+  appended_ += std::max<int64_t>(samples, 0);
 }
 
 void AudioTrack::add(const media::AudioFrame& audio) {
@@ -99,26 +111,46 @@ void AudioTrack::add(const media::AudioFrame& audio) {
     av_audio_fifo_drain(fifo_.get(), n);
     drop_ -= n;
   }
-  const int frame_size = encoder_.context()->frame_size > 0 ? encoder_.context()->frame_size : 1024;
-  while (av_audio_fifo_size(fifo_.get()) > max_buffered_seconds * rate_) encode_frame(frame_size);
+  while (av_audio_fifo_size(fifo_.get()) > max_buffered_seconds * rate_) pass_on(frame_size());
 }
 
 void AudioTrack::encode_until(media::RationalTime until) {
-  const int frame_size = encoder_.context()->frame_size > 0 ? encoder_.context()->frame_size : 1024;
+  const int n = frame_size();
   const int64_t limit = samples_at(until);
-  while (av_audio_fifo_size(fifo_.get()) >= frame_size && encoded_ + frame_size <= limit) encode_frame(frame_size);
+  while (av_audio_fifo_size(fifo_.get()) >= n && passed_ + n <= limit) pass_on(n);
+}
+
+void AudioTrack::pass_on(int64_t samples) {
+  passed_ += samples;
+  if (!normalizer_) {
+    encode_frame(static_cast<int>(samples));
+    return;
+  }
+  media::FramePtr frame = make_audio_frame(static_cast<int>(samples));
+  const int read = av_audio_fifo_read(fifo_.get(), reinterpret_cast<void**>(frame->extended_data), frame->nb_samples);
+  frame->nb_samples = std::max(read, 0);
+  if (frame->nb_samples > 0) normalizer_->process(frame.get(), *normalized_);
+  while (av_audio_fifo_size(normalized_.get()) >= frame_size()) encode_frame(frame_size());
 }
 
 void AudioTrack::finish(media::RationalTime end) {
   if (started_) {
     resampler_.flush(*fifo_);
-    const int frame_size = encoder_.context()->frame_size > 0 ? encoder_.context()->frame_size : 1024;
     const int64_t limit = samples_at(end);
     // Audio that stops before the video is padded, so both tracks end together.
-    const int64_t missing = limit - (encoded_ + av_audio_fifo_size(fifo_.get()));
+    const int64_t missing = limit - (passed_ + av_audio_fifo_size(fifo_.get()));
     if (missing > 0) pad_silence(missing);
-    while (encoded_ < limit && av_audio_fifo_size(fifo_.get()) > 0) {
-      encode_frame(static_cast<int>(std::min<int64_t>({frame_size, limit - encoded_, av_audio_fifo_size(fifo_.get())})));
+    while (passed_ < limit && av_audio_fifo_size(fifo_.get()) > 0) {
+      pass_on(std::min<int64_t>({frame_size(), limit - passed_, av_audio_fifo_size(fifo_.get())}));
+    }
+    if (normalizer_) {
+      normalizer_->process(nullptr, *normalized_);  // loudnorm hands out what its window still holds
+      // It gives back as many samples as it took; a shortfall could only be the resampler's rounding.
+      const int64_t short_by = limit - (encoded_ + av_audio_fifo_size(normalized_.get()));
+      if (short_by > 0) pad_silence_into(*normalized_, short_by);
+    }
+    while (encoded_ < limit && av_audio_fifo_size(&ready()) > 0) {
+      encode_frame(static_cast<int>(std::min<int64_t>({frame_size(), limit - encoded_, av_audio_fifo_size(&ready())})));
     }
   }
   encoder_.finish(on_packet_);
@@ -126,18 +158,9 @@ void AudioTrack::finish(media::RationalTime end) {
 
 void AudioTrack::encode_frame(int samples) {
   media::FramePtr frame = make_audio_frame(samples);
-  const int read = av_audio_fifo_read(fifo_.get(), reinterpret_cast<void**>(frame->extended_data), samples);
+  const int read = av_audio_fifo_read(&ready(), reinterpret_cast<void**>(frame->extended_data), samples);
   if (read < samples) frame->nb_samples = std::max(read, 0);
   if (frame->nb_samples == 0) return;
-  if (gain_ != 1.0f) {
-    const bool planar = av_sample_fmt_is_planar(static_cast<AVSampleFormat>(frame->format));
-    const int planes = planar ? settings_.channels : 1;
-    const int per_plane = planar ? frame->nb_samples : frame->nb_samples * settings_.channels;
-    for (int p = 0; p < planes; ++p) {
-      float* s = reinterpret_cast<float*>(frame->extended_data[p]);
-      std::transform(s, s + per_plane, s, [g = gain_](float v) { return v * g; });
-    }
-  }
   frame->pts = encoded_;
   encoded_ += frame->nb_samples;
   encoder_.send(frame.get(), on_packet_);

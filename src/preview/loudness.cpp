@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <deque>
 #include <nlohmann/json.hpp>
@@ -14,126 +15,133 @@ extern "C" {
 
 #include "pressreel/media/audio_decoder.hpp"
 #include "pressreel/media/error.hpp"
+#include "pressreel/preview/loudness_normalizer.hpp"
 
 namespace pressreel::preview {
-namespace {
 
-// FFmpeg's ebur128 filter (with true peak) between a buffer source and sink; the running results
-// ride on each frame's metadata, so the last frame carries the whole clip's figures.
-class R128Meter {
- public:
-  R128Meter(const AVFrame& first, const std::string& clip) : clip_(clip) {
-    graph_.reset(avfilter_graph_alloc());
-    if (!graph_) throw std::bad_alloc();
-    graph_->nb_threads = 1;
-    char layout[256] = {};
-    AVChannelLayout ch{};
-    if (first.ch_layout.order == AV_CHANNEL_ORDER_UNSPEC) av_channel_layout_default(&ch, first.ch_layout.nb_channels);
-    else av_channel_layout_copy(&ch, &first.ch_layout);
-    av_channel_layout_describe(&ch, layout, sizeof layout);
-    av_channel_layout_uninit(&ch);
-    const std::string args = fmt::format("time_base=1/{}:sample_rate={}:sample_fmt={}:channel_layout={}",
-                                         first.sample_rate, first.sample_rate,
-                                         av_get_sample_fmt_name(static_cast<AVSampleFormat>(first.format)), layout);
-    const std::string stage = "loudness";
-    media::check_av(avfilter_graph_create_filter(&source_, avfilter_get_by_name("abuffer"), "in", args.c_str(),
-                                                 nullptr, graph_.get()),
-                    clip_, stage, "audio source " + args);
-    AVFilterContext* meter = nullptr;
-    media::check_av(avfilter_graph_create_filter(&meter, avfilter_get_by_name("ebur128"), "r128",
-                                                 "peak=true:metadata=1", nullptr, graph_.get()),
-                    clip_, stage, "ebur128");
-    media::check_av(avfilter_graph_create_filter(&sink_, avfilter_get_by_name("abuffersink"), "out", nullptr, nullptr,
-                                                 graph_.get()),
-                    clip_, stage, "audio sink");
-    media::check_av(avfilter_link(source_, 0, meter, 0), clip_, stage);
-    media::check_av(avfilter_link(meter, 0, sink_, 0), clip_, stage);
-    media::check_av(avfilter_graph_config(graph_.get(), nullptr), clip_, stage, "configuring ebur128");
+LoudnessMeter::LoudnessMeter(const AVFrame& first, const std::string& clip) : clip_(clip) {
+  graph_.reset(avfilter_graph_alloc());
+  if (!graph_) throw std::bad_alloc();
+  graph_->nb_threads = 1;
+  char layout[256] = {};
+  AVChannelLayout ch{};
+  if (first.ch_layout.order == AV_CHANNEL_ORDER_UNSPEC) av_channel_layout_default(&ch, first.ch_layout.nb_channels);
+  else av_channel_layout_copy(&ch, &first.ch_layout);
+  av_channel_layout_describe(&ch, layout, sizeof layout);
+  av_channel_layout_uninit(&ch);
+  const std::string args = fmt::format("time_base=1/{}:sample_rate={}:sample_fmt={}:channel_layout={}",
+                                       first.sample_rate, first.sample_rate,
+                                       av_get_sample_fmt_name(static_cast<AVSampleFormat>(first.format)), layout);
+  const std::string stage = "loudness";
+  media::check_av(avfilter_graph_create_filter(&source_, avfilter_get_by_name("abuffer"), "in", args.c_str(), nullptr,
+                                               graph_.get()),
+                  clip_, stage, "audio source " + args);
+  // Frames cut to 100 ms before the meter: each then carries exactly one new momentary (400 ms
+  // block) loudness, from which the relative gating threshold is worked out (see read_metadata).
+  AVFilterContext* blocks = nullptr;
+  media::check_av(avfilter_graph_create_filter(&blocks, avfilter_get_by_name("asetnsamples"), "blocks",
+                                               fmt::format("n={}:p=0", std::max(1, first.sample_rate / 10)).c_str(),
+                                               nullptr, graph_.get()),
+                  clip_, stage, "asetnsamples");
+  AVFilterContext* meter = nullptr;
+  media::check_av(avfilter_graph_create_filter(&meter, avfilter_get_by_name("ebur128"), "r128", "peak=true:metadata=1",
+                                               nullptr, graph_.get()),
+                  clip_, stage, "ebur128");
+  media::check_av(
+      avfilter_graph_create_filter(&sink_, avfilter_get_by_name("abuffersink"), "out", nullptr, nullptr, graph_.get()),
+      clip_, stage, "audio sink");
+  media::check_av(avfilter_link(source_, 0, blocks, 0), clip_, stage);
+  media::check_av(avfilter_link(blocks, 0, meter, 0), clip_, stage);
+  media::check_av(avfilter_link(meter, 0, sink_, 0), clip_, stage);
+  media::check_av(avfilter_graph_config(graph_.get(), nullptr), clip_, stage, "configuring ebur128");
+}
+
+void LoudnessMeter::add(const AVFrame* frame) {
+  media::FramePtr copy = frame ? media::ref_frame(frame) : nullptr;
+  // buffersrc takes the copy's references; nullptr marks the end of the audio.
+  media::check_av(av_buffersrc_add_frame_flags(source_, copy.get(), 0), clip_, "loudness");
+  for (;;) {
+    const int rc = av_buffersink_get_frame(sink_, out_.get());
+    if (rc == AVERROR(EAGAIN) || rc == AVERROR_EOF) return;
+    media::check_av(rc, clip_, "loudness");
+    read_metadata(*out_);
+    samples_ += out_->nb_samples;
+    rate_ = out_->sample_rate;
+    av_frame_unref(out_.get());
   }
+}
 
-  void add(const AVFrame* frame) {
-    media::FramePtr copy = frame ? media::ref_frame(frame) : nullptr;
-    // buffersrc takes the copy's references; nullptr marks the end of the audio.
-    media::check_av(av_buffersrc_add_frame_flags(source_, copy.get(), 0), clip_, "loudness");
-    for (;;) {
-      const int rc = av_buffersink_get_frame(sink_, out_.get());
-      if (rc == AVERROR(EAGAIN) || rc == AVERROR_EOF) return;
-      media::check_av(rc, clip_, "loudness");
-      read_metadata(*out_);
-      samples_ += out_->nb_samples;
-      rate_ = out_->sample_rate;
-      av_frame_unref(out_.get());
+Loudness LoudnessMeter::result() const {
+  Loudness l;
+  l.integrated_lufs = integrated_;
+  l.true_peak_dbtp = peak_ > 0 ? 20.0 * std::log10(peak_) : -120.0;
+  l.range_lu = range_;
+  l.seconds = rate_ > 0 ? static_cast<double>(samples_) / rate_ : 0.0;
+  // Relative gate: 10 LU below the mean energy of the blocks above the absolute gate (-70 LUFS).
+  if (gated_blocks_ > 0) l.threshold_lufs = 10.0 * std::log10(gated_energy_ / static_cast<double>(gated_blocks_)) - 10.0;
+  return l;
+}
+
+void LoudnessMeter::read_metadata(const AVFrame& frame) {
+  auto value = [&](const char* key, double& into) {
+    if (const AVDictionaryEntry* e = av_dict_get(frame.metadata, key, nullptr, 0)) into = std::atof(e->value);
+  };
+  value("lavfi.r128.I", integrated_);
+  value("lavfi.r128.LRA", range_);
+  value("lavfi.r128.true_peak", peak_);  // linear, maximum so far over all channels
+  double momentary = -120.0;
+  value("lavfi.r128.M", momentary);
+  if (momentary > -70.0) {
+    gated_energy_ += std::pow(10.0, momentary / 10.0);
+    ++gated_blocks_;
+  }
+}
+
+
+bool read_main_audio(const std::filesystem::path& clip, const media::InputPolicy& policy,
+                     const std::function<void(const AVFrame&)>& on_audio, std::string& error) {
+  const std::string name = clip.string();
+  media::FormatContextPtr input = media::open_input(clip, policy);
+  const int index = av_find_best_stream(input.get(), AVMEDIA_TYPE_AUDIO, -1, -1, nullptr, 0);
+  if (index < 0) return false;
+  // Only audio packets are read out of the demuxer; video is skipped without decoding.
+  for (unsigned i = 0; i < input->nb_streams; ++i) input->streams[i]->discard = i == static_cast<unsigned>(index) ? AVDISCARD_DEFAULT : AVDISCARD_ALL;
+
+  std::deque<media::AudioFrame> decoded;
+  media::PacketPtr packet = media::make_packet();
+  try {
+    media::AudioDecoder decoder(input->streams[index], name);
+    for (bool more = true; more;) {
+      const int rc = av_read_frame(input.get(), packet.get());
+      if (rc < 0) {
+        if (rc != AVERROR_EOF) error = fmt::format("{}: loudness: read: {}", name, media::av_error_string(rc));
+        decoder.decode(nullptr, decoded);
+        more = false;
+      } else {
+        if (packet->stream_index == index) decoder.decode(packet.get(), decoded);
+        av_packet_unref(packet.get());
+      }
+      for (; !decoded.empty(); decoded.pop_front()) on_audio(*decoded.front().samples);
     }
+  } catch (const media::MediaError& e) {
+    error = e.what();
   }
-
-  Loudness result() const {
-    Loudness l;
-    l.integrated_lufs = integrated_;
-    l.true_peak_dbtp = peak_ > 0 ? 20.0 * std::log10(peak_) : -120.0;
-    l.range_lu = range_;
-    l.seconds = rate_ > 0 ? static_cast<double>(samples_) / rate_ : 0.0;
-    return l;
-  }
-  int64_t samples() const { return samples_; }
-
- private:
-  void read_metadata(const AVFrame& frame) {
-    auto value = [&](const char* key, double& into) {
-      if (const AVDictionaryEntry* e = av_dict_get(frame.metadata, key, nullptr, 0)) into = std::atof(e->value);
-    };
-    value("lavfi.r128.I", integrated_);
-    value("lavfi.r128.LRA", range_);
-    value("lavfi.r128.true_peak", peak_);  // linear, maximum so far over all channels
-  }
-
-  std::string clip_;
-  media::FilterGraphPtr graph_;
-  AVFilterContext* source_ = nullptr;  // owned by graph_
-  AVFilterContext* sink_ = nullptr;    // owned by graph_
-  media::FramePtr out_ = media::make_frame();
-  double integrated_ = -70.0, range_ = 0.0, peak_ = 0.0;
-  int64_t samples_ = 0;
-  int rate_ = 0;
-};
-
-}  // namespace
+  return true;
+}
 
 LoudnessReading measure_loudness(const std::filesystem::path& clip, const media::InputPolicy& policy) {
   const std::string name = clip.string();
   LoudnessReading reading;
-  media::FormatContextPtr input = media::open_input(clip, policy);
-  const int index = av_find_best_stream(input.get(), AVMEDIA_TYPE_AUDIO, -1, -1, nullptr, 0);
-  if (index < 0) return reading;
-  // Only audio packets are read out of the demuxer; video is skipped without decoding.
-  for (unsigned i = 0; i < input->nb_streams; ++i) input->streams[i]->discard = i == static_cast<unsigned>(index) ? AVDISCARD_DEFAULT : AVDISCARD_ALL;
-
-  std::unique_ptr<media::AudioDecoder> decoder;
-  std::unique_ptr<R128Meter> meter;
-  std::deque<media::AudioFrame> decoded;
-  media::PacketPtr packet = media::make_packet();
-  try {
-    decoder = std::make_unique<media::AudioDecoder>(input->streams[index], name);
-    for (bool more = true; more;) {
-      const int rc = av_read_frame(input.get(), packet.get());
-      if (rc < 0) {
-        if (rc != AVERROR_EOF) reading.error = fmt::format("{}: loudness: read: {}", name, media::av_error_string(rc));
-        decoder->decode(nullptr, decoded);
-        more = false;
-      } else {
-        if (packet->stream_index == index) decoder->decode(packet.get(), decoded);
-        av_packet_unref(packet.get());
-      }
-      for (; !decoded.empty(); decoded.pop_front()) {
-        const AVFrame& frame = *decoded.front().samples;
+  std::unique_ptr<LoudnessMeter> meter;
+  read_main_audio(
+      clip, policy,
+      [&](const AVFrame& frame) {
         // The meter is built for the first frame's format; frames that change it mid-stream end
         // the measurement (a rare, broken case: what was measured stands).
-        if (!meter) meter = std::make_unique<R128Meter>(frame, name);
+        if (!meter) meter = std::make_unique<LoudnessMeter>(frame, name);
         meter->add(&frame);
-      }
-    }
-  } catch (const media::MediaError& e) {
-    reading.error = e.what();
-  }
+      },
+      reading.error);
   if (meter) {
     try {
       meter->add(nullptr);
@@ -145,14 +153,22 @@ LoudnessReading measure_loudness(const std::filesystem::path& clip, const media:
   return reading;
 }
 
-double normalization_gain_db(const Loudness& measured, const LoudnessTarget& target) {
-  if (measured.integrated_lufs <= -70.0) return 0.0;  // silence: nothing to normalise
-  return std::min(target.integrated_lufs - measured.integrated_lufs, target.true_peak_dbtp - measured.true_peak_dbtp);
+LoudnessReading measure_loudness(const std::filesystem::path& clip, const media::InputPolicy& policy,
+                                 const AudioOptions& audio) {
+  LoudnessReading reading = measure_loudness(clip, policy);
+  if (!reading.loudness || !audio.normalize) return reading;
+  LoudnessPlan plan = plan_loudness(*reading.loudness, audio.target);
+  if (plan.mode == LoudnessMode::dynamic) {
+    const media::AudioFormat format{AV_SAMPLE_FMT_FLTP, audio.sample_rate, audio.channels};
+    plan = calibrate_dynamic_plan(clip, policy, *reading.loudness, audio.target, plan, format);
+  }
+  reading.plan = plan;
+  return reading;
 }
 
 nlohmann::json to_json(const Loudness& l) {
   return {{"integrated_lufs", l.integrated_lufs}, {"true_peak_dbtp", l.true_peak_dbtp}, {"range_lu", l.range_lu},
-          {"seconds", l.seconds}};
+          {"threshold_lufs", l.threshold_lufs}, {"seconds", l.seconds}};
 }
 
 }  // namespace pressreel::preview

@@ -5,7 +5,6 @@
 
 #include <cmath>
 #include <map>
-#include <thread>
 
 #include <tbb/parallel_for_each.h>
 
@@ -22,6 +21,7 @@ struct RenditionEncoder::Output {
   std::unique_ptr<media::Muxer> muxer;
   int audio_stream = -1;
   int64_t last_pts = AV_NOPTS_VALUE;
+  int64_t next_gop = 0;  // GOPs started so far, when keyframes are forced by time
   // Frame durations by pts until the encoder hands the packet out (encoders drop them; the muxer
   // needs the last one for the file's duration, and VFR needs every one).
   std::map<int64_t, int64_t> durations;
@@ -32,12 +32,15 @@ namespace {
 
 const char* stage = "preview";
 
-// Frame threads per video encoder: with the decoder and the scalers also running, about one encoder
-// thread per core in all keeps both cores busy without a crowd of threads fighting over them.
+// Frame threads per video encoder. x264's output depends on its thread count, so the count never
+// follows the machine's cores or how many clips run at once: the same clip and recipe give the same
+// bytes everywhere. The default shares six threads among the renditions, at least two each: with the
+// decoder and scalers also running, that keeps two cores busy (where a batch of three renditions ran
+// with two each before) and a larger machine busy through the clips running side by side.
 int encoder_threads(const PreviewOptions& options, size_t renditions) {
   if (options.encoder_threads > 0) return options.encoder_threads;
-  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  return std::max(1, static_cast<int>(std::lround(static_cast<double>(cores) * 1.5 / std::max<size_t>(1, renditions))) + 1);
+  constexpr int shared_threads = 6;
+  return std::max(2, shared_threads / static_cast<int>(std::max<size_t>(1, renditions)));
 }
 
 // Whether the decoded picture's pixels already are what the encoders take (4:2:0, BT.709, limited
@@ -75,8 +78,9 @@ void RenditionEncoder::on_start(const media::ProbeResult& probe, const media::Vi
   open_audio(probe);
 
   const int threads = encoder_threads(options_, planned_.size());
+  keyframes_by_time_ = video.variable_frame_rate;
   for (const PlannedRendition& plan : planned_) {
-    auto out = std::make_unique<Output>(Output{plan, OutputFile(folder_, plan.file_name), nullptr, nullptr, -1, AV_NOPTS_VALUE, {}});
+    auto out = std::make_unique<Output>(Output{plan, OutputFile(folder_, plan.file_name), nullptr, nullptr, -1, AV_NOPTS_VALUE, 0, {}});
     out->video = open_video_encoder(plan.options,
                                     {plan.size, video.time_base,
                                      video.frame_rate.valid() ? video.frame_rate : video.average_frame_rate,
@@ -92,25 +96,31 @@ void RenditionEncoder::on_start(const media::ProbeResult& probe, const media::Vi
     else out->muxer->begin({{"movflags", "+faststart"}});
     outputs_.push_back(std::move(out));
   }
-  spdlog::debug("{}: preview: {} renditions, {} encoder threads each, audio gain {:+.2f} dB", clip_, planned_.size(),
-                threads, gain_db_);
+  spdlog::debug("{}: preview: {} renditions, {} encoder threads each, loudness {} {:+.2f} dB", clip_, planned_.size(),
+                threads, to_string(loudness_plan_.mode), loudness_plan_.gain_db);
 }
 
 void RenditionEncoder::open_audio(const media::ProbeResult& probe) {
   if (!options_.audio.enabled || probe.main_audio() == nullptr) return;
-  if (!loudness_) loudness_ = measure_loudness(probe.path);
+  if (!loudness_) loudness_ = measure_loudness(probe.path, {}, options_.audio);
   if (!loudness_->error.empty()) spdlog::warn("{}", loudness_->error);
   // Audio that cannot be decoded at all gets no track; audio that breaks part way is kept (and
   // padded with silence to the end) so the video is never lost.
   if (!loudness_->loudness) return;
-  if (options_.audio.normalize) gain_db_ = normalization_gain_db(*loudness_->loudness, options_.audio.target);
+  // A reading taken without a plan (measure_loudness without the audio options) gets one here,
+  // uncalibrated.
+  if (options_.audio.normalize) {
+    loudness_plan_ = loudness_->plan ? *loudness_->plan : plan_loudness(*loudness_->loudness, options_.audio.target);
+  }
 
   bool mp4 = false, webm = false;
   for (const PlannedRendition& plan : planned_) (plan.container == "webm" ? webm : mp4) = true;
   AudioTrackSettings settings;
   settings.sample_rate = options_.audio.sample_rate;
   settings.channels = options_.audio.channels;
-  settings.gain_db = gain_db_;
+  settings.measured = *loudness_->loudness;
+  settings.target = options_.audio.target;
+  settings.plan = loudness_plan_;
   if (mp4) {
     settings.codec = "aac";
     settings.bitrate = options_.audio.aac_bitrate;
@@ -179,6 +189,7 @@ void RenditionEncoder::on_frame(const media::VideoFrame& frame, std::any& prepar
     if (out.last_pts != AV_NOPTS_VALUE && pts <= out.last_pts) pts = out.last_pts + 1;  // repeated timestamps
     out.last_pts = pts;
     picture->pts = pts;
+    if (keyframes_by_time_) force_keyframe_on_time_grid(out, *picture);
     out.durations[pts] = frame.duration.rescaled(tb).ticks();
     out.video->send(picture, [&](AVPacket& p) { write_video_packet(out, p); });
   }
@@ -186,6 +197,18 @@ void RenditionEncoder::on_frame(const media::VideoFrame& frame, std::any& prepar
   const media::RationalTime shown = frame.time + frame.duration;
   if (aac_) aac_->encode_until(shown);
   if (opus_) opus_->encode_until(shown);
+}
+
+void RenditionEncoder::force_keyframe_on_time_grid(Output& out, AVFrame& picture) const {
+  // The first frame at or after each multiple of the GOP length starts a GOP, wherever the frame
+  // count has got to: a VFR source's frames are not evenly spaced.
+  const AVRational tb = out.video->context()->time_base;
+  const auto gop_start = [&](int64_t gop) {
+    return static_cast<int64_t>(std::llround(static_cast<double>(gop) * options_.gop_seconds * tb.den / tb.num));
+  };
+  if (picture.pts < gop_start(out.next_gop)) return;
+  picture.pict_type = AV_PICTURE_TYPE_I;
+  while (gop_start(out.next_gop) <= picture.pts) ++out.next_gop;
 }
 
 void RenditionEncoder::write_video_packet(Output& out, AVPacket& packet) {
@@ -236,11 +259,12 @@ nlohmann::json RenditionEncoder::report() const {
         value["measured_on"] = out->file.final_path().filename().string();
         measured = after.emplace(out->plan.container, value).first;
       }
-      entry["loudness"] = {{"before", to_json(*loudness_->loudness)},
-                           {"gain_db", gain_db_},
-                           {"target_lufs", options_.audio.target.integrated_lufs},
-                           {"true_peak_ceiling_dbtp", options_.audio.target.true_peak_dbtp},
-                           {"after", measured->second}};
+      // The mode and limit say how the target was reached; `after` is read from the written file.
+      entry["loudness"] = to_json(loudness_plan_);
+      entry["loudness"].update({{"before", to_json(*loudness_->loudness)},
+                                {"target_lufs", options_.audio.target.integrated_lufs},
+                                {"true_peak_ceiling_dbtp", options_.audio.target.true_peak_dbtp},
+                                {"after", measured->second}});
     }
     if (!audio_error_.empty()) entry["audio_error"] = audio_error_;
     report.push_back(std::move(entry));

@@ -6,10 +6,12 @@
 #include <algorithm>
 #include <cmath>
 #include <deque>
+#include <map>
 #include <optional>
 #include <thread>
 
 #include <tbb/enumerable_thread_specific.h>
+#include <tbb/parallel_for.h>
 #include <tbb/parallel_pipeline.h>
 
 #include "pressreel/batch/atomic_file.hpp"
@@ -19,6 +21,7 @@
 #include "pressreel/media/muxer.hpp"
 #include "pressreel/media/scaler.hpp"
 #include "pressreel/preview/output_file.hpp"
+#include "pressreel/preview/shot_look.hpp"
 #include "pressreel/preview/video_encoder.hpp"
 #include "pressreel/preview/webp_animation.hpp"
 
@@ -27,16 +30,55 @@ namespace {
 
 const char* stage = "teaser";
 
+// x264's output depends on its thread count: a constant, so the teaser's bytes do not depend on the
+// machine. Two frame threads suffice for a small loop whose stretches' decoders fill the other cores.
+constexpr int mp4_encoder_threads = 2;
+
 // Shorter pieces than this read as a flicker, not a shot.
 constexpr double shortest_piece_seconds = 0.4;
 
-std::vector<TeaserPiece> take_pieces(std::span<const scenes::Shot> best_first, double piece_seconds, double target) {
+// The looks of the shots (best first), worked out only for the shots a teaser gets to, and which of
+// them have been taken.
+class ShotVariety {
+ public:
+  explicit ShotVariety(const ShotLookOf& look_of) : look_of_(look_of) {}
+
+  // Whether shot `i` looks like one already taken.
+  bool repeats_a_taken_shot(size_t i) {
+    for (size_t t : taken_) {
+      if (look_alike(look(i), look(t))) return true;
+    }
+    return false;
+  }
+  void take(size_t i) { taken_.push_back(i); }
+  void start_over() { taken_.clear(); }
+
+ private:
+  const ShotLook& look(size_t i) {
+    auto found = looks_.find(i);
+    if (found == looks_.end()) found = looks_.emplace(i, look_of_(i)).first;
+    return found->second;
+  }
+
+  const ShotLookOf& look_of_;
+  std::map<size_t, ShotLook> looks_;  // node-based: a look stays where it is while others are added
+  std::vector<size_t> taken_;
+};
+
+std::vector<TeaserPiece> take_pieces(std::span<const scenes::Shot> best_first, double piece_seconds, double target,
+                                     ShotVariety* variety) {
   std::vector<TeaserPiece> pieces;
   double total = 0;
-  for (const scenes::Shot& shot : best_first) {
+  if (variety != nullptr) variety->start_over();
+  for (size_t i = 0; i < best_first.size(); ++i) {
+    const scenes::Shot& shot = best_first[i];
     const double length = (shot.end_time - shot.start_time).seconds();
     const double take = std::min({piece_seconds, length, target - total});
     if (take < shortest_piece_seconds) continue;
+    if (variety != nullptr) {
+      if (variety->repeats_a_taken_shot(i)) continue;
+      variety->take(i);
+    }
     // The end's time base: a clip's first shot starts at a plain zero (time base 1/1), which would
     // round its piece to whole seconds (to nothing, in a clip shorter than a second).
     const AVRational tb = shot.end_time.time_base();
@@ -225,6 +267,18 @@ class TeaserTimeline {
   nlohmann::json pieces_json_ = nlohmann::json::array();
 };
 
+// The WebP's pictures of one stretch (BT.601, the WebP's size) at their times in the teaser (ms).
+struct WebpStretch {
+  std::vector<media::FramePtr> pictures;
+  std::vector<int64_t> at_ms;
+  int64_t end_ms = 0;  // where the last picture's time in the clip ends
+};
+
+// An animated WebP over its byte budget is encoded again this much lower in quality, down to the
+// lowest: below it, blocks swamp the picture, and a teaser that big is better left a bit over budget.
+constexpr float webp_quality_step = 10.0f;
+constexpr float lowest_webp_quality = 20.0f;
+
 // A part of the teaser's WebP (see WebpPart) and when it starts in the teaser.
 struct EncodedWebpPart {
   int64_t start_ms = 0;
@@ -241,12 +295,12 @@ class TeaserWriter {
         tb_(video.time_base),
         sizes_(sizes),
         webp_settings_{static_cast<float>(options.webp_quality), options.webp_effort},
+        webp_max_bytes_(options.webp_max_bytes),
         mp4_file_(folder, "teaser.mp4"),
         webp_path_(folder / "teaser.webp"),
         webp_matrix_([] { return media::Scaler(media::ScaleQuality::good); }) {
-    const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     const media::Rational rate = video.frame_rate.valid() ? video.frame_rate : video.average_frame_rate;
-    mp4_ = open_video_encoder(options.mp4, {sizes.mp4, tb_, rate, 2.0, cores}, clip_);
+    mp4_ = open_video_encoder(options.mp4, {sizes.mp4, tb_, rate, 2.0, mp4_encoder_threads}, clip_);
     mp4_mux_ =
         std::make_unique<media::Muxer>(mp4_file_.temporary(), "mp4", clip_, stage, mp4_file_.final_path().string());
     mp4_mux_->add_stream(*mp4_);
@@ -276,11 +330,11 @@ class TeaserWriter {
     mp4_.reset();
   }
 
-  // Parallel: one stretch's pictures kept for the WebP as a part of their own; nothing when the
-  // stretch kept none.
-  std::optional<EncodedWebpPart> encode_webp_part(std::vector<TeaserPicture>& pictures) {
-    std::optional<WebpPart> part;
-    int64_t first_ms = 0, last_ms = 0;
+  // Parallel: one stretch's pictures kept for the WebP, in its own matrix; nothing when the stretch
+  // kept none. They stay until the WebP fits its byte budget (a few dozen megabytes at most: the
+  // WebP's frames of an 8 s teaser).
+  std::optional<WebpStretch> keep_webp_pictures(std::vector<TeaserPicture>& pictures) {
+    WebpStretch kept;
     for (TeaserPicture& p : pictures) {
       if (p.webp_ms < 0) continue;
       // The WebP's pictures in its own matrix, converted from the MP4's when their sizes agree.
@@ -288,43 +342,62 @@ class TeaserWriter {
         p.webp = webp_matrix_.local().to_frame(p.mp4.get(), p.mp4->width, p.mp4->height, AV_PIX_FMT_YUV420P,
                                                media::YuvMatrix::bt601);
       }
-      if (!part) {
-        part.emplace(sizes_.webp, webp_settings_, clip_);
-        first_ms = p.webp_ms;
-      }
-      part->add(*p.webp, p.webp_ms - first_ms);
-      last_ms = p.webp_ms - first_ms + std::max<int64_t>(1, av_rescale_q(p.duration, tb_, AVRational{1, 1000}));
+      kept.end_ms = p.webp_ms + std::max<int64_t>(1, av_rescale_q(p.duration, tb_, AVRational{1, 1000}));
+      kept.at_ms.push_back(p.webp_ms);
+      kept.pictures.push_back(std::move(p.webp));
       p.mp4.reset();
-      p.webp.reset();
     }
-    if (!part) return std::nullopt;
-    return EncodedWebpPart{first_ms, part->finish(last_ms)};  // its last frame's length is set when joined
+    if (kept.pictures.empty()) return std::nullopt;
+    return kept;
   }
 
-  // The parts in teaser order joined into the WebP, which lasts until `seconds`; then both files are
-  // committed and described.
-  nlohmann::json finish(std::vector<EncodedWebpPart> parts, double seconds) {
+  // Parallel: one stretch's WebP pictures as a part of their own (see WebpPart) at `quality`.
+  EncodedWebpPart encode_webp_part(const WebpStretch& stretch, float quality) const {
+    WebpPart part(sizes_.webp, {quality, webp_settings_.method}, clip_);
+    const int64_t first_ms = stretch.at_ms.front();
+    for (size_t i = 0; i < stretch.pictures.size(); ++i) part.add(*stretch.pictures[i], stretch.at_ms[i] - first_ms);
+    return {first_ms, part.finish(stretch.end_ms - first_ms)};  // its last frame's length is set when joined
+  }
+
+  // The parts in teaser order joined into the WebP, which lasts until `seconds`; while it is over its
+  // byte budget, every part is encoded again at a lower quality. Then both files are committed and
+  // described.
+  nlohmann::json finish(std::span<const WebpStretch> stretches, std::vector<EncodedWebpPart> parts, double seconds) {
     if (parts.empty()) throw media::MediaError(clip_, stage, "no picture for the WebP");
+    float quality = webp_settings_.quality;
+    std::vector<uint8_t> webp = join(parts, seconds);
+    while (static_cast<int64_t>(webp.size()) > webp_max_bytes_ && quality > lowest_webp_quality) {
+      quality = std::max(lowest_webp_quality, quality - webp_quality_step);
+      tbb::parallel_for(size_t{0}, parts.size(), [&](size_t i) { parts[i] = encode_webp_part(stretches[i], quality); });
+      webp = join(parts, seconds);
+    }
+    batch::write_file_atomic(webp_path_, std::string_view(reinterpret_cast<const char*>(webp.data()), webp.size()));
+    mp4_file_.commit();
+    nlohmann::json mp4 = describe_output(mp4_file_.final_path());
+    mp4["frames"] = mp4_frames_;
+    nlohmann::json described = describe_webp(webp_path_, seconds);
+    described["quality"] = quality;
+    described["max_bytes"] = webp_max_bytes_;
+    return nlohmann::json::array({mp4, described});
+  }
+
+ private:
+  std::vector<uint8_t> join(const std::vector<EncodedWebpPart>& parts, double seconds) const {
     std::vector<std::vector<uint8_t>> bytes;
     std::vector<int64_t> durations;
     const auto end_ms = static_cast<int64_t>(std::llround(seconds * 1000));
     for (size_t i = 0; i < parts.size(); ++i) {
       durations.push_back((i + 1 < parts.size() ? parts[i + 1].start_ms : end_ms) - parts[i].start_ms);
-      bytes.push_back(std::move(parts[i].webp));
+      bytes.push_back(parts[i].webp);
     }
-    const std::vector<uint8_t> webp = join_webp_parts(bytes, durations, clip_);
-    batch::write_file_atomic(webp_path_, std::string_view(reinterpret_cast<const char*>(webp.data()), webp.size()));
-    mp4_file_.commit();
-    nlohmann::json mp4 = describe_output(mp4_file_.final_path());
-    mp4["frames"] = mp4_frames_;
-    return nlohmann::json::array({mp4, describe_webp(webp_path_, seconds)});
+    return join_webp_parts(bytes, durations, clip_);
   }
 
- private:
   std::string clip_;
   AVRational tb_;
   PictureSizes sizes_;
   WebpSettings webp_settings_;
+  int64_t webp_max_bytes_;
   OutputFile mp4_file_;
   std::filesystem::path webp_path_;  // written whole once joined (batch::write_file_atomic)
   std::unique_ptr<media::Encoder> mp4_;
@@ -333,12 +406,13 @@ class TeaserWriter {
   int64_t mp4_frames_ = 0;
 };
 
-// `video` as the decoder delivers it (upright, or as stored without autorotate).
+// `video` as the decoder delivers it (upright, or as stored without autorotate). The caps bound the
+// picture as it is shown: a portrait clip's teaser is at most mp4.height tall, not that wide.
 PictureSizes picture_sizes(const media::VideoStreamInfo& video, const TeaserOptions& options) {
   const cv::Size display(video.display_width > 0 ? video.display_width : video.width,
                          video.display_height > 0 ? video.display_height : video.height);
-  return {media::fit_within(plan_renditions(display, {options.mp4}).front().size, options.max_width, 0, true),
-          media::fit_within(display, options.webp_max_width, 0, true)};
+  return {media::fit_within(display, options.max_width, options.mp4.height, true),
+          media::fit_within(display, options.webp_max_width, options.mp4.height, true)};
 }
 
 // One stretch on its way through the pipeline in make_teaser.
@@ -349,13 +423,23 @@ struct StretchWork {
 
 }  // namespace
 
-std::vector<TeaserPiece> choose_teaser_pieces(std::span<const scenes::Shot> best_first, const TeaserOptions& options) {
+std::vector<TeaserPiece> choose_teaser_pieces(std::span<const scenes::Shot> best_first, const TeaserOptions& options,
+                                              const ShotLookOf& look_of) {
   const double target = (options.min_seconds + options.max_seconds) / 2;
-  // Few or short shots: longer pieces of each until the teaser is long enough.
+  std::optional<ShotVariety> variety;
+  if (look_of) variety.emplace(look_of);
+  // Few or short shots: longer pieces of each until the teaser is long enough. Shots that look like
+  // a better one are passed over; when the different-looking ones cannot fill the teaser even so,
+  // they are taken after all.
+  std::vector<ShotVariety*> attempts;
+  if (variety) attempts.push_back(&*variety);
+  attempts.push_back(nullptr);
   std::vector<TeaserPiece> pieces;
-  for (double piece = options.piece_seconds; piece <= options.max_seconds * 2; piece *= 2) {
-    pieces = take_pieces(best_first, piece, target);
-    if (total_seconds(pieces) >= options.min_seconds) break;
+  for (ShotVariety* v : attempts) {
+    for (double piece = options.piece_seconds; piece <= options.max_seconds * 2; piece *= 2) {
+      pieces = take_pieces(best_first, piece, target, v);
+      if (total_seconds(pieces) >= options.min_seconds) return pieces;
+    }
   }
   return pieces;
 }
@@ -378,7 +462,9 @@ nlohmann::json make_teaser(const media::ProbeResult& probe, std::span<const Teas
   stretch_decode.threads = std::max(1, cores / static_cast<int>(std::min<size_t>(stretches.size(), cores)));
   TeaserWriter writer(*video, sizes, folder, options, clip);
   TeaserTimeline timeline(used, video->time_base, options.webp_fps);
-  std::vector<std::optional<EncodedWebpPart>> parts(stretches.size());  // one per stretch, in order
+  // One per stretch, in order: its WebP pictures and their part.
+  std::vector<std::optional<WebpStretch>> webp_pictures(stretches.size());
+  std::vector<std::optional<EncodedWebpPart>> parts(stretches.size());
   size_t next = 0;
   using Token = std::shared_ptr<StretchWork>;
   // One stretch more than the cores in flight: every core decodes while the MP4's encoder takes the
@@ -406,14 +492,21 @@ nlohmann::json make_teaser(const media::ProbeResult& probe, std::span<const Teas
         if (work->stretch == &stretches.back()) writer.finish_mp4();
         return work;
       }) & tbb::make_filter<Token, void>(tbb::filter_mode::parallel, [&](Token work) {
-        parts[static_cast<size_t>(work->stretch - stretches.data())] = writer.encode_webp_part(work->pictures);
+        const auto index = static_cast<size_t>(work->stretch - stretches.data());
+        webp_pictures[index] = writer.keep_webp_pictures(work->pictures);
+        if (webp_pictures[index]) parts[index] = writer.encode_webp_part(*webp_pictures[index], static_cast<float>(options.webp_quality));
       }));
+  std::vector<WebpStretch> kept_pictures;
   std::vector<EncodedWebpPart> kept;
-  for (auto& part : parts) {
-    if (part) kept.push_back(std::move(*part));
+  for (size_t i = 0; i < parts.size(); ++i) {
+    if (!parts[i]) continue;
+    kept_pictures.push_back(std::move(*webp_pictures[i]));
+    kept.push_back(std::move(*parts[i]));
   }
   const double seconds = timeline.seconds();
-  return {{"seconds", seconds}, {"pieces", timeline.pieces_json()}, {"outputs", writer.finish(std::move(kept), seconds)}};
+  return {{"seconds", seconds},
+          {"pieces", timeline.pieces_json()},
+          {"outputs", writer.finish(kept_pictures, std::move(kept), seconds)}};
 }
 
 }  // namespace pressreel::preview

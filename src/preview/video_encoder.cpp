@@ -8,6 +8,13 @@
 #include "pressreel/media/error.hpp"
 
 namespace pressreel::preview {
+namespace {
+
+// How many nominal GOPs' worth of frames a VFR source's GOP may run to before the encoder starts
+// one of its own.
+constexpr int vfr_gop_backstop = 4;
+
+}  // namespace
 
 std::string encoder_name(VideoCodec codec) {
   switch (codec) {
@@ -43,6 +50,9 @@ std::unique_ptr<media::Encoder> open_video_encoder(const RenditionOptions& r, co
     if (setup.frame_rate.valid()) c.framerate = setup.frame_rate.to_av();
     c.gop_size = keyint;
     c.keyint_min = keyint;
+    // A VFR source's GOPs are started by time (RenditionEncoder forces each keyframe): the frame
+    // count then is only a backstop, far enough off that a burst of faster frames never reaches it.
+    if (setup.variable_frame_rate) c.gop_size = keyint * vfr_gop_backstop;
     c.flags |= AV_CODEC_FLAG_GLOBAL_HEADER | AV_CODEC_FLAG_CLOSED_GOP;
     c.color_primaries = AVCOL_PRI_BT709;
     c.color_trc = AVCOL_TRC_BT709;

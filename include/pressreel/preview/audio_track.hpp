@@ -1,16 +1,18 @@
 #pragma once
 // One encoded audio track for the previews: decoded audio from the decode pass is resampled
 // (48 kHz stereo, 5.1 downmixed), lined up with the video's clock (silence before late-starting audio,
-// early audio dropped), given the loudness gain and encoded in step with the video, so the encoded
-// audio never runs ahead of the pictures and ends where the video ends.
+// early audio dropped), loudness-normalised (LoudnessNormalizer) and encoded in step with the video,
+// so the encoded audio never runs ahead of the pictures and ends where the video ends.
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "pressreel/media/encoder.hpp"
 #include "pressreel/media/frame.hpp"
 #include "pressreel/media/resampler.hpp"
+#include "pressreel/preview/loudness_normalizer.hpp"
 
 namespace pressreel::preview {
 
@@ -19,7 +21,11 @@ struct AudioTrackSettings {
   int64_t bitrate = 128000;
   int sample_rate = 48000;
   int channels = 2;
-  double gain_db = 0.0;        // loudness normalisation
+  // Loudness normalisation: the first pass's measurement, the target and the plan (mode none
+  // leaves the audio as it is).
+  Loudness measured;
+  LoudnessTarget target;
+  LoudnessPlan plan;
   bool global_header = true;   // codec headers in extradata (MP4, WebM)
 };
 
@@ -41,6 +47,12 @@ class AudioTrack {
   int64_t samples_at(media::RationalTime t) const;
   media::FramePtr make_audio_frame(int samples) const;
   void pad_silence(int64_t samples);
+  int frame_size() const;
+  void pad_silence_into(AVAudioFifo& fifo, int64_t samples);
+  // Passes `samples` from the FIFO on to the encoder: through the normaliser when there is one (it
+  // hands them back later), then encodes the whole frames that are ready.
+  void pass_on(int64_t samples);
+  AVAudioFifo& ready() { return normalizer_ ? *normalized_ : *fifo_; }
   void encode_frame(int samples);
 
   std::string clip_;
@@ -48,11 +60,13 @@ class AudioTrack {
   media::Encoder::PacketHandler on_packet_;
   media::Encoder encoder_;
   media::Resampler resampler_;
-  media::AudioFifoPtr fifo_;
+  media::AudioFifoPtr fifo_;        // aligned with the video's clock, before normalisation
+  std::optional<LoudnessNormalizer> normalizer_;
+  media::AudioFifoPtr normalized_;  // the normaliser's output, waiting for whole encoder frames
   int rate_;
-  float gain_ = 1.0f;
   int64_t appended_ = 0;  // samples ever put in the FIFO (the clock position of its tail)
-  int64_t encoded_ = 0;   // samples sent to the encoder (the clock position of its head)
+  int64_t passed_ = 0;    // samples taken from the FIFO (the clock position of its head)
+  int64_t encoded_ = 0;   // samples sent to the encoder
   int64_t drop_ = 0;      // samples of the FIFO head to drop (audio before the first video frame)
   bool started_ = false;
 };

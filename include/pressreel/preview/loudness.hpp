@@ -1,13 +1,15 @@
 #pragma once
 // EBU R128 loudness of a clip's main audio, measured with a fast audio-only read (video packets are
-// discarded by the demuxer, never decoded), and the gain that brings it to a target.
+// discarded by the demuxer, never decoded), and the plan that brings it to a target: the first pass
+// of the normalisation that loudness_normalizer.hpp does in the decode pass.
 
 #include <filesystem>
+#include <functional>
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 
-#include <nlohmann/json_fwd.hpp>
-
+#include "pressreel/media/av_ptr.hpp"
 #include "pressreel/media/input.hpp"
 #include "pressreel/preview/options.hpp"
 
@@ -18,10 +20,26 @@ struct Loudness {
   double true_peak_dbtp = -120.0;  // maximum true peak over all channels
   double range_lu = 0.0;           // loudness range (EBU Tech 3342)
   double seconds = 0.0;            // audio measured
+  double threshold_lufs = -70.0;   // relative gating threshold (loudnorm's measured_thresh)
+};
+
+enum class LoudnessMode {
+  none,     // silence, or normalisation switched off: the audio passes unchanged
+  linear,   // one gain for the whole clip
+  dynamic,  // gain that follows the short-term loudness, with loudnorm's true-peak limiter
+};
+std::string to_string(LoudnessMode mode);
+
+struct LoudnessPlan {
+  LoudnessMode mode = LoudnessMode::none;
+  double gain_db = 0.0;     // target - measured integrated loudness (the mean gain in dynamic mode)
+  double limit_dbtp = 0.0;  // the true peak loudnorm aims at: the ceiling less the codec's headroom
+  double offset_db = 0.0;   // dynamic mode: the loudness its limiter takes off, given back before it
 };
 
 struct LoudnessReading {
   std::optional<Loudness> loudness;  // empty: no audio stream, or none of it decodable
+  std::optional<LoudnessPlan> plan;  // when asked for, and there is audio
   std::string error;                 // why the audio could not be (fully) read, if it could not
 };
 
@@ -29,9 +47,42 @@ struct LoudnessReading {
 // way is measured up to the failure and the error is reported; a clip without audio gives nothing.
 LoudnessReading measure_loudness(const std::filesystem::path& clip, const media::InputPolicy& policy = {});
 
-// The gain (dB) that brings `measured` to the target's integrated loudness without its true peak
-// going above the target's ceiling: min(target - I, ceiling - TP). Silence gets no gain.
-double normalization_gain_db(const Loudness& measured, const LoudnessTarget& target);
+// The same, and the plan that normalises it to `audio`'s target (when audio.normalize): dynamic
+// plans are calibrated by a trial run over the audio (see calibrate_dynamic_plan).
+LoudnessReading measure_loudness(const std::filesystem::path& clip, const media::InputPolicy& policy,
+                                 const AudioOptions& audio);
+
+// Decodes the main audio stream of `clip` (video packets are discarded by the demuxer) and hands
+// each decoded frame to `on_audio`. False when the clip has no audio stream. A read or decode error,
+// or a MediaError thrown by `on_audio`, ends the read and is put in `error`.
+bool read_main_audio(const std::filesystem::path& clip, const media::InputPolicy& policy,
+                     const std::function<void(const AVFrame&)>& on_audio, std::string& error);
+
+// FFmpeg's ebur128 filter (with true peak) between a buffer source and sink, for audio of the first
+// frame's format. The running results ride on each frame's metadata, so the last frame carries the
+// whole audio's figures.
+class LoudnessMeter {
+ public:
+  LoudnessMeter(const AVFrame& first, const std::string& clip);
+  // Adds `frame` (of the first frame's format); nullptr marks the end of the audio.
+  void add(const AVFrame* frame);
+  Loudness result() const;
+  int64_t samples() const { return samples_; }
+
+ private:
+  void read_metadata(const AVFrame& frame);
+
+  std::string clip_;
+  media::FilterGraphPtr graph_;
+  AVFilterContext* source_ = nullptr;  // owned by graph_
+  AVFilterContext* sink_ = nullptr;    // owned by graph_
+  media::FramePtr out_ = media::make_frame();
+  double integrated_ = -70.0, range_ = 0.0, peak_ = 0.0;
+  double gated_energy_ = 0.0;  // sum over blocks above the absolute gate of 10^(M/10)
+  int64_t gated_blocks_ = 0;
+  int64_t samples_ = 0;
+  int rate_ = 0;
+};
 
 nlohmann::json to_json(const Loudness& loudness);
 

@@ -17,6 +17,7 @@
 #include "pressreel/media/scaler.hpp"
 #include "pressreel/preview/audio_track.hpp"
 #include "pressreel/preview/loudness.hpp"
+#include "pressreel/preview/loudness_normalizer.hpp"
 #include "pressreel/preview/options.hpp"
 #include "pressreel/preview/output_file.hpp"
 
@@ -39,7 +40,7 @@ class RenditionEncoder : public media::FrameSink {
   void on_end(const media::DecodeSummary& summary) override;
 
   // After on_end: every output as read back (codec, profile, size, bit rate, duration), with the
-  // loudness before and after and the gain applied. Reading back takes a while (the loudness after is
+  // loudness before and after, the normalisation mode and its gain. Reading back takes a while (the loudness after is
   // a whole decode of the audio) on one core, so it is the caller's to run, beside other work after
   // the pass, rather than part of the pass's last step, where it would leave the other cores idle.
   nlohmann::json report() const;
@@ -50,12 +51,14 @@ class RenditionEncoder : public media::FrameSink {
   void open_audio(const media::ProbeResult& probe);
   void write_video_packet(Output& out, AVPacket& packet);
   void send_audio_packet(AVPacket& packet, bool webm, AVRational time_base);
+  void force_keyframe_on_time_grid(Output& out, AVFrame& picture) const;
 
   std::filesystem::path folder_;
   PreviewOptions options_;
   std::optional<LoudnessReading> loudness_;
   std::string clip_;
-  double gain_db_ = 0.0;
+  bool keyframes_by_time_ = false;  // VFR: GOPs start on the time grid, not every N frames
+  LoudnessPlan loudness_plan_;  // mode none until open_audio plans it
   std::vector<PlannedRendition> planned_;
   std::vector<std::unique_ptr<Output>> outputs_;
   std::unique_ptr<AudioTrack> aac_, opus_;

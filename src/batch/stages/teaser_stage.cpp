@@ -4,22 +4,34 @@
 
 #include <algorithm>
 
+#include "pressreel/preview/shot_look.hpp"
 #include "pressreel/preview/teaser.hpp"
 
 namespace pressreel::batch {
 namespace {
 
-// The clip's shots ordered by the score of their best still, best first.
-std::vector<scenes::Shot> shots_best_first(const scenes::SceneList& list,
-                                           const std::vector<stills::ShotStill>& shot_stills) {
+// The clip's shots ordered by the score of their best still, best first, and the look of each
+// one's still, so the teaser can pass over shots that look like a better one.
+struct RankedShots {
+  std::vector<scenes::Shot> best_first;
+  preview::ShotLookOf look_of;  // empty when there are no stills
+};
+
+// `shot_stills` must outlive the result (look_of reads their images).
+RankedShots rank_shots(const scenes::SceneList& list, const std::vector<stills::ShotStill>& shot_stills) {
   std::vector<const stills::ShotStill*> ranked;
   for (const auto& still : shot_stills) {
     if (still.shot >= 0 && static_cast<size_t>(still.shot) < list.shots.size()) ranked.push_back(&still);
   }
   std::stable_sort(ranked.begin(), ranked.end(), [](const auto* a, const auto* b) { return a->score() > b->score(); });
-  std::vector<scenes::Shot> shots;
-  for (const auto* still : ranked) shots.push_back(list.shots[still->shot]);
-  if (shots.empty()) shots = list.shots;
+  RankedShots shots;
+  for (const auto* still : ranked) shots.best_first.push_back(list.shots[still->shot]);
+  if (shots.best_first.empty()) {
+    shots.best_first = list.shots;
+    return shots;
+  }
+  // The stills are kept as small JPEGs: decoded only for the shots the teaser gets to.
+  shots.look_of = [ranked](size_t i) { return preview::shot_look(ranked.at(i)->image()); };
   return shots;
 }
 
@@ -30,8 +42,8 @@ class TeaserStage : public OutputStage {
   std::vector<std::string_view> needs() const override { return {"shot_stills"}; }
   nlohmann::json run(ClipContext& context) const override {
     const Recipe& recipe = context.recipe;
-    const auto pieces =
-        preview::choose_teaser_pieces(shots_best_first(context.pass.scenes, context.results.shot_stills), recipe.teaser);
+    const RankedShots shots = rank_shots(context.pass.scenes, context.results.shot_stills);
+    const auto pieces = preview::choose_teaser_pieces(shots.best_first, recipe.teaser, shots.look_of);
     if (pieces.empty()) return {{"teaser", nullptr}};
     return {{"teaser", preview::make_teaser(context.probe, pieces, context.folder, recipe.teaser, context.input,
                                             recipe.decoder)}};

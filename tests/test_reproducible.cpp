@@ -1,0 +1,121 @@
+// The same clips, recipe and pressreel give the same bytes in every output, however the run is laid
+// out: clips side by side or one at a time, sharded or whole, killed and rerun.
+#include <gtest/gtest.h>
+
+#include <fmt/format.h>
+
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "test_support.hpp"
+
+namespace {
+
+using pressreel::testing::run_command;
+using pressreel::testing::TempDir;
+namespace fs = std::filesystem;
+
+// Every file under `out` with its bytes; the manifests without their timings (the one place times
+// may be written).
+std::map<std::string, std::string> snapshot(const fs::path& out) {
+  std::map<std::string, std::string> files;
+  for (const auto& e : fs::recursive_directory_iterator(out)) {
+    if (!e.is_regular_file()) continue;
+    std::string bytes = pressreel::testing::read_text(e.path());
+    if (e.path().filename() == "manifest.json") {
+      auto m = nlohmann::json::parse(bytes);
+      m.erase("timings");
+      bytes = m.dump();
+    }
+    files[fs::relative(e.path(), out).string()] = bytes;
+  }
+  return files;
+}
+
+// The names of the files that differ between two snapshots (or are in only one).
+std::vector<std::string> differing(const std::map<std::string, std::string>& a,
+                                   const std::map<std::string, std::string>& b) {
+  std::vector<std::string> names;
+  for (const auto& [name, bytes] : a) {
+    const auto other = b.find(name);
+    if (other == b.end() || other->second != bytes) names.push_back(name);
+  }
+  for (const auto& [name, bytes] : b) {
+    if (!a.contains(name)) names.push_back(name);
+  }
+  return names;
+}
+
+class ReproducibleRuns : public ::testing::Test {
+ protected:
+  // Small clips with cuts, sound with peaks (the loudness limiter at work) and 180p pictures, so
+  // every output (renditions, teaser, stills, sheets) is written: tiny, yet all the encoders run.
+  static void SetUpTestSuite() {
+    dir_ = new TempDir();
+    const char* films[] = {"film/a.mp4", "film/b.mp4", "other/c.mkv"};
+    for (int i = 0; i < 3; ++i) {
+      const fs::path clip = *dir_ / "in" / films[i];
+      fs::create_directories(clip.parent_path());
+      pressreel::testing::ffmpeg(
+          {"-f", "lavfi", "-i", fmt::format("testsrc2=size=320x180:rate=25:duration=1.5,hue=h={}", 40 * i), "-f",
+           "lavfi", "-i", "smptebars=size=320x180:rate=25:duration=1.5", "-f", "lavfi", "-i",
+           "aevalsrc=0.05*sin(2*PI*300*t)+if(lt(mod(t\\,0.7)\\,0.004)\\,0.98*sin(2*PI*2000*t)\\,0):s=44100:d=3",
+           "-filter_complex", "[0:v][1:v]concat=n=2:v=1:a=0[v]", "-map", "[v]", "-map", "2:a", "-c:v", "libx264",
+           "-preset", "ultrafast", "-c:a", "aac"},
+          clip);
+    }
+  }
+  static void TearDownTestSuite() { delete dir_; }
+
+  // The command line of a run into `out`; its errors are added to OUT.stderr, for failure messages.
+  static std::string run(const std::string& out, const std::string& extra = "") {
+    return fmt::format("{} --quiet run '{}' -o '{}' {} 2>>'{}'", pressreel::testing::cli(), (*dir_ / "in").string(),
+                       (*dir_ / out).string(), extra, (*dir_ / (out + ".stderr")).string());
+  }
+  static std::string errors(const std::string& out) {
+    const auto file = *dir_ / (out + ".stderr");
+    return fs::exists(file) ? "stderr of the runs into " + out + ":\n" + pressreel::testing::read_text(file) : "";
+  }
+  static const std::map<std::string, std::string>& reference() {
+    static const std::map<std::string, std::string> files = [] {
+      EXPECT_EQ(run_command(run("jobs1", "--jobs 1")), 0) << errors("jobs1");
+      return snapshot(*dir_ / "jobs1");
+    }();
+    return files;
+  }
+
+  static inline TempDir* dir_ = nullptr;
+};
+
+TEST_F(ReproducibleRuns, EveryOutputIsWritten) {
+  const auto& files = reference();
+  for (const char* name : {"film/a/preview-180p.mp4", "film/a/teaser.mp4", "film/a/teaser.webp",
+                           "film/a/contact-sheet.jpg", "film/a/manifest.json", "other/c/preview-180p.mp4"}) {
+    EXPECT_TRUE(files.contains(name)) << name;
+  }
+}
+
+TEST_F(ReproducibleRuns, ThreeClipsAtOnceGiveTheBytesOfOneAtATime) {
+  ASSERT_EQ(run_command(run("jobs3", "--jobs 3")), 0) << errors("jobs3");
+  EXPECT_EQ(differing(reference(), snapshot(*dir_ / "jobs3")), std::vector<std::string>{});
+}
+
+TEST_F(ReproducibleRuns, ShardsMergedGiveTheBytesOfTheWholeRun) {
+  for (int i = 0; i < 2; ++i) {
+    ASSERT_EQ(run_command(run("sharded", fmt::format("--jobs 2 --shard {}/2", i))), 0) << errors("sharded");
+  }
+  ASSERT_EQ(run_command(fmt::format("{} --quiet merge '{}'", pressreel::testing::cli(), (*dir_ / "sharded").string())),
+            0);
+  EXPECT_EQ(differing(reference(), snapshot(*dir_ / "sharded")), std::vector<std::string>{});
+}
+
+TEST_F(ReproducibleRuns, AKilledRunFinishedByARerunGivesTheSameBytes) {
+  const auto& files = reference();
+  // Killed while the clips are being encoded, then finished with other concurrency.
+  run_command(fmt::format("timeout -s KILL 1.0 {}", run("killed", "--jobs 3")));
+  ASSERT_EQ(run_command(run("killed", "--jobs 2")), 0) << errors("killed");
+  EXPECT_EQ(differing(files, snapshot(*dir_ / "killed")), std::vector<std::string>{});
+}
+
+}  // namespace
