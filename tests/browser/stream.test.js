@@ -4,9 +4,8 @@
 // Usage: node stream.test.js OUT
 'use strict';
 const fs = require('fs');
-const os = require('os');
 const path = require('path');
-const {chromium} = require('playwright-core');
+const {launchChromium} = require('./chromium.js');
 const {serve} = require('./serve.js');
 
 const [out] = process.argv.slice(2);
@@ -92,14 +91,8 @@ async function main() {
   check('the run packaged a stream', clips.length > 0, 'no manifest lists outputs.stream');
   const server = await serve(out);
   const base = `http://127.0.0.1:${server.address().port}/`;
-  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'pressreel-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
-           '--disable-component-update', '--disable-sync', '--disable-quic', '--autoplay-policy=no-user-gesture-required'],
-    viewport: {width: 1280, height: 800},
-  });
+  const browser = await launchChromium({width: 1280, height: 800});
+  const context = browser.context;
   try {
     for (const clip of clips) {
       const page = await context.newPage();
@@ -148,9 +141,8 @@ async function main() {
       await page.close();
     }
   } finally {
-    await context.close();
+    await browser.close();
     server.close();
-    fs.rmSync(profile, {recursive: true, force: true});
   }
   console.log(`${results.passed} passed, ${results.failed} failed`);
   process.exit(results.failed > 0 ? 1 : 0);
