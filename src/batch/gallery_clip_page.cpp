@@ -192,7 +192,9 @@ std::string clip_page(const GalleryFilm& film, const GalleryClip& clip, const st
   // hls.js, shipped at the top of OUT, plays the stream where the browser has no native HLS (Chromium,
   // Firefox); loaded before the page's script, which uses it.
   if (!clip.stream.empty() && !clip.stream_player.empty() && !clip.renditions.empty()) {
-    body += "<script src=\"" + escape_html_attr(url_path(clip.stream_player)) + "\"></script>\n";
+    // A path of the gallery's own ("../../hls.min.js"), not a name from a clip: url_path would encode
+    // its ".." segments.
+    body += "<script src=\"" + escape_html_attr(clip.stream_player) + "\"></script>\n";
   }
   if (!clip.storyboard_vtt.empty()) {
     body += "<script type=\"application/json\" id=\"storyboard-vtt\">" + json_for_script(clip.storyboard_vtt) +
