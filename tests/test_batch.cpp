@@ -55,6 +55,16 @@ TEST(AtomicFile, WritesWholeFilesAndLeavesNoTemporaryBehind) {
   EXPECT_THROW(batch::write_file_atomic("/proc/forbidden/x.json", "x"), std::runtime_error);
 }
 
+TEST(AtomicFile, AFolderLeftHalfBuiltByAKilledRunIsRemovedWhole) {
+  TempDir dir;
+  const auto half_built = batch::temporary_path_for(dir / "clip" / "stream");
+  write_text(half_built / "chunk-0-00001.m4s", "a segment of a killed run");
+  write_text(dir / "clip" / "stream-notes" / "kept.txt", "an ordinary folder");
+  EXPECT_EQ(batch::remove_temporary_files(dir.path()), 1);
+  EXPECT_FALSE(fs::exists(half_built));
+  EXPECT_TRUE(fs::exists(dir / "clip" / "stream-notes" / "kept.txt"));
+}
+
 TEST(Discovery, ReadsFoldersOfFilmsByProbingNotByExtension) {
   TempDir dir;
   const auto clips = dir / "clips";
@@ -131,6 +141,10 @@ TEST(Recipe, LoadsBuiltInsAndRejectsMistakesNamingFileLineAndKey) {
   EXPECT_EQ(batch::parse_recipe("[teaser]\nmax_width = 1280\n", "ok.toml").teaser.max_width, 1280);
   EXPECT_EQ(batch::parse_recipe("", "ok.toml").teaser.max_width, 640);
   EXPECT_EQ(error_of("[teaser]\nwebp_effort = 7\n"), "my.toml:2: [teaser] webp_effort: must be between 0 and 6");
+  EXPECT_EQ(batch::parse_recipe("[stream]\nsegment_seconds = 6.0\n", "ok.toml").stream.segment_seconds, 6.0);
+  EXPECT_FALSE(batch::parse_recipe("[outputs]\nstream = false\n", "ok.toml").outputs.stream);
+  EXPECT_EQ(error_of("[preview]\ngop_seconds = 4.0\n[stream]\nsegment_seconds = 2.0\n"),
+            "my.toml: [stream] segment_seconds (2) is below [preview] gop_seconds (4)");
 }
 
 TEST(Concurrency, SplitsTheCoresBetweenClipsAndDecoderThreads) {

@@ -3,6 +3,7 @@
 // left out rather than broken.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <opencv2/imgcodecs.hpp>
@@ -160,6 +161,38 @@ TEST_F(GalleryFixture, ClipPageShowsEveryOutput) {
 
 // Open Graph and Twitter cards need absolute URLs: given where OUT is published, the snippets and
 // the page's own tags carry them; the links between pages and the player stay relative.
+TEST_F(GalleryFixture, ClipPagePlaysTheStreamWithTheShippedPlayerAndKeepsTheMp4s) {
+  EXPECT_EQ(read(complete / "index.html").find("data-stream"), std::string::npos);  // no stream, no attribute
+  EXPECT_FALSE(fs::exists(out / "hls.min.js"));  // nor a player in OUT
+  write(complete / "stream" / "master.m3u8", "#EXTM3U\n");
+  TempDir install;  // laid out as the npm package is
+  write(install / "hls.js" / "dist" / "hls.min.js", "/* hls.js */");
+  write(install / "hls.js" / "LICENSE", "Apache License 2.0");
+
+  ::setenv("PRESSREEL_HLS_JS", (install / "hls.js" / "dist" / "hls.min.js").c_str(), 1);
+  write_gallery(out);
+  EXPECT_EQ(read(out / "hls.min.js"), "/* hls.js */");
+  EXPECT_EQ(read(out / "hls.min.js.LICENSE.txt"), "Apache License 2.0");
+  std::string html = read(complete / "index.html");
+  EXPECT_NE(html.find("<video id=\"player\" controls preload=\"metadata\" playsinline poster=\"poster/poster.jpg\" "
+                      "data-stream=\"stream/master.m3u8\">"), std::string::npos);
+  EXPECT_NE(html.find("<source src=\"preview-720p.mp4\" type=\"video/mp4\">"), std::string::npos);  // the fallback
+  const auto player = html.find("<script src=\"../../hls.min.js\"></script>");
+  ASSERT_NE(player, std::string::npos);
+  EXPECT_LT(player, html.rfind("<script>"));  // loaded before the page's script, which uses it
+  EXPECT_EQ(read(out / film / "bare" / "index.html").find("hls.min.js"), std::string::npos);  // a clip without stream
+
+  // No player installed: the stream is offered to browsers with native HLS only, and no script is
+  // referenced that OUT does not have.
+  ::setenv("PRESSREEL_HLS_JS", (install / "missing.js").c_str(), 1);
+  fs::remove(out / "hls.min.js");
+  write_gallery(out);
+  ::unsetenv("PRESSREEL_HLS_JS");
+  html = read(complete / "index.html");
+  EXPECT_NE(html.find("data-stream=\"stream/master.m3u8\""), std::string::npos);
+  EXPECT_EQ(html.find("hls.min.js"), std::string::npos);
+}
+
 TEST_F(GalleryFixture, SnippetsAreAbsoluteUnderTheBaseUrl) {
   write_gallery(out, checked_base_url("https://press.example.com/films"));
   const std::string html = read(complete / "index.html");

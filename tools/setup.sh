@@ -11,6 +11,7 @@ packages=(
   libopencv-dev libopencv-contrib-dev opencv-data
   libtbb-dev libspdlog-dev libfmt-dev libgtest-dev libgmock-dev libbenchmark-dev
   libcli11-dev nlohmann-json3-dev libtomlplusplus-dev libxxhash-dev
+  libpugixml-dev  # tests/test_stream.cpp reads the DASH MPD as XML
   libwebp-dev  # stills and the teaser's animated WebP (libwebpmux); the tests read it back (libwebpdemux)
   libjpeg62-turbo-dev  # JPEG stills through libjpeg-turbo, so OpenCV's imgcodecs is never loaded
   # Sheet text in any script: shaping (HarfBuzz), bidi order (FriBidi), glyphs (FreeType); fonts for
@@ -40,4 +41,27 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
 else
   echo "setup: all Debian packages present"
+fi
+
+# hls.js: the gallery ships it into OUT (as hls.min.js) to play the clips' HLS streams in browsers
+# without native HLS, and tests/browser/stream.test.js plays the stream with it. Pinned, and the npm
+# tarball checked against its SHA-256 before anything is unpacked. CMake's PRESSREEL_HLS_JS points at it.
+hlsjs_version=1.7.4
+hlsjs_sha256=e4ab3d5d13f7cca9ef241d098f39686e19fd451831ba07dc9943482fd5ff75c7
+hlsjs_dir=/usr/local/share/pressreel/hls.js
+installed=$(node -p "try { require('$hlsjs_dir/package.json').version } catch (e) { '' }")
+if [[ "$installed" != "$hlsjs_version" ]]; then
+  sudo_cmd=()
+  [[ $(id -u) -eq 0 ]] || sudo_cmd=(sudo)
+  pack=$(mktemp -d)
+  (cd "$pack" && npm pack --silent "hls.js@$hlsjs_version" >/dev/null)
+  echo "$hlsjs_sha256  $pack/hls.js-$hlsjs_version.tgz" | sha256sum --check --quiet
+  "${sudo_cmd[@]}" rm -rf "$hlsjs_dir"
+  "${sudo_cmd[@]}" mkdir -p "$hlsjs_dir"
+  "${sudo_cmd[@]}" tar -xzf "$pack/hls.js-$hlsjs_version.tgz" -C "$hlsjs_dir" --strip-components=1 \
+    package/package.json package/LICENSE package/dist/hls.min.js
+  rm -rf "$pack"
+  echo "setup: installed hls.js $hlsjs_version in $hlsjs_dir"
+else
+  echo "setup: hls.js $hlsjs_version present"
 fi

@@ -106,9 +106,15 @@ int remove_temporary_files(const std::filesystem::path& folder) {
   if (!std::filesystem::exists(folder, ec)) return 0;
   for (auto it = std::filesystem::recursive_directory_iterator(folder, ec);
        !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
-    if (it->is_regular_file(ec) && is_temporary_name(it->path())) {
-      std::error_code ignored;
+    if (!is_temporary_name(it->path())) continue;
+    std::error_code ignored;
+    if (it->is_regular_file(ec)) {
       if (std::filesystem::remove(it->path(), ignored)) ++removed;
+    } else if (it->is_directory(ec)) {
+      // A folder built whole and renamed into place (the stream's segments): what is in it has
+      // ordinary names, so it goes as a whole, and the walk does not enter it.
+      it.disable_recursion_pending();
+      if (std::filesystem::remove_all(it->path(), ignored) > 0) ++removed;
     }
   }
   return removed;

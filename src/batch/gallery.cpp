@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <fstream>
 #include <optional>
 #include <stdexcept>
@@ -43,7 +44,41 @@ std::optional<GalleryFilm> read_film(const fs::path& folder) {
   return film;
 }
 
+// Copies `from` to `to` under a temporary name, then renames it into place.
+void copy_file_atomic(const fs::path& from, const fs::path& to) {
+  const fs::path temporary = temporary_path_for(to);
+  try {
+    fs::copy_file(from, temporary);
+  } catch (const fs::filesystem_error& e) {
+    std::error_code ignored;
+    fs::remove(temporary, ignored);
+    throw std::runtime_error(fmt::format("{}: copying {}: {}", to.string(), from.string(), e.code().message()));
+  }
+  commit_file(temporary, to);
+}
+
+// Copies the HLS player, and its licence (Apache 2.0 asks that it go with the code), into OUT each
+// time the pages are written, so an updated install reaches OUT; returns the player's path relative
+// to a clip folder, or empty when no player is installed.
+std::string ship_stream_player(const fs::path& out) {
+  const fs::path installed = installed_stream_player();
+  if (installed.empty()) return {};
+  copy_file_atomic(installed, out / "hls.min.js");
+  // The npm package's layout: dist/hls.min.js beside the package's LICENSE.
+  if (const fs::path licence = installed.parent_path().parent_path() / "LICENSE"; fs::is_regular_file(licence)) {
+    copy_file_atomic(licence, out / "hls.min.js.LICENSE.txt");
+  }
+  return "../../hls.min.js";
+}
+
 }  // namespace
+
+fs::path installed_stream_player() {
+  const char* env = std::getenv("PRESSREEL_HLS_JS");
+  const fs::path path = env != nullptr && *env != '\0' ? fs::path(env) : fs::path(PRESSREEL_HLS_JS);
+  std::error_code ec;
+  return fs::is_regular_file(path, ec) ? path : fs::path();
+}
 
 std::string checked_base_url(std::string_view url) {
   const auto scheme_end = url.find("://");
@@ -70,6 +105,18 @@ int write_gallery(const fs::path& out, const std::string& base_url) {
   std::vector<GalleryFilm> films;
   for (const fs::path& folder : sorted_subfolders(out)) {
     if (auto film = read_film(folder)) films.push_back(std::move(*film));
+  }
+  const auto has_stream = [](const GalleryFilm& film) {
+    return std::any_of(film.clips.begin(), film.clips.end(), [](const auto& clip) { return !clip.stream.empty(); });
+  };
+  if (std::any_of(films.begin(), films.end(), has_stream)) {
+    if (const std::string player = ship_stream_player(out); !player.empty()) {
+      for (GalleryFilm& film : films) {
+        for (GalleryClip& clip : film.clips) {
+          if (!clip.stream.empty()) clip.stream_player = player;
+        }
+      }
+    }
   }
   int pages = 0;
   for (const GalleryFilm& film : films) {

@@ -59,6 +59,9 @@ std::string player(const GalleryClip& clip) {
   if (!clip.renditions.empty()) {
     out += "<video id=\"player\" controls preload=\"metadata\" playsinline";
     if (!poster.empty()) out += " poster=\"" + escape_html_attr(poster) + "\"";
+    // The adaptive stream, which the page's script attaches when the browser can play it; the MP4
+    // sources below stay as they are for every other case (and for a gallery opened from disk).
+    if (!clip.stream.empty()) out += " data-stream=\"" + escape_html_attr(url_path(clip.stream)) + "\"";
     out += ">";
     for (const GalleryRendition& r : clip.renditions) {
       out += "<source src=\"" + escape_html_attr(url_path(r.path)) + "\" type=\"" + escape_html_attr(r.type) + "\">";
@@ -185,6 +188,13 @@ std::string clip_page(const GalleryFilm& film, const GalleryClip& clip, const st
     body += snippet("snippet-meta", "Open Graph and Twitter card", open_graph_tags(facts));
     body += snippet("snippet-jsonld", "JSON-LD VideoObject", json_ld_script(facts));
     body += snippet("snippet-embed", "Embed", embed_video_tag(facts));
+  }
+  // hls.js, shipped at the top of OUT, plays the stream where the browser has no native HLS (Chromium,
+  // Firefox); loaded before the page's script, which uses it.
+  if (!clip.stream.empty() && !clip.stream_player.empty() && !clip.renditions.empty()) {
+    // A path of the gallery's own ("../../hls.min.js"), not a name from a clip: url_path would encode
+    // its ".." segments.
+    body += "<script src=\"" + escape_html_attr(clip.stream_player) + "\"></script>\n";
   }
   if (!clip.storyboard_vtt.empty()) {
     body += "<script type=\"application/json\" id=\"storyboard-vtt\">" + json_for_script(clip.storyboard_vtt) +

@@ -13,6 +13,24 @@ const std::string_view gallery_clip_js = R"JS(
   const scrub = document.getElementById('scrub');
   const vttElement = document.getElementById('storyboard-vtt');
 
+  // The adaptive stream where it can play: hls.js (shipped beside the gallery) over Media Source
+  // Extensions, else the browser's own HLS (Safari). A page opened from disk keeps the MP4 sources:
+  // browsers refuse to fetch file: URLs. On a fatal stream error the MP4 sources take over.
+  if (player && player.dataset.stream && location.protocol !== 'file:') {
+    const stream = player.dataset.stream;
+    if (window.Hls && window.Hls.isSupported()) {
+      const hls = new window.Hls({capLevelToPlayerSize: true});
+      hls.on(window.Hls.Events.ERROR, (event, data) => {
+        if (data.fatal) hls.destroy();  // detaches: the <source> MP4s are chosen again
+      });
+      hls.loadSource(stream);
+      hls.attachMedia(player);
+      player.pressreelHls = hls;
+    } else if (player.canPlayType('application/vnd.apple.mpegurl')) {
+      player.src = stream;
+    }
+  }
+
   function parseTime(text) {
     return text.trim().split(':').reduce((total, part) => total * 60 + Number(part), 0);
   }

@@ -234,6 +234,7 @@ GalleryClip read_gallery_clip(const fs::path& folder, const json& manifest) {
   for (const char* name : {"teaser.mp4", "teaser.webp"}) {
     if (fs::is_regular_file(folder / name)) clip.teasers.emplace_back(name);
   }
+  if (fs::is_regular_file(folder / "stream" / "master.m3u8")) clip.stream = "stream/master.m3u8";
   return clip;
 }
 

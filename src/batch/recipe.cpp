@@ -78,6 +78,11 @@ Recipe parse_recipe(const std::string& toml_text, const fs::path& source) {
     throw RecipeError(fmt::format("{}: [teaser] max_seconds ({}) is below min_seconds ({})", source.string(),
                                   r.teaser.max_seconds, r.teaser.min_seconds));
   }
+  // A segment starts at a keyframe: shorter than a GOP, segments would be GOPs of another length.
+  if (r.stream.segment_seconds < r.preview.gop_seconds) {
+    throw RecipeError(fmt::format("{}: [stream] segment_seconds ({}) is below [preview] gop_seconds ({})",
+                                  source.string(), r.stream.segment_seconds, r.preview.gop_seconds));
+  }
   return r;
 }
 

@@ -151,6 +151,7 @@ std::vector<RecipeField> make_fields() {
     flag("outputs", "storyboard", +[](Recipe& r) -> auto& { return r.outputs.storyboard; }, "storyboard sprites, .vtt and .json"),
     flag("outputs", "previews", +[](Recipe& r) -> auto& { return r.outputs.previews; }, "preview-<rendition>.mp4/webm"),
     flag("outputs", "teaser", +[](Recipe& r) -> auto& { return r.outputs.teaser; }, "teaser.mp4 and teaser.webp"),
+    flag("outputs", "stream", +[](Recipe& r) -> auto& { return r.outputs.stream; }, "stream/: HLS + DASH of the H.264 previews (needs previews)"),
 
     number("scenes", "analysis_width", +[](Recipe& r) -> auto& { return r.scenes.analysis_width; }, 32, 1024, "width of the frames shots are detected on"),
     number("scenes", "adaptive_ratio", +[](Recipe& r) -> auto& { return r.scenes.adaptive_ratio; }, 1.0, 100.0, "a cut's change over its neighbours' average"),
@@ -225,6 +226,7 @@ std::vector<RecipeField> make_fields() {
     number("teaser", "webp_quality", +[](Recipe& r) -> auto& { return r.teaser.webp_quality; }, 0.0, 100.0, "the WebP's quality"),
     number("teaser", "webp_effort", +[](Recipe& r) -> auto& { return r.teaser.webp_effort; }, 0, 6, "libwebp method: 0 fastest, 6 smallest"),
     number("teaser", "webp_max_bytes", +[](Recipe& r) -> auto& { return r.teaser.webp_max_bytes; }, 10'000, 100'000'000, "the WebP's byte budget: over it, encoded again at a lower quality"),
+    number("stream", "segment_seconds", +[](Recipe& r) -> auto& { return r.stream.segment_seconds; }, 1.0, 60.0, "segments end at the first keyframe from each multiple"),
   };
   // clang-format on
 }

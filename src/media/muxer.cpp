@@ -41,6 +41,20 @@ int Muxer::add_stream(const Encoder& encoder) {
   return stream->index;
 }
 
+int Muxer::add_stream_copy(const AVStream& source, int64_t bit_rate, AVRational sample_aspect) {
+  if (begun_) throw MediaError(clip_, stage_, "stream added after the header was written");
+  AVStream* stream = avformat_new_stream(context_.get(), nullptr);
+  if (stream == nullptr) throw std::bad_alloc();
+  check_av(avcodec_parameters_copy(stream->codecpar, source.codecpar), clip_, stage_, "stream parameters");
+  stream->codecpar->codec_tag = 0;  // the source container's tag may mean something else in this one
+  if (bit_rate > 0) stream->codecpar->bit_rate = bit_rate;
+  stream->time_base = source.time_base;
+  stream->avg_frame_rate = source.avg_frame_rate;
+  stream->sample_aspect_ratio = sample_aspect.num > 0 ? sample_aspect : source.sample_aspect_ratio;
+  if (sample_aspect.num > 0) stream->codecpar->sample_aspect_ratio = sample_aspect;
+  return stream->index;
+}
+
 void Muxer::begin(const std::map<std::string, std::string>& options) {
   if (!(context_->oformat->flags & AVFMT_NOFILE)) {
     check_av(avio_open(&context_->pb, file_url(path_).c_str(), AVIO_FLAG_WRITE), clip_, stage_,

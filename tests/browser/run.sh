@@ -8,23 +8,8 @@ set -euo pipefail
 
 pressreel=$(realpath "$1")
 screenshots=$(realpath -m "$2")
-here=$(cd "$(dirname "$0")" && pwd)
+source "$(dirname "$0")/prepare.sh"
 source_dir=$(cd "$here/../.." && pwd)
-chromium=${CHROMIUM:-/usr/bin/chromium}
-
-for tool in "$chromium" node npm ffmpeg; do
-  if ! command -v "$tool" >/dev/null; then
-    echo "SKIP: $tool is not installed (tools/setup.sh installs chromium, nodejs and npm)"
-    exit 77
-  fi
-done
-
-# playwright-core, pinned by package-lock.json; it drives the system Chromium and downloads no browser.
-installed=$(cd "$here" && node -p "try { require('./node_modules/playwright-core/package.json').version } catch (e) { '' }")
-wanted=$(cd "$here" && node -p "require('./package.json').dependencies['playwright-core']")
-if [[ "$installed" != "$wanted" ]]; then
-  (cd "$here" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
-fi
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

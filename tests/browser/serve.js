@@ -9,6 +9,8 @@ const types = {
   '.html': 'text/html; charset=utf-8', '.json': 'application/json', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg',
   '.png': 'image/png', '.webp': 'image/webp', '.mp4': 'video/mp4', '.webm': 'video/webm',
   '.vtt': 'text/vtt; charset=utf-8', '.csv': 'text/csv; charset=utf-8', '.edl': 'text/plain; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8', '.m3u8': 'application/vnd.apple.mpegurl', '.mpd': 'application/dash+xml',
+  '.m4s': 'video/iso.segment',
 };
 
 function serve(root) {

@@ -29,7 +29,7 @@ std::string json_text(const nlohmann::json& json, int indent = 2);
 // write_file_atomic of json_text(json) and a newline.
 void write_json_atomic(const std::filesystem::path& path, const nlohmann::json& json);
 
-// Removes leftover temporary files under `folder` (recursively); returns how many.
+// Removes leftover temporary files and folders under `folder` (recursively); returns how many.
 int remove_temporary_files(const std::filesystem::path& folder);
 
 }  // namespace pressreel::batch

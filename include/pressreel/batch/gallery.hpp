@@ -24,6 +24,12 @@ std::string checked_base_url(std::string_view url);
 // Open Graph and Twitter cards need; links between the pages stay relative.
 int write_gallery(const std::filesystem::path& out, const std::string& base_url = {});
 
+// The HLS player (hls.js, for browsers without native HLS) the gallery ships as OUT/hls.min.js when a
+// clip has a stream: the installed copy at $PRESSREEL_HLS_JS, else where tools/setup.sh puts it
+// (PRESSREEL_HLS_JS at build time). Empty when neither exists: the pages then play the stream only
+// where HLS is native, and the MP4s elsewhere.
+std::filesystem::path installed_stream_player();
+
 // The pages as text, for the writer above and for tests.
 std::string index_page(const std::vector<GalleryFilm>& films);
 std::string film_page(const GalleryFilm& film);

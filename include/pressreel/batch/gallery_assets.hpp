@@ -7,8 +7,8 @@
 namespace pressreel::batch {
 
 extern const std::string_view gallery_css;
-// The clip page's behaviour: storyboard hover tiles (the VTT parsed in the page), shot strip and
-// scrub bar seeking, copy buttons.
+// The clip page's behaviour: the adaptive stream (MP4 as fallback), storyboard hover tiles (the VTT
+// parsed in the page), shot strip and scrub bar seeking, copy buttons.
 extern const std::string_view gallery_clip_js;
 
 }  // namespace pressreel::batch

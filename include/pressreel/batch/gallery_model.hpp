@@ -49,6 +49,8 @@ struct GalleryClip {
   std::string contact_sheet;                 // "contact-sheet.jpg" or empty
   std::string storyboard_vtt;                // the VTT's text, empty without a storyboard
   std::vector<std::string> teasers;          // teaser.mp4 / teaser.webp present
+  std::string stream;                        // "stream/master.m3u8" when the previews were packaged, or empty
+  std::string stream_player;                 // the HLS player shipped in OUT, relative to the clip folder, or empty
 };
 
 struct GalleryFilm {

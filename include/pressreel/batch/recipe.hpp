@@ -12,6 +12,7 @@
 #include "pressreel/batch/limits.hpp"
 #include "pressreel/media/decoder.hpp"
 #include "pressreel/preview/options.hpp"
+#include "pressreel/preview/stream_packager.hpp"
 #include "pressreel/preview/teaser.hpp"
 #include "pressreel/scenes/scene_options.hpp"
 #include "pressreel/stills/candidate_keeper.hpp"
@@ -53,6 +54,7 @@ struct Recipe {
     bool storyboard = true;     // storyboard sprites + vtt + json
     bool previews = true;       // preview-<rendition>.mp4/webm
     bool teaser = true;         // teaser.mp4 + teaser.webp
+    bool stream = true;         // stream/: HLS + DASH over CMAF segments of the H.264 previews (needs previews)
   } outputs;
 
   scenes::SceneOptions scenes;            // [scenes]
@@ -63,6 +65,7 @@ struct Recipe {
   stills::SheetSampling sheet_sampling;   // [contact_sheet]
   preview::PreviewOptions preview;        // [preview]
   preview::TeaserOptions teaser;          // [teaser]
+  preview::StreamOptions stream;          // [stream]
 
   // Every effective setting, for the manifest and the incremental-run key.
   nlohmann::json effective() const;

@@ -25,6 +25,10 @@ class Muxer {
   bool wants_global_header() const;
   // Adds a stream carrying `encoder`'s packets; returns its index. Before begin().
   int add_stream(const Encoder& encoder);
+  // Adds a stream carrying packets copied from `source` (a demuxed stream), without re-encoding;
+  // `bit_rate` (bits/s, 0 = the source's) is what manifests such as DASH's announce for it, and
+  // `sample_aspect` (0/1 = the source's) the pixels' shape the container states.
+  int add_stream_copy(const AVStream& source, int64_t bit_rate = 0, AVRational sample_aspect = {0, 1});
   // Opens the file and writes the header; `options` are muxer options ("movflags" -> "+faststart").
   void begin(const std::map<std::string, std::string>& options = {});
   // Writes a packet of stream `stream` whose timestamps are in `time_base`. The packet is consumed

@@ -11,6 +11,7 @@ std::vector<std::unique_ptr<OutputStage>> all_stages() {
   stages.push_back(storyboard_stage());
   stages.push_back(contact_sheet_stage());
   stages.push_back(teaser_stage());
+  stages.push_back(stream_stage());
   return stages;
 }
 

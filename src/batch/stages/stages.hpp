@@ -20,5 +20,6 @@ std::unique_ptr<OutputStage> stills_stage();
 std::unique_ptr<OutputStage> storyboard_stage();
 std::unique_ptr<OutputStage> contact_sheet_stage();
 std::unique_ptr<OutputStage> teaser_stage();
+std::unique_ptr<OutputStage> stream_stage();
 
 }  // namespace pressreel::batch
