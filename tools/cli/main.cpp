@@ -15,6 +15,9 @@ int main(int argc, char** argv) {
   CLI::App app{"pressreel: shots, stills, posters, sheets, storyboards and previews for film clips, from one decode pass"};
   app.set_version_flag("--version", std::string("pressreel ") + pressreel::version());
   app.require_subcommand(1);
+  // Global options after the subcommand too (`pressreel run clips -o out -q`), as in git and ffmpeg:
+  // each subcommand hands the options it does not know to the root. Inherited by the subcommands.
+  app.fallthrough();
   std::string log_level = "info";
   bool quiet = false;
   app.add_option("--log-level", log_level, "trace, debug, info, warn, error or off")
@@ -38,6 +41,11 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
+    // `pressreel rnu ...`: CLI11 would only say a subcommand is required.
+    if (app.get_subcommands().empty() && !app.remaining().empty() && !app.remaining().front().starts_with("-")) {
+      std::cerr << unknown_subcommand_message(app, app.remaining().front()) << '\n';
+      return exit_usage;
+    }
     const int rc = app.exit(e);
     return rc == 0 ? exit_ok : exit_usage;
   }
