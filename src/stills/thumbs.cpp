@@ -1,5 +1,6 @@
 #include "pressreel/stills/thumbs.hpp"
 
+#include <fmt/format.h>
 #include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
 
@@ -170,6 +171,11 @@ nlohmann::json make_thumbs(const std::filesystem::path& clip, const std::filesys
   std::vector<Scored> alternates;
   std::vector<FrameBars> bars_seen;  // of the frames scored around the chosen one
   if (options.at_seconds) {
+    // Past the end the last frame would stay on screen: a silent stand-in for a time that does not exist.
+    if (const double duration = grabber.duration().seconds(); duration > 0 && *options.at_seconds >= duration) {
+      throw TimePastEnd(fmt::format("{}: --at {:.3f} s is past the end of the clip (duration {}, {:.3f} s)",
+                                          clip.string(), *options.at_seconds, grabber.duration().timecode(), duration));
+    }
     const media::VideoFrame f = grabber.frame_at(media::RationalTime::from_seconds(*options.at_seconds, time_base));
     j["mode"] = "at";
     j["requested_seconds"] = *options.at_seconds;

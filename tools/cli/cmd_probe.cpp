@@ -14,7 +14,8 @@ Action add_probe_command(CLI::App& app) {
   auto* cmd = app.add_subcommand("probe", "Show a clip's container, streams, timing, colour and metadata");
   auto clip = std::make_shared<std::string>();
   auto as_json = std::make_shared<bool>(false);
-  cmd->add_option("clip", *clip, "the media file")->required();
+  // A missing clip is a usage error (exit 2), as for `run`; one that exists but is no clip fails (exit 1).
+  cmd->add_option("clip", *clip, "the media file")->required()->check(CLI::ExistingFile);
   cmd->add_flag("--json", *as_json, "print JSON instead of text");
   return [clip, as_json]() {
     const media::ProbeResult result = media::probe(*clip);

@@ -19,7 +19,7 @@ Action add_thumbs_command(CLI::App& app) {
     bool json = false;
   };
   auto args = std::make_shared<Args>();
-  cmd->add_option("clip", args->clip, "the media file")->required();
+  cmd->add_option("clip", args->clip, "the media file")->required()->check(CLI::ExistingFile);
   cmd->add_option("-o,--output", args->out, "folder for poster.<ext>, the crops and thumbs.json")->required();
   cmd->add_option("--at", args->at,
                   "take the exact frame shown at TIME (seconds or HH:MM:SS.mmm) instead of searching");
@@ -41,7 +41,13 @@ Action add_thumbs_command(CLI::App& app) {
     }
     options.image.format = stills::parse_image_format(args->format);
     options.image.quality = args->quality;
-    const nlohmann::json result = stills::make_thumbs(args->clip, args->out, options);
+    nlohmann::json result;
+    try {
+      result = stills::make_thumbs(args->clip, args->out, options);
+    } catch (const stills::TimePastEnd& e) {  // --at past the end: the clip's duration says what is valid
+      std::cerr << "thumbs: " << e.what() << '\n';
+      return exit_usage;
+    }
     if (args->json) {
       std::cout << batch::json_text(result) << '\n';
       return exit_ok;

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <nlohmann/json_fwd.hpp>
 #include <optional>
+#include <stdexcept>
 #include <vector>
 
 #include "pressreel/media/input.hpp"
@@ -31,8 +32,14 @@ struct ThumbsOptions {
   media::InputPolicy input;
 };
 
+// A time the clip does not reach; the message gives its duration.
+struct TimePastEnd : std::out_of_range {
+  using std::out_of_range::out_of_range;
+};
+
 // Writes `out_dir`/poster.<ext>, the crops and thumbs.json; returns the JSON (also describing how
-// many frames were decoded, to show the cost). Throws MediaError for clips that cannot be read.
+// many frames were decoded, to show the cost). Throws MediaError for clips that cannot be read, and
+// TimePastEnd when `at_seconds` is at or past the clip's end.
 nlohmann::json make_thumbs(const std::filesystem::path& clip, const std::filesystem::path& out_dir,
                            const ThumbsOptions& options = {});
 
