@@ -42,7 +42,9 @@ struct Candidate {
 
 class Finder {
  public:
-  explicit Finder(const DiscoveryOptions& options) : options_(options) {}
+  explicit Finder(const DiscoveryOptions& options) : options_(options) {
+    for (const auto& folder : options.exclude) excluded_.insert(fs::weakly_canonical(fs::absolute(folder)));
+  }
 
   void add_input(const fs::path& input) {
     std::error_code ec;
@@ -125,6 +127,7 @@ class Finder {
 
   // Hidden files, symlink loops and symlinks that leave the input are not followed.
   bool accept(const fs::path& path, const fs::path& root) {
+    if (is_excluded(path)) return false;
     if (path.filename().string().starts_with(".")) {
       if (!is_temporary_name(path)) early_skips_.push_back({path, "hidden file"});
       return false;
@@ -145,6 +148,11 @@ class Finder {
     std::error_code ec;
     static_cast<void>(fs::status(path, ec));
     return ec == std::errc::too_many_symbolic_link_levels;
+  }
+
+  bool is_excluded(const fs::path& path) const {
+    std::error_code ec;
+    return !excluded_.empty() && fs::is_directory(path, ec) && excluded_.contains(fs::weakly_canonical(path, ec));
   }
 
   // A symlink whose target is outside `root`, unless the options follow those.
@@ -216,6 +224,7 @@ class Finder {
   const DiscoveryOptions& options_;
   std::vector<Candidate> candidates_;
   std::vector<SkippedFile> early_skips_;
+  std::set<fs::path> excluded_;  // canonical
   std::mutex mutex_;
   std::map<fs::path, Probed> probed_;
 };
@@ -232,6 +241,19 @@ WorkList discover(const std::vector<fs::path>& inputs, const DiscoveryOptions& o
   Finder finder(options);
   for (const auto& input : inputs) finder.add_input(input);
   return finder.finish();
+}
+
+std::string describe_skipped(const std::vector<SkippedFile>& skipped) {
+  if (skipped.empty()) return "no files found";
+  std::map<std::string, int> counts;
+  for (const auto& s : skipped) ++counts[s.reason];
+  std::vector<std::pair<std::string, int>> reasons(counts.begin(), counts.end());
+  std::stable_sort(reasons.begin(), reasons.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+  std::string out = fmt::format("{} file{} skipped:", skipped.size(), skipped.size() == 1 ? "" : "s");
+  for (size_t i = 0; i < reasons.size(); ++i) {
+    out += fmt::format("{} {} {}", i == 0 ? "" : ",", reasons[i].second, reasons[i].first);
+  }
+  return out;
 }
 
 WorkList select_shard(const WorkList& all, int index, int count) {

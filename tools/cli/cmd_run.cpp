@@ -54,6 +54,11 @@ Action add_run_command(CLI::App& app) {
     batch::WorkList work;
     std::optional<batch::Shard> shard;
     std::string base_url;
+    // OUT must be a folder: a file there is a mistake in the command line, not a clip that failed.
+    if (std::error_code ec; std::filesystem::exists(args->out, ec) && !std::filesystem::is_directory(args->out, ec)) {
+      spdlog::error("-o {}: is a file, not a folder", args->out);
+      return exit_usage;
+    }
     try {
       if (!args->base_url.empty()) base_url = batch::checked_base_url(args->base_url);
       recipe = batch::load_recipe(args->pipeline);
@@ -62,6 +67,7 @@ Action add_run_command(CLI::App& app) {
       discovery.input.allow_demuxers = recipe.allow_demuxers;
       discovery.follow_symlinks_outside = recipe.follow_symlinks_outside;
       discovery.probe_seconds = recipe.limits.stall_seconds;
+      discovery.exclude = {args->out};
       work = batch::discover(inputs, discovery);
       shard = args->shard.empty() ? batch::shard_from_environment(std::getenv) : batch::parse_shard(args->shard);
     } catch (const std::invalid_argument& e) {
@@ -69,6 +75,12 @@ Action add_run_command(CLI::App& app) {
       return exit_usage;
     } catch (const batch::RecipeError& e) {
       spdlog::error("{}", e.what());
+      return exit_usage;
+    }
+    // An empty batch is a mistake (wrong folder, every clip a symlink leaving it): CI must not pass on it.
+    if (work.clip_count() == 0) {
+      for (const auto& s : work.skipped) spdlog::info("skipped {}: {}", s.path.string(), s.reason);
+      spdlog::error("no clip found in the input: {}", batch::describe_skipped(work.skipped));
       return exit_usage;
     }
     if (shard) {

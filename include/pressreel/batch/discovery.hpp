@@ -42,6 +42,9 @@ struct DiscoveryOptions {
   media::InputPolicy input;
   bool follow_symlinks_outside = false;  // symlinks leaving an input folder are skipped unless set
   double probe_seconds = 60;  // a probe taking longer is cut off and its clip fails ([limits] stall_seconds)
+  // Folders never entered, silently: OUT when it lies inside an input, so a rerun does not take its own
+  // outputs for clips. May not exist yet.
+  std::vector<std::filesystem::path> exclude;
 };
 
 // INPUT is a folder of films (subfolders), a film folder (clips directly inside), or clip files.
@@ -49,6 +52,10 @@ struct DiscoveryOptions {
 // will fail with the probe's reason, as are files given as inputs themselves; everything else is
 // skipped and listed. Throws std::invalid_argument for an input that does not exist.
 WorkList discover(const std::vector<std::filesystem::path>& inputs, const DiscoveryOptions& options = {});
+
+// "3 files skipped: 2 hidden file, 1 not a regular file": the reasons, commonest first, for a run that
+// found no clip at all.
+std::string describe_skipped(const std::vector<SkippedFile>& skipped);
 
 // Keeps the clips whose position in the sorted work list is `index` modulo `count`.
 WorkList select_shard(const WorkList& all, int index, int count);
