@@ -23,30 +23,6 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 
 
-// OUT may hold manifests pressreel did not write as they are (another version, a hand edit, a copy cut
-// short); the catalog reads each field only when it has the expected type and uses its default otherwise.
-const json& member(const json& object, const char* key) {
-  static const json missing;
-  if (!object.is_object()) return missing;
-  const auto it = object.find(key);
-  return it == object.end() ? missing : *it;
-}
-
-json object_member(const json& object, const char* key) {
-  const json& m = member(object, key);
-  return m.is_object() ? m : json::object();
-}
-
-std::string string_member(const json& object, const char* key, const std::string& fallback) {
-  const json& m = member(object, key);
-  return m.is_string() ? m.get<std::string>() : fallback;
-}
-
-double number_member(const json& object, const char* key) {
-  const json& m = member(object, key);
-  return m.is_number() ? m.get<double>() : 0.0;
-}
-
 json clip_entry(const json& m, const std::string& slug) {
   const json& error = member(m, "error");
   return {{"clip", slug},

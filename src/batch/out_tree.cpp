@@ -30,4 +30,26 @@ std::optional<nlohmann::json> read_json_file(const fs::path& path) {
   }
 }
 
+const nlohmann::json& member(const nlohmann::json& object, const char* key) {
+  static const nlohmann::json missing;
+  if (!object.is_object()) return missing;
+  const auto it = object.find(key);
+  return it == object.end() ? missing : *it;
+}
+
+nlohmann::json object_member(const nlohmann::json& object, const char* key) {
+  const nlohmann::json& m = member(object, key);
+  return m.is_object() ? m : nlohmann::json::object();
+}
+
+std::string string_member(const nlohmann::json& object, const char* key, const std::string& fallback) {
+  const nlohmann::json& m = member(object, key);
+  return m.is_string() ? m.get<std::string>() : fallback;
+}
+
+double number_member(const nlohmann::json& object, const char* key) {
+  const nlohmann::json& m = member(object, key);
+  return m.is_number() ? m.get<double>() : 0.0;
+}
+
 }  // namespace pressreel::batch
