@@ -11,6 +11,7 @@
 #include "batch/output_stage.hpp"
 #include "batch/stages/stages.hpp"
 #include "pressreel/batch/atomic_file.hpp"
+#include "pressreel/batch/film_info_refresh.hpp"
 #include "pressreel/batch/input_key.hpp"
 #include "pressreel/batch/source_json.hpp"
 #include "pressreel/batch/watchdog.hpp"
@@ -184,6 +185,7 @@ std::optional<InputKey> key_unless_up_to_date(ClipRun& run, ClipOutcome& outcome
   const InputKey key{content_hash(run.clip.path, run.watchdog().cancel_flag()),
                      text_hash(run.recipe.effective().dump()), version()};
   if (!run.options.force && recorded_key(run.manifest_path()) == key) {
+    refresh_film_info(run.folder, run.film.info, run.recipe.sheet);  // film.toml may have changed since
     outcome.ok = outcome.skipped = true;
     return std::nullopt;
   }

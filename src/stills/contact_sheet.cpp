@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
 #include "pressreel/stills/text_renderer.hpp"
@@ -145,6 +146,17 @@ std::vector<SheetTile> fit_tiles(const std::vector<SheetTile>& tiles, const Shee
   return kept;
 }
 
+// The title line, on its own band of background: redrawn alone when only the film's title changed.
+void draw_title(cv::Mat& sheet, TextRenderer& bold, const std::string& title, const SheetStyle& style) {
+  const int margin = std::max(0, style.margin);
+  const int band = std::min(TextRenderer::line_height(style.title_size), sheet.rows - margin);
+  if (band <= 0) return;
+  sheet(cv::Rect(0, margin, sheet.cols, band)).setTo(style.background);
+  const int text_width = sheet.cols - 2 * margin;
+  bold.draw(sheet, bold.elide(title, style.title_size, text_width), {margin, margin}, style.title_size,
+            style.title_colour);
+}
+
 struct RenderedSheet {
   cv::Mat image;
   SheetLayout layout;
@@ -164,10 +176,8 @@ RenderedSheet render(const SheetHeader& header, const std::vector<SheetTile>& gi
   layout = layout_sheet(count, aspect, static_cast<int>(facts.size()), style);
 
   cv::Mat sheet(layout.height, layout.width, CV_8UC3, style.background);
-  int y = layout.margin;
-  bold.draw(sheet, bold.elide(header.title, style.title_size, text_width), {layout.margin, y}, style.title_size,
-            style.title_colour);
-  y += TextRenderer::line_height(style.title_size);
+  draw_title(sheet, bold, header.title, style);
+  int y = layout.margin + TextRenderer::line_height(style.title_size);
   text.draw(sheet, text.elide(header.subtitle, style.info_size, text_width), {layout.margin, y}, style.info_size,
             style.title_colour);
   y += TextRenderer::line_height(style.info_size);
@@ -194,6 +204,15 @@ RenderedSheet render(const SheetHeader& header, const std::vector<SheetTile>& gi
 
 cv::Mat render_sheet(const SheetHeader& header, const std::vector<SheetTile>& tiles, const SheetStyle& style) {
   return render(header, tiles, style).image;
+}
+
+std::optional<uintmax_t> retitle_contact_sheet(const std::filesystem::path& file, const std::string& title,
+                                               const SheetStyle& style) {
+  cv::Mat sheet = cv::imread(file.string(), cv::IMREAD_COLOR);
+  if (sheet.empty()) return std::nullopt;
+  TextRenderer bold(FontSet::bold());
+  draw_title(sheet, bold, title, style);
+  return write_image(file, sheet, style.image);
 }
 
 nlohmann::json write_contact_sheet(const std::filesystem::path& folder, const SheetHeader& header,

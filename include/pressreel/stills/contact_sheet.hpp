@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <opencv2/core.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -66,5 +67,12 @@ cv::Mat render_sheet(const SheetHeader& header, const std::vector<SheetTile>& ti
 // manifest: {"path", "format", "width", "height", "tiles" (drawn), "omitted", "columns", "rows", "bytes"}.
 nlohmann::json write_contact_sheet(const std::filesystem::path& folder, const SheetHeader& header,
                                    const std::vector<SheetTile>& tiles, const SheetStyle& style = {});
+
+// The sheet in `file` (written with `style`) with its title line redrawn, rewritten in place; the rest
+// of the header (the clip and its facts) and the tiles stay as they are. For a film retitled in
+// film.toml: the tiles came from a decode pass not worth repeating. Returns the new size in bytes,
+// or nullopt when `file` cannot be read as an image.
+std::optional<uintmax_t> retitle_contact_sheet(const std::filesystem::path& file, const std::string& title,
+                                               const SheetStyle& style);
 
 }  // namespace pressreel::stills
