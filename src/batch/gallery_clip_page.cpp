@@ -16,12 +16,21 @@ namespace {
 
 using nlohmann::json;
 
+// What a browser tab and a link preview show: the film and the clip ("Les Démons de minuit — Trailer"),
+// the clip alone when its own title already names the film.
+std::string shared_title(const GalleryFilm& film, const GalleryClip& clip) {
+  const std::string film_title = film.title();
+  if (film_title.empty() || clip.title.find(film_title) != std::string::npos) return clip.title;
+  return film_title + " — " + clip.title;
+}
+
 // The publishing snippets' facts. Their URLs are relative to the clip's folder, or absolute under
 // `base_url` when the run was told where OUT is published.
 VideoFacts facts_of(const GalleryFilm& film, const GalleryClip& clip, const std::string& base_url) {
   const std::string folder = base_url.empty() ? "" : base_url + url_path(film.slug + "/" + clip.clip_slug) + "/";
   VideoFacts v;
   v.name = clip.title;
+  v.title = shared_title(film, clip);
   std::string year = film.info.is_object() ? film.info.value("year", "") : "";
   v.description = film.title() + (year.empty() ? "" : " (" + year + ")") + ": " + clip.title;
   if (!clip.posters.empty()) {
@@ -204,7 +213,7 @@ std::string clip_page(const GalleryFilm& film, const GalleryClip& clip, const st
   const std::string head = clip.ok ? open_graph_tags(facts) + json_ld_script(facts) : std::string();
   const std::string crumbs = "<a href=\"../../index.html\">All films</a> / <a href=\"../index.html\">" +
                              escape_html_text(film.title()) + "</a> / " + escape_html_text(clip.title);
-  return html::page(clip.title, crumbs, body, head, gallery_clip_js);
+  return html::page(facts.title, crumbs, body, head, gallery_clip_js);
 }
 
 }  // namespace pressreel::batch

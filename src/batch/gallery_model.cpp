@@ -156,7 +156,7 @@ void read_probe(GalleryClip& clip, const json& manifest) {
   const json probe = manifest.value("probe", json::object());
   if (!probe.is_object()) return;
   clip.duration_seconds = probe.value("duration_seconds", 0.0);
-  clip.container = probe.value("container", "");
+  clip.container = container_name(probe, clip.name);
   const std::string title = metadata_value(probe, "title");
   if (!title.empty()) clip.title = title;
   const std::string created = metadata_value(probe, "creation_time");
@@ -165,7 +165,7 @@ void read_probe(GalleryClip& clip, const json& manifest) {
     if (v.value("attached_picture", false)) continue;
     clip.width = int_field(&v, v.contains("display_width") ? "display_width" : "width");
     clip.height = int_field(&v, v.contains("display_height") ? "display_height" : "height");
-    clip.frame_rate = v.value("average_frame_rate", "");
+    clip.frame_rate = frame_rate_text(v);
     break;
   }
 }
@@ -174,7 +174,8 @@ void read_probe(GalleryClip& clip, const json& manifest) {
 void read_manifest(GalleryClip& clip, const json& manifest) {
   const json source = manifest.value("source", json::object());
   clip.name = source.is_object() ? source.value("name", clip.clip_slug) : clip.clip_slug;
-  clip.title = clip.name;
+  clip.title = fs::path(clip.name).stem().string();
+  if (clip.title.empty()) clip.title = clip.name;
   clip.ok = manifest.value("status", "failed") == "ok";
   if (const json error = manifest.value("error", json(nullptr)); error.is_object()) {
     clip.error_stage = error.value("stage", "");

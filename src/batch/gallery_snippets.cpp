@@ -37,7 +37,8 @@ std::string iso8601_duration(double seconds) {
 std::string open_graph_tags(const VideoFacts& video) {
   std::string out;
   out += meta("property", "og:type", "video.other");
-  out += meta("property", "og:title", video.name);
+  const std::string& title = video.title.empty() ? video.name : video.title;
+  out += meta("property", "og:title", title);
   if (!video.description.empty()) out += meta("property", "og:description", video.description);
   const bool card = !video.card_url.empty();
   const std::string& image = card ? video.card_url : video.thumbnail_url;
@@ -60,7 +61,7 @@ std::string open_graph_tags(const VideoFacts& video) {
     }
   }
   out += meta("name", "twitter:card", image.empty() ? "summary" : "summary_large_image");
-  out += meta("name", "twitter:title", video.name);
+  out += meta("name", "twitter:title", title);
   if (!video.description.empty()) out += meta("name", "twitter:description", video.description);
   if (!image.empty()) out += meta("name", "twitter:image", image);
   return out;

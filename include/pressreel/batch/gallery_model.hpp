@@ -34,13 +34,15 @@ struct GalleryShot {
 struct GalleryClip {
   std::string film_slug, clip_slug;
   std::string name;   // source file name
-  std::string title;  // container title metadata, else the name
+  std::string title;  // container title metadata, else the name without its extension
   bool ok = false;
   std::string error_stage, error_message;
   std::vector<std::string> warnings;
   double duration_seconds = 0;
   int width = 0, height = 0;
-  std::string frame_rate, container, creation_date;
+  std::string frame_rate;  // for people: frame_rate_text
+  std::string container;   // for people: container_name
+  std::string creation_date;
   std::vector<GalleryRendition> renditions;  // mp4 first (widest support), larger first
   std::vector<GalleryImage> posters;         // the poster, then its crops
   std::vector<GalleryImage> stills;          // best still per shot, in shot order
@@ -70,6 +72,12 @@ GalleryClip read_gallery_clip(const std::filesystem::path& clip_folder, const nl
 
 // The first poster (or still) of a clip, relative to its folder; empty when it has none.
 std::string cover_image(const GalleryClip& clip);
+
+// A probe's video stream's rate for people: "23.976 fps", "16.05 fps (variable)"; empty when unknown.
+std::string frame_rate_text(const nlohmann::json& video);
+// A probe's container as people know it (MP4, QuickTime, Matroska, WebM, AVI, MPEG-PS...), told apart by
+// the file's brand or extension where one FFmpeg demuxer reads several formats.
+std::string container_name(const nlohmann::json& probe, const std::string& file_name);
 
 // "1:02:03" / "2:03" for people; "0:00" for unknown.
 std::string clock_duration(double seconds);

@@ -18,7 +18,8 @@ struct VideoSource {
 };
 
 struct VideoFacts {
-  std::string name;
+  std::string name;   // the clip (JSON-LD name, the embed's title)
+  std::string title;  // what a link preview says: og:title and twitter:title; empty: the name
   std::string description;
   std::string thumbnail_url;  // the poster: relative (or absolute), URL-encoded; empty without one
   int thumbnail_width = 0, thumbnail_height = 0;
