@@ -256,3 +256,60 @@ TEST_F(GalleryFixture, FilmPageShowsFilmMetadata) {
 
 }  // namespace
 }  // namespace pressreel::batch
+
+namespace pressreel::batch {
+namespace {
+
+TEST(GalleryFacts, FrameRatesAndContainersAreShownAsPeopleKnowThem) {
+  EXPECT_EQ(frame_rate_text({{"average_frame_rate", "24000/1001"}, {"variable_frame_rate", false}}), "23.976 fps");
+  EXPECT_EQ(frame_rate_text({{"average_frame_rate", "25/1"}}), "25 fps");
+  EXPECT_EQ(frame_rate_text({{"average_frame_rate", "30000/1001"}}), "29.97 fps");
+  EXPECT_EQ(frame_rate_text({{"average_frame_rate", "3840000/239239"}, {"variable_frame_rate", true}}),
+            "16.05 fps (variable)");
+  EXPECT_EQ(frame_rate_text({{"average_frame_rate", "0/0"}, {"frame_rate", "50/1"}}), "50 fps");
+  EXPECT_EQ(frame_rate_text({{"average_frame_rate", "0/0"}}), "");
+  EXPECT_EQ(frame_rate_text({{"average_frame_rate", 25}}), "");  // not what pressreel writes: left out
+
+  const std::string mov = "mov,mp4,m4a,3gp,3g2,mj2";
+  EXPECT_EQ(container_name({{"container", mov}, {"metadata", {{"major_brand", "isom"}}}}, "a.mp4"), "MP4");
+  EXPECT_EQ(container_name({{"container", mov}, {"metadata", {{"major_brand", "qt  "}}}}, "a.mp4"), "QuickTime");
+  EXPECT_EQ(container_name({{"container", mov}}, "a.MOV"), "QuickTime");
+  EXPECT_EQ(container_name({{"container", mov}, {"metadata", {{"major_brand", "3gp4"}}}}, "a.mp4"), "3GP");
+  EXPECT_EQ(container_name({{"container", "matroska,webm"}}, "a.webm"), "WebM");
+  EXPECT_EQ(container_name({{"container", "matroska,webm"}}, "a.mkv"), "Matroska");
+  EXPECT_EQ(container_name({{"container", "avi"}}, "a.avi"), "AVI");
+  EXPECT_EQ(container_name({{"container", "mpeg"}}, "a.mpg"), "MPEG-PS");
+  EXPECT_EQ(container_name({{"container", "mpegts"}}, "a.ts"), "MPEG-TS");
+  EXPECT_EQ(container_name({{"container", "wtv"}, {"container_long_name", "Windows Television (WTV)"}}, "a.wtv"),
+            "Windows Television (WTV)");
+}
+
+TEST(GalleryFacts, PageAndLinkPreviewTitlesNameTheFilmAndTheClip) {
+  TempDir tmp;
+  const fs::path clip = tmp / "film" / "teaser";
+  const json manifest = {
+      {"source", {{"name", "teaser.mp4"}}},
+      {"film_info", {{"title", "Les Démons de minuit"}}},
+      {"status", "ok"},
+      {"probe",
+       {{"duration_seconds", 3.0},
+        {"container", "mov,mp4,m4a,3gp,3g2,mj2"},
+        {"metadata", {{"major_brand", "isom"}}},
+        {"video", json::array({{{"width", 320}, {"height", 240}, {"average_frame_rate", "3840000/239239"},
+                                {"variable_frame_rate", true}}})}}},
+      {"outputs", json::object()}};
+  write(clip / "manifest.json", manifest.dump());
+  write_gallery(tmp.path());
+  const std::string html = read(clip / "index.html");
+  EXPECT_NE(html.find("<title>Les Démons de minuit — teaser · pressreel</title>"), std::string::npos);
+  EXPECT_NE(html.find("<meta property=\"og:title\" content=\"Les Démons de minuit — teaser\">"), std::string::npos);
+  EXPECT_NE(html.find("<meta name=\"twitter:title\" content=\"Les Démons de minuit — teaser\">"), std::string::npos);
+  EXPECT_NE(html.find("16.05 fps (variable)"), std::string::npos);
+  EXPECT_NE(html.find(">MP4<"), std::string::npos);
+  EXPECT_EQ(html.find("3840000/239239"), std::string::npos);
+  EXPECT_EQ(html.find("mov,mp4"), std::string::npos);
+  EXPECT_EQ(html.find("teaser.mp4 · pressreel"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace pressreel::batch
