@@ -227,7 +227,8 @@ TEST(ProbeCommand, PrintsJsonOtherToolsRead) {
   ASSERT_EQ(pressreel::testing::run_command(pressreel::testing::cli() + " probe --json '" + clip.string() + "'", &out), 0);
   const auto j = nlohmann::json::parse(out);
   EXPECT_EQ(j["video"][0]["frame_count"], 10);
-  EXPECT_EQ(pressreel::testing::run_command(pressreel::testing::cli() + " probe /no/such.mp4 2>/dev/null"), 1);
+  // Missing input is a usage error, as for `run` (issue 24).
+  EXPECT_EQ(pressreel::testing::run_command(pressreel::testing::cli() + " probe /no/such.mp4 2>/dev/null"), 2);
 }
 
 }  // namespace
