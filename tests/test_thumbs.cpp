@@ -61,7 +61,9 @@ TEST(Thumbs, AtGivesTheExactFrameOfAClipWithBFramesAndShortGops) {
   EXPECT_EQ(frame_shown(0.519), 12);  // a hair before: still the previous frame
   EXPECT_EQ(frame_shown(0.99), 24);
   EXPECT_EQ(frame_shown(0.2), 5);   // back again: seeks backwards too
-  EXPECT_EQ(frame_shown(5.0), 29);  // past the end: the last frame stays on screen
+  EXPECT_EQ(frame_shown(1.19), 29);  // the last frame, on screen until the end at 1.2 s
+  // Past the end there is no frame to show; the last one used to stand in silently (issue 24).
+  EXPECT_THROW(stills::make_thumbs(clip, dir / "out", at(5.0)), stills::TimePastEnd);
 }
 
 TEST(Thumbs, AtIsFrameExactOnTheCounterClip) {
