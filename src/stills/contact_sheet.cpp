@@ -4,9 +4,9 @@
 
 #include <algorithm>
 #include <cmath>
-#include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "pressreel/stills/image_reader.hpp"
 #include "pressreel/stills/text_renderer.hpp"
 
 namespace pressreel::stills {
@@ -208,7 +208,7 @@ cv::Mat render_sheet(const SheetHeader& header, const std::vector<SheetTile>& ti
 
 std::optional<uintmax_t> retitle_contact_sheet(const std::filesystem::path& file, const std::string& title,
                                                const SheetStyle& style) {
-  cv::Mat sheet = cv::imread(file.string(), cv::IMREAD_COLOR);
+  cv::Mat sheet = read_image(file);
   if (sheet.empty()) return std::nullopt;
   TextRenderer bold(FontSet::bold());
   draw_title(sheet, bold, title, style);
