@@ -23,5 +23,6 @@ Action add_scenes_command(CLI::App& app);
 Action add_eval_scenes_command(CLI::App& app);
 Action add_preview_command(CLI::App& app);
 Action add_thumbs_command(CLI::App& app);
+Action add_worker_command(CLI::App& app);
 
 }  // namespace pressreel::cli
