@@ -4,6 +4,7 @@
 # clip in the one process), ROUNDS times each, from scratch every time (--force). Prints every time,
 # the medians and their ratio; the target is a ratio of at most 1.02.
 # Usage: bench/isolation_overhead.sh [PRESSREEL] [ROUNDS] [JOBS]   (defaults: build/pressreel, 3, automatic)
+#        WARMUP=0 skips the untimed first run of each mode.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 pressreel=$(realpath "${1:-$root/build/pressreel}")
@@ -25,8 +26,10 @@ run_once() {  # MODE OUT -> seconds of wall time
 median() { sort -n | awk '{v[NR]=$1} END{print (NR%2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}'; }
 
 # One untimed run of each first: the page cache and the dynamic loader warm for both.
-run_once worker "$work/warm" >/dev/null
-run_once in-process "$work/warm" >/dev/null
+if [[ ${WARMUP:-1} != 0 ]]; then
+  run_once worker "$work/warm" >/dev/null
+  run_once in-process "$work/warm" >/dev/null
+fi
 worker_times=() in_process_times=()
 for ((i = 1; i <= rounds; i++)); do
   # Alternated, in turn order swapped every round, so that a drift of the machine's load hits both.
