@@ -1,6 +1,9 @@
 #include "pressreel/batch/batch_run.hpp"
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
+#include <tbb/global_control.h>
+#include <tbb/info.h>
 #include <tbb/parallel_pipeline.h>
 #include <unistd.h>
 
@@ -8,9 +11,11 @@
 #include <chrono>
 #include <cstdio>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "pressreel/batch/catalog.hpp"
+#include "pressreel/batch/clip_worker.hpp"
 #include "pressreel/batch/gallery.hpp"
 
 namespace pressreel::batch {
@@ -73,6 +78,11 @@ Concurrency plan_concurrency(int requested_jobs, size_t clip_count, unsigned cor
   return {clips, threads};
 }
 
+int64_t clip_memory_limit(const Limits& limits, int clips_at_once) {
+  return limits.max_memory_bytes > 0 ? limits.max_memory_bytes
+                                     : default_max_memory_bytes(physical_memory_bytes(), clips_at_once);
+}
+
 int RunReport::skipped_up_to_date() const {
   return static_cast<int>(std::count_if(clips.begin(), clips.end(), [](const auto& c) { return c.skipped; }));
 }
@@ -117,8 +127,15 @@ RunReport run_batch(const WorkList& work, const Recipe& recipe, const RunOptions
   report.skipped = work.skipped;
   report.clips.resize(refs.size());
   ProgressLine progress(options.show_progress, refs.size());
+  const int64_t memory_limit = clip_memory_limit(recipe.limits, plan.clips);
+  if (!options.worker.empty()) spdlog::debug("each clip in a worker of at most {}", memory_size_text(memory_limit));
 
-  // Tokens = clips in flight; each clip's own decode pass nests inside and shares the workers.
+  // Tokens = clips in flight; each clip's own decode pass nests inside and shares the workers. A clip
+  // in a worker process holds its thread while it waits for it: --jobs above the cores needs as many.
+  std::optional<tbb::global_control> threads_for_workers;
+  if (!options.worker.empty() && plan.clips > tbb::info::default_concurrency()) {
+    threads_for_workers.emplace(tbb::global_control::max_allowed_parallelism, static_cast<size_t>(plan.clips));
+  }
   size_t next = 0;
   std::atomic<bool> failure_seen{false};
   tbb::parallel_pipeline(
@@ -138,7 +155,16 @@ RunReport run_batch(const WorkList& work, const Recipe& recipe, const RunOptions
             clip_options.decoder_threads = plan.decoder_threads;
             clip_options.force = options.force;
             clip_options.on_progress = [&](double f) { progress.update(label, f); };
-            report.clips[ref.position] = process_clip(*ref.film, *ref.clip, recipe, clip_options);
+            if (options.worker.empty()) {
+              report.clips[ref.position] = process_clip(*ref.film, *ref.clip, recipe, clip_options);
+            } else {
+              // The worker's own watchdog keeps the time budget; past it and a minute more, the worker
+              // is stuck where the watchdog cannot reach (a busy loop) and is stopped from outside.
+              const double duration = ref.clip->probe ? ref.clip->probe->duration_seconds : 0.0;
+              const WorkerLimits limits{memory_limit, time_budget_seconds(recipe.limits, duration) + 60};
+              report.clips[ref.position] =
+                  process_clip_in_worker(options.worker, *ref.film, *ref.clip, recipe, clip_options, limits);
+            }
             if (!report.clips[ref.position].ok) failure_seen = true;
             progress.finished(label, report.clips[ref.position].ok);
           }));

@@ -1,6 +1,7 @@
 #include "pressreel/batch/limits.hpp"
 
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
@@ -51,6 +52,29 @@ uintmax_t bytes_written_since(const fs::path& folder, fs::file_time_type since) 
   return total;
 }
 
+int64_t default_max_memory_bytes(uint64_t physical_bytes, int clips_at_once) {
+  constexpr int64_t mib = int64_t{1} << 20;
+  const auto share = static_cast<int64_t>(physical_bytes / 4 * 3 / static_cast<uint64_t>(std::max(1, clips_at_once)));
+  return std::max(int64_t{1} << 30, share / mib * mib);
+}
+
+uint64_t physical_memory_bytes() {
+  const long pages = ::sysconf(_SC_PHYS_PAGES);
+  const long page_size = ::sysconf(_SC_PAGESIZE);
+  return pages > 0 && page_size > 0 ? static_cast<uint64_t>(pages) * static_cast<uint64_t>(page_size) : 0;
+}
+
+std::string memory_size_text(int64_t bytes) {
+  constexpr int64_t mib = int64_t{1} << 20, gib = int64_t{1} << 30;
+  const auto text = [](int64_t value, int64_t unit, const char* name) {
+    return value % unit == 0 ? fmt::format("{} {}", value / unit, name)
+                             : fmt::format("{:.1f} {}", static_cast<double>(value) / static_cast<double>(unit), name);
+  };
+  if (bytes >= gib) return text(bytes, gib, "GiB");
+  if (bytes >= mib) return text(bytes, mib, "MiB");
+  return fmt::format("{} bytes", bytes);
+}
+
 nlohmann::json to_json(const Limits& limits) {
   return {{"max_frame_pixels", limits.max_frame_pixels},
           {"max_duration_seconds", limits.max_duration_seconds},
@@ -58,7 +82,8 @@ nlohmann::json to_json(const Limits& limits) {
           {"max_output_bytes", limits.max_output_bytes},
           {"stall_seconds", limits.stall_seconds},
           {"time_budget_factor", limits.time_budget_factor},
-          {"time_budget_min_seconds", limits.time_budget_min_seconds}};
+          {"time_budget_min_seconds", limits.time_budget_min_seconds},
+          {"max_memory_bytes", limits.max_memory_bytes}};
 }
 
 }  // namespace pressreel::batch

@@ -143,6 +143,7 @@ std::vector<RecipeField> make_fields() {
     number("limits", "stall_seconds", +[](Recipe& r) -> auto& { return r.limits.stall_seconds; }, 0.05, 86400.0, "a pass that delivers no frame this long fails"),
     number("limits", "time_budget_factor", +[](Recipe& r) -> auto& { return r.limits.time_budget_factor; }, 0.0, 10000.0, "a clip may take this many times its duration"),
     number("limits", "time_budget_min_seconds", +[](Recipe& r) -> auto& { return r.limits.time_budget_min_seconds; }, 0.05, 1e7, "but never less than this"),
+    number("limits", "max_memory_bytes", +[](Recipe& r) -> auto& { return r.limits.max_memory_bytes; }, 0, int64_t{1} << 50, "resident memory of a clip's worker process (0 = 3/4 of the machine's / clips at once)"),
 
     flag("outputs", "scenes", +[](Recipe& r) -> auto& { return r.outputs.scenes; }, "scenes.json/csv/edl and chapters.vtt"),
     flag("outputs", "stills", +[](Recipe& r) -> auto& { return r.outputs.stills; }, "stills/: the best frame of every shot"),

@@ -6,6 +6,11 @@
 #include <algorithm>
 
 namespace pressreel::batch {
+namespace {
+std::atomic<StageObserver> stage_observer{nullptr};
+}  // namespace
+
+void set_stage_observer(StageObserver observer) { stage_observer.store(observer); }
 
 Watchdog::Watchdog(WatchdogOptions options)
     : options_(std::move(options)), thread_([this](std::stop_token stop) { watch(stop); }) {}
@@ -18,6 +23,7 @@ void Watchdog::finish() {
 }
 
 void Watchdog::enter(const std::string& stage, bool reports_progress) {
+  if (const StageObserver observer = stage_observer.load()) observer(stage);
   std::lock_guard lock(mutex_);
   stage_ = stage;
   stage_reports_progress_ = reports_progress;

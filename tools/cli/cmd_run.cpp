@@ -27,6 +27,7 @@ Action add_run_command(CLI::App& app) {
     bool summary_json = false;
     bool force = false;
     bool fail_fast = false;
+    bool no_isolation = false;
     std::string shard;
     std::string report;
     std::string base_url;
@@ -44,6 +45,9 @@ Action add_run_command(CLI::App& app) {
                   "do part I of N of the sorted clip list (I/N, 0-based); default: from SLURM_ARRAY_TASK_ID, "
                   "JOB_COMPLETION_INDEX + PRESSREEL_SHARD_COUNT, AWS_BATCH_JOB_ARRAY_INDEX, CLOUD_RUN_TASK_INDEX "
                   "or BATCH_TASK_INDEX; a sharded run leaves catalog and gallery to `pressreel merge OUT`");
+  cmd->add_flag("--no-isolation", args->no_isolation,
+                "process the clips inside this process instead of a worker process each (for debugging and "
+                "benchmarks: a crashing clip then ends the whole run, and [limits] max_memory_bytes is not enforced)");
   cmd->add_option("--report", args->report, "write a JUnit XML report (one test case per clip) to this file");
   cmd->add_option("--base-url", args->base_url,
                   "the http(s) address OUT will be published at: the gallery's Open Graph, Twitter card, JSON-LD "
@@ -98,6 +102,9 @@ Action add_run_command(CLI::App& app) {
     options.fail_fast = args->fail_fast;
     options.write_catalog = !shard || shard->count == 1;
     options.base_url = base_url;
+    // Each clip in a process of its own, started from this very executable: a clip that crashes it or
+    // grows past its memory limit fails alone.
+    if (!args->no_isolation) options.worker = "/proc/self/exe";
     const batch::RunReport report = batch::run_batch(work, recipe, options);
     std::string report_error;  // the clips' results are printed even when the report cannot be written
     if (!args->report.empty()) {

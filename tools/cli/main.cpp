@@ -37,6 +37,7 @@ int main(int argc, char** argv) {
   add(add_eval_scenes_command);
   add(add_preview_command);
   add(add_thumbs_command);
+  add(add_worker_command);
 
   try {
     app.parse(argc, argv);

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The whole test suite under AddressSanitizer + UndefinedBehaviorSanitizer, then a short run of every
-# libFuzzer target, from ONE clang build (build-sanitize): the library carries libFuzzer's coverage
+# libFuzzer target, and a seeded mutation campaign of the shared clips through `pressreel run`
+# (tools/sanitize/mutation_campaign.py, skipped without ../shared/media), from ONE clang build (build-sanitize): the library carries libFuzzer's coverage
 # hooks, which the sanitizer runtime satisfies in the CLI and the test suites.
-#   tools/sanitize/run.sh [BUILD_DIR]      (FUZZ_SECONDS=30 per target; FUZZ_SECONDS=0 skips fuzzing)
+#   tools/sanitize/run.sh [BUILD_DIR]      (FUZZ_SECONDS=30 per target; FUZZ_SECONDS=0 skips fuzzing;
+#                                          MUTATION_SEED=N replays a campaign, MUTATION_COUNT=0 skips it)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build=${1:-$root/build-sanitize}
@@ -28,5 +30,13 @@ echo "sanitize: build took $((SECONDS - start)) s"
 start=$SECONDS
 (cd "$build" && ctest --output-on-failure --parallel "$(nproc)" --timeout 900 -LE footage)
 echo "sanitize: ctest took $((SECONDS - start)) s"
+
+# Hostile variants of real clips: the campaign prints its seed, so a failure can be replayed.
+if [[ ${MUTATION_COUNT:-208} != 0 ]]; then
+  start=$SECONDS
+  (source "$build/sanitizer-env.sh" && python3 tools/sanitize/mutation_campaign.py --pressreel "$build/pressreel" \
+    --count "${MUTATION_COUNT:-208}" ${MUTATION_SEED:+--seed "$MUTATION_SEED"})
+  echo "sanitize: mutation campaign took $((SECONDS - start)) s"
+fi
 
 bash tools/sanitize/fuzz.sh "$build" "${FUZZ_SECONDS:-30}"

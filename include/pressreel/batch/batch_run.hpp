@@ -23,6 +23,9 @@ struct RunOptions {
   bool fail_fast = false;  // start no new clip after the first failure
   bool write_catalog = true;  // shards leave the catalog to `pressreel merge`
   std::string base_url;       // where OUT is published (checked_base_url), for the gallery's snippets
+  // The executable each clip runs in, a process of its own (batch/clip_worker.hpp): pressreel itself.
+  // Empty: clips run in this process, where a crash ends the batch and no memory limit applies.
+  std::filesystem::path worker;
 };
 
 struct RunReport {
@@ -48,5 +51,8 @@ struct Concurrency {
   int decoder_threads = 1;
 };
 Concurrency plan_concurrency(int requested_jobs, size_t clip_count, unsigned cores);
+
+// [limits] max_memory_bytes, or when it is 0 the machine's share for each of `clips_at_once`.
+int64_t clip_memory_limit(const Limits& limits, int clips_at_once);
 
 }  // namespace pressreel::batch

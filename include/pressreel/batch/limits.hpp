@@ -31,6 +31,9 @@ struct Limits {
   // hosts and short clips with heavy outputs).
   double time_budget_factor = 20;
   double time_budget_min_seconds = 600;
+  // Resident memory of the worker process that runs the clip (`run` runs each clip in one); over it,
+  // the worker is killed and the clip fails. 0 = default_max_memory_bytes for the machine and --jobs.
+  int64_t max_memory_bytes = 0;
 };
 
 // Why the probed clip is over a limit, naming the value and the recipe key, or nullopt when it is within.
@@ -42,6 +45,14 @@ double time_budget_seconds(const Limits& limits, double duration_seconds);
 // Bytes of the files under `folder` last written at or after `since` (temporary files included):
 // what a clip job has written so far, without the outputs of earlier runs it is about to replace.
 uintmax_t bytes_written_since(const std::filesystem::path& folder, std::filesystem::file_time_type since);
+
+// A clip's share of the machine: three quarters of its memory split between the clips run at once
+// (the rest for the supervisor, the page cache and other programs), at least 1 GiB, in whole MiB.
+int64_t default_max_memory_bytes(uint64_t physical_bytes, int clips_at_once);
+// The memory installed in this machine.
+uint64_t physical_memory_bytes();
+// "4 GiB", "1.5 GiB", "200 MiB": a memory size as a person reads it.
+std::string memory_size_text(int64_t bytes);
 
 nlohmann::json to_json(const Limits& limits);
 

@@ -33,6 +33,12 @@ struct WatchdogTrip {
   std::string cause;  // "watchdog: no progress for 60 s in stage decode"
 };
 
+// Told of every stage any Watchdog of this process enters (from the clip's threads, so it must be
+// thread-safe). A clip worker (batch/clip_worker.hpp) passes it on to the batch, which can then name the
+// stage a crashed worker was in. nullptr = nobody is told.
+using StageObserver = void (*)(const std::string& stage);
+void set_stage_observer(StageObserver observer);
+
 class Watchdog {
  public:
   explicit Watchdog(WatchdogOptions options);

@@ -1,0 +1,181 @@
+// Each clip of `pressreel run` in a worker process of its own: a clip that crashes its worker or grows
+// past [limits] max_memory_bytes fails alone, with a readable cause, and the batch and its reports
+// complete. The crashes are made on purpose by the worker's test-only fault switch.
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "pressreel/batch/batch_run.hpp"
+#include "pressreel/batch/clip_worker.hpp"
+#include "pressreel/batch/limits.hpp"
+#include "pressreel/batch/recipe.hpp"
+#include "test_support.hpp"
+
+namespace {
+
+using namespace pressreel;
+using pressreel::testing::make_test_clip;
+using pressreel::testing::read_json;
+using pressreel::testing::read_text;
+using pressreel::testing::TempDir;
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+constexpr int64_t mib = int64_t{1} << 20, gib = int64_t{1} << 30;
+
+// A batch of two short clips and a recipe without the previews and the teaser (the slow outputs,
+// which these tests do not need).
+struct Batch {
+  TempDir dir;
+  fs::path in = dir / "in", out = dir / "out", recipe = dir / "quick.toml", junit = dir / "junit.xml";
+
+  explicit Batch(const std::string& limits = "") {
+    make_test_clip(in / "film" / "bad.mp4", 25, "25");
+    make_test_clip(in / "film" / "good.mp4", 25, "25");
+    std::ofstream(recipe) << "[outputs]\npreviews = false\nteaser = false\n" << limits;
+  }
+
+  // `pressreel run` with `fault` in the worker's test-only variable: the exit code and the --json summary.
+  std::pair<int, json> run(const std::string& fault, const std::string& flags = "") const {
+    std::string text;
+    const int rc = pressreel::testing::run_command(
+        fmt::format("{}='{}' {} --quiet run '{}' -o '{}' --pipeline '{}' --json --report '{}' {}",
+                    batch::worker_fault_variable, fault, pressreel::testing::cli(), in.string(), out.string(),
+                    recipe.string(), junit.string(), flags),
+        &text);
+    return {rc, text.empty() ? json() : json::parse(text)};
+  }
+
+  // What is left in a clip's folder, without the gallery's page (made for every clip after the run).
+  std::set<std::string> files_of(const std::string& clip) const {
+    std::set<std::string> left;
+    for (const auto& e : fs::recursive_directory_iterator(out / "film" / clip)) {
+      left.insert(fs::relative(e.path(), out / "film" / clip).string());
+    }
+    left.erase("index.html");
+    return left;
+  }
+};
+
+const json& clip_named(const json& report, const std::string& name) {
+  for (const auto& c : report["clips"]) {
+    if (c["clip"] == name) return c;
+  }
+  ADD_FAILURE() << "no clip " << name << " in " << report.dump(2);
+  static const json none;
+  return none;
+}
+
+TEST(ClipIsolation, ACrashInAWorkerFailsOnlyItsClipNamingSignalAndStage) {
+  Batch batch;
+  const auto [rc, report] = batch.run("segv:stills:bad");
+  EXPECT_EQ(rc, 1);
+  ASSERT_EQ(report["clips"].size(), 2u) << report.dump(2);
+  const json& bad = clip_named(report, "bad");
+  EXPECT_EQ(bad["status"], "failed");
+  EXPECT_EQ(bad["stage"], "stills");
+  EXPECT_NE(bad["error"].get<std::string>().find("crashed (SIGSEGV) in stage stills"), std::string::npos)
+      << bad["error"];
+  EXPECT_EQ(clip_named(report, "good")["status"], "ok");
+  EXPECT_EQ(report["failed"], 1);
+
+  // The scene files were written before the crash: removed with the rest, the manifest says why.
+  EXPECT_EQ(batch.files_of("bad"), std::set<std::string>{"manifest.json"});
+  const json manifest = read_json(batch.out / "film" / "bad" / "manifest.json");
+  EXPECT_EQ(manifest["status"], "failed");
+  EXPECT_EQ(manifest["error"]["stage"], "stills");
+  EXPECT_EQ(manifest["error"]["message"], bad["error"]);
+  EXPECT_TRUE(fs::exists(batch.out / "film" / "good" / "stills"));
+  EXPECT_TRUE(fs::exists(batch.out / "catalog.json"));
+
+  const std::string junit = read_text(batch.junit);
+  EXPECT_NE(junit.find("tests=\"2\" failures=\"1\""), std::string::npos) << junit;
+  EXPECT_NE(junit.find("crashed (SIGSEGV) in stage stills"), std::string::npos) << junit;
+}
+
+TEST(ClipIsolation, AnAbortIsNamedWithTheStageTheWorkerWasIn) {
+  Batch batch;
+  const auto [rc, report] = batch.run("abort:decode:bad");
+  EXPECT_EQ(rc, 1);
+  const json& bad = clip_named(report, "bad");
+  EXPECT_EQ(bad["stage"], "decode");
+  EXPECT_NE(bad["error"].get<std::string>().find("crashed (SIGABRT) in stage decode"), std::string::npos)
+      << bad["error"];
+  EXPECT_EQ(clip_named(report, "good")["status"], "ok");
+}
+
+TEST(ClipIsolation, AWorkerOverItsMemoryLimitIsStoppedWithAReadableCause) {
+  // 1 GiB: a 25-frame 320x240 clip needs far less, sanitized or not.
+  Batch batch("[limits]\nmax_memory_bytes = 1073741824\n");
+  const auto [rc, report] = batch.run("memory:scenes:bad");
+  EXPECT_EQ(rc, 1);
+  const json& bad = clip_named(report, "bad");
+  EXPECT_EQ(bad["status"], "failed");
+  EXPECT_EQ(bad["stage"], "scenes");
+  EXPECT_NE(bad["error"].get<std::string>().find(
+                "over the memory limit of 1 GiB ([limits] max_memory_bytes) in stage scenes"),
+            std::string::npos)
+      << bad["error"];
+  EXPECT_EQ(batch.files_of("bad"), std::set<std::string>{"manifest.json"});
+  EXPECT_EQ(clip_named(report, "good")["status"], "ok");
+}
+
+TEST(ClipIsolation, WorkersMakeWhatTheBatchMakesInProcess) {
+  Batch batch;
+  const auto [rc, report] = batch.run("");
+  EXPECT_EQ(rc, 0) << report.dump(2);
+  const auto isolated = batch.files_of("good");
+  const json manifest = read_json(batch.out / "film" / "good" / "manifest.json");
+  const auto [rc_in_process, report_in_process] = batch.run("", "--force --no-isolation");
+  EXPECT_EQ(rc_in_process, 0);
+  EXPECT_EQ(batch.files_of("good"), isolated);
+  const json manifest_in_process = read_json(batch.out / "film" / "good" / "manifest.json");
+  EXPECT_EQ(manifest_in_process["outputs"], manifest["outputs"]);
+  EXPECT_EQ(manifest_in_process["input_key"], manifest["input_key"]);
+  // The worker reports an up-to-date clip as the batch would.
+  const auto [rc_again, report_again] = batch.run("");
+  EXPECT_EQ(rc_again, 0);
+  EXPECT_EQ(report_again["up_to_date"], 2) << report_again.dump(2);
+}
+
+TEST(ClipIsolation, TheFaultSwitchIsOnlyReadByWorkers) {
+  Batch batch;
+  // In-process there is no worker to crash: the switch must not take the batch down.
+  const auto [rc, report] = batch.run("segv:stills", "--no-isolation");
+  EXPECT_EQ(rc, 0);
+  EXPECT_EQ(report["failed"], 0);
+}
+
+TEST(MemoryLimit, TheDefaultIsTheMachinesShareForEachClipAtOnce) {
+  // Three quarters of the memory, split between the clips run at once, in whole MiB.
+  EXPECT_EQ(batch::default_max_memory_bytes(16 * uint64_t{gib}, 2), 6 * gib);
+  EXPECT_EQ(batch::default_max_memory_bytes(16 * uint64_t{gib}, 1), 12 * gib);
+  EXPECT_EQ(batch::default_max_memory_bytes(10'000'000'000, 3) % mib, 0);
+  EXPECT_LE(batch::default_max_memory_bytes(10'000'000'000, 3), 2'500'000'000);
+  // Never below 1 GiB, however many clips share a small machine; 0 clips counts as one.
+  EXPECT_EQ(batch::default_max_memory_bytes(2 * uint64_t{gib}, 8), gib);
+  EXPECT_EQ(batch::default_max_memory_bytes(8 * uint64_t{gib}, 0), 6 * gib);
+  EXPECT_GT(batch::physical_memory_bytes(), uint64_t{0});
+
+  batch::Limits limits;
+  EXPECT_EQ(batch::clip_memory_limit(limits, 2), batch::default_max_memory_bytes(batch::physical_memory_bytes(), 2));
+  limits.max_memory_bytes = 300 * mib;
+  EXPECT_EQ(batch::clip_memory_limit(limits, 2), 300 * mib);
+}
+
+TEST(MemoryLimit, IsSetInTheRecipeAndReadAsPeopleWriteIt) {
+  const batch::Recipe recipe = batch::parse_recipe("[limits]\nmax_memory_bytes = 4294967296\n", "m.toml");
+  EXPECT_EQ(recipe.limits.max_memory_bytes, 4 * gib);
+  EXPECT_EQ(recipe.effective()["limits"]["max_memory_bytes"], 4 * gib);
+  EXPECT_EQ(batch::parse_recipe("", "d.toml").limits.max_memory_bytes, 0) << "0 = the machine's share";
+  EXPECT_THROW(batch::parse_recipe("[limits]\nmax_memory_bytes = -1\n", "n.toml"), batch::RecipeError);
+
+  EXPECT_EQ(batch::memory_size_text(4 * gib), "4 GiB");
+  EXPECT_EQ(batch::memory_size_text(3 * gib / 2), "1.5 GiB");
+  EXPECT_EQ(batch::memory_size_text(256 * mib), "256 MiB");
+}
+
+}  // namespace

@@ -1,0 +1,15 @@
+// `pressreel worker --report-fd N`: hidden; `run` starts one per clip (batch/clip_worker.hpp).
+#include "commands.hpp"
+#include "pressreel/batch/clip_worker.hpp"
+
+namespace pressreel::cli {
+
+Action add_worker_command(CLI::App& app) {
+  auto* cmd = app.add_subcommand("worker", "one clip of a `run`, in a process of its own (started by `run`)");
+  cmd->group("");  // not for people: left out of --help
+  auto report_fd = std::make_shared<int>(-1);
+  cmd->add_option("--report-fd", *report_fd, "where the worker reports to the batch")->required();
+  return [report_fd]() { return batch::run_clip_worker(*report_fd); };
+}
+
+}  // namespace pressreel::cli
