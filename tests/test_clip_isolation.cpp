@@ -110,13 +110,15 @@ TEST(ClipIsolation, AnAbortIsNamedWithTheStageTheWorkerWasIn) {
 TEST(ClipIsolation, AWorkerOverItsMemoryLimitIsStoppedWithAReadableCause) {
   // 1 GiB: a 25-frame 320x240 clip needs far less, sanitized or not.
   Batch batch("[limits]\nmax_memory_bytes = 1073741824\n");
-  const auto [rc, report] = batch.run("memory:scenes:bad");
+  // In the decode stage, which runs alone: after the pass, stages run side by side and a worker's stage
+  // is the one it entered last.
+  const auto [rc, report] = batch.run("memory:decode:bad");
   EXPECT_EQ(rc, 1);
   const json& bad = clip_named(report, "bad");
   EXPECT_EQ(bad["status"], "failed");
-  EXPECT_EQ(bad["stage"], "scenes");
+  EXPECT_EQ(bad["stage"], "decode");
   EXPECT_NE(bad["error"].get<std::string>().find(
-                "over the memory limit of 1 GiB ([limits] max_memory_bytes) in stage scenes"),
+                "over the memory limit of 1 GiB ([limits] max_memory_bytes) in stage decode"),
             std::string::npos)
       << bad["error"];
   EXPECT_EQ(batch.files_of("bad"), std::set<std::string>{"manifest.json"});

@@ -163,9 +163,7 @@ TEST(Crashers, RunCompletesForFrameRatesThatRoundToZero) {
 // Valid clips of extreme shapes (yuv444p, so odd sizes encode): their analysis copies, thumbnails,
 // tiles and crops are bounded by area and aspect, and each clip works or fails with a cause people
 // can read. A 2x4096 clip once made a 640x1310720 analysis copy (9.9 GB, heap corruption in cv::resize).
-// Disabled: the contact sheet of a 2x4096 clip still fails with OpenCV's raw "Maximum supported image
-// dimension is 65500 pixels" (its tiles follow the clip's aspect); not fixed yet.
-TEST(Crashers, DISABLED_ExtremePictureShapesCostNoMoreThanAnOrdinaryClip) {
+TEST(Crashers, ExtremePictureShapesCostNoMoreThanAnOrdinaryClip) {
   TempDir dir;
   const fs::path film = dir / "in" / "film";
   const std::vector<std::pair<int, int>> shapes = {{2, 4096}, {8191, 2}, {1, 1}};
@@ -370,8 +368,7 @@ teaser = false
 // Every file of ../shared/media/crashers, a symlink loop and a good clip in one batch with the default
 // outputs: it completes, --json and JUnit account for every clip, and each bad one works, fails or is
 // skipped with a cause people can read.
-// Disabled for the same contact sheet of s2x4096.mp4 (see above); the rest of it passes.
-TEST(Crashers, DISABLED_OneBatchOfEveryCrasherCompletesWithAllItsReports) {
+TEST(Crashers, OneBatchOfEveryCrasherCompletesWithAllItsReports) {
   TempDir dir;
   const fs::path film = dir / "in" / "film";
   fs::create_directories(film);

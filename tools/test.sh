@@ -10,7 +10,10 @@ launcher=()
 command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)  # setup installs it
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "${launcher[@]}" >/dev/null
 cmake --build build
-(cd build && ctest --output-on-failure --parallel "$(nproc)" --timeout 900)
+# The quick suite first (what a developer reruns), then the long checks: whole runs compared file by
+# file, the browser tests and the generated footage (labels slow and footage).
+(cd build && ctest --output-on-failure --parallel "$(nproc)" --timeout 900 -LE 'slow|footage')
+(cd build && ctest --output-on-failure --parallel "$(nproc)" --timeout 900 -L 'slow|footage')
 if [[ ${PRESSREEL_SKIP_SANITIZE:-0} != 1 ]]; then
   bash tools/sanitize/run.sh "$root/build-sanitize"
 fi

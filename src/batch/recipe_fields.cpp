@@ -36,11 +36,6 @@ RecipeField number(std::string_view section, std::string_view key, Member<T> mem
           [=](const Recipe& r) { return json(value_of(member, r)); }};
 }
 
-RecipeField text(std::string_view section, std::string_view key, Member<std::string> member, std::string_view help) {
-  return {section, key, "string", help, [=](Section& s, Recipe& r) { s.get(key, member(r)); },
-          [=](const Recipe& r) { return json(value_of(member, r)); }};
-}
-
 RecipeField texts(std::string_view section, std::string_view key, Member<std::vector<std::string>> member,
                   std::string_view help) {
   return {section, key, "array of strings", help, [=](Section& s, Recipe& r) { s.get(key, member(r)); },

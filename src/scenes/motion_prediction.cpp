@@ -50,8 +50,15 @@ Prediction predict(const cv::Mat& previous, const cv::Mat& current) {
   p.flicker = cv::norm(matched(inner), target(inner), cv::NORM_L1) / static_cast<double>(inner.area());
 
   // flow(x): where pixel x of the current frame was in the previous one.
+  // DIS needs a picture of some size: on a sliver (a 2-pixel-high clip's analysis frame) nothing moves
+  // in a way flow could follow, so the prediction is the previous frame as it stands.
   cv::Mat flow;
-  flow_solver()->calc(target, matched, flow);
+  constexpr int min_flow_side = 16;
+  if (current.cols >= min_flow_side && current.rows >= min_flow_side) {
+    flow_solver()->calc(target, matched, flow);
+  } else {
+    flow = cv::Mat::zeros(current.size(), CV_32FC2);
+  }
   cv::Mat map(flow.size(), CV_32FC2);
   for (int y = 0; y < flow.rows; ++y) {
     const cv::Point2f* f = flow.ptr<cv::Point2f>(y);

@@ -108,6 +108,10 @@ SheetLayout grid(int tile_count, int columns, double tile_aspect, int fact_lines
 }  // namespace
 
 SheetLayout layout_sheet(int tile_count, double tile_aspect, int fact_lines, const SheetStyle& style) {
+  // Tiles keep a picture's shape between a tall phone video's and a wide panorama's; stranger shapes (a
+  // 2x4096 clip) are fitted into such a tile, as place_tile letterboxes any picture, rather than
+  // making a sheet taller than an image can be.
+  tile_aspect = std::isfinite(tile_aspect) ? std::clamp(tile_aspect, 1.0 / 3.0, 4.0) : 16.0 / 9.0;
   int columns = std::clamp(style.columns, 1, std::max(1, tile_count));
   SheetLayout l = grid(tile_count, columns, tile_aspect, fact_lines, style);
   // Tiles too small to read: fewer columns.

@@ -168,7 +168,9 @@ def main() -> int:
     parser.add_argument("--count", type=int, default=208, help="mutated files (default 208)")
     parser.add_argument("--seconds", type=float, default=2.0, help="of each clip mutated (default 2)")
     parser.add_argument("--jobs", type=int, default=2)
-    parser.add_argument("--timeout", type=float, default=270, help="seconds the batch may take (default 270)")
+    # Generous: a clip that hangs is stopped by its own watchdog (mutation.toml's [limits]) long before;
+    # this only catches a batch that never ends.
+    parser.add_argument("--timeout", type=float, default=900, help="seconds the batch may take (default 900)")
     parser.add_argument("--keep", type=Path, help="make the corpus and the output here, and keep them")
     args = parser.parse_args()
 
