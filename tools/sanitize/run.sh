@@ -38,7 +38,7 @@ if [[ ${MUTATION_COUNT:-208} != 0 ]]; then
   start=$SECONDS
   seed=${MUTATION_SEED:-20261202}
   [[ $seed == random ]] && seed=
-  (source "$build/sanitizer-env.sh" && python3 tools/sanitize/mutation_campaign.py --pressreel "$build/pressreel" \
+  (source "$build/sanitizer-env.sh" && python3 tools/sanitize/mutation_campaign.py --pressreel "$build/pressreel" --no-isolation \
     --count "${MUTATION_COUNT:-208}" ${seed:+--seed "$seed"})
   echo "sanitize: mutation campaign took $((SECONDS - start)) s"
 fi
