@@ -19,18 +19,29 @@ fi
 ((${#targets[@]})) || { echo "fuzz: no fuzz targets in $build/fuzz (configure with -DPRESSREEL_FUZZ=ON)"; exit 2; }
 
 mkdir -p "$build/fuzz-artifacts"
+# One libFuzzer process is one thread: the targets run side by side, as many at once as there are cores.
+# Each run leaves its log in BUILD/fuzz-artifacts/TARGET.log, and TARGET.failed beside it if it failed.
+fuzz_one() {
+  local target=$1 corpus=$build/fuzz-corpus/$1
+  mkdir -p "$corpus"
+  rm -f "$build/fuzz-artifacts/$target.failed"
+  "$build/fuzz/$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+    -artifact_prefix="$build/fuzz-artifacts/$target-" "$corpus" "$root/fuzz/corpus/$target" \
+    >"$build/fuzz-artifacts/$target.log" 2>&1 || touch "$build/fuzz-artifacts/$target.failed"
+}
 failed=()
 for target in "${targets[@]}"; do
-  corpus=$build/fuzz-corpus/$target
-  mkdir -p "$corpus"
+  while (($(jobs -rp | wc -l) >= $(nproc))); do wait -n || true; done
   echo "fuzz: $target for $seconds s"
-  if ! "$build/fuzz/$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
-      -artifact_prefix="$build/fuzz-artifacts/$target-" "$corpus" "$root/fuzz/corpus/$target" \
-      >"$build/fuzz-artifacts/$target.log" 2>&1; then
+  fuzz_one "$target" &
+done
+wait
+for target in "${targets[@]}"; do
+  if [[ -e $build/fuzz-artifacts/$target.failed ]]; then
     failed+=("$target")
     tail -n 60 "$build/fuzz-artifacts/$target.log"
   fi
-  grep -E '^stat::number_of_executed_units|^Done [0-9]+ runs' "$build/fuzz-artifacts/$target.log" || true
+  echo "fuzz: $target: $(grep -E '^stat::number_of_executed_units' "$build/fuzz-artifacts/$target.log" || echo 'no stats')"
 done
 if ((${#failed[@]})); then
   echo "fuzz: FAILED: ${failed[*]} (inputs in $build/fuzz-artifacts/)"
