@@ -3,10 +3,16 @@
 // complete. The crashes are made on purpose by the worker's test-only fault switch.
 #include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include <chrono>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <thread>
 
 #include "pressreel/batch/batch_run.hpp"
 #include "pressreel/batch/clip_worker.hpp"
@@ -123,6 +129,64 @@ TEST(ClipIsolation, AWorkerOverItsMemoryLimitIsStoppedWithAReadableCause) {
       << bad["error"];
   EXPECT_EQ(batch.files_of("bad"), std::set<std::string>{"manifest.json"});
   EXPECT_EQ(clip_named(report, "good")["status"], "ok");
+}
+
+// The processes whose parent is `parent`, from /proc.
+std::vector<pid_t> children_of(pid_t parent) {
+  std::vector<pid_t> children;
+  for (const auto& e : fs::directory_iterator("/proc")) {
+    const std::string name = e.path().filename().string();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::ifstream status(e.path() / "status");
+    for (std::string line; std::getline(status, line);) {
+      if (line.starts_with("PPid:") && std::stoi(line.substr(5)) == parent) children.push_back(std::stoi(name));
+    }
+  }
+  return children;
+}
+
+// A process that has ended: gone, or a zombie left for a parent that does not reap it.
+bool ended(pid_t pid) {
+  std::ifstream stat(fmt::format("/proc/{}/stat", pid));
+  std::string text;
+  if (!std::getline(stat, text)) return true;
+  const auto state = text.find(") ");
+  return state != std::string::npos && text[state + 2] == 'Z';
+}
+
+TEST(ClipIsolation, AKilledBatchTakesItsWorkersWithIt) {
+  Batch batch;
+  // Workers that sleep in the decode stage, so that the batch is killed while they run.
+  ::setenv(batch::worker_fault_variable, "hang:decode", 1);
+  const std::string program = pressreel::testing::cli();
+  std::vector<std::string> args = {program, "--quiet", "run", batch.in.string(), "-o", batch.out.string(),
+                                   "--pipeline", batch.recipe.string(), "--jobs", "2"};
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  pid_t run = 0;
+  ASSERT_EQ(::posix_spawn(&run, program.c_str(), nullptr, nullptr, argv.data(), environ), 0);
+  ::unsetenv(batch::worker_fault_variable);
+
+  std::vector<pid_t> workers;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (workers.size() < 2 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    workers = children_of(run);
+  }
+  ASSERT_EQ(workers.size(), 2u) << "the batch did not start a worker per clip";
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));  // past the workers' start-up
+  ::kill(run, SIGKILL);
+  ::waitpid(run, nullptr, 0);
+
+  const auto gone_by = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  for (const pid_t worker : workers) {
+    while (!ended(worker) && std::chrono::steady_clock::now() < gone_by) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    EXPECT_TRUE(ended(worker)) << "worker " << worker << " outlived its batch";
+    if (!ended(worker)) ::kill(worker, SIGKILL);
+  }
 }
 
 TEST(ClipIsolation, WorkersMakeWhatTheBatchMakesInProcess) {

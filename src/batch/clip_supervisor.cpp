@@ -49,7 +49,7 @@ pid_t spawn_worker(const fs::path& worker, int request_fd, int report_fd) {
   // The batch's stdout carries its --json summary: nothing a worker's libraries print may land in it.
   posix_spawn_file_actions_adddup2(&actions, STDERR_FILENO, STDOUT_FILENO);
   const std::string program = worker.string();
-  std::vector<std::string> args = {program, "worker", "--report-fd", "3"};
+  std::vector<std::string> args = {program, "worker", "--report-fd", "3", "--batch-pid", std::to_string(::getpid())};
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);

@@ -2,6 +2,7 @@
 #include "pressreel/batch/clip_worker.hpp"
 
 #include <spdlog/spdlog.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -52,6 +53,10 @@ void report(const json& message) {
     }
     std::this_thread::sleep_for(std::chrono::seconds(30));
     std::_Exit(3);
+  }
+  if (fault_kind == "hang") {
+    std::this_thread::sleep_for(std::chrono::seconds(60));
+    std::_Exit(4);
   }
   std::abort();
 }
@@ -114,7 +119,16 @@ void probe_again(ClipSource& clip, const Recipe& recipe) {
 
 }  // namespace
 
-int run_clip_worker(int fd) {
+// The kernel kills this process when the thread that started it ends: the supervisor's thread waits
+// for its worker, so that is when the batch dies. A batch already gone before the request was made
+// has left this worker to another parent.
+void die_with_the_batch(int batch_pid) {
+  if (batch_pid <= 0) return;
+  if (::prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || ::getppid() != batch_pid) std::_Exit(5);
+}
+
+int run_clip_worker(int fd, int batch_pid) {
+  die_with_the_batch(batch_pid);
   report_fd = fd;
   const json request = read_request();
   spdlog::set_level(static_cast<spdlog::level::level_enum>(request.value("log_level", int{spdlog::level::info})));

@@ -9,7 +9,9 @@ Action add_worker_command(CLI::App& app) {
   cmd->group("");  // not for people: left out of --help
   auto report_fd = std::make_shared<int>(-1);
   cmd->add_option("--report-fd", *report_fd, "where the worker reports to the batch")->required();
-  return [report_fd]() { return batch::run_clip_worker(*report_fd); };
+  auto batch_pid = std::make_shared<int>(0);
+  cmd->add_option("--batch-pid", *batch_pid, "the batch that started it: the worker dies with it");
+  return [report_fd, batch_pid]() { return batch::run_clip_worker(*report_fd, *batch_pid); };
 }
 
 }  // namespace pressreel::cli

@@ -24,11 +24,12 @@ ClipOutcome process_clip_in_worker(const std::filesystem::path& worker, const Fi
                                    const Recipe& recipe, const ClipJobOptions& options, const WorkerLimits& limits);
 
 // The worker's side: reads its clip from stdin, runs process_clip and reports on `report_fd`.
-// Returns the process's exit code.
-int run_clip_worker(int report_fd);
+// `batch_pid` is the process that started it: the worker dies with it (a batch killed with SIGKILL
+// must not leave workers writing beside its rerun). Returns the process's exit code.
+int run_clip_worker(int report_fd, int batch_pid);
 
-// For the tests of the supervisor only: "segv:STAGE", "abort:STAGE" or "memory:STAGE" makes a worker
-// crash, abort or allocate without end when its clip enters STAGE; "KIND:STAGE:CLIP" only the worker of
+// For the tests of the supervisor only: "segv:STAGE", "abort:STAGE", "memory:STAGE" or "hang:STAGE"
+// makes a worker crash, abort, allocate without end or sleep for a minute when its clip enters STAGE; "KIND:STAGE:CLIP" only the worker of
 // the clip whose slug is CLIP. Read by the worker subcommand alone, never by a clip run in-process.
 inline constexpr const char* worker_fault_variable = "PRESSREEL_WORKER_FAULT_FOR_TESTS";
 
