@@ -91,23 +91,19 @@ class ReproducibleRuns : public ::testing::Test {
 TEST_F(ReproducibleRuns, EveryOutputIsWritten) {
   const auto& files = reference();
   for (const char* name : {"film/a/preview-180p.mp4", "film/a/teaser.mp4", "film/a/teaser.webp",
-                           "film/a/contact-sheet.jpg", "film/a/manifest.json", "other/c/preview-180p.mp4"}) {
+                           "film/a/contact-sheet.jpg", "film/a/storyboard.jpg", "film/a/stills/shot-001.jpg",
+                           "film/a/stream/master.m3u8", "film/a/stream/manifest.mpd", "film/a/stream/init-0.m4s",
+                           "film/a/stream/chunk-0-00001.m4s", "film/a/manifest.json", "other/c/preview-180p.mp4"}) {
     EXPECT_TRUE(files.contains(name)) << name;
   }
 }
 
-// Disabled: with --jobs 3, with shards, and after kill-and-rerun, teaser.mp4 (and the manifest and
-// film.json that record its bytes) still differs from a --jobs 1 run; every other output is identical.
-// The teaser's x264 threads are fixed, so the cause is elsewhere (issue 23, not yet found).
-TEST_F(ReproducibleRuns, DISABLED_ThreeClipsAtOnceGiveTheBytesOfOneAtATime) {
+TEST_F(ReproducibleRuns, ThreeClipsAtOnceGiveTheBytesOfOneAtATime) {
   ASSERT_EQ(run_command(run("jobs3", "--jobs 3")), 0) << errors("jobs3");
   EXPECT_EQ(differing(reference(), snapshot(*dir_ / "jobs3")), std::vector<std::string>{});
 }
 
-// Disabled: with --jobs 3, with shards, and after kill-and-rerun, teaser.mp4 (and the manifest and
-// film.json that record its bytes) still differs from a --jobs 1 run; every other output is identical.
-// The teaser's x264 threads are fixed, so the cause is elsewhere (issue 23, not yet found).
-TEST_F(ReproducibleRuns, DISABLED_ShardsMergedGiveTheBytesOfTheWholeRun) {
+TEST_F(ReproducibleRuns, ShardsMergedGiveTheBytesOfTheWholeRun) {
   for (int i = 0; i < 2; ++i) {
     ASSERT_EQ(run_command(run("sharded", fmt::format("--jobs 2 --shard {}/2", i))), 0) << errors("sharded");
   }
@@ -116,10 +112,7 @@ TEST_F(ReproducibleRuns, DISABLED_ShardsMergedGiveTheBytesOfTheWholeRun) {
   EXPECT_EQ(differing(reference(), snapshot(*dir_ / "sharded")), std::vector<std::string>{});
 }
 
-// Disabled: with --jobs 3, with shards, and after kill-and-rerun, teaser.mp4 (and the manifest and
-// film.json that record its bytes) still differs from a --jobs 1 run; every other output is identical.
-// The teaser's x264 threads are fixed, so the cause is elsewhere (issue 23, not yet found).
-TEST_F(ReproducibleRuns, DISABLED_AKilledRunFinishedByARerunGivesTheSameBytes) {
+TEST_F(ReproducibleRuns, AKilledRunFinishedByARerunGivesTheSameBytes) {
   const auto& files = reference();
   // Killed while the clips are being encoded, then finished with other concurrency.
   run_command(fmt::format("timeout -s KILL 1.0 {}", run("killed", "--jobs 3")));

@@ -76,7 +76,12 @@ std::unique_ptr<media::Encoder> open_video_encoder(const RenditionOptions& r, co
                  {"profile", "high"},
                  {"crf", std::to_string(r.crf)},
                  // Keyframes only on the GOP grid, every GOP closed: players and segmenters cut cleanly.
-                 {"x264-params", "scenecut=0:open-gop=0"}};
+                 // No lookahead thread (sync-lookahead=0): with frame threads x264 runs one by
+                 // default, and it decides frame types, MB-tree and VBV plans over however many
+                 // frames have arrived when it wakes. Frames that come in bursts (the teaser's
+                 // stretches, a loaded machine) then give other bytes run to run; on the encoding
+                 // thread the lookahead sees the same frames every time, and the frame threads stay.
+                 {"x264-params", "scenecut=0:open-gop=0:sync-lookahead=0"}};
       break;
     case VideoCodec::vp9:
       options = {{"crf", std::to_string(r.crf)}, {"cpu-used", r.preset}, {"deadline", "good"}, {"row-mt", "1"}};
