@@ -52,14 +52,17 @@ make_trailer_clip() {
   rm -f "$piece"
 }
 
-# Real footage: the 30 s of Big Buck Bunny in sample_media (CC-BY 3.0; 720p, tagged BT.601) as an
-# H.264 High + AAC clip. Animation encodes more cheaply than the grainy synthetic shots, so what
-# pressreel adds weighs more; BT.601 makes every rendition convert its colours to BT.709.
+# Real footage: the first 30 s of Big Buck Bunny (CC-BY 3.0; 720p, tagged BT.601) from ../shared/media,
+# or, without it, the 19.5 s of it in sample_media, as an H.264 High + AAC clip. Animation encodes more
+# cheaply than the grainy synthetic shots, so what pressreel adds weighs more; BT.601 makes every
+# rendition convert its colours to BT.709.
 make_real_clip() {
   local out=$1
   [[ -s "$out" ]] && return 0
-  local source
-  source="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/../sample_media/big-buck-bunny/big-buck-bunny-0-30.webm"
+  local root source
+  root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/.."
+  source="$root/../shared/media/clips/big-buck-bunny-0-30.webm"
+  [[ -f "$source" ]] || source="$root/sample_media/big-buck-bunny/big-buck-bunny-0-19.webm"
   ffmpeg -y -hide_banner -loglevel error -i "$source" -c:v libx264 -preset veryfast -crf 20 -g 48 \
     -c:a aac -b:a 192k -ar 48000 -movflags +faststart "$out"
 }

@@ -50,9 +50,9 @@ def source_shots(shared):
             inside_gradual = any(g[0] <= first and end - 1 <= g[1] for g in gradual)
             if end - first >= 30 and not inside_gradual:
                 shots.append((clip, first, end - 1))
-    if not shots:  # no shared footage: Big Buck Bunny's shots (its fade-in 0-48, cuts 283, 376, 551)
-        bbb = ROOT / "sample_media/big-buck-bunny/big-buck-bunny-0-30.webm"
-        shots = [(bbb, 49, 282), (bbb, 283, 375), (bbb, 376, 550), (bbb, 551, 719)]
+    if not shots:  # no shared footage: Big Buck Bunny's shots (its fade-in 0-48, cuts 283, 376; 468 frames)
+        bbb = ROOT / "sample_media/big-buck-bunny/big-buck-bunny-0-19.webm"
+        shots = [(bbb, 49, 282), (bbb, 283, 375), (bbb, 376, 467)]
     # A shot that is black (a dip between fades) has nothing to cut to.
     return [s for s in shots if s[2] - s[1] >= 30]
 

@@ -16,7 +16,7 @@ trap 'rm -rf "$work"' EXIT
 hostile_title='<img src=x onerror=alert(1)><script>alert(2)</script>'
 odd_film="$work/in/Odd \"film\" it's — démo"
 mkdir -p "$odd_film" "$work/in/big-buck-bunny"
-cp "$source_dir/sample_media/les-demons-de-minuit/phone-teaser.mp4" "$odd_film/"
+cp "$source_dir/sample_media/planete-blupi/phone-teaser.mp4" "$odd_film/"
 cp "$source_dir/sample_media/big-buck-bunny/"* "$work/in/big-buck-bunny/"
 # Three shots of colour with hard cuts, 6 s, with the hostile title in the container metadata.
 ffmpeg -y -hide_banner -loglevel error \
