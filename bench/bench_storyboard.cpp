@@ -10,7 +10,7 @@
 #include "pressreel/stills/contact_sheet.hpp"
 #include "pressreel/stills/contact_sheet_tiles.hpp"
 #include "pressreel/stills/storyboard.hpp"
-#include "pressreel/stills/text_renderer.hpp"
+#include "stills/text_renderer.hpp"
 
 namespace {
 

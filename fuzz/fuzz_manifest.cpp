@@ -18,7 +18,7 @@
 
 #include "pressreel/batch/catalog.hpp"
 #include "pressreel/batch/gallery.hpp"
-#include "pressreel/batch/input_key.hpp"
+#include "batch/input_key.hpp"
 
 namespace {
 

@@ -6,11 +6,11 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "pressreel/batch/atomic_file.hpp"
+#include "batch/atomic_file.hpp"
 #include "pressreel/batch/batch_run.hpp"
 #include "pressreel/batch/discovery.hpp"
 #include "pressreel/batch/recipe.hpp"
-#include "pressreel/batch/slug.hpp"
+#include "batch/slug.hpp"
 #include "test_support.hpp"
 
 namespace {

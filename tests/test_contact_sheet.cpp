@@ -9,7 +9,7 @@
 #include "pressreel/stills/candidate_keeper.hpp"
 #include "pressreel/stills/contact_sheet.hpp"
 #include "pressreel/stills/contact_sheet_tiles.hpp"
-#include "pressreel/stills/text_renderer.hpp"
+#include "stills/text_renderer.hpp"
 #include "test_support.hpp"
 
 namespace {

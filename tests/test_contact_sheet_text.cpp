@@ -4,8 +4,8 @@
 #include <opencv2/core.hpp>
 
 #include "pressreel/stills/contact_sheet.hpp"
-#include "pressreel/stills/text_renderer.hpp"
-#include "pressreel/stills/text_utf8.hpp"
+#include "stills/text_renderer.hpp"
+#include "stills/text_utf8.hpp"
 #include "reference_text.hpp"
 
 namespace {

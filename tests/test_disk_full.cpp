@@ -10,7 +10,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "pressreel/batch/atomic_file.hpp"
+#include "batch/atomic_file.hpp"
 #include "test_support.hpp"
 
 namespace {

@@ -10,7 +10,7 @@
 #include <opencv2/imgcodecs.hpp>
 
 #include "pressreel/stills/contact_sheet.hpp"
-#include "pressreel/stills/text_renderer.hpp"
+#include "stills/text_renderer.hpp"
 #include "test_support.hpp"
 
 namespace {

@@ -3,8 +3,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "pressreel/batch/gallery_escape.hpp"
-#include "pressreel/batch/gallery_snippets.hpp"
+#include "batch/gallery_escape.hpp"
+#include "batch/gallery_snippets.hpp"
 
 namespace pressreel::batch {
 namespace {

@@ -15,7 +15,7 @@
 #include <random>
 #include <set>
 
-#include "pressreel/batch/atomic_file.hpp"
+#include "batch/atomic_file.hpp"
 #include "test_support.hpp"
 
 namespace {

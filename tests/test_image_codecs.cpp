@@ -6,9 +6,9 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
-#include "pressreel/stills/image_reader.hpp"
+#include "stills/image_reader.hpp"
 #include "pressreel/stills/image_writer.hpp"
-#include "pressreel/stills/jpeg_codec.hpp"
+#include "stills/jpeg_codec.hpp"
 #include "test_support.hpp"
 
 namespace {

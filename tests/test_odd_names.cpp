@@ -8,7 +8,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "pressreel/batch/slug.hpp"
+#include "batch/slug.hpp"
 #include "test_support.hpp"
 
 namespace {

@@ -12,7 +12,7 @@ extern "C" {
 #include "pressreel/media/error.hpp"
 #include "pressreel/media/probe.hpp"
 #include "pressreel/preview/teaser.hpp"
-#include "pressreel/preview/webp_animation.hpp"
+#include "preview/webp_animation.hpp"
 #include "test_preview_readback.hpp"
 #include "test_support.hpp"
 

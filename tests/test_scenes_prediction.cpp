@@ -8,7 +8,7 @@
 
 #include "pressreel/scenes/boundary_detector.hpp"
 #include "pressreel/scenes/flash_filter.hpp"
-#include "pressreel/scenes/motion_prediction.hpp"
+#include "scenes/motion_prediction.hpp"
 
 namespace {
 

@@ -9,7 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
-#include "pressreel/batch/watchdog.hpp"
+#include "batch/watchdog.hpp"
 #include "test_support.hpp"
 
 namespace {

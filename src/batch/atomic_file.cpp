@@ -1,4 +1,4 @@
-#include "pressreel/batch/atomic_file.hpp"
+#include "batch/atomic_file.hpp"
 
 #include <fcntl.h>
 #include <fmt/format.h>

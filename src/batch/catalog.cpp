@@ -8,11 +8,11 @@
 #include <nlohmann/json.hpp>
 
 
-#include "pressreel/batch/atomic_file.hpp"
-#include "pressreel/batch/out_tree.hpp"
+#include "batch/atomic_file.hpp"
+#include "batch/out_tree.hpp"
 #include "pressreel/stills/contact_sheet.hpp"
 #include "pressreel/stills/contact_sheet_tiles.hpp"
-#include "pressreel/stills/image_reader.hpp"
+#include "stills/image_reader.hpp"
 #include "pressreel/stills/poster.hpp"
 #include "pressreel/version.hpp"
 

@@ -1,4 +1,4 @@
-#include "pressreel/batch/clip_stream.hpp"
+#include "batch/clip_stream.hpp"
 
 #include "pressreel/preview/stream_packager.hpp"
 

@@ -12,7 +12,7 @@
 #include <cstring>
 #include <fstream>
 
-#include "pressreel/batch/atomic_file.hpp"
+#include "batch/atomic_file.hpp"
 #include "pressreel/batch/clip_worker.hpp"
 #include "pressreel/version.hpp"
 #include "worker_protocol.hpp"

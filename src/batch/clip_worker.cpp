@@ -13,8 +13,8 @@
 #include <mutex>
 #include <thread>
 
-#include "pressreel/batch/input_key.hpp"
-#include "pressreel/batch/watchdog.hpp"
+#include "batch/input_key.hpp"
+#include "batch/watchdog.hpp"
 #include "worker_protocol.hpp"
 
 namespace pressreel::batch {

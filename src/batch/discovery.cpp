@@ -9,9 +9,9 @@
 #include <set>
 #include <stdexcept>
 
-#include "pressreel/batch/atomic_file.hpp"
-#include "pressreel/batch/slug.hpp"
-#include "pressreel/batch/watchdog.hpp"
+#include "batch/atomic_file.hpp"
+#include "batch/slug.hpp"
+#include "batch/watchdog.hpp"
 #include "pressreel/media/error.hpp"
 
 namespace pressreel::batch {

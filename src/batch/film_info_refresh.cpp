@@ -1,11 +1,11 @@
-#include "pressreel/batch/film_info_refresh.hpp"
+#include "batch/film_info_refresh.hpp"
 
 #include <spdlog/spdlog.h>
 
 #include <nlohmann/json.hpp>
 
-#include "pressreel/batch/atomic_file.hpp"
-#include "pressreel/batch/out_tree.hpp"
+#include "batch/atomic_file.hpp"
+#include "batch/out_tree.hpp"
 
 namespace pressreel::batch {
 

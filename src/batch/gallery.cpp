@@ -9,8 +9,8 @@
 #include <optional>
 #include <stdexcept>
 
-#include "pressreel/batch/atomic_file.hpp"
-#include "pressreel/batch/out_tree.hpp"
+#include "batch/atomic_file.hpp"
+#include "batch/out_tree.hpp"
 
 namespace pressreel::batch {
 namespace {

@@ -7,9 +7,9 @@
 
 #include "gallery_html.hpp"
 #include "pressreel/batch/gallery.hpp"
-#include "pressreel/batch/gallery_assets.hpp"
-#include "pressreel/batch/gallery_escape.hpp"
-#include "pressreel/batch/gallery_snippets.hpp"
+#include "batch/gallery_assets.hpp"
+#include "batch/gallery_escape.hpp"
+#include "batch/gallery_snippets.hpp"
 
 namespace pressreel::batch {
 namespace {

@@ -1,4 +1,4 @@
-#include "pressreel/batch/gallery_assets.hpp"
+#include "batch/gallery_assets.hpp"
 
 namespace pressreel::batch {
 

@@ -1,10 +1,10 @@
-#include "pressreel/batch/gallery_escape.hpp"
+#include "batch/gallery_escape.hpp"
 
 #include <fmt/format.h>
 
 #include <nlohmann/json.hpp>
 
-#include "pressreel/batch/atomic_file.hpp"
+#include "batch/atomic_file.hpp"
 
 namespace pressreel::batch {
 

@@ -3,7 +3,7 @@
 
 #include "gallery_html.hpp"
 #include "pressreel/batch/gallery.hpp"
-#include "pressreel/batch/gallery_escape.hpp"
+#include "batch/gallery_escape.hpp"
 
 namespace pressreel::batch {
 namespace {

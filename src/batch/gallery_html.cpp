@@ -2,8 +2,8 @@
 
 #include <fmt/format.h>
 
-#include "pressreel/batch/gallery_assets.hpp"
-#include "pressreel/batch/gallery_escape.hpp"
+#include "batch/gallery_assets.hpp"
+#include "batch/gallery_escape.hpp"
 #include "pressreel/media/time.hpp"
 #include "pressreel/version.hpp"
 

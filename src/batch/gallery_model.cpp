@@ -10,7 +10,7 @@
 #include <regex>
 #include <sstream>
 
-#include "pressreel/stills/image_reader.hpp"
+#include "stills/image_reader.hpp"
 
 namespace pressreel::batch {
 namespace {

@@ -1,11 +1,11 @@
-#include "pressreel/batch/gallery_snippets.hpp"
+#include "batch/gallery_snippets.hpp"
 
 #include <fmt/format.h>
 
 #include <cmath>
 #include <nlohmann/json.hpp>
 
-#include "pressreel/batch/gallery_escape.hpp"
+#include "batch/gallery_escape.hpp"
 
 namespace pressreel::batch {
 namespace {

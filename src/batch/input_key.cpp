@@ -1,4 +1,4 @@
-#include "pressreel/batch/input_key.hpp"
+#include "batch/input_key.hpp"
 
 #include <fmt/format.h>
 #include <xxhash.h>

@@ -2,7 +2,7 @@
 #include <fmt/format.h>
 
 #include "pressreel/batch/batch_run.hpp"
-#include "pressreel/stills/text_utf8.hpp"
+#include "stills/text_utf8.hpp"
 
 namespace pressreel::batch {
 namespace {

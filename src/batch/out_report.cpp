@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "pressreel/batch/out_tree.hpp"
+#include "batch/out_tree.hpp"
 
 namespace pressreel::batch {
 

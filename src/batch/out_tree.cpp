@@ -1,4 +1,4 @@
-#include "pressreel/batch/out_tree.hpp"
+#include "batch/out_tree.hpp"
 
 #include <spdlog/spdlog.h>
 

@@ -1,11 +1,11 @@
-#include "pressreel/batch/slug.hpp"
+#include "batch/slug.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <cctype>
 
-#include "pressreel/stills/text_utf8.hpp"
+#include "stills/text_utf8.hpp"
 
 namespace pressreel::batch {
 namespace {

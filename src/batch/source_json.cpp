@@ -1,6 +1,6 @@
-#include "pressreel/batch/source_json.hpp"
+#include "batch/source_json.hpp"
 
-#include "pressreel/batch/gallery_escape.hpp"
+#include "batch/gallery_escape.hpp"
 
 namespace pressreel::batch {
 

@@ -1,4 +1,4 @@
-#include "pressreel/batch/watchdog.hpp"
+#include "batch/watchdog.hpp"
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>

@@ -6,7 +6,7 @@
 #include <cerrno>
 #include <system_error>
 
-#include "pressreel/batch/input_key.hpp"
+#include "batch/input_key.hpp"
 
 namespace pressreel::batch::worker_protocol {
 

@@ -1,4 +1,4 @@
-#include "pressreel/media/audio_decoder.hpp"
+#include "media/audio_decoder.hpp"
 
 #include <fmt/format.h>
 

@@ -14,7 +14,7 @@
 #include <variant>
 #include <vector>
 
-#include "pressreel/media/audio_decoder.hpp"
+#include "media/audio_decoder.hpp"
 #include "pressreel/media/error.hpp"
 
 namespace pressreel::media {

@@ -14,7 +14,7 @@ extern "C" {
 }
 
 #include "pressreel/media/error.hpp"
-#include "pressreel/media/stored_code.hpp"
+#include "media/stored_code.hpp"
 
 namespace pressreel::media {
 namespace {

@@ -1,4 +1,4 @@
-#include "pressreel/media/external_refs.hpp"
+#include "media/external_refs.hpp"
 
 #include <fmt/format.h>
 

@@ -1,4 +1,4 @@
-#include "pressreel/media/frame_grabber.hpp"
+#include "media/frame_grabber.hpp"
 
 #include <cmath>
 #include <optional>

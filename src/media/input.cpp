@@ -6,7 +6,7 @@
 #include <system_error>
 
 #include "pressreel/media/error.hpp"
-#include "pressreel/media/external_refs.hpp"
+#include "media/external_refs.hpp"
 
 namespace pressreel::media {
 namespace {

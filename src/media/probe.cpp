@@ -11,8 +11,8 @@ extern "C" {
 }
 
 #include "pressreel/media/error.hpp"
-#include "pressreel/media/stored_code.hpp"
-#include "pressreel/stills/text_utf8.hpp"
+#include "media/stored_code.hpp"
+#include "stills/text_utf8.hpp"
 
 namespace pressreel::media {
 namespace {

@@ -9,7 +9,7 @@ extern "C" {
 #include <libavutil/pixdesc.h>
 }
 
-#include "pressreel/media/stored_code.hpp"
+#include "media/stored_code.hpp"
 
 namespace pressreel::media {
 namespace {

@@ -13,7 +13,7 @@ extern "C" {
 #include <libavutil/channel_layout.h>
 }
 
-#include "pressreel/media/audio_decoder.hpp"
+#include "media/audio_decoder.hpp"
 #include "pressreel/media/error.hpp"
 #include "pressreel/preview/loudness_normalizer.hpp"
 

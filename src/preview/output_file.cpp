@@ -8,7 +8,7 @@
 #include <system_error>
 #include <vector>
 
-#include "pressreel/batch/atomic_file.hpp"
+#include "batch/atomic_file.hpp"
 #include "pressreel/media/probe.hpp"
 
 namespace pressreel::preview {

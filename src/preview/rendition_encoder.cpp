@@ -9,8 +9,8 @@
 #include <tbb/parallel_for_each.h>
 
 #include "pressreel/media/error.hpp"
-#include "pressreel/media/stored_code.hpp"
-#include "pressreel/preview/video_encoder.hpp"
+#include "media/stored_code.hpp"
+#include "preview/video_encoder.hpp"
 
 namespace pressreel::preview {
 

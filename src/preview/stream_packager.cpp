@@ -10,7 +10,7 @@
 #include <sstream>
 #include <system_error>
 
-#include "pressreel/batch/atomic_file.hpp"
+#include "batch/atomic_file.hpp"
 #include "pressreel/media/error.hpp"
 #include "pressreel/media/input.hpp"
 #include "pressreel/media/muxer.hpp"

@@ -14,7 +14,7 @@
 #include <tbb/parallel_for.h>
 #include <tbb/parallel_pipeline.h>
 
-#include "pressreel/batch/atomic_file.hpp"
+#include "batch/atomic_file.hpp"
 #include "pressreel/media/decoder.hpp"
 #include "pressreel/media/error.hpp"
 #include "pressreel/media/input.hpp"
@@ -22,8 +22,8 @@
 #include "pressreel/media/scaler.hpp"
 #include "pressreel/preview/output_file.hpp"
 #include "pressreel/preview/shot_look.hpp"
-#include "pressreel/preview/video_encoder.hpp"
-#include "pressreel/preview/webp_animation.hpp"
+#include "preview/video_encoder.hpp"
+#include "preview/webp_animation.hpp"
 
 namespace pressreel::preview {
 namespace {

@@ -1,4 +1,4 @@
-#include "pressreel/preview/video_encoder.hpp"
+#include "preview/video_encoder.hpp"
 
 #include <fmt/format.h>
 

@@ -1,4 +1,4 @@
-#include "pressreel/preview/webp_animation.hpp"
+#include "preview/webp_animation.hpp"
 
 #include <fmt/format.h>
 #include <webp/encode.h>

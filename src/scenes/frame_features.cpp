@@ -1,6 +1,6 @@
 #include "pressreel/scenes/frame_features.hpp"
 
-#include "pressreel/scenes/motion_prediction.hpp"
+#include "scenes/motion_prediction.hpp"
 
 #include <opencv2/imgproc.hpp>
 

@@ -1,4 +1,4 @@
-#include "pressreel/scenes/motion_prediction.hpp"
+#include "scenes/motion_prediction.hpp"
 
 #include <opencv2/imgproc.hpp>
 #include <opencv2/video/tracking.hpp>

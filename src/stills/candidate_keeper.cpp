@@ -9,8 +9,8 @@
 #include <nlohmann/json.hpp>
 #include <opencv2/imgproc.hpp>
 
-#include "pressreel/stills/image_reader.hpp"
-#include "pressreel/stills/jpeg_codec.hpp"
+#include "stills/image_reader.hpp"
+#include "stills/jpeg_codec.hpp"
 
 namespace pressreel::stills {
 namespace {

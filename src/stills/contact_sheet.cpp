@@ -6,8 +6,8 @@
 #include <cmath>
 #include <opencv2/imgproc.hpp>
 
-#include "pressreel/stills/image_reader.hpp"
-#include "pressreel/stills/text_renderer.hpp"
+#include "stills/image_reader.hpp"
+#include "stills/text_renderer.hpp"
 
 namespace pressreel::stills {
 namespace {

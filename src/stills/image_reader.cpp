@@ -1,4 +1,4 @@
-#include "pressreel/stills/image_reader.hpp"
+#include "stills/image_reader.hpp"
 
 #include <webp/decode.h>
 
@@ -7,7 +7,7 @@
 #include <stdexcept>
 #include <vector>
 
-#include "pressreel/stills/jpeg_codec.hpp"
+#include "stills/jpeg_codec.hpp"
 
 namespace pressreel::stills {
 namespace {

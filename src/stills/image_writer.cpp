@@ -7,8 +7,8 @@
 #include <stdexcept>
 #include <string_view>
 
-#include "pressreel/batch/atomic_file.hpp"
-#include "pressreel/stills/jpeg_codec.hpp"
+#include "batch/atomic_file.hpp"
+#include "stills/jpeg_codec.hpp"
 
 namespace pressreel::stills {
 

@@ -1,4 +1,4 @@
-#include "pressreel/stills/jpeg_codec.hpp"
+#include "stills/jpeg_codec.hpp"
 
 // jpeglib.h needs size_t and FILE declared first.
 #include <csetjmp>

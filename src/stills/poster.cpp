@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
-#include "pressreel/media/frame_grabber.hpp"
+#include "media/frame_grabber.hpp"
 #include "pressreel/media/scaler.hpp"
 
 namespace pressreel::stills {

@@ -6,7 +6,7 @@
 #include <cmath>
 #include <opencv2/imgproc.hpp>
 
-#include "pressreel/batch/atomic_file.hpp"
+#include "batch/atomic_file.hpp"
 
 namespace pressreel::stills {
 namespace {

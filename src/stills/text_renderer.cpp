@@ -1,4 +1,4 @@
-#include "pressreel/stills/text_renderer.hpp"
+#include "stills/text_renderer.hpp"
 
 #include <fribidi.h>
 #include <ft2build.h>
@@ -13,7 +13,7 @@
 #include FT_FREETYPE_H
 #include <spdlog/spdlog.h>
 
-#include "pressreel/stills/text_utf8.hpp"
+#include "stills/text_utf8.hpp"
 
 namespace pressreel::stills {
 namespace {

@@ -1,4 +1,4 @@
-#include "pressreel/stills/text_utf8.hpp"
+#include "stills/text_utf8.hpp"
 
 namespace pressreel::stills {
 namespace {

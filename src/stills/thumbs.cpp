@@ -12,8 +12,8 @@
 #include <regex>
 #include <stdexcept>
 
-#include "pressreel/batch/atomic_file.hpp"
-#include "pressreel/media/frame_grabber.hpp"
+#include "batch/atomic_file.hpp"
+#include "media/frame_grabber.hpp"
 #include "pressreel/media/scaler.hpp"
 #include "pressreel/stills/active_picture.hpp"
 #include "pressreel/stills/poster.hpp"

@@ -8,7 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
-#include "pressreel/batch/atomic_file.hpp"
+#include "batch/atomic_file.hpp"
 #include "pressreel/media/decode_pass.hpp"
 #include "pressreel/media/probe.hpp"
 #include "pressreel/scenes/scene_detector.hpp"

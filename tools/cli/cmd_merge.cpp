@@ -7,7 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
-#include "pressreel/batch/atomic_file.hpp"
+#include "batch/atomic_file.hpp"
 #include "pressreel/batch/catalog.hpp"
 #include "pressreel/batch/gallery.hpp"
 #include "pressreel/batch/out_report.hpp"

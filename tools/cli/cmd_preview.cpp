@@ -7,7 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
-#include "pressreel/batch/atomic_file.hpp"
+#include "batch/atomic_file.hpp"
 #include "pressreel/media/decode_pass.hpp"
 #include "pressreel/preview/rendition_encoder.hpp"
 #include "pressreel/preview/teaser.hpp"

@@ -5,7 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
-#include "pressreel/batch/atomic_file.hpp"
+#include "batch/atomic_file.hpp"
 #include "pressreel/media/probe.hpp"
 
 namespace pressreel::cli {

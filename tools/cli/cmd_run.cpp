@@ -5,7 +5,7 @@
 #include <iostream>
 
 #include "commands.hpp"
-#include "pressreel/batch/atomic_file.hpp"
+#include "batch/atomic_file.hpp"
 #include "pressreel/batch/batch_run.hpp"
 #include "pressreel/batch/gallery.hpp"
 #include "pressreel/batch/shard.hpp"

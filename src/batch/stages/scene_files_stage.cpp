@@ -1,7 +1,7 @@
 // scenes.json, scenes.csv, scenes.edl and chapters.vtt: the shot list in the forms editors' tools read.
 #include "batch/stages/stages.hpp"
 
-#include "pressreel/batch/atomic_file.hpp"
+#include "batch/atomic_file.hpp"
 #include "pressreel/scenes/scene_writers.hpp"
 
 namespace pressreel::batch {

@@ -2,7 +2,7 @@
 // over the same CMAF segments in stream/. It reads the files the pass wrote, so it runs beside the
 // read-back and the stills.
 #include "batch/stages/stages.hpp"
-#include "pressreel/batch/clip_stream.hpp"
+#include "batch/clip_stream.hpp"
 
 namespace pressreel::batch {
 namespace {
