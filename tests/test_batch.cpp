@@ -6,7 +6,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "batch/atomic_file.hpp"
+#include "io/atomic_file.hpp"
 #include "pressreel/batch/batch_run.hpp"
 #include "pressreel/batch/discovery.hpp"
 #include "pressreel/batch/recipe.hpp"
@@ -43,24 +43,24 @@ TEST(Slug, MakesSafeFolderNamesThatKeepLettersOfEveryScript) {
 TEST(AtomicFile, WritesWholeFilesAndLeavesNoTemporaryBehind) {
   TempDir dir;
   const auto target = dir / "sub" / "data.json";
-  batch::write_json_atomic(target, nlohmann::json{{"a", 1}});
+  io::write_json_atomic(target, nlohmann::json{{"a", 1}});
   EXPECT_EQ(read_json(target)["a"], 1);
-  batch::write_file_atomic(target, "replaced");
+  io::write_file_atomic(target, "replaced");
   std::ifstream in(target);
   std::string text((std::istreambuf_iterator<char>(in)), {});
   EXPECT_EQ(text, "replaced");
-  write_text(batch::temporary_path_for(target), "left over by a killed run");
-  EXPECT_EQ(batch::remove_temporary_files(dir.path()), 1);
+  write_text(io::temporary_path_for(target), "left over by a killed run");
+  EXPECT_EQ(io::remove_temporary_files(dir.path()), 1);
   EXPECT_EQ(std::distance(fs::directory_iterator(dir / "sub"), fs::directory_iterator()), 1);
-  EXPECT_THROW(batch::write_file_atomic("/proc/forbidden/x.json", "x"), std::runtime_error);
+  EXPECT_THROW(io::write_file_atomic("/proc/forbidden/x.json", "x"), std::runtime_error);
 }
 
 TEST(AtomicFile, AFolderLeftHalfBuiltByAKilledRunIsRemovedWhole) {
   TempDir dir;
-  const auto half_built = batch::temporary_path_for(dir / "clip" / "stream");
+  const auto half_built = io::temporary_path_for(dir / "clip" / "stream");
   write_text(half_built / "chunk-0-00001.m4s", "a segment of a killed run");
   write_text(dir / "clip" / "stream-notes" / "kept.txt", "an ordinary folder");
-  EXPECT_EQ(batch::remove_temporary_files(dir.path()), 1);
+  EXPECT_EQ(io::remove_temporary_files(dir.path()), 1);
   EXPECT_FALSE(fs::exists(half_built));
   EXPECT_TRUE(fs::exists(dir / "clip" / "stream-notes" / "kept.txt"));
 }

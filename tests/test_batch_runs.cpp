@@ -10,7 +10,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
-#include "pressreel/batch/atomic_file.hpp"
+#include "io/atomic_file.hpp"
 #include "test_support.hpp"
 
 namespace {
@@ -104,7 +104,7 @@ TEST_F(BatchRuns, ARunKilledAtAnyMomentIsFinishedByARerun) {
     ASSERT_EQ(run_command(run(out)), 0) << "rerun after kill at " << after << " s; " << errors(out);
     EXPECT_EQ(snapshot(dir_ / out), reference) << "killed at " << after << " s";
     for (const auto& e : fs::recursive_directory_iterator(dir_ / out)) {
-      EXPECT_FALSE(batch::is_temporary_name(e.path())) << e.path();
+      EXPECT_FALSE(io::is_temporary_name(e.path())) << e.path();
     }
   }
 }

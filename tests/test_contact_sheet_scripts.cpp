@@ -8,7 +8,7 @@
 
 #include "pressreel/stills/contact_sheet.hpp"
 #include "stills/text_renderer.hpp"
-#include "stills/text_utf8.hpp"
+#include "text/utf8.hpp"
 #include "reference_text.hpp"
 
 namespace {
@@ -100,7 +100,7 @@ TEST(SheetHeaderScripts, UnshapedOrReversedRightToLeftTextWouldNotMatch) {
     const TitleCrop crop = sheet_title(title, style);
     const cv::Mat drawn = coverage_of(crop.pixels, style.background, style.title_colour);
     const cv::Mat expected = reference_coverage(font, reference, size, drawn.size(), crop.origin);
-    const cv::Mat naive = naive_coverage(font, decode_utf8(title), size, drawn.size(), crop.origin);
+    const cv::Mat naive = naive_coverage(font, pressreel::text::decode_utf8(title), size, drawn.size(), crop.origin);
     EXPECT_LT(ink_overlap(naive, expected), 0.5) << title;
     EXPECT_GT(ink_overlap(drawn, expected), 0.9) << title;
   }
@@ -111,7 +111,7 @@ TEST(SheetHeaderScripts, MixedDirectionsFollowTheBidiAlgorithm) {
   TextRenderer text;
   const std::string title = "שלום 2024 Film";  // Hebrew paragraph: the Latin word goes leftmost
   const LineLayout layout = text.layout(title, 20);
-  const std::u32string chars = decode_utf8(title);
+  const std::u32string chars = pressreel::text::decode_utf8(title);
   ASSERT_FALSE(layout.glyphs.empty());
   // Leftmost glyph: 'F' of Film (cluster 10); rightmost: ש (cluster 0). The digits keep 2,0,2,4 order.
   EXPECT_EQ(chars[layout.glyphs.front().cluster], U'F');

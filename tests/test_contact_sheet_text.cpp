@@ -5,12 +5,13 @@
 
 #include "pressreel/stills/contact_sheet.hpp"
 #include "stills/text_renderer.hpp"
-#include "stills/text_utf8.hpp"
+#include "text/utf8.hpp"
 #include "reference_text.hpp"
 
 namespace {
 
 using namespace pressreel::stills;
+using namespace pressreel::text;
 using namespace pressreel::testing;
 
 // Pixels that differ from the background colour.

@@ -10,7 +10,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "batch/atomic_file.hpp"
+#include "io/atomic_file.hpp"
 #include "test_support.hpp"
 
 namespace {
@@ -64,7 +64,7 @@ class SmallDisk {
 std::vector<fs::path> temporary_files(const fs::path& folder) {
   std::vector<fs::path> found;
   for (const auto& e : fs::recursive_directory_iterator(folder)) {
-    if (pressreel::batch::is_temporary_name(e.path())) found.push_back(e.path());
+    if (pressreel::io::is_temporary_name(e.path())) found.push_back(e.path());
   }
   return found;
 }
@@ -76,7 +76,7 @@ TEST(DiskFull, AtomicWriteSaysSoAndLeavesNothing) {
   SMALL_DISK_OR_SKIP(disk, dir / "small", small);
   const fs::path target = dir / "small" / "sheet.jpg";
   try {
-    pressreel::batch::write_file_atomic(target, std::string(2 * small, 'x'));
+    pressreel::io::write_file_atomic(target, std::string(2 * small, 'x'));
     ADD_FAILURE() << "a file twice the size of the disk was written";
   } catch (const std::runtime_error& e) {
     EXPECT_NE(std::string(e.what()).find(target.string()), std::string::npos) << e.what();
@@ -84,7 +84,7 @@ TEST(DiskFull, AtomicWriteSaysSoAndLeavesNothing) {
   }
   EXPECT_TRUE(fs::is_empty(dir / "small"));
   // The space is free again: a file that fits is written.
-  pressreel::batch::write_file_atomic(target, std::string(small / 2, 'x'));
+  pressreel::io::write_file_atomic(target, std::string(small / 2, 'x'));
   EXPECT_EQ(fs::file_size(target), small / 2);
 }
 

@@ -15,7 +15,7 @@
 #include <random>
 #include <set>
 
-#include "batch/atomic_file.hpp"
+#include "io/atomic_file.hpp"
 #include "test_support.hpp"
 
 namespace {
@@ -309,7 +309,7 @@ TEST_F(HostileCorpus, EveryClipIsProcessedOrReportedWithItsCauseAndNothingCrashe
   for (const auto& e : fs::directory_iterator(dir_)) top.insert(e.path().filename().string());
   EXPECT_EQ(top, (std::set<std::string>{"corpus.toml", "in", "out", "report.xml", "scratch"}));
   for (const auto& e : fs::recursive_directory_iterator(dir_ / "out")) {
-    EXPECT_FALSE(pressreel::batch::is_temporary_name(e.path())) << e.path();
+    EXPECT_FALSE(pressreel::io::is_temporary_name(e.path())) << e.path();
   }
 }
 

@@ -8,7 +8,7 @@
 #include <nlohmann/json.hpp>
 
 
-#include "batch/atomic_file.hpp"
+#include "io/atomic_file.hpp"
 #include "batch/out_tree.hpp"
 #include "pressreel/stills/contact_sheet.hpp"
 #include "pressreel/stills/contact_sheet_tiles.hpp"
@@ -76,7 +76,7 @@ void write_film_outputs(const fs::path& film_folder, const std::string& title, c
     const std::string bytes((std::istreambuf_iterator<char>(in)), {});
     if (!bytes.empty()) {
       const std::string name = "poster" + source.extension().string();
-      write_file_atomic(film_folder / name, bytes);
+      io::write_file_atomic(film_folder / name, bytes);
       film["poster"] = {{"file", name}, {"clip", clip["clip"]}, {"score", poster["score"]}};
     }
   }
@@ -118,7 +118,7 @@ json write_catalog(const fs::path& out) {
                  {"contact_sheet", nullptr},
                  {"clips", clips}};
     write_film_outputs(film_folder, string_member(info, "title", film_slug), clips, film);
-    write_json_atomic(film_folder / "film.json", film);
+    io::write_json_atomic(film_folder / "film.json", film);
     clips_total += static_cast<int>(clips.size());
     failed_total += failed;
     films.push_back({{"film", film_slug},
@@ -136,7 +136,7 @@ json write_catalog(const fs::path& out) {
                   {"clip_count", clips_total},
                   {"failed", failed_total},
                   {"films", films}};
-  write_json_atomic(out / "catalog.json", catalog);
+  io::write_json_atomic(out / "catalog.json", catalog);
   return catalog;
 }
 

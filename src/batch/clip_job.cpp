@@ -10,7 +10,7 @@
 
 #include "batch/output_stage.hpp"
 #include "batch/stages/stages.hpp"
-#include "batch/atomic_file.hpp"
+#include "io/atomic_file.hpp"
 #include "batch/film_info_refresh.hpp"
 #include "batch/input_key.hpp"
 #include "batch/source_json.hpp"
@@ -197,7 +197,7 @@ std::optional<InputKey> key_unless_up_to_date(ClipRun& run, ClipOutcome& outcome
 void clear_previous_run(const ClipRun& run) {
   fs::create_directories(run.folder);
   fs::remove(run.manifest_path());
-  remove_temporary_files(run.folder);
+  io::remove_temporary_files(run.folder);
 }
 
 // Before anything is decoded: no video, or a header's claim of a giant picture or a days-long clip,
@@ -274,7 +274,7 @@ void write_manifest(ClipRun& run, ClipOutcome& outcome) {
     manifest["outputs"] = json::object();
   }
   try {
-    write_json_atomic(outcome.manifest_path, manifest);
+    io::write_json_atomic(outcome.manifest_path, manifest);
   } catch (const std::exception& e) {
     // Without a manifest the clip is not complete; the run report still says why.
     if (outcome.ok) {

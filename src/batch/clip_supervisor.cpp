@@ -12,7 +12,7 @@
 #include <cstring>
 #include <fstream>
 
-#include "batch/atomic_file.hpp"
+#include "io/atomic_file.hpp"
 #include "pressreel/batch/clip_worker.hpp"
 #include "pressreel/version.hpp"
 #include "worker_protocol.hpp"
@@ -149,7 +149,7 @@ void write_failed_manifest(const FilmSource& film, const ClipSource& clip, const
                          {"status", "failed"},
                          {"error", {{"stage", outcome.stage}, {"message", outcome.error}}},
                          {"timings", {{"total", outcome.seconds}}}};
-  write_json_atomic(outcome.manifest_path, manifest);
+  io::write_json_atomic(outcome.manifest_path, manifest);
 }
 
 }  // namespace

@@ -9,7 +9,7 @@
 #include <set>
 #include <stdexcept>
 
-#include "batch/atomic_file.hpp"
+#include "io/atomic_file.hpp"
 #include "batch/slug.hpp"
 #include "batch/watchdog.hpp"
 #include "pressreel/media/error.hpp"
@@ -129,7 +129,7 @@ class Finder {
   bool accept(const fs::path& path, const fs::path& root) {
     if (is_excluded(path)) return false;
     if (path.filename().string().starts_with(".")) {
-      if (!is_temporary_name(path)) early_skips_.push_back({path, "hidden file"});
+      if (!io::is_temporary_name(path)) early_skips_.push_back({path, "hidden file"});
       return false;
     }
     if (is_symlink_loop(path)) {

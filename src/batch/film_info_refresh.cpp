@@ -4,7 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "batch/atomic_file.hpp"
+#include "io/atomic_file.hpp"
 #include "batch/out_tree.hpp"
 
 namespace pressreel::batch {
@@ -33,7 +33,7 @@ bool refresh_film_info(const fs::path& clip_folder, const FilmInfo& info, const 
       (*contact_sheet)["bytes"] = *bytes;
     }
     (*manifest)["film_info"] = fresh;
-    write_json_atomic(manifest_path, *manifest);
+    io::write_json_atomic(manifest_path, *manifest);
     return true;
   } catch (const std::exception& e) {
     spdlog::warn("{}: film information not refreshed: {}", manifest_path.string(), e.what());

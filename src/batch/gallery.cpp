@@ -9,7 +9,7 @@
 #include <optional>
 #include <stdexcept>
 
-#include "batch/atomic_file.hpp"
+#include "io/atomic_file.hpp"
 #include "batch/out_tree.hpp"
 
 namespace pressreel::batch {
@@ -46,7 +46,7 @@ std::optional<GalleryFilm> read_film(const fs::path& folder) {
 
 // Copies `from` to `to` under a temporary name, then renames it into place.
 void copy_file_atomic(const fs::path& from, const fs::path& to) {
-  const fs::path temporary = temporary_path_for(to);
+  const fs::path temporary = io::temporary_path_for(to);
   try {
     fs::copy_file(from, temporary);
   } catch (const fs::filesystem_error& e) {
@@ -54,7 +54,7 @@ void copy_file_atomic(const fs::path& from, const fs::path& to) {
     fs::remove(temporary, ignored);
     throw std::runtime_error(fmt::format("{}: copying {}: {}", to.string(), from.string(), e.code().message()));
   }
-  commit_file(temporary, to);
+  io::commit_file(temporary, to);
 }
 
 // Copies the HLS player, and its licence (Apache 2.0 asks that it go with the code), into OUT each
@@ -121,13 +121,13 @@ int write_gallery(const fs::path& out, const std::string& base_url) {
   int pages = 0;
   for (const GalleryFilm& film : films) {
     for (const GalleryClip& clip : film.clips) {
-      write_file_atomic(out / film.slug / clip.clip_slug / "index.html", clip_page(film, clip, base_url));
+      io::write_file_atomic(out / film.slug / clip.clip_slug / "index.html", clip_page(film, clip, base_url));
       ++pages;
     }
-    write_file_atomic(out / film.slug / "index.html", film_page(film));
+    io::write_file_atomic(out / film.slug / "index.html", film_page(film));
     ++pages;
   }
-  write_file_atomic(out / "index.html", index_page(films));
+  io::write_file_atomic(out / "index.html", index_page(films));
   return pages + 1;
 }
 

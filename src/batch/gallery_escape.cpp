@@ -4,7 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "batch/atomic_file.hpp"
+#include "io/atomic_file.hpp"
 
 namespace pressreel::batch {
 
@@ -64,7 +64,7 @@ std::string escape_html_text(std::string_view text) { return escape_html(text, f
 std::string escape_html_attr(std::string_view value) { return escape_html(value, true); }
 
 std::string json_for_script(const nlohmann::json& value, int indent) {
-  const std::string text = json_text(value, indent);
+  const std::string text = io::json_text(value, indent);
   std::string out;
   out.reserve(text.size());
   for (size_t i = 0; i < text.size(); ++i) {

@@ -2,14 +2,14 @@
 #include <fmt/format.h>
 
 #include "pressreel/batch/batch_run.hpp"
-#include "stills/text_utf8.hpp"
+#include "text/utf8.hpp"
 
 namespace pressreel::batch {
 namespace {
 
 std::string xml_escape(std::string_view raw) {
   // Names come from the file system, in any bytes: an XML document must be valid UTF-8.
-  const std::string text = stills::encode_utf8(stills::decode_utf8(raw));
+  const std::string text = text::encode_utf8(text::decode_utf8(raw));
   std::string out;
   out.reserve(text.size());
   for (const char c : text) {

@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <cctype>
 
-#include "stills/text_utf8.hpp"
+#include "text/utf8.hpp"
 
 namespace pressreel::batch {
 namespace {
@@ -28,13 +28,13 @@ std::string slugify(std::string_view name) {
   std::string out;
   bool dash = false;
   // Invalid bytes decode to U+FFFD, which is_unsafe turns into a separator like any unsafe character.
-  for (const char32_t c : stills::decode_utf8(name)) {
+  for (const char32_t c : text::decode_utf8(name)) {
     std::string piece;
     if (c < 0x80) {
       const auto ascii = static_cast<unsigned char>(c);
       if (std::isalnum(ascii) || c == '_' || (c == '.' && !out.empty())) piece = static_cast<char>(std::tolower(ascii));
     } else if (!is_unsafe(c)) {
-      piece = stills::encode_utf8(std::u32string_view(&c, 1));  // letters of every script are kept whole
+      piece = text::encode_utf8(std::u32string_view(&c, 1));  // letters of every script are kept whole
     }
     if (piece.empty()) {
       dash = true;

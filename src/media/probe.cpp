@@ -12,14 +12,14 @@ extern "C" {
 
 #include "pressreel/media/error.hpp"
 #include "media/stored_code.hpp"
-#include "stills/text_utf8.hpp"
+#include "text/utf8.hpp"
 
 namespace pressreel::media {
 namespace {
 
 // Tags are bytes as the muxer wrote them (often Latin-1 in old files); the manifest, the gallery and
 // `probe --json` need UTF-8, so ill-formed sequences become U+FFFD here, once.
-std::string valid_utf8(const char* tag) { return stills::encode_utf8(stills::decode_utf8(tag)); }
+std::string valid_utf8(const char* tag) { return text::encode_utf8(text::decode_utf8(tag)); }
 
 Metadata read_metadata(const AVDictionary* dict) {
   Metadata out;

@@ -8,13 +8,13 @@
 #include <system_error>
 #include <vector>
 
-#include "batch/atomic_file.hpp"
+#include "io/atomic_file.hpp"
 #include "pressreel/media/probe.hpp"
 
 namespace pressreel::preview {
 
 OutputFile::OutputFile(const std::filesystem::path& folder, const std::string& name)
-    : temporary_(batch::temporary_path_for(folder / name)), final_(folder / name) {}
+    : temporary_(io::temporary_path_for(folder / name)), final_(folder / name) {}
 
 OutputFile::OutputFile(OutputFile&& other) noexcept
     : temporary_(std::move(other.temporary_)), final_(std::move(other.final_)), committed_(other.committed_) {
@@ -28,7 +28,7 @@ OutputFile::~OutputFile() {
 }
 
 void OutputFile::commit() {
-  batch::commit_file(temporary_, final_);
+  io::commit_file(temporary_, final_);
   committed_ = true;
 }
 

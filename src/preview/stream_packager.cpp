@@ -10,7 +10,7 @@
 #include <sstream>
 #include <system_error>
 
-#include "batch/atomic_file.hpp"
+#include "io/atomic_file.hpp"
 #include "pressreel/media/error.hpp"
 #include "pressreel/media/input.hpp"
 #include "pressreel/media/muxer.hpp"
@@ -36,7 +36,7 @@ struct Source {
 // The folder being built: removed with what is in it unless it was renamed into place.
 class TemporaryFolder {
  public:
-  explicit TemporaryFolder(const fs::path& final_path) : path_(batch::temporary_path_for(final_path)) {
+  explicit TemporaryFolder(const fs::path& final_path) : path_(io::temporary_path_for(final_path)) {
     fs::create_directories(path_);
   }
   ~TemporaryFolder() {
@@ -151,7 +151,7 @@ void finish_playlist(const fs::path& path) {
     }
   }
   in.close();
-  batch::write_file_atomic(path, out.str());
+  io::write_file_atomic(path, out.str());
 }
 
 }  // namespace

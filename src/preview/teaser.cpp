@@ -14,7 +14,7 @@
 #include <tbb/parallel_for.h>
 #include <tbb/parallel_pipeline.h>
 
-#include "batch/atomic_file.hpp"
+#include "io/atomic_file.hpp"
 #include "pressreel/media/decoder.hpp"
 #include "pressreel/media/error.hpp"
 #include "pressreel/media/input.hpp"
@@ -371,7 +371,7 @@ class TeaserWriter {
       tbb::parallel_for(size_t{0}, parts.size(), [&](size_t i) { parts[i] = encode_webp_part(stretches[i], quality); });
       webp = join(parts, seconds);
     }
-    batch::write_file_atomic(webp_path_, std::string_view(reinterpret_cast<const char*>(webp.data()), webp.size()));
+    io::write_file_atomic(webp_path_, std::string_view(reinterpret_cast<const char*>(webp.data()), webp.size()));
     mp4_file_.commit();
     nlohmann::json mp4 = describe_output(mp4_file_.final_path());
     mp4["frames"] = mp4_frames_;
@@ -399,7 +399,7 @@ class TeaserWriter {
   WebpSettings webp_settings_;
   int64_t webp_max_bytes_;
   OutputFile mp4_file_;
-  std::filesystem::path webp_path_;  // written whole once joined (batch::write_file_atomic)
+  std::filesystem::path webp_path_;  // written whole once joined (io::write_file_atomic)
   std::unique_ptr<media::Encoder> mp4_;
   std::unique_ptr<media::Muxer> mp4_mux_;
   tbb::enumerable_thread_specific<media::Scaler> webp_matrix_;  // BT.709 to BT.601, same size

@@ -7,7 +7,7 @@
 #include <stdexcept>
 #include <string_view>
 
-#include "batch/atomic_file.hpp"
+#include "io/atomic_file.hpp"
 #include "stills/jpeg_codec.hpp"
 
 namespace pressreel::stills {
@@ -56,7 +56,7 @@ std::vector<uint8_t> encode_image(const cv::Mat& bgr, const ImageOptions& option
 
 uintmax_t write_image(const std::filesystem::path& path, const cv::Mat& bgr, const ImageOptions& options) {
   const std::vector<uint8_t> bytes = encode_image(bgr, options);
-  batch::write_file_atomic(path, std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+  io::write_file_atomic(path, std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
   return bytes.size();
 }
 

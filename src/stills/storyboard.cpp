@@ -6,7 +6,7 @@
 #include <cmath>
 #include <opencv2/imgproc.hpp>
 
-#include "batch/atomic_file.hpp"
+#include "io/atomic_file.hpp"
 
 namespace pressreel::stills {
 namespace {
@@ -194,8 +194,8 @@ nlohmann::json write_storyboard(const std::filesystem::path& folder, const Story
                                 {"sprites", sprites},
                                 {"tiles", json_tiles}};
   const std::string vtt_name = options.name + ".vtt", json_name = options.name + ".json";
-  batch::write_file_atomic(folder / vtt_name, vtt);
-  batch::write_json_atomic(folder / json_name, board);
+  io::write_file_atomic(folder / vtt_name, vtt);
+  io::write_json_atomic(folder / json_name, board);
   return {{"vtt", vtt_name},
           {"json", json_name},
           {"sprites", sprites},

@@ -13,7 +13,7 @@
 #include FT_FREETYPE_H
 #include <spdlog/spdlog.h>
 
-#include "stills/text_utf8.hpp"
+#include "text/utf8.hpp"
 
 namespace pressreel::stills {
 namespace {
@@ -193,7 +193,7 @@ struct TextRenderer::Impl {
   std::vector<Font> fonts;                    // [0] is the primary
   std::unordered_map<char32_t, int> font_of;  // memo of font_for
   int placeholder_font = -1;
-  char32_t placeholder = replacement_character;
+  char32_t placeholder = text::replacement_character;
   HbBufferPtr buffer{hb_buffer_create()};
 
   FT_Face face(int i) {
@@ -238,7 +238,7 @@ struct TextRenderer::Impl {
 
   // Sanitised text, with characters no font has replaced by the placeholder.
   std::u32string drawable(std::string_view utf8) {
-    std::u32string text = decode_utf8(sanitize_utf8(utf8));
+    std::u32string text = text::decode_utf8(text::sanitize_utf8(utf8));
     for (char32_t& c : text) {
       if (find(c) < 0) c = placeholder;
     }
@@ -343,7 +343,7 @@ TextRenderer::TextRenderer(FontSet fonts) : impl_(std::make_unique<Impl>()) {
   if (impl_->fonts.empty() || !impl_->face(0)) {
     throw std::runtime_error("text: no usable font (tried " + fonts.primary.string() + " and its fallbacks)");
   }
-  impl_->placeholder_font = impl_->find(replacement_character);
+  impl_->placeholder_font = impl_->find(text::replacement_character);
   if (impl_->placeholder_font < 0) {
     impl_->placeholder = U'?';
     impl_->placeholder_font = 0;
@@ -390,14 +390,14 @@ int TextRenderer::draw(cv::Mat& image, std::string_view utf8, cv::Point top_left
 }
 
 std::string TextRenderer::elide(std::string_view utf8, int pixel_size, int max_width) {
-  std::u32string text = decode_utf8(sanitize_utf8(utf8));
-  if (width(encode_utf8(text), pixel_size) <= max_width) return encode_utf8(text);
+  std::u32string text = text::decode_utf8(text::sanitize_utf8(utf8));
+  if (width(text::encode_utf8(text), pixel_size) <= max_width) return text::encode_utf8(text);
   const std::u32string ellipsis = U"\u2026";
   // Binary search on the kept prefix length: width grows with every character kept.
   size_t lo = 0, hi = text.size();
   while (lo < hi) {
     const size_t mid = (lo + hi + 1) / 2;
-    if (width(encode_utf8(text.substr(0, mid) + ellipsis), pixel_size) <= max_width) {
+    if (width(text::encode_utf8(text.substr(0, mid) + ellipsis), pixel_size) <= max_width) {
       lo = mid;
     } else {
       hi = mid - 1;
@@ -405,7 +405,7 @@ std::string TextRenderer::elide(std::string_view utf8, int pixel_size, int max_w
   }
   std::u32string kept = text.substr(0, lo);
   while (!kept.empty() && kept.back() == U' ') kept.pop_back();
-  return encode_utf8(kept + ellipsis);
+  return text::encode_utf8(kept + ellipsis);
 }
 
 }  // namespace pressreel::stills

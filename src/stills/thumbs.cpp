@@ -12,7 +12,7 @@
 #include <regex>
 #include <stdexcept>
 
-#include "batch/atomic_file.hpp"
+#include "io/atomic_file.hpp"
 #include "media/frame_grabber.hpp"
 #include "pressreel/media/scaler.hpp"
 #include "pressreel/stills/active_picture.hpp"
@@ -306,7 +306,7 @@ nlohmann::json make_thumbs(const std::filesystem::path& clip, const std::filesys
   j["frames_decoded"] = grabber.frames_decoded();
   j["clip_frames"] = std::llround(grabber.duration().seconds() * fps);
   j["seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  batch::write_json_atomic(out_dir / "thumbs.json", j);
+  io::write_json_atomic(out_dir / "thumbs.json", j);
   return j;
 }
 

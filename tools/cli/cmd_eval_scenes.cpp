@@ -8,7 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
-#include "batch/atomic_file.hpp"
+#include "io/atomic_file.hpp"
 #include "pressreel/media/decode_pass.hpp"
 #include "pressreel/media/probe.hpp"
 #include "pressreel/scenes/scene_detector.hpp"
@@ -145,7 +145,7 @@ Action add_eval_scenes_command(CLI::App& app) {
       // Truth files are named after clips, whose names may hold invalid UTF-8: printed as U+FFFD.
       const nlohmann::json overall = {{"tolerance_0", scenes::to_json(exact_total)},
                                       {"tolerance_1", scenes::to_json(near_total)}};
-      std::cout << batch::json_text({{"clips", clips}, {"overall", overall}}) << '\n';
+      std::cout << io::json_text({{"clips", clips}, {"overall", overall}}) << '\n';
     } else {
       print_table(results, exact_total, near_total);
     }

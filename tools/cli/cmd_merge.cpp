@@ -7,7 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
-#include "batch/atomic_file.hpp"
+#include "io/atomic_file.hpp"
 #include "pressreel/batch/catalog.hpp"
 #include "pressreel/batch/gallery.hpp"
 #include "pressreel/batch/out_report.hpp"
@@ -49,7 +49,7 @@ Action add_merge_command(CLI::App& app) {
       report.catalog_error = e.what();
     }
     report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    if (args->summary_json) std::cout << batch::json_text(report.to_json()) << '\n';
+    if (args->summary_json) std::cout << io::json_text(report.to_json()) << '\n';
     if (!report.catalog_error.empty()) {
       spdlog::error("catalog and gallery not written: {}", report.catalog_error);
       return exit_failures;

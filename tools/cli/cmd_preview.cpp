@@ -7,7 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
-#include "batch/atomic_file.hpp"
+#include "io/atomic_file.hpp"
 #include "pressreel/media/decode_pass.hpp"
 #include "pressreel/preview/rendition_encoder.hpp"
 #include "pressreel/preview/teaser.hpp"
@@ -65,7 +65,7 @@ Action add_preview_command(CLI::App& app) {
       }
       report["teaser"] = preview::make_teaser(probe, pieces, args->out_dir);
     }
-    std::cout << batch::json_text(report) << "\n";
+    std::cout << io::json_text(report) << "\n";
     return exit_ok;
   };
 }

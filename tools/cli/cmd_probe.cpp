@@ -5,7 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
-#include "batch/atomic_file.hpp"
+#include "io/atomic_file.hpp"
 #include "pressreel/media/probe.hpp"
 
 namespace pressreel::cli {
@@ -20,7 +20,7 @@ Action add_probe_command(CLI::App& app) {
   return [clip, as_json]() {
     const media::ProbeResult result = media::probe(*clip);
     if (*as_json) {
-      std::cout << batch::json_text(media::to_json(result)) << '\n';  // bad UTF-8 in tags as U+FFFD
+      std::cout << io::json_text(media::to_json(result)) << '\n';  // bad UTF-8 in tags as U+FFFD
     } else {
       std::cout << media::to_text(result);
     }

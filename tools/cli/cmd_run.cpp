@@ -5,7 +5,7 @@
 #include <iostream>
 
 #include "commands.hpp"
-#include "batch/atomic_file.hpp"
+#include "io/atomic_file.hpp"
 #include "pressreel/batch/batch_run.hpp"
 #include "pressreel/batch/gallery.hpp"
 #include "pressreel/batch/shard.hpp"
@@ -109,14 +109,14 @@ Action add_run_command(CLI::App& app) {
     std::string report_error;  // the clips' results are printed even when the report cannot be written
     if (!args->report.empty()) {
       try {
-        batch::write_file_atomic(args->report, batch::to_junit(report));
+        io::write_file_atomic(args->report, batch::to_junit(report));
       } catch (const std::exception& e) {
         report_error = e.what();
       }
     }
 
     // Clip names may hold invalid UTF-8: printed as U+FFFD rather than failing the summary.
-    if (args->summary_json) std::cout << batch::json_text(report.to_json()) << '\n';
+    if (args->summary_json) std::cout << io::json_text(report.to_json()) << '\n';
     for (const auto& c : report.clips) {
       if (!c.ok) spdlog::error("FAILED {}/{}: {}", c.film_slug, c.clip_slug, c.error);
     }

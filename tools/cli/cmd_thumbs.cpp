@@ -6,7 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
-#include "batch/atomic_file.hpp"
+#include "io/atomic_file.hpp"
 #include "pressreel/stills/thumbs.hpp"
 
 namespace pressreel::cli {
@@ -49,7 +49,7 @@ Action add_thumbs_command(CLI::App& app) {
       return exit_usage;
     }
     if (args->json) {
-      std::cout << batch::json_text(result) << '\n';
+      std::cout << io::json_text(result) << '\n';
       return exit_ok;
     }
     const nlohmann::json& poster = result["poster"];

@@ -1,7 +1,7 @@
 #pragma once
 // Preview files are written under a temporary name in their folder and renamed into place only
 // when complete, so a crash never leaves a truncated preview-720p.mp4 behind. The temporary names
-// are the batch layer's (batch/atomic_file.hpp), so a rerun recognises and removes leftovers.
+// are the io layer's (io/atomic_file.hpp), so a rerun recognises and removes leftovers.
 
 #include <filesystem>
 #include <string>

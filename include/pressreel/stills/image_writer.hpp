@@ -1,6 +1,6 @@
 #pragma once
 // Writing stills: JPEG (progressive, quality set by the recipe) or WebP, 8-bit sRGB (frames arrive
-// as BT.709 SDR, whose primaries are sRGB's). Every file goes through batch::write_file_atomic.
+// as BT.709 SDR, whose primaries are sRGB's). Every file goes through io::write_file_atomic.
 
 #include <cstdint>
 #include <filesystem>

@@ -1,7 +1,7 @@
 // scenes.json, scenes.csv, scenes.edl and chapters.vtt: the shot list in the forms editors' tools read.
 #include "batch/stages/stages.hpp"
 
-#include "batch/atomic_file.hpp"
+#include "io/atomic_file.hpp"
 #include "pressreel/scenes/scene_writers.hpp"
 
 namespace pressreel::batch {
@@ -14,10 +14,10 @@ class SceneFilesStage : public OutputStage {
   nlohmann::json run(ClipContext& context) const override {
     const auto& folder = context.folder;
     const auto& list = context.pass.scenes;
-    write_file_atomic(folder / "scenes.json", scenes::scenes_json(list));
-    write_file_atomic(folder / "scenes.csv", scenes::scenes_csv(list));
-    write_file_atomic(folder / "scenes.edl", scenes::scenes_edl(list, context.clip.name));
-    write_file_atomic(folder / "chapters.vtt", scenes::chapters_vtt(list));
+    io::write_file_atomic(folder / "scenes.json", scenes::scenes_json(list));
+    io::write_file_atomic(folder / "scenes.csv", scenes::scenes_csv(list));
+    io::write_file_atomic(folder / "scenes.edl", scenes::scenes_edl(list, context.clip.name));
+    io::write_file_atomic(folder / "chapters.vtt", scenes::chapters_vtt(list));
     return {{"scenes",
              {{"json", "scenes.json"},
               {"csv", "scenes.csv"},

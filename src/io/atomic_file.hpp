@@ -8,7 +8,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
-namespace pressreel::batch {
+namespace pressreel::io {
 
 // A temporary sibling name for `final_path`: ".<name>.tmp-<random>" in the same folder. Such names
 // are recognised (and removed) as leftovers of an interrupted run.
@@ -32,4 +32,4 @@ void write_json_atomic(const std::filesystem::path& path, const nlohmann::json& 
 // Removes leftover temporary files and folders under `folder` (recursively); returns how many.
 int remove_temporary_files(const std::filesystem::path& folder);
 
-}  // namespace pressreel::batch
+}  // namespace pressreel::io

@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-namespace pressreel::stills {
+namespace pressreel::text {
 
 inline constexpr char32_t replacement_character = U'\uFFFD';
 
@@ -17,4 +17,4 @@ std::string encode_utf8(std::u32string_view code_points);
 // into spaces, so a single-line label stays single-line.
 std::string sanitize_utf8(std::string_view text);
 
-}  // namespace pressreel::stills
+}  // namespace pressreel::text

@@ -1,6 +1,6 @@
-#include "stills/text_utf8.hpp"
+#include "text/utf8.hpp"
 
-namespace pressreel::stills {
+namespace pressreel::text {
 namespace {
 
 // Length of the sequence a lead byte announces and the valid range of its second byte
@@ -93,4 +93,4 @@ std::string sanitize_utf8(std::string_view text) {
   return encode_utf8(code_points);
 }
 
-}  // namespace pressreel::stills
+}  // namespace pressreel::text

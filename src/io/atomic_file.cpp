@@ -1,4 +1,4 @@
-#include "batch/atomic_file.hpp"
+#include "io/atomic_file.hpp"
 
 #include <fcntl.h>
 #include <fmt/format.h>
@@ -10,7 +10,7 @@
 #include <random>
 #include <stdexcept>
 
-namespace pressreel::batch {
+namespace pressreel::io {
 namespace {
 
 constexpr std::string_view temp_marker = ".tmp-";
@@ -120,4 +120,4 @@ int remove_temporary_files(const std::filesystem::path& folder) {
   return removed;
 }
 
-}  // namespace pressreel::batch
+}  // namespace pressreel::io
