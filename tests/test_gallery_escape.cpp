@@ -5,9 +5,13 @@
 
 #include "batch/gallery_escape.hpp"
 #include "batch/gallery_snippets.hpp"
+#include "text/markup.hpp"
 
 namespace pressreel::batch {
 namespace {
+
+using text::escape_html_attr;
+using text::escape_html_text;
 
 const std::string hostile = "<img src=x onerror=alert(1)><script>alert(2)</script>";
 

@@ -9,6 +9,7 @@
 #include "pressreel/batch/gallery.hpp"
 #include "batch/gallery_assets.hpp"
 #include "batch/gallery_escape.hpp"
+#include "text/markup.hpp"
 #include "batch/gallery_snippets.hpp"
 
 namespace pressreel::batch {
@@ -56,8 +57,8 @@ VideoFacts facts_of(const GalleryFilm& film, const GalleryClip& clip, const std:
 
 std::string copy_link(std::string_view file) {
   const std::string url = url_path(file);
-  return "<span class=\"link\"><a href=\"" + escape_html_attr(url) + "\" download>" + escape_html_text(file) +
-         "</a><button type=\"button\" class=\"copy\" data-copy-href=\"" + escape_html_attr(url) +
+  return "<span class=\"link\"><a href=\"" + text::escape_html_attr(url) + "\" download>" + text::escape_html_text(file) +
+         "</a><button type=\"button\" class=\"copy\" data-copy-href=\"" + text::escape_html_attr(url) +
          "\" title=\"Copy the link\">Copy</button></span>";
 }
 
@@ -67,13 +68,13 @@ std::string player(const GalleryClip& clip) {
   const std::string poster = clip.posters.empty() ? "" : url_path(clip.posters.front().path);
   if (!clip.renditions.empty()) {
     out += "<video id=\"player\" controls preload=\"metadata\" playsinline";
-    if (!poster.empty()) out += " poster=\"" + escape_html_attr(poster) + "\"";
+    if (!poster.empty()) out += " poster=\"" + text::escape_html_attr(poster) + "\"";
     // The adaptive stream, which the page's script attaches when the browser can play it; the MP4
     // sources below stay as they are for every other case (and for a gallery opened from disk).
-    if (!clip.stream.empty()) out += " data-stream=\"" + escape_html_attr(url_path(clip.stream)) + "\"";
+    if (!clip.stream.empty()) out += " data-stream=\"" + text::escape_html_attr(url_path(clip.stream)) + "\"";
     out += ">";
     for (const GalleryRendition& r : clip.renditions) {
-      out += "<source src=\"" + escape_html_attr(url_path(r.path)) + "\" type=\"" + escape_html_attr(r.type) + "\">";
+      out += "<source src=\"" + text::escape_html_attr(url_path(r.path)) + "\" type=\"" + text::escape_html_attr(r.type) + "\">";
     }
     out += "</video>";
   } else {
@@ -91,7 +92,7 @@ std::string player(const GalleryClip& clip) {
 std::string side_panel(const GalleryClip& clip) {
   std::string out = "<div class=\"panel\"><dl class=\"info\">";
   auto row = [&](std::string_view key, const std::string& value) {
-    if (!value.empty()) out += "<dt>" + escape_html_text(key) + "</dt><dd>" + escape_html_text(value) + "</dd>";
+    if (!value.empty()) out += "<dt>" + text::escape_html_text(key) + "</dt><dd>" + text::escape_html_text(value) + "</dd>";
   };
   row("File", clip.name);
   row("Duration", html::timecode(clip.duration_seconds));
@@ -116,8 +117,8 @@ std::string shot_strip(const GalleryClip& clip) {
     out += still.seconds >= 0 ? fmt::format("<button type=\"button\" class=\"shot\" data-time=\"{:.3f}\">", still.seconds)
                               : std::string("<button type=\"button\" class=\"shot\">");
     out += html::img(url_path(still.path), still.label, true, still.width, still.height);
-    out += "<span>" + escape_html_text(still.label);
-    if (still.seconds >= 0) out += " · " + escape_html_text(html::timecode(still.seconds));
+    out += "<span>" + text::escape_html_text(still.label);
+    if (still.seconds >= 0) out += " · " + text::escape_html_text(html::timecode(still.seconds));
     out += "</span></button>";
   }
   return out + "</div>\n";
@@ -128,10 +129,10 @@ std::string posters(const GalleryClip& clip) {
   std::string out = "<h2>Poster and crops</h2><div class=\"crops\">";
   for (const GalleryImage& image : clip.posters) {
     const std::string url = url_path(image.path);
-    out += "<figure class=\"crop\" style=\"margin:0\"><a href=\"" + escape_html_attr(url) + "\">" +
-           html::img(url, image.label) + "</a><div class=\"meta\"><span>" + escape_html_text(image.label);
+    out += "<figure class=\"crop\" style=\"margin:0\"><a href=\"" + text::escape_html_attr(url) + "\">" +
+           html::img(url, image.label) + "</a><div class=\"meta\"><span>" + text::escape_html_text(image.label);
     if (image.width > 0) out += fmt::format(" · {}×{}", image.width, image.height);
-    out += "</span><a href=\"" + escape_html_attr(url) + "\" download>Download</a></div></figure>";
+    out += "</span><a href=\"" + text::escape_html_attr(url) + "\" download>Download</a></div></figure>";
   }
   return out + "</div>\n";
 }
@@ -156,18 +157,18 @@ std::string scene_list(const GalleryClip& clip) {
 std::string snippet(std::string_view id, std::string_view title, const std::string& source) {
   return fmt::format("<div class=\"snippet\"><div class=\"bar\"><h3>{}</h3><button type=\"button\" class=\"copy\" "
                      "data-copy-target=\"{}\">Copy</button></div><pre id=\"{}\"><code>{}</code></pre></div>",
-                     title, id, id, escape_html_text(source));
+                     title, id, id, text::escape_html_text(source));
 }
 
 std::string failure(const GalleryClip& clip) {
   std::string out;
   if (!clip.ok) {
     out += "<div class=\"error\" id=\"failure\"><b>This clip failed";
-    if (!clip.error_stage.empty()) out += " in " + escape_html_text(clip.error_stage);
-    out += ":</b> " + escape_html_text(clip.error_message.empty() ? "no reason recorded" : clip.error_message) +
+    if (!clip.error_stage.empty()) out += " in " + text::escape_html_text(clip.error_stage);
+    out += ":</b> " + text::escape_html_text(clip.error_message.empty() ? "no reason recorded" : clip.error_message) +
            "</div>\n";
   }
-  for (const std::string& w : clip.warnings) out += "<p class=\"warn\">" + escape_html_text(w) + "</p>";
+  for (const std::string& w : clip.warnings) out += "<p class=\"warn\">" + text::escape_html_text(w) + "</p>";
   return out;
 }
 
@@ -175,7 +176,7 @@ std::string failure(const GalleryClip& clip) {
 
 std::string clip_page(const GalleryFilm& film, const GalleryClip& clip, const std::string& base_url) {
   const VideoFacts facts = facts_of(film, clip, base_url);
-  std::string body = "<h1 id=\"clip-title\">" + escape_html_text(clip.title) + "</h1><ul class=\"facts\">";
+  std::string body = "<h1 id=\"clip-title\">" + text::escape_html_text(clip.title) + "</h1><ul class=\"facts\">";
   body += clip.ok ? "<li><b>Status</b>ok</li>" : "<li><b>Status</b>failed</li>";
   body += html::fact("Film", film.title());
   body += html::fact("File", clip.name);
@@ -186,7 +187,7 @@ std::string clip_page(const GalleryFilm& film, const GalleryClip& clip, const st
   body += shot_strip(clip) + posters(clip);
   if (!clip.contact_sheet.empty()) {
     const std::string url = url_path(clip.contact_sheet);
-    body += "<h2>Contact sheet</h2><div class=\"sheet\"><a href=\"" + escape_html_attr(url) + "\">" +
+    body += "<h2>Contact sheet</h2><div class=\"sheet\"><a href=\"" + text::escape_html_attr(url) + "\">" +
             html::img(url, "Contact sheet of " + clip.title) + "</a></div>\n";
   }
   body += scene_list(clip);
@@ -203,7 +204,7 @@ std::string clip_page(const GalleryFilm& film, const GalleryClip& clip, const st
   if (!clip.stream.empty() && !clip.stream_player.empty() && !clip.renditions.empty()) {
     // A path of the gallery's own ("../../hls.min.js"), not a name from a clip: url_path would encode
     // its ".." segments.
-    body += "<script src=\"" + escape_html_attr(clip.stream_player) + "\"></script>\n";
+    body += "<script src=\"" + text::escape_html_attr(clip.stream_player) + "\"></script>\n";
   }
   if (!clip.storyboard_vtt.empty()) {
     body += "<script type=\"application/json\" id=\"storyboard-vtt\">" + json_for_script(clip.storyboard_vtt) +
@@ -212,7 +213,7 @@ std::string clip_page(const GalleryFilm& film, const GalleryClip& clip, const st
   // The page itself carries the tags it offers, so sharing it shows the clip.
   const std::string head = clip.ok ? open_graph_tags(facts) + json_ld_script(facts) : std::string();
   const std::string crumbs = "<a href=\"../../index.html\">All films</a> / <a href=\"../index.html\">" +
-                             escape_html_text(film.title()) + "</a> / " + escape_html_text(clip.title);
+                             text::escape_html_text(film.title()) + "</a> / " + text::escape_html_text(clip.title);
   return html::page(facts.title, crumbs, body, head, gallery_clip_js);
 }
 

@@ -8,61 +8,6 @@
 
 namespace pressreel::batch {
 
-namespace {
-
-// HTML allows no NUL and no control character but whitespace in a document ("control-character-in-
-// input-stream"): a NUL is dropped, the others of C0 and DEL become character references, and C1
-// (U+0080-U+009F, two bytes in UTF-8) becomes U+FFFD, since a reference to one of those is read as
-// a Windows-1252 character instead. None reaches the page as a raw byte.
-// `all_controls` also turns tab, newline and carriage return into references (attributes).
-// Returns the bytes of `text` at `i` it consumed, 0 when it is no such character.
-size_t escape_control(std::string_view text, size_t i, bool all_controls, std::string& out) {
-  const auto byte = static_cast<unsigned char>(text[i]);
-  if (byte == 0) return 1;
-  const bool whitespace = byte == '\t' || byte == '\n' || byte == '\r';
-  if ((byte < 0x20 && (all_controls || !whitespace)) || byte == 0x7f) {
-    out += "&#" + std::to_string(byte) + ";";
-    return 1;
-  }
-  if (byte == 0xc2 && i + 1 < text.size()) {
-    const auto next = static_cast<unsigned char>(text[i + 1]);
-    if (next >= 0x80 && next <= 0x9f) {
-      out += "\xEF\xBF\xBD";
-      return 2;
-    }
-  }
-  return 0;
-}
-
-std::string escape_html(std::string_view text, bool all_controls) {
-  std::string out;
-  out.reserve(text.size());
-  for (size_t i = 0; i < text.size();) {
-    if (const size_t used = escape_control(text, i, all_controls, out)) {
-      i += used;
-      continue;
-    }
-    switch (text[i]) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += text[i];
-    }
-    ++i;
-  }
-  return out;
-}
-
-}  // namespace
-
-std::string escape_html_text(std::string_view text) { return escape_html(text, false); }
-
-// The same set as text, plus tab, newline and carriage return (a stray newline in a title would be
-// legal but surprising in a meta tag).
-std::string escape_html_attr(std::string_view value) { return escape_html(value, true); }
-
 std::string json_for_script(const nlohmann::json& value, int indent) {
   const std::string text = io::json_text(value, indent);
   std::string out;

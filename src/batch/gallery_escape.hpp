@@ -1,6 +1,7 @@
 #pragma once
-// Escaping for the gallery's HTML, one function per context a string can land in. Everything that
-// comes from a clip, its metadata or film.toml is untrusted and passes through one of these.
+// Escaping for the gallery's pages beyond HTML text and attributes (text/markup.hpp): JSON in a
+// <script> element and relative URLs. Everything that comes from a clip, its metadata or film.toml is
+// untrusted and passes through one of these.
 
 #include <string>
 #include <string_view>
@@ -8,11 +9,6 @@
 #include <nlohmann/json_fwd.hpp>
 
 namespace pressreel::batch {
-
-// Text between tags: & < > (and quotes, so the same string is also safe in an attribute).
-std::string escape_html_text(std::string_view text);
-// A double-quoted attribute value. Attributes are always written with double quotes.
-std::string escape_html_attr(std::string_view value);
 
 // JSON that may sit inside a <script> element (application/ld+json or application/json): < > & and
 // U+2028/U+2029 become \u escapes, so no "</script>" or "<!--" can end or change the element.

@@ -4,6 +4,7 @@
 #include "gallery_html.hpp"
 #include "pressreel/batch/gallery.hpp"
 #include "batch/gallery_escape.hpp"
+#include "text/markup.hpp"
 
 namespace pressreel::batch {
 namespace {
@@ -35,8 +36,8 @@ std::string thumb(const std::string& url, std::string_view alt) {
 
 std::string failure_block(const GalleryClip& clip) {
   std::string out = "<div class=\"error\"><b>Failed";
-  if (!clip.error_stage.empty()) out += " in " + escape_html_text(clip.error_stage);
-  out += ":</b> " + escape_html_text(clip.error_message.empty() ? "no reason recorded" : clip.error_message);
+  if (!clip.error_stage.empty()) out += " in " + text::escape_html_text(clip.error_stage);
+  out += ":</b> " + text::escape_html_text(clip.error_message.empty() ? "no reason recorded" : clip.error_message);
   return out + "</div>";
 }
 
@@ -44,13 +45,13 @@ std::string clip_card(const GalleryClip& clip) {
   const std::string href = url_segment(clip.clip_slug) + "/index.html";
   const std::string cover = cover_image(clip);
   std::string out = "<article class=\"card clip\">";
-  out += "<a href=\"" + escape_html_attr(href) + "\">" +
+  out += "<a href=\"" + text::escape_html_attr(href) + "\">" +
          thumb(cover.empty() ? "" : url_segment(clip.clip_slug) + "/" + url_path(cover), clip.title) + "</a>";
-  out += "<div class=\"body\"><h3><a href=\"" + escape_html_attr(href) + "\">" + escape_html_text(clip.title) +
+  out += "<div class=\"body\"><h3><a href=\"" + text::escape_html_attr(href) + "\">" + text::escape_html_text(clip.title) +
          "</a></h3>";
-  out += "<div class=\"muted small\">" + escape_html_text(clip.name) + "</div><div class=\"small\">";
+  out += "<div class=\"muted small\">" + text::escape_html_text(clip.name) + "</div><div class=\"small\">";
   out += clip.ok ? "<span class=\"badge ok\">ok</span> " : "<span class=\"badge bad\">failed</span> ";
-  out += escape_html_text(clock_duration(clip.duration_seconds));
+  out += text::escape_html_text(clock_duration(clip.duration_seconds));
   if (clip.width > 0) out += fmt::format(" · {}×{}", clip.width, clip.height);
   if (!clip.shots.empty()) out += fmt::format(" · {} shots", clip.shots.size());
   out += "</div>";
@@ -73,28 +74,28 @@ std::string index_page(const std::vector<GalleryFilm>& films) {
   body += "<div class=\"stats\">";
   body += fmt::format("<div class=\"stat\"><b>{}</b><span>films</span></div>", films.size());
   body += fmt::format("<div class=\"stat\"><b>{}</b><span>clips</span></div>", clips);
-  body += "<div class=\"stat\"><b>" + escape_html_text(clock_duration(duration)) + "</b><span>total</span></div>";
+  body += "<div class=\"stat\"><b>" + text::escape_html_text(clock_duration(duration)) + "</b><span>total</span></div>";
   body += fmt::format("<div class=\"stat\"><b>{}</b><span>failed</span></div></div>\n", failed);
   if (films.empty()) body += "<p class=\"muted\">No clip has finished yet.</p>";
   body += "<div class=\"grid\">\n";
   for (const GalleryFilm& film : films) {
     const std::string href = url_segment(film.slug) + "/index.html";
     const std::string cover = film_cover(film);
-    body += "<article class=\"card film\"><a href=\"" + escape_html_attr(href) + "\">" +
+    body += "<article class=\"card film\"><a href=\"" + text::escape_html_attr(href) + "\">" +
             thumb(cover.empty() ? "" : url_segment(film.slug) + "/" + cover, film.title()) + "</a>";
-    body += "<div class=\"body\"><h3><a href=\"" + escape_html_attr(href) + "\">" + escape_html_text(film.title()) +
+    body += "<div class=\"body\"><h3><a href=\"" + text::escape_html_attr(href) + "\">" + text::escape_html_text(film.title()) +
             "</a></h3>";
     const std::string year = info_value(film.info, "year"), director = info_value(film.info, "director");
     std::string byline = year;
     if (!director.empty()) byline += (byline.empty() ? "" : " · ") + director;
-    if (!byline.empty()) body += "<div class=\"muted small\">" + escape_html_text(byline) + "</div>";
+    if (!byline.empty()) body += "<div class=\"muted small\">" + text::escape_html_text(byline) + "</div>";
     body += fmt::format("<div class=\"small\">{} clip{} · ", film.clips.size(), film.clips.size() == 1 ? "" : "s");
-    body += escape_html_text(clock_duration(film.duration_seconds));
+    body += text::escape_html_text(clock_duration(film.duration_seconds));
     body += film.failed > 0 ? fmt::format(" · <span class=\"badge bad\">{} failed</span>", film.failed) : "";
     body += "</div>";
     for (const GalleryClip& clip : film.clips) {
-      if (!clip.ok) body += "<div class=\"error\"><b>" + escape_html_text(clip.name) + ":</b> " +
-                            escape_html_text(clip.error_message) + "</div>";
+      if (!clip.ok) body += "<div class=\"error\"><b>" + text::escape_html_text(clip.name) + ":</b> " +
+                            text::escape_html_text(clip.error_message) + "</div>";
     }
     body += "</div></article>\n";
   }
@@ -103,28 +104,28 @@ std::string index_page(const std::vector<GalleryFilm>& films) {
 }
 
 std::string film_page(const GalleryFilm& film) {
-  std::string body = "<h1>" + escape_html_text(film.title()) + "</h1><ul class=\"facts\">";
+  std::string body = "<h1>" + text::escape_html_text(film.title()) + "</h1><ul class=\"facts\">";
   for (const auto& [key, label] : {std::pair{"year", "Year"}, {"director", "Director"},
                                    {"distributor", "Distributor"}, {"release_date", "Release"}}) {
     body += html::fact(label, info_value(film.info, key));
   }
   body += fmt::format("<li><b>Clips</b>{}</li>", film.clips.size());
-  body += "<li><b>Total</b>" + escape_html_text(clock_duration(film.duration_seconds)) + "</li>";
+  body += "<li><b>Total</b>" + text::escape_html_text(clock_duration(film.duration_seconds)) + "</li>";
   if (film.failed > 0) body += fmt::format("<li><b>Failed</b>{}</li>", film.failed);
   body += "</ul>\n";
   if (film.info.is_object()) {
     for (const json& w : film.info.value("warnings", json::array())) {
-      if (w.is_string()) body += "<p class=\"warn\">film.toml: " + escape_html_text(w.get<std::string>()) + "</p>";
+      if (w.is_string()) body += "<p class=\"warn\">film.toml: " + text::escape_html_text(w.get<std::string>()) + "</p>";
     }
   }
   body += "<h2>Clips</h2><div class=\"grid\">\n";
   for (const GalleryClip& clip : film.clips) body += clip_card(clip);
   body += "</div>\n";
   if (!film.contact_sheet.empty()) {
-    body += "<h2>Contact sheet</h2><div class=\"sheet\"><a href=\"" + escape_html_attr(url_path(film.contact_sheet)) +
+    body += "<h2>Contact sheet</h2><div class=\"sheet\"><a href=\"" + text::escape_html_attr(url_path(film.contact_sheet)) +
             "\">" + html::img(url_path(film.contact_sheet), "Contact sheet of " + film.title()) + "</a></div>\n";
   }
-  const std::string crumbs = "<a href=\"../index.html\">All films</a> / " + escape_html_text(film.title());
+  const std::string crumbs = "<a href=\"../index.html\">All films</a> / " + text::escape_html_text(film.title());
   return html::page(film.title(), crumbs, body);
 }
 

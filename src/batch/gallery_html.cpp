@@ -3,7 +3,7 @@
 #include <fmt/format.h>
 
 #include "batch/gallery_assets.hpp"
-#include "batch/gallery_escape.hpp"
+#include "text/markup.hpp"
 #include "pressreel/media/time.hpp"
 #include "pressreel/version.hpp"
 
@@ -16,7 +16,7 @@ std::string page(std::string_view title, std::string_view crumbs, std::string_vi
   out += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
   // An empty icon, so no browser asks the server for /favicon.ico.
   out += "<link rel=\"icon\" href=\"data:,\">\n";
-  out += "<title>" + escape_html_text(title) + " · pressreel</title>\n";
+  out += "<title>" + text::escape_html_text(title) + " · pressreel</title>\n";
   out += head_extra;
   out += "<style>";
   out += gallery_css;
@@ -25,7 +25,7 @@ std::string page(std::string_view title, std::string_view crumbs, std::string_vi
   out += crumbs;
   out += "</nav></header>\n<main>\n";
   out += body;
-  out += "</main>\n<footer>Made by pressreel " + escape_html_text(version()) + ". All links are relative: copy the ";
+  out += "</main>\n<footer>Made by pressreel " + text::escape_html_text(version()) + ". All links are relative: copy the ";
   out += "whole folder to any static web server or open it from disk.</footer>\n";
   if (!script.empty()) {
     out += "<script>";
@@ -37,7 +37,7 @@ std::string page(std::string_view title, std::string_view crumbs, std::string_vi
 }
 
 std::string img(std::string_view url, std::string_view alt, bool lazy, int width, int height) {
-  std::string out = "<img src=\"" + escape_html_attr(url) + "\" alt=\"" + escape_html_attr(alt) + "\"";
+  std::string out = "<img src=\"" + text::escape_html_attr(url) + "\" alt=\"" + text::escape_html_attr(alt) + "\"";
   if (width > 0 && height > 0) out += fmt::format(" width=\"{}\" height=\"{}\"", width, height);
   if (lazy) out += " loading=\"lazy\"";
   out += " decoding=\"async\">";
@@ -46,7 +46,7 @@ std::string img(std::string_view url, std::string_view alt, bool lazy, int width
 
 std::string fact(std::string_view key, std::string_view value) {
   if (value.empty()) return {};
-  return "<li><b>" + escape_html_text(key) + "</b>" + escape_html_text(value) + "</li>";
+  return "<li><b>" + text::escape_html_text(key) + "</b>" + text::escape_html_text(value) + "</li>";
 }
 
 std::string timecode(double seconds) { return media::format_timecode(seconds); }

@@ -6,12 +6,13 @@
 #include <nlohmann/json.hpp>
 
 #include "batch/gallery_escape.hpp"
+#include "text/markup.hpp"
 
 namespace pressreel::batch {
 namespace {
 
 std::string meta(std::string_view attribute, std::string_view key, std::string_view value) {
-  return fmt::format("<meta {}=\"{}\" content=\"{}\">\n", attribute, key, escape_html_attr(value));
+  return fmt::format("<meta {}=\"{}\" content=\"{}\">\n", attribute, key, text::escape_html_attr(value));
 }
 
 }  // namespace
@@ -88,13 +89,13 @@ std::string json_ld_script(const VideoFacts& video) {
 
 std::string embed_video_tag(const VideoFacts& video) {
   std::string out = "<video controls preload=\"metadata\" playsinline";
-  if (!video.thumbnail_url.empty()) out += " poster=\"" + escape_html_attr(video.thumbnail_url) + "\"";
+  if (!video.thumbnail_url.empty()) out += " poster=\"" + text::escape_html_attr(video.thumbnail_url) + "\"";
   if (!video.sources.empty() && video.sources.front().width > 0) {
     out += fmt::format(" width=\"{}\" height=\"{}\"", video.sources.front().width, video.sources.front().height);
   }
-  out += " title=\"" + escape_html_attr(video.name) + "\">\n";
+  out += " title=\"" + text::escape_html_attr(video.name) + "\">\n";
   for (const VideoSource& s : video.sources) {
-    out += "  <source src=\"" + escape_html_attr(s.url) + "\" type=\"" + escape_html_attr(s.type) + "\">\n";
+    out += "  <source src=\"" + text::escape_html_attr(s.url) + "\" type=\"" + text::escape_html_attr(s.type) + "\">\n";
   }
   out += "</video>\n";
   return out;
