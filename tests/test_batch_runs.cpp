@@ -17,26 +17,10 @@ namespace {
 
 using namespace pressreel;
 using pressreel::testing::make_test_clip;
+using pressreel::testing::output_snapshot;
 using pressreel::testing::run_command;
 using pressreel::testing::TempDir;
 namespace fs = std::filesystem;
-
-// Every file under `out`, with its bytes; manifests without their timings.
-std::map<std::string, std::string> snapshot(const fs::path& out) {
-  std::map<std::string, std::string> files;
-  for (const auto& e : fs::recursive_directory_iterator(out)) {
-    if (!e.is_regular_file()) continue;
-    std::ifstream in(e.path(), std::ios::binary);
-    std::string bytes((std::istreambuf_iterator<char>(in)), {});
-    if (e.path().filename() == "manifest.json") {
-      auto m = nlohmann::json::parse(bytes);
-      m.erase("timings");
-      bytes = m.dump();
-    }
-    files[fs::relative(e.path(), out).string()] = bytes;
-  }
-  return files;
-}
 
 class BatchRuns : public ::testing::Test {
  protected:
@@ -85,7 +69,7 @@ TEST_F(BatchRuns, ShardsThenMergeEqualOneRun) {
   }
   EXPECT_FALSE(fs::exists(dir_ / "sharded" / "catalog.json"));
   ASSERT_EQ(run_command(fmt::format("{} --quiet merge '{}'", pressreel::testing::cli(), (dir_ / "sharded").string())), 0);
-  EXPECT_EQ(snapshot(dir_ / "single"), snapshot(dir_ / "sharded"));
+  EXPECT_EQ(output_snapshot(dir_ / "single"), output_snapshot(dir_ / "sharded"));
   // The environment of an array job selects the shard too.
   ASSERT_EQ(run_command("JOB_COMPLETION_INDEX=1 PRESSREEL_SHARD_COUNT=3 " + run("env-shard")), 0)
       << errors("env-shard");
@@ -97,12 +81,12 @@ TEST_F(BatchRuns, ShardsThenMergeEqualOneRun) {
 
 TEST_F(BatchRuns, ARunKilledAtAnyMomentIsFinishedByARerun) {
   ASSERT_EQ(run_command(run("reference")), 0) << errors("reference");
-  const auto reference = snapshot(dir_ / "reference");
+  const auto reference = output_snapshot(dir_ / "reference");
   for (const char* after : {"0.05", "0.3", "0.6", "1.0"}) {
     const std::string out = fmt::format("killed-{}", after);
     run_command(fmt::format("timeout -s KILL {} {}", after, run(out)));
     ASSERT_EQ(run_command(run(out)), 0) << "rerun after kill at " << after << " s; " << errors(out);
-    EXPECT_EQ(snapshot(dir_ / out), reference) << "killed at " << after << " s";
+    EXPECT_EQ(output_snapshot(dir_ / out), reference) << "killed at " << after << " s";
     for (const auto& e : fs::recursive_directory_iterator(dir_ / out)) {
       EXPECT_FALSE(io::is_temporary_name(e.path())) << e.path();
     }

@@ -4,34 +4,16 @@
 
 #include <fmt/format.h>
 
-#include <fstream>
 #include <map>
-#include <nlohmann/json.hpp>
 
 #include "test_support.hpp"
 
 namespace {
 
+using pressreel::testing::output_snapshot;
 using pressreel::testing::run_command;
 using pressreel::testing::TempDir;
 namespace fs = std::filesystem;
-
-// Every file under `out` with its bytes; the manifests without their timings (the one place times
-// may be written).
-std::map<std::string, std::string> snapshot(const fs::path& out) {
-  std::map<std::string, std::string> files;
-  for (const auto& e : fs::recursive_directory_iterator(out)) {
-    if (!e.is_regular_file()) continue;
-    std::string bytes = pressreel::testing::read_text(e.path());
-    if (e.path().filename() == "manifest.json") {
-      auto m = nlohmann::json::parse(bytes);
-      m.erase("timings");
-      bytes = m.dump();
-    }
-    files[fs::relative(e.path(), out).string()] = bytes;
-  }
-  return files;
-}
 
 // The names of the files that differ between two snapshots (or are in only one).
 std::vector<std::string> differing(const std::map<std::string, std::string>& a,
@@ -80,7 +62,7 @@ class ReproducibleRuns : public ::testing::Test {
   static const std::map<std::string, std::string>& reference() {
     static const std::map<std::string, std::string> files = [] {
       EXPECT_EQ(run_command(run("jobs1", "--jobs 1")), 0) << errors("jobs1");
-      return snapshot(*dir_ / "jobs1");
+      return output_snapshot(*dir_ / "jobs1");
     }();
     return files;
   }
@@ -100,7 +82,7 @@ TEST_F(ReproducibleRuns, EveryOutputIsWritten) {
 
 TEST_F(ReproducibleRuns, ThreeClipsAtOnceGiveTheBytesOfOneAtATime) {
   ASSERT_EQ(run_command(run("jobs3", "--jobs 3")), 0) << errors("jobs3");
-  EXPECT_EQ(differing(reference(), snapshot(*dir_ / "jobs3")), std::vector<std::string>{});
+  EXPECT_EQ(differing(reference(), output_snapshot(*dir_ / "jobs3")), std::vector<std::string>{});
 }
 
 TEST_F(ReproducibleRuns, ShardsMergedGiveTheBytesOfTheWholeRun) {
@@ -109,7 +91,7 @@ TEST_F(ReproducibleRuns, ShardsMergedGiveTheBytesOfTheWholeRun) {
   }
   ASSERT_EQ(run_command(fmt::format("{} --quiet merge '{}'", pressreel::testing::cli(), (*dir_ / "sharded").string())),
             0);
-  EXPECT_EQ(differing(reference(), snapshot(*dir_ / "sharded")), std::vector<std::string>{});
+  EXPECT_EQ(differing(reference(), output_snapshot(*dir_ / "sharded")), std::vector<std::string>{});
 }
 
 TEST_F(ReproducibleRuns, AKilledRunFinishedByARerunGivesTheSameBytes) {
@@ -117,7 +99,7 @@ TEST_F(ReproducibleRuns, AKilledRunFinishedByARerunGivesTheSameBytes) {
   // Killed while the clips are being encoded, then finished with other concurrency.
   run_command(fmt::format("timeout -s KILL 1.0 {}", run("killed", "--jobs 3")));
   ASSERT_EQ(run_command(run("killed", "--jobs 2")), 0) << errors("killed");
-  EXPECT_EQ(differing(files, snapshot(*dir_ / "killed")), std::vector<std::string>{});
+  EXPECT_EQ(differing(files, output_snapshot(*dir_ / "killed")), std::vector<std::string>{});
 }
 
 }  // namespace

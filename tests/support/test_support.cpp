@@ -110,6 +110,21 @@ std::string read_text(const std::filesystem::path& file) {
   return {std::istreambuf_iterator<char>(in), {}};
 }
 
+std::map<std::string, std::string> output_snapshot(const std::filesystem::path& out) {
+  std::map<std::string, std::string> files;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(out)) {
+    if (!e.is_regular_file()) continue;
+    std::string bytes = read_text(e.path());
+    if (e.path().filename() == "manifest.json") {
+      auto m = nlohmann::json::parse(bytes);
+      m.erase("timings");
+      bytes = m.dump();
+    }
+    files[std::filesystem::relative(e.path(), out).string()] = bytes;
+  }
+  return files;
+}
+
 void write_text(const std::filesystem::path& file, const std::string& text) {
   if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path());
   std::ofstream(file, std::ios::binary) << text;

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -49,6 +50,10 @@ std::string cli();
 std::string read_text(const std::filesystem::path& file);
 void write_text(const std::filesystem::path& file, const std::string& text);
 nlohmann::json read_json(const std::filesystem::path& file);
+
+// Every file under `out` (by its path relative to `out`) with its bytes; manifests without their
+// timings, the one place a run may write times. Two runs that made the same bytes compare equal.
+std::map<std::string, std::string> output_snapshot(const std::filesystem::path& out);
 
 // ../shared/media/clips/<name>, or an empty path when the footage is not there.
 std::filesystem::path shared_clip(const std::string& name);
