@@ -1,5 +1,6 @@
 // Recipe keys come from one table: what a recipe may set is what effective() records, what
 // `pressreel pipelines --keys` lists, and what the README's table shows.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <set>
@@ -48,6 +49,17 @@ TEST(RecipeKeys, ValuesOutsideTheListedRangeAreRefusedWithTheRange) {
     FAIL() << "window = 0 was accepted";
   } catch (const RecipeError& e) {
     EXPECT_STREQ(e.what(), "w.toml:2: [scenes] window: must be between 1 and 32");
+  }
+}
+
+// Found by fuzz_recipe: toml++ gives no double for an integer beyond 2^53, and the reader took
+// value() of the empty optional (std::bad_optional_access, the process aborted).
+TEST(RecipeKeys, AHugeIntegerForANumberKeyIsRefusedWithTheRange) {
+  try {
+    parse_recipe("[preview]\ntrue_peak_dbtp = 1111111111111111080\n", "p.toml");
+    FAIL() << "a huge true_peak_dbtp was accepted";
+  } catch (const RecipeError& e) {
+    EXPECT_THAT(e.what(), ::testing::HasSubstr("p.toml:2: [preview] true_peak_dbtp: must be between"));
   }
 }
 

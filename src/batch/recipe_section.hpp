@@ -53,7 +53,9 @@ class Section {
   void get(std::string_view key, double& out, double min, double max) {
     if (const toml::node* n = find(key)) {
       if (!n->is_number()) fail(*n, key, "must be a number");
-      const double v = n->value<double>().value();
+      // toml++ refuses value<double>() for an integer a double cannot hold exactly (beyond 2^53), so
+      // integers are read as such; any of them is out of every range a recipe allows anyway.
+      const double v = n->is_integer() ? static_cast<double>(*n->value<int64_t>()) : *n->value<double>();
       if (!(v >= min && v <= max)) fail(*n, key, fmt::format("must be between {} and {}", min, max));
       out = v;
     }
