@@ -172,4 +172,26 @@ TEST(RationalTime, NeverDividesByAZeroRateOrTimeBase) {
   EXPECT_EQ(media::RationalTime(3, {1001, 30000}).fraction(), "1001/10000");
 }
 
+// Arithmetic keeps the finer base, exactly: a plain zero (base 1/1) plus a frame time stays in frame
+// ticks, and times in two frame rates' bases add in a base both divide.
+TEST(RationalTime, SumsAndDifferencesAreExactInABaseBothOperandsShare) {
+  const media::RationalTime zero(0, AVRational{1, 1});
+  const media::RationalTime frame(1001, AVRational{1, 30000});
+  EXPECT_EQ((zero + frame).fraction(), "1001/30000");
+  EXPECT_EQ((zero + frame).time_base().den, 30000);
+  EXPECT_EQ((frame - zero).fraction(), "1001/30000");
+  const media::RationalTime pal(1, AVRational{1, 25}), ntsc(1, AVRational{1, 30});
+  EXPECT_EQ((pal + ntsc).fraction(), "11/150");
+  EXPECT_EQ((pal - ntsc).fraction(), "1/150");
+  EXPECT_EQ((ntsc - pal).fraction(), "-1/150");
+  // Bases whose common denominator would not fit an int: the finer one.
+  const media::RationalTime a(1, AVRational{1, 2'000'000'011}), b(1, AVRational{1, 3});
+  EXPECT_EQ((a + b).time_base().den, 2'000'000'011);
+  EXPECT_NEAR((a + b).seconds(), 1.0 / 3 + 1.0 / 2'000'000'011, 1e-9);
+  // An unusable base is no time: the other operand's base is kept, either way round.
+  const media::RationalTime broken(50, AVRational{0, 0});
+  EXPECT_EQ(broken + pal, pal);
+  EXPECT_EQ((broken + pal).time_base().den, 25);
+}
+
 }  // namespace

@@ -1,6 +1,7 @@
 #include "pressreel/media/time.hpp"
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <climits>
@@ -27,6 +28,20 @@ int64_t saturated(int64_t a, int64_t b, bool subtract) {
   int64_t out = 0;
   if (!(subtract ? __builtin_sub_overflow(a, b, &out) : __builtin_add_overflow(a, b, &out))) return out;
   return (subtract ? b < 0 : b > 0) ? INT64_MAX : INT64_MIN;
+}
+
+// The base a sum or difference is exact in: both bases are whole multiples of gcd(nums)/lcm(dens)
+// (1/25 and 1/30 give 1/150; 1/1 and 1001/30000 give 1/30000). When that denominator does not fit an
+// AVRational, the finer of the two, so no operand loses precision to the other's coarser base. An
+// unusable base is no time at all: the other operand's base is kept.
+AVRational common_base(AVRational a, AVRational b) {
+  if (!usable(a)) return b;
+  if (!usable(b)) return a;
+  a = av_make_q(a.num / std::gcd(a.num, a.den), a.den / std::gcd(a.num, a.den));
+  b = av_make_q(b.num / std::gcd(b.num, b.den), b.den / std::gcd(b.num, b.den));
+  const int64_t den = std::lcm(int64_t{a.den}, int64_t{b.den});
+  if (den <= INT_MAX) return av_make_q(std::gcd(a.num, b.num), static_cast<int>(den));
+  return av_cmp_q(a, b) < 0 ? a : b;
 }
 
 }  // namespace
@@ -83,11 +98,13 @@ std::string RationalTime::smpte(Rational fps) const {
 }
 
 RationalTime RationalTime::operator-(const RationalTime& other) const {
-  return {saturated(ticks_, other.rescaled(time_base_).ticks_, true), time_base_};
+  const AVRational base = common_base(time_base_, other.time_base_);
+  return {saturated(rescaled(base).ticks_, other.rescaled(base).ticks_, true), base};
 }
 
 RationalTime RationalTime::operator+(const RationalTime& other) const {
-  return {saturated(ticks_, other.rescaled(time_base_).ticks_, false), time_base_};
+  const AVRational base = common_base(time_base_, other.time_base_);
+  return {saturated(rescaled(base).ticks_, other.rescaled(base).ticks_, false), base};
 }
 
 std::strong_ordering RationalTime::operator<=>(const RationalTime& other) const {
@@ -101,6 +118,10 @@ std::string format_timecode(double seconds) {
   const int64_t ms = total_ms % 1000;
   const int64_t s = total_ms / 1000;
   return fmt::format("{:02}:{:02}:{:02}.{:03}", s / 3600, (s / 60) % 60, s % 60, ms);
+}
+
+nlohmann::json time_json(const RationalTime& t) {
+  return {{"seconds", t.seconds()}, {"timecode", t.timecode()}, {"fraction", t.fraction()}};
 }
 
 }  // namespace pressreel::media

@@ -17,10 +17,6 @@ namespace {
 
 constexpr int memory_jpeg_quality = 95;
 
-nlohmann::json time_json(const media::RationalTime& t) {
-  return {{"seconds", t.seconds()}, {"timecode", t.timecode()}, {"fraction", t.fraction()}};
-}
-
 }  // namespace
 
 cv::Mat ShotStill::image() const {

@@ -10,13 +10,6 @@
 #include "pressreel/media/scaler.hpp"
 
 namespace pressreel::stills {
-namespace {
-
-nlohmann::json time_json(const media::RationalTime& t) {
-  return {{"seconds", t.seconds()}, {"timecode", t.timecode()}, {"fraction", t.fraction()}};
-}
-
-}  // namespace
 
 PosterChoice choose_poster(const std::vector<ShotStill>& stills, size_t alternates) {
   std::vector<const ShotStill*> ranked;

@@ -36,10 +36,6 @@ struct Scored {
   bool near_cut = false;
 };
 
-nlohmann::json time_json(const media::RationalTime& t) {
-  return {{"seconds", t.seconds()}, {"timecode", t.timecode()}, {"fraction", t.fraction()}};
-}
-
 // Scores a run of consecutive frames as the candidate keeper does, marking the frames next to a cut
 // the run crosses (the grabber has no scene list). Frames come in small batches, scaled and
 // measured in parallel while the decoder's own threads wait for the next seek.

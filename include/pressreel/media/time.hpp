@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <string>
 
+#include <nlohmann/json_fwd.hpp>
+
 extern "C" {
 #include <libavutil/rational.h>
 }
@@ -44,6 +46,7 @@ class RationalTime {
   // SMPTE "HH:MM:SS:FF" at a nominal frame rate (non-drop), as CMX 3600 EDLs want.
   std::string smpte(Rational fps) const;
 
+  // Sums and differences are exact: in a base both operands' bases are whole multiples of.
   RationalTime operator-(const RationalTime& other) const;
   RationalTime operator+(const RationalTime& other) const;
   std::strong_ordering operator<=>(const RationalTime& other) const;
@@ -53,6 +56,9 @@ class RationalTime {
   int64_t ticks_ = 0;
   AVRational time_base_{1, 1};
 };
+
+// A point in time as manifests write it: {"seconds", "timecode", "fraction"}: one form everywhere.
+nlohmann::json time_json(const RationalTime& t);
 
 // Formats seconds as "HH:MM:SS.mmm" (for durations that are already plain numbers, e.g. probe output).
 std::string format_timecode(double seconds);
