@@ -122,12 +122,37 @@ TEST(SceneDetector, CutsBetweenTwoFramingsOfOneStillPicture) {
   EXPECT_EQ(frames_of(detect(clip).scenes), (std::vector<int64_t>{40}));
 }
 
-TEST(SceneDetector, MinimumShotLengthDropsTheSecondOfTwoCloseBoundaries) {
+// The minimum shot length (SceneOptions::min_shot_seconds) applies to the first shot and to every
+// boundary that is not a decisive hard cut; a decisive cut may follow 5 frames after the previous
+// boundary, since trailers cut shots of a handful of frames.
+TEST(SceneDetector, MinimumShotLengthHoldsForTheFirstShotButNotAfterDecisiveCuts) {
   TempDir dir;
   scenes::SceneOptions options;
-  options.min_shot_seconds = 2.0;  // 50 frames: only the cuts at 55 and 115 keep 50 frames apart
+  options.min_shot_seconds = 2.0;  // 50 frames
   const Detection d = detect(make_cuts_clip(dir), options);
-  EXPECT_EQ(frames_of(d.scenes).front(), 55);
+  // The cut at 30 would end a 30-frame first shot: dropped. 55, 85, 115 and 121 (a 6-frame shot) are
+  // decisive cuts: kept.
+  EXPECT_EQ(frames_of(d.scenes), (std::vector<int64_t>{55, 85, 115, 121}));
+}
+
+TEST(SceneDetector, MinimumShotLengthDropsATransitionTooSoonAfterACut) {
+  TempDir dir;
+  const auto clip = dir / "cut-then-dissolve.mp4";
+  // A hard cut at frame 60, then a dissolve starting at frame 80 (3.2 s), 20 frames after it.
+  ffmpeg(with_h264({"-f", "lavfi", "-i", "testsrc2=s=320x180:r=25:d=2.4", "-f", "lavfi", "-i",
+                    "smptebars=s=320x180:r=25:d=1.6", "-f", "lavfi", "-i", "rgbtestsrc=s=320x180:r=25:d=2",
+                    "-filter_complex",
+                    "[0][1]concat=n=2:v=1,settb=1/25[ab];[ab][2]xfade=transition=fade:duration=0.64:offset=3.2"}),
+         clip);
+  const Detection loose = detect(clip);  // 0.4 s: the dissolve is a shot of its own
+  ASSERT_EQ(loose.scenes.cuts.size(), 2u) << ::testing::PrintToString(frames_of(loose.scenes));
+  EXPECT_EQ(loose.scenes.cuts[0].frame, 60);
+  EXPECT_EQ(loose.scenes.cuts[0].kind, scenes::CutKind::cut);
+  EXPECT_EQ(loose.scenes.cuts[1].kind, scenes::CutKind::dissolve);
+
+  scenes::SceneOptions options;
+  options.min_shot_seconds = 2.0;  // 50 frames: the dissolve comes 20 after the cut
+  EXPECT_EQ(frames_of(detect(clip, options).scenes), (std::vector<int64_t>{60}));
 }
 
 TEST(SceneDetector, ReportsACrossDissolveOnceWithItsExtent) {

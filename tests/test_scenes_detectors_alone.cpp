@@ -1,0 +1,190 @@
+// Each boundary detector alone, on frame records computed from pictures made here (no decoding, no
+// ffmpeg process): what it proposes for the change it is meant to find, where, and that it leaves
+// alone the changes other detectors own. The SceneDetector's merging is tested on real clips in
+// test_scenes_detector.cpp.
+#include <gtest/gtest.h>
+
+#include <opencv2/imgproc.hpp>
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "pressreel/scenes/boundary_detector.hpp"
+#include "pressreel/scenes/frame_features.hpp"
+
+namespace {
+
+using namespace pressreel;
+using scenes::Boundary;
+using scenes::CutKind;
+
+constexpr double kFps = 25.0;
+
+// A colourful picture, 384x216: large soft colour areas (what a 48-px thumbnail still shows) with
+// fine detail on top (what motion estimation follows); the same for a seed.
+const cv::Mat& texture(int seed) {
+  static std::map<int, cv::Mat> made;
+  if (const auto it = made.find(seed); it != made.end()) return it->second;
+  cv::RNG rng(seed);
+  auto blobs = [&](double sigma) {
+    cv::Mat noise(cv::Size(384, 216), CV_32FC3), out;
+    rng.fill(noise, cv::RNG::UNIFORM, cv::Scalar::all(0), cv::Scalar::all(255));
+    cv::GaussianBlur(noise, out, cv::Size(0, 0), sigma);
+    cv::normalize(out, out, 0, 255, cv::NORM_MINMAX);
+    return out;
+  };
+  cv::Mat mixed = 0.75 * blobs(24.0) + 0.25 * blobs(2.0);
+  mixed.convertTo(made[seed], CV_8UC3);
+  return made[seed];
+}
+
+// Frame `i` (0..95) of a slow pan over texture `seed`: the camera moves right 1 px a frame and down
+// 1 px every 3.
+cv::Mat pan(int seed, int i) { return texture(seed)(cv::Rect(i, i / 3, 288, 162)).clone(); }
+
+cv::Mat mix(const cv::Mat& a, const cv::Mat& b, double t) {
+  cv::Mat out;
+  cv::addWeighted(a, 1.0 - t, b, t, 0.0, out);
+  return out;
+}
+
+using Clip = std::vector<cv::Mat>;
+
+// Shot A (seed 1) panning for `a_frames`, then what `between` makes, then shot B (seed 2) panning.
+Clip clip(int a_frames, const std::function<void(Clip&)>& between, int b_frames = 30) {
+  Clip frames;
+  for (int i = 0; i < a_frames; ++i) frames.push_back(pan(1, i));
+  between(frames);
+  const int start = static_cast<int>(frames.size());
+  for (int i = 0; i < b_frames; ++i) frames.push_back(pan(2, start + i));
+  return frames;
+}
+
+// What one detector proposes over the whole clip, frame by frame and at its end.
+std::vector<Boundary> run(std::unique_ptr<scenes::BoundaryDetector> detector, const Clip& frames) {
+  scenes::FrameHistory history(static_cast<size_t>(detector->latency_frames()) + 16);
+  std::vector<Boundary> found;
+  std::optional<scenes::FrameFeatures> previous;
+  double previous_mafd = 0;
+  for (size_t i = 0; i < frames.size(); ++i) {
+    scenes::FrameFeatures features = scenes::compute_features(frames[i]);
+    scenes::FrameRecord r;
+    r.index = static_cast<int64_t>(i);
+    r.time = media::RationalTime(r.index, AVRational{1, 25});
+    r.duration = media::RationalTime(1, AVRational{1, 25});
+    if (previous) {
+      r.diff = scenes::compare(*previous, features, previous_mafd);
+      previous_mafd = r.diff.luma;
+    }
+    r.mean_luma = features.mean_luma;
+    r.black_ratio = features.black_ratio;
+    r.white_ratio = features.white_ratio;
+    r.thumb = features.thumb;
+    previous = std::move(features);
+    history.push(std::move(r));
+    for (const Boundary& b : detector->process(history)) found.push_back(b);
+  }
+  for (const Boundary& b : detector->flush(history)) found.push_back(b);
+  return found;
+}
+
+std::unique_ptr<scenes::BoundaryDetector> adaptive() { return scenes::make_adaptive_cut_detector({}); }
+std::unique_ptr<scenes::BoundaryDetector> prediction() { return scenes::make_prediction_cut_detector({}); }
+std::unique_ptr<scenes::BoundaryDetector> fade() { return scenes::make_fade_detector({}, kFps); }
+std::unique_ptr<scenes::BoundaryDetector> dissolve() { return scenes::make_dissolve_detector({}, kFps); }
+std::unique_ptr<scenes::BoundaryDetector> short_transition() { return scenes::make_short_transition_detector(kFps); }
+
+const Clip& hard_cut() {  // A for 30 frames, B from frame 30
+  static const Clip c = clip(30, [](Clip&) {});
+  return c;
+}
+const Clip& one_shot() {  // 60 frames of one slow pan
+  static const Clip c = clip(60, [](Clip&) {}, 0);
+  return c;
+}
+const Clip& dissolving() {  // A, a 16-frame linear mix from frame 30 to 45, B at full strength from 46
+  static const Clip c = clip(30, [](Clip& f) {
+    for (int k = 1; k <= 16; ++k) {
+      const int i = static_cast<int>(f.size());
+      f.push_back(mix(pan(1, i), pan(2, i), k / 17.0));
+    }
+  });
+  return c;
+}
+const Clip& fading() {  // A fades to black over frames 30-41, 6 black frames, B fades in over 48-59
+  static const Clip c = clip(30, [](Clip& f) {
+    for (int k = 1; k <= 12; ++k) f.push_back(pan(1, static_cast<int>(f.size())) * (1.0 - k / 12.0));
+    for (int k = 0; k < 6; ++k) f.push_back(cv::Mat::zeros(162, 288, CV_8UC3));
+    for (int k = 0; k < 12; ++k) f.push_back(pan(2, static_cast<int>(f.size())) * (k / 12.0));
+  });
+  return c;
+}
+const Clip& wiping() {  // A wiped away left to right by B over 4 frames, from frame 30
+  static const Clip c = clip(30, [](Clip& f) {
+    for (int k = 1; k <= 4; ++k) {
+      const int i = static_cast<int>(f.size());
+      cv::Mat frame = pan(1, i);
+      const int edge = frame.cols * k / 5;
+      pan(2, i)(cv::Rect(0, 0, edge, frame.rows)).copyTo(frame(cv::Rect(0, 0, edge, frame.rows)));
+      f.push_back(frame);
+    }
+  });
+  return c;
+}
+
+std::vector<int64_t> frames_of(const std::vector<Boundary>& found) {
+  std::vector<int64_t> out;
+  for (const Boundary& b : found) out.push_back(b.frame);
+  return out;
+}
+
+TEST(DetectorsAlone, BothCutDetectorsFindAHardCutAtTheFirstFrameOfTheNewShot) {
+  for (auto* make : {&adaptive, &prediction}) {
+    const auto found = run(make(), hard_cut());
+    ASSERT_EQ(frames_of(found), (std::vector<int64_t>{30}));
+    EXPECT_EQ(found[0].kind, CutKind::cut);
+    EXPECT_EQ(found[0].first_frame, 30);
+    EXPECT_EQ(found[0].last_frame, 30);
+  }
+}
+
+TEST(DetectorsAlone, NoDetectorProposesABoundaryInsideOneMovingShot) {
+  for (auto* make : {&adaptive, &prediction, &fade, &dissolve, &short_transition}) {
+    EXPECT_EQ(frames_of(run(make(), one_shot())), std::vector<int64_t>{}) << make()->name();
+  }
+}
+
+TEST(DetectorsAlone, TheDissolveDetectorReportsAMixOnceWithItsExtent) {
+  const auto found = run(dissolve(), dissolving());
+  ASSERT_EQ(found.size(), 1u) << ::testing::PrintToString(frames_of(found));
+  EXPECT_EQ(found[0].kind, CutKind::dissolve);
+  EXPECT_NEAR(static_cast<double>(found[0].first_frame), 30, 2);
+  EXPECT_NEAR(static_cast<double>(found[0].last_frame), 45, 2);
+  EXPECT_GT(found[0].frame, found[0].first_frame);
+  // A mix changes every frame a little: no cut detector takes it for a cut.
+  EXPECT_TRUE(run(adaptive(), dissolving()).empty());
+  EXPECT_TRUE(run(prediction(), dissolving()).empty());
+}
+
+TEST(DetectorsAlone, TheFadeDetectorReportsFadeOutAndFadeInAsOneTransition) {
+  const auto found = run(fade(), fading());
+  ASSERT_EQ(found.size(), 1u) << ::testing::PrintToString(frames_of(found));
+  EXPECT_EQ(found[0].kind, CutKind::fade);
+  EXPECT_NEAR(static_cast<double>(found[0].first_frame), 30, 2);  // A starts to darken
+  EXPECT_NEAR(static_cast<double>(found[0].frame), 60, 2);        // B at full strength
+  EXPECT_TRUE(run(dissolve(), hard_cut()).empty());
+  EXPECT_TRUE(run(fade(), hard_cut()).empty());
+}
+
+TEST(DetectorsAlone, TheShortTransitionDetectorFindsAFourFrameWipeThatIsNoHardCut) {
+  const auto found = run(short_transition(), wiping());
+  ASSERT_EQ(found.size(), 1u) << ::testing::PrintToString(frames_of(found));
+  EXPECT_NEAR(static_cast<double>(found[0].first_frame), 30, 1);
+  EXPECT_NEAR(static_cast<double>(found[0].last_frame), 33, 1);
+  EXPECT_TRUE(run(short_transition(), hard_cut()).empty());
+}
+
+}  // namespace
