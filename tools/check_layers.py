@@ -65,7 +65,9 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         probe = Path(tmp) / "probe.cpp"
         for layer, visible in VISIBLE.items():
-            entry = next((e for e in commands if f"/src/{layer}/" in e["file"]), None)
+            # A source of the layer, or one of its unity files (build/.../pressreel_<layer>.dir/Unity/).
+            entry = next((e for e in commands
+                          if f"/src/{layer}/" in e["file"] or f"/pressreel_{layer}.dir/" in e["file"]), None)
             if entry is None:
                 wrong.append(f"{layer}: no compile command in {sys.argv[1]}")
                 continue

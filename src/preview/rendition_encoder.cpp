@@ -30,7 +30,7 @@ struct RenditionEncoder::Output {
 
 namespace {
 
-const char* stage = "preview";
+const char* preview_stage = "preview";
 
 // Frame threads per video encoder. x264's output depends on its thread count, so the count never
 // follows the machine's cores or how many clips run at once: the same clip and recipe give the same
@@ -86,7 +86,7 @@ void RenditionEncoder::on_start(const media::ProbeResult& probe, const media::Vi
                                      video.frame_rate.valid() ? video.frame_rate : video.average_frame_rate,
                                      options_.gop_seconds, threads, video.variable_frame_rate},
                                     clip_);
-    out->muxer = std::make_unique<media::Muxer>(out->file.temporary(), plan.container, clip_, stage,
+    out->muxer = std::make_unique<media::Muxer>(out->file.temporary(), plan.container, clip_, preview_stage,
                                                  out->file.final_path().string());
     out->muxer->add_stream(*out->video);
     AudioTrack* audio = out->webm() ? opus_.get() : aac_.get();
@@ -142,7 +142,7 @@ void RenditionEncoder::send_audio_packet(AVPacket& packet, bool webm, AVRational
     if (out->webm() != webm || out->audio_stream < 0) continue;
     // The same encoded audio goes into every rendition: each muxer gets its own reference.
     media::PacketPtr copy = media::make_packet();
-    media::check_av(av_packet_ref(copy.get(), &packet), clip_, stage);
+    media::check_av(av_packet_ref(copy.get(), &packet), clip_, preview_stage);
     out->muxer->write(*copy, out->audio_stream, time_base);
   }
 }

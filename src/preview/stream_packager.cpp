@@ -20,7 +20,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
-constexpr const char* stage = "stream";
+constexpr const char* stream_stage = "stream";
 
 // One written rendition, open for reading its packets.
 struct Source {
@@ -99,9 +99,9 @@ Source open_rendition(const fs::path& path, bool take_audio, const std::string& 
   source.input = media::open_input(path);
   AVFormatContext* input = source.input.get();
   source.video = av_find_best_stream(input, AVMEDIA_TYPE_VIDEO, -1, -1, nullptr, 0);
-  if (source.video < 0) throw media::MediaError(clip, stage, fmt::format("{}: no video stream", path.filename().string()));
+  if (source.video < 0) throw media::MediaError(clip, stream_stage, fmt::format("{}: no video stream", path.filename().string()));
   if (input->streams[source.video]->codecpar->codec_id != AV_CODEC_ID_H264) {
-    throw media::MediaError(clip, stage, fmt::format("{}: video is not H.264", path.filename().string()));
+    throw media::MediaError(clip, stream_stage, fmt::format("{}: video is not H.264", path.filename().string()));
   }
   if (take_audio) source.audio = av_find_best_stream(input, AVMEDIA_TYPE_AUDIO, -1, -1, nullptr, 0);
   if (source.audio < 0) source.audio = -1;
@@ -123,7 +123,7 @@ void read_next(Source& source, const std::string& clip) {
       source.ended = true;
       return;
     }
-    media::check_av(rc, clip, stage, fmt::format("reading {}", source.path.filename().string()));
+    media::check_av(rc, clip, stream_stage, fmt::format("reading {}", source.path.filename().string()));
     const int index = source.pending->stream_index;
     if ((index == source.video || index == source.audio) && source.pending->dts != AV_NOPTS_VALUE) return;
     av_packet_unref(source.pending.get());
@@ -158,14 +158,14 @@ void finish_playlist(const fs::path& path) {
 
 json package_stream(const fs::path& clip_folder, const std::vector<fs::path>& renditions, const StreamOptions& options,
                     const std::string& clip) {
-  if (renditions.empty()) throw media::MediaError(clip, stage, "no H.264 rendition to package");
+  if (renditions.empty()) throw media::MediaError(clip, stream_stage, "no H.264 rendition to package");
   std::vector<Source> sources;
   for (size_t i = 0; i < renditions.size(); ++i) sources.push_back(open_rendition(renditions[i], i == 0, clip));
 
   const fs::path final_folder = clip_folder / stream_folder_name;
   TemporaryFolder folder(final_folder);
   {
-    media::Muxer muxer(folder.path() / dash_manifest_name, "dash", clip, stage,
+    media::Muxer muxer(folder.path() / dash_manifest_name, "dash", clip, stream_stage,
                        (final_folder / dash_manifest_name).string());
     const AVCodecParameters& best = *sources.front().input->streams[sources.front().video]->codecpar;
     for (Source& source : sources) {
@@ -257,7 +257,7 @@ json package_stream(const fs::path& clip_folder, const std::vector<fs::path>& re
   try {
     folder.commit(final_folder);
   } catch (const fs::filesystem_error& e) {
-    throw media::MediaError(clip, stage, fmt::format("renaming the stream folder into place: {}", e.code().message()));
+    throw media::MediaError(clip, stream_stage, fmt::format("renaming the stream folder into place: {}", e.code().message()));
   }
   return stream;
 }

@@ -28,7 +28,7 @@
 namespace pressreel::preview {
 namespace {
 
-const char* stage = "teaser";
+const char* teaser_stage = "teaser";
 
 // x264's output depends on its thread count: a constant, so the teaser's bytes do not depend on the
 // machine. Two frame threads suffice for a small loop whose stretches' decoders fill the other cores.
@@ -302,7 +302,7 @@ class TeaserWriter {
     const media::Rational rate = video.frame_rate.valid() ? video.frame_rate : video.average_frame_rate;
     mp4_ = open_video_encoder(options.mp4, {sizes.mp4, tb_, rate, 2.0, mp4_encoder_threads}, clip_);
     mp4_mux_ =
-        std::make_unique<media::Muxer>(mp4_file_.temporary(), "mp4", clip_, stage, mp4_file_.final_path().string());
+        std::make_unique<media::Muxer>(mp4_file_.temporary(), "mp4", clip_, teaser_stage, mp4_file_.final_path().string());
     mp4_mux_->add_stream(*mp4_);
     mp4_mux_->begin({{"movflags", "+faststart"}});
   }
@@ -363,7 +363,7 @@ class TeaserWriter {
   // byte budget, every part is encoded again at a lower quality. Then both files are committed and
   // described.
   nlohmann::json finish(std::span<const WebpStretch> stretches, std::vector<EncodedWebpPart> parts, double seconds) {
-    if (parts.empty()) throw media::MediaError(clip_, stage, "no picture for the WebP");
+    if (parts.empty()) throw media::MediaError(clip_, teaser_stage, "no picture for the WebP");
     float quality = webp_settings_.quality;
     std::vector<uint8_t> webp = join(parts, seconds);
     while (static_cast<int64_t>(webp.size()) > webp_max_bytes_ && quality > lowest_webp_quality) {
@@ -449,9 +449,9 @@ nlohmann::json make_teaser(const media::ProbeResult& probe, std::span<const Teas
                            const media::InputPolicy& input_policy, const media::VideoDecoderOptions& decode) {
   const std::string clip = probe.path.string();
   const media::VideoStreamInfo* video = probe.main_video();
-  if (video == nullptr) throw media::MediaError(clip, stage, "no video stream");
+  if (video == nullptr) throw media::MediaError(clip, teaser_stage, "no video stream");
   const std::vector<TeaserPiece> used = clamp_pieces(pieces, options.max_seconds);
-  if (used.empty()) throw media::MediaError(clip, stage, "no time range to take the teaser from");
+  if (used.empty()) throw media::MediaError(clip, teaser_stage, "no time range to take the teaser from");
   std::filesystem::create_directories(folder);
 
   const PictureSizes sizes = picture_sizes(media::as_delivered(*video, decode), options);

@@ -14,7 +14,7 @@ extern "C" {
 namespace pressreel::preview {
 namespace {
 
-const char* stage = "teaser";
+const char* webp_stage = "teaser";
 
 struct MuxDeleter {
   void operator()(WebPMux* mux) const { WebPMuxDelete(mux); }
@@ -46,13 +46,13 @@ WebpPart::WebpPart(cv::Size canvas, WebpSettings settings, std::string clip)
     : encoder_(std::make_unique<Encoder>()), canvas_(canvas), clip_(std::move(clip)) {
   WebPAnimEncoderOptions options;
   if (!WebPAnimEncoderOptionsInit(&options) || !WebPConfigInit(&encoder_->config)) {
-    throw media::MediaError(clip_, stage, "this libwebp does not match the one pressreel was built with");
+    throw media::MediaError(clip_, webp_stage, "this libwebp does not match the one pressreel was built with");
   }
   options.anim_params = looping;
   encoder_->config.quality = settings.quality;
   encoder_->config.method = settings.method;
   if (!WebPValidateConfig(&encoder_->config)) {
-    throw media::MediaError(clip_, stage, fmt::format("invalid WebP settings: quality {}, method {}", settings.quality, settings.method));
+    throw media::MediaError(clip_, webp_stage, fmt::format("invalid WebP settings: quality {}, method {}", settings.quality, settings.method));
   }
   encoder_->animation = WebPAnimEncoderNew(canvas.width, canvas.height, &options);
   if (encoder_->animation == nullptr) throw std::bad_alloc();
@@ -65,11 +65,11 @@ WebpPart& WebpPart::operator=(WebpPart&&) noexcept = default;
 void WebpPart::add(const AVFrame& picture, int64_t at_ms) {
   if (picture.format != AV_PIX_FMT_YUV420P || picture.width != canvas_.width || picture.height != canvas_.height ||
       picture.linesize[1] != picture.linesize[2]) {
-    throw media::MediaError(clip_, stage, "a WebP picture must be YUV 4:2:0 of the canvas size");
+    throw media::MediaError(clip_, webp_stage, "a WebP picture must be YUV 4:2:0 of the canvas size");
   }
   if (at_ms <= last_ms_) at_ms = last_ms_ + 1;  // pictures closer than a millisecond
   WebPPicture input;
-  if (!WebPPictureInit(&input)) throw media::MediaError(clip_, stage, "WebPPictureInit");
+  if (!WebPPictureInit(&input)) throw media::MediaError(clip_, webp_stage, "WebPPictureInit");
   input.use_argb = 0;
   input.colorspace = WEBP_YUV420;
   input.width = picture.width;
@@ -84,19 +84,19 @@ void WebpPart::add(const AVFrame& picture, int64_t at_ms) {
   const int ok = WebPAnimEncoderAdd(encoder_->animation, &input, static_cast<int>(at_ms), &encoder_->config);
   WebPPictureFree(&input);
   if (!ok) {
-    throw media::MediaError(clip_, stage, fmt::format("encoding a WebP frame: {}", WebPAnimEncoderGetError(encoder_->animation)));
+    throw media::MediaError(clip_, webp_stage, fmt::format("encoding a WebP frame: {}", WebPAnimEncoderGetError(encoder_->animation)));
   }
   last_ms_ = at_ms;
   ++pictures_;
 }
 
 std::vector<uint8_t> WebpPart::finish(int64_t end_ms) {
-  if (pictures_ == 0) throw media::MediaError(clip_, stage, "a WebP part without pictures");
+  if (pictures_ == 0) throw media::MediaError(clip_, webp_stage, "a WebP part without pictures");
   end_ms = std::max(end_ms, last_ms_ + 1);
   WebpBytes out;
   if (!WebPAnimEncoderAdd(encoder_->animation, nullptr, static_cast<int>(end_ms), nullptr) ||
       !WebPAnimEncoderAssemble(encoder_->animation, &out.data)) {
-    throw media::MediaError(clip_, stage, fmt::format("writing the WebP: {}", WebPAnimEncoderGetError(encoder_->animation)));
+    throw media::MediaError(clip_, webp_stage, fmt::format("writing the WebP: {}", WebPAnimEncoderGetError(encoder_->animation)));
   }
   return out.copy();
 }
@@ -105,12 +105,12 @@ std::vector<uint8_t> join_webp_parts(std::span<const std::vector<uint8_t>> parts
                                      const std::string& clip) {
   if (parts.empty() || parts.size() != durations_ms.size()) throw std::invalid_argument("join_webp_parts: parts and durations");
   const auto check = [&](WebPMuxError rc, const char* what) {
-    if (rc != WEBP_MUX_OK) throw media::MediaError(clip, stage, fmt::format("joining the WebP's parts: {} ({})", what, static_cast<int>(rc)));
+    if (rc != WEBP_MUX_OK) throw media::MediaError(clip, webp_stage, fmt::format("joining the WebP's parts: {} ({})", what, static_cast<int>(rc)));
   };
   const auto open = [&](size_t i) {
     const WebPData data{parts[i].data(), parts[i].size()};
     MuxPtr part(WebPMuxCreate(&data, 0));
-    if (!part) throw media::MediaError(clip, stage, fmt::format("part {} of the WebP is not a WebP", i + 1));
+    if (!part) throw media::MediaError(clip, webp_stage, fmt::format("part {} of the WebP is not a WebP", i + 1));
     uint32_t flags = 0;
     check(WebPMuxGetFeatures(part.get(), &flags), "reading a part's features");
     return std::make_pair(std::move(part), (flags & ANIMATION_FLAG) != 0);

@@ -14,7 +14,7 @@
 namespace pressreel::scenes {
 namespace {
 
-constexpr double kMinChange = 15.0;    // across k frames, thumbnail mean absolute difference (0..255)
+constexpr double kMinShortChange = 15.0;    // across k frames, thumbnail mean absolute difference (0..255)
 constexpr double kRatio = 2.5;         // times the change across the k frames before and after
 constexpr double kMaxStepShare = 0.5;  // one frame carrying more of the change is a hard cut
 constexpr double kStarted = 0.1, kFinished = 0.85;  // share of the change at which it starts / is done
@@ -36,7 +36,7 @@ class ShortTransitionDetector final : public BoundaryDetector {
     if (static_cast<int64_t>(change_.size()) < 2 * k_ + 1 || t - 3 * k_ < 0) return {};
     auto across = [&](int64_t end) { return change_[static_cast<size_t>(end - (t - 2 * k_))]; };
     const double peak = across(c);
-    if (peak < kMinChange || peak < kRatio * std::max(across(c - k_), across(t))) return {};
+    if (peak < kMinShortChange || peak < kRatio * std::max(across(c - k_), across(t))) return {};
     for (int64_t i = c - k_; i <= t; ++i) {  // the strongest of its neighbourhood (the first of equals)
       if (i < c ? across(i) >= peak : across(i) > peak) return {};
     }
