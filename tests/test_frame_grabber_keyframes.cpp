@@ -4,7 +4,7 @@
 
 #include <opencv2/core.hpp>
 
-#include "pressreel/media/frame_grabber.hpp"
+#include "media/frame_grabber.hpp"
 #include "pressreel/media/scaler.hpp"
 #include "test_support.hpp"
 
