@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
+#include <tbb/parallel_invoke.h>
 
 #include <algorithm>
 #include <chrono>
@@ -122,6 +123,29 @@ class RunScorer {
   std::vector<Scored> run_;
 };
 
+// Probes [first, last) of `probes` well-spread places: each keyframe decoded alone and scored, in
+// clip order. A long GOP: the same keyframe as the previous probe's is not decoded twice.
+std::vector<Scored> probe_keyframes(media::FrameGrabber& grabber, RunScorer& scorer, int probes, int first, int last) {
+  std::vector<Scored> found;
+  const AVRational time_base = grabber.duration().time_base();
+  int64_t previous_keyframe = -1;
+  for (int i = first; i < last; ++i) {
+    const double t = grabber.duration().seconds() * (i + 0.5) / probes;
+    std::optional<media::VideoFrame> key =
+        grabber.keyframe_at(media::RationalTime::from_seconds(t, time_base), previous_keyframe);
+    if (!key || key->index == previous_keyframe) continue;
+    previous_keyframe = key->index;
+    scorer.start_run();
+    scorer.add({*key}, {true});
+    std::vector<Scored> run = scorer.take_candidates();
+    if (!run.empty()) {
+      run.front().picture.reset();
+      found.push_back(std::move(run.front()));
+    }
+  }
+  return found;
+}
+
 // Faces on the finalists, then the final score; returns the index of the best.
 size_t pick_final(std::vector<Scored>& finalists, const ThumbsOptions& options, double fps) {
   FaceDetector faces;
@@ -156,7 +180,9 @@ nlohmann::json make_thumbs(const std::filesystem::path& clip, const std::filesys
   // not needed to pick a frame.
   media::FormatContextPtr input = media::open_input(clip, options.input);
   const media::ProbeResult probe = media::probe(input.get(), clip);
-  media::FrameGrabber grabber(std::move(input), probe);
+  media::VideoDecoderOptions decoder;
+  decoder.threads = options.decoder_threads;
+  media::FrameGrabber grabber(std::move(input), probe, decoder);
   const double fps = grabber.frame_rate().valid() ? grabber.frame_rate().to_double() : 25.0;
   const AVRational time_base = grabber.duration().time_base();
   media::Scaler full_scaler(media::ScaleQuality::good);
@@ -177,6 +203,7 @@ nlohmann::json make_thumbs(const std::filesystem::path& clip, const std::filesys
   mark("open");
   Scored chosen;
   std::vector<Scored> alternates;
+  int64_t frames_decoded_elsewhere = 0;  // by a second grabber
   std::vector<FrameBars> bars_seen;  // of the frames scored around the chosen one
   if (options.at_seconds) {
     // Past the end the last frame would stay on screen: a silent stand-in for a time that does not exist.
@@ -203,27 +230,27 @@ nlohmann::json make_thumbs(const std::filesystem::path& clip, const std::filesys
     // 1. Well-spread keyframes, each decoded alone: one packet per place, whatever the GOP length.
     // A keyframe shows what its GOP looks like; the refine below skips the first frames after it,
     // where an encoder's keyframe on a cut would be.
-    std::vector<Scored> probe_best;
-    int64_t previous_keyframe = -1;
+    // The two halves of the clip are probed side by side, each on its own opened input: keyframes
+    // decode one at a time on one core, and the second input costs one more open and first frame.
     const int probes = std::max(1, options.probes);
+    const int first_half = (probes + 1) / 2;
+    std::vector<Scored> probe_best, later_probes;
+    tbb::parallel_invoke(
+        [&] { probe_best = probe_keyframes(grabber, scorer, probes, 0, first_half); },
+        [&] {
+          if (first_half == probes) return;
+          media::FrameGrabber second(media::open_input(clip, options.input), probe, decoder);
+          RunScorer second_scorer(options, fps, 1);
+          later_probes = probe_keyframes(second, second_scorer, probes, first_half, probes);
+          frames_decoded_elsewhere = second.frames_decoded();
+        });
+    // A GOP longer than a probe's spacing gives both halves the keyframe at their border.
+    for (Scored& s : later_probes) {
+      if (probe_best.empty() || probe_best.back().frame != s.frame) probe_best.push_back(std::move(s));
+    }
     const int per_run = options.skip_after_keyframe + options.frames_per_probe;
     std::vector<media::VideoFrame> batch;
     std::vector<bool> score_it;
-    for (int i = 0; i < probes; ++i) {
-      const double t = grabber.duration().seconds() * (i + 0.5) / probes;
-      // A long GOP: the same keyframe as the previous probe's is not decoded twice.
-      std::optional<media::VideoFrame> key =
-          grabber.keyframe_at(media::RationalTime::from_seconds(t, time_base), previous_keyframe);
-      if (!key || key->index == previous_keyframe) continue;
-      previous_keyframe = key->index;
-      scorer.start_run();
-      scorer.add({*key}, {true});
-      std::vector<Scored> run = scorer.take_candidates();
-      if (!run.empty()) {
-        run.front().picture.reset();
-        probe_best.push_back(std::move(run.front()));
-      }
-    }
     std::sort(probe_best.begin(), probe_best.end(), [](const Scored& a, const Scored& b) { return a.score > b.score; });
     mark("probes");
     // 2. Refine: every frame for about a second from the best probe's keyframe; the best few by
@@ -307,7 +334,7 @@ nlohmann::json make_thumbs(const std::filesystem::path& clip, const std::filesys
   poster["alternates"] = std::move(alts);
   j["poster"] = std::move(poster);
   mark("written");
-  j["frames_decoded"] = grabber.frames_decoded();
+  j["frames_decoded"] = grabber.frames_decoded() + frames_decoded_elsewhere;
   j["clip_frames"] = std::llround(grabber.duration().seconds() * fps);
   j["seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   io::write_json_atomic(out_dir / "thumbs.json", j);
