@@ -132,9 +132,12 @@ VideoFrame FrameGrabber::frame_at(RationalTime time) {
     if (!overshoot) {
       if (found) return std::move(*found);
       if (last) return std::move(*last);  // past the end: the last frame stays on screen
-      throw MediaError(clip_, "seek", "no frame at " + time.timecode());
+      // Nothing decoded at all: a demuxer without an index (MPEG-PS) can land past the last keyframe,
+      // where every frame left needs one before it. Seek further back, as for an overshoot.
+      if (seek_to <= zero) throw MediaError(clip_, "seek", "no frame at " + time.timecode());
+    } else if (seek_to <= zero) {
+      return std::move(*found);  // before the first frame: the first one
     }
-    if (seek_to <= zero) return std::move(*found);  // before the first frame: the first one
     seek_to = RationalTime::from_seconds(std::max(0.0, seek_to.seconds() - back_off), time.time_base());
     back_off *= 2;
   }

@@ -11,6 +11,7 @@
 #include <ctime>
 #include <nlohmann/json.hpp>
 #include <opencv2/imgproc.hpp>
+#include <optional>
 #include <regex>
 #include <stdexcept>
 
@@ -36,6 +37,9 @@ struct Scored {
   std::shared_ptr<const AVFrame> picture;  // decoded, for the run's best few only
   cv::Mat full_resolution;                 // the chosen one
   bool near_cut = false;
+  // The grabber that decoded it: a demuxer without an index (MPEG-PS) seeks precisely only where it
+  // has read, so the refine reads on with the same one.
+  media::FrameGrabber* seen_by = nullptr;
 };
 
 nlohmann::json time_json(const media::RationalTime& t) {
@@ -140,6 +144,7 @@ std::vector<Scored> probe_keyframes(media::FrameGrabber& grabber, RunScorer& sco
     std::vector<Scored> run = scorer.take_candidates();
     if (!run.empty()) {
       run.front().picture.reset();
+      run.front().seen_by = &grabber;
       found.push_back(std::move(run.front()));
     }
   }
@@ -203,7 +208,7 @@ nlohmann::json make_thumbs(const std::filesystem::path& clip, const std::filesys
   mark("open");
   Scored chosen;
   std::vector<Scored> alternates;
-  int64_t frames_decoded_elsewhere = 0;  // by a second grabber
+  std::optional<media::FrameGrabber> second;  // probes the clip's second half
   std::vector<FrameBars> bars_seen;  // of the frames scored around the chosen one
   if (options.at_seconds) {
     // Past the end the last frame would stay on screen: a silent stand-in for a time that does not exist.
@@ -239,10 +244,9 @@ nlohmann::json make_thumbs(const std::filesystem::path& clip, const std::filesys
         [&] { probe_best = probe_keyframes(grabber, scorer, probes, 0, first_half); },
         [&] {
           if (first_half == probes) return;
-          media::FrameGrabber second(media::open_input(clip, options.input), probe, decoder);
+          second.emplace(media::open_input(clip, options.input), probe, decoder);
           RunScorer second_scorer(options, fps, 1);
-          later_probes = probe_keyframes(second, second_scorer, probes, first_half, probes);
-          frames_decoded_elsewhere = second.frames_decoded();
+          later_probes = probe_keyframes(*second, second_scorer, probes, first_half, probes);
         });
     // A GOP longer than a probe's spacing gives both halves the keyframe at their border.
     for (Scored& s : later_probes) {
@@ -255,6 +259,7 @@ nlohmann::json make_thumbs(const std::filesystem::path& clip, const std::filesys
     mark("probes");
     // 2. Refine: every frame for about a second from the best probe's keyframe; the best few by
     // cheap score keep a full-resolution copy, then faces decide among them.
+    media::FrameGrabber& reader = probe_best.empty() ? grabber : *probe_best.front().seen_by;
     const media::RationalTime refine_at =
         probe_best.empty() ? media::RationalTime::from_seconds(grabber.duration().seconds() / 2, time_base)
                            : probe_best.front().time;
@@ -263,7 +268,7 @@ nlohmann::json make_thumbs(const std::filesystem::path& clip, const std::filesys
     int n = 0;
     const int refine_frames = std::max(per_run, static_cast<int>(std::lround(options.refine_seconds * fps)));
     constexpr size_t refine_batch = 8;
-    grabber.decode_from(refine_at, [&](const media::VideoFrame& f) {
+    reader.decode_from(refine_at, [&](const media::VideoFrame& f) {
       // Every other frame is a candidate: neighbours differ little, and each is still seen for motion.
       score_it.push_back(n >= options.skip_after_keyframe && (n - options.skip_after_keyframe) % 2 == 0);
       batch.push_back(f);
@@ -284,7 +289,7 @@ nlohmann::json make_thumbs(const std::filesystem::path& clip, const std::filesys
     }
     if (finalists.empty()) {  // nothing usable (a blank clip): the frame at the refine point, as it is
       Scored s;
-      const media::VideoFrame f = grabber.frame_at(refine_at);
+      const media::VideoFrame f = reader.frame_at(refine_at);
       s.frame = f.index;
       s.time = f.time;
       s.full_resolution = full_copy(f);
@@ -299,7 +304,7 @@ nlohmann::json make_thumbs(const std::filesystem::path& clip, const std::filesys
     if (chosen.full_resolution.empty()) {
       chosen.full_resolution = chosen.picture
                                    ? full_scaler.to_bgr(chosen.picture.get(), media::display_size(chosen.picture.get()))
-                                   : full_copy(grabber.frame_at(chosen.time));
+                                   : full_copy(reader.frame_at(chosen.time));
     }
     chosen.picture.reset();
     mark("full_resolution");
@@ -334,7 +339,7 @@ nlohmann::json make_thumbs(const std::filesystem::path& clip, const std::filesys
   poster["alternates"] = std::move(alts);
   j["poster"] = std::move(poster);
   mark("written");
-  j["frames_decoded"] = grabber.frames_decoded() + frames_decoded_elsewhere;
+  j["frames_decoded"] = grabber.frames_decoded() + (second ? second->frames_decoded() : 0);
   j["clip_frames"] = std::llround(grabber.duration().seconds() * fps);
   j["seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   io::write_json_atomic(out_dir / "thumbs.json", j);
