@@ -7,7 +7,11 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "pressreel/media/decode_pass.hpp"
+#include "pressreel/media/probe.hpp"
+#include "pressreel/stills/candidate_keeper.hpp"
 #include "pressreel/stills/frame_score.hpp"
+#include "pressreel/stills/poster.hpp"
 #include "pressreel/stills/thumbs.hpp"
 #include "stills/text_card.hpp"
 #include "test_support.hpp"
@@ -117,26 +121,32 @@ TEST(TextCard, RealPicturesAreNotCardsAndBigBuckBunnysTitleIs) {
   for (const double title : {27.5, 28.5}) EXPECT_GE(card_of(frame(bunny, title)), 0.8) << "title at " << title;
 }
 
-// Two seconds of a title over a soft picture, then two of a clean shot. Without the card penalty the
-// title's letters make it the sharpest, most contrasty frame, and thumbs took it; with it, the shot.
-TEST(TextCard, ThumbsTakesTheShotOverASharperTitleCard) {
-  TempDir dir;
+// Two seconds of a title over a soft picture, then two of a clean shot that pans slowly. Without the
+// card penalty the title's letters make it the sharpest, most contrasty frame of the clip.
+std::filesystem::path make_card_then_shot(const std::filesystem::path& dir) {
   cv::Mat soft = natural_picture(frame_size, 3, 2);
   cv::GaussianBlur(soft, soft, {0, 0}, 5);
   const cv::Mat card = with_text(soft, {"THE TITLE", "IN CINEMAS 4 JULY"}, 2.2, {255, 255, 255}, 6);
   cv::Mat shot = natural_picture(frame_size, 5, 3);
   cv::GaussianBlur(shot, shot, {0, 0}, 1.2);
   for (int i = 0; i < 100; ++i) {
-    // The shot pans slowly, as a camera would; the card stands still.
-    cv::Mat f = i < 50 ? card : shot(cv::Rect(0, 0, frame_size.width, frame_size.height));
-    if (i >= 50) cv::warpAffine(shot, f, cv::Mat_<double>({2, 3}, {1, 0, -(i - 50) * 0.5, 0, 1, 0}), frame_size,
-                                cv::INTER_LINEAR, cv::BORDER_REFLECT);
+    cv::Mat f = card;
+    if (i >= 50) {
+      cv::warpAffine(shot, f, cv::Mat_<double>({2, 3}, {1, 0, -(i - 50) * 0.5, 0, 1, 0}), frame_size, cv::INTER_LINEAR,
+                     cv::BORDER_REFLECT);
+    }
     cv::imwrite((dir / cv::format("f%03d.png", i)).string(), f);
   }
   const auto clip = dir / "card-then-shot.mp4";
   pressreel::testing::ffmpeg({"-framerate", "25", "-i", (dir / "f%03d.png").string(), "-c:v", "libx264", "-preset",
                               "ultrafast", "-g", "25", "-pix_fmt", "yuv420p"},
                              clip);
+  return clip;
+}
+
+TEST(TextCard, ThumbsTakesTheShotOverASharperTitleCard) {
+  TempDir dir;
+  const auto clip = make_card_then_shot(dir.path());
   stills::ThumbsOptions options;
   options.crops = {stills::parse_crop("1x1-360")};
   stills::ThumbsOptions blind = options;
@@ -146,6 +156,38 @@ TEST(TextCard, ThumbsTakesTheShotOverASharperTitleCard) {
   const nlohmann::json after = stills::make_thumbs(clip, dir / "art", options);
   EXPECT_GE(after["poster"]["time"]["seconds"].get<double>(), 2.0);
   EXPECT_LT(after["poster"]["signals"]["card"].get<double>(), 0.2);
+}
+
+// The run's keeper scores with the same scorer: the card shot keeps its still, marked by its card
+// likelihood, and the poster is the shot.
+TEST(TextCard, TheKeepersPosterIsTheShotAndTheCardKeepsItsStill) {
+  TempDir dir;
+  const auto clip = make_card_then_shot(dir.path());
+  scenes::Cut cut;
+  cut.frame = cut.first_frame = cut.last_frame = 50;
+  cut.time = cut.first_time = cut.last_time = media::RationalTime(2, AVRational{1, 1});
+  scenes::SceneList list;
+  list.frames = 100;
+  list.cuts = {cut};
+  list.shots = {{0, 49, {}, {}}, {50, 99, {}, {}}};
+  const auto stills_with = [&](const stills::ScoreWeights& weights) {
+    stills::KeeperOptions options;
+    options.weights = weights;
+    stills::CandidateKeeper keeper(options);
+    media::FrameSink* sinks[] = {&keeper};
+    media::run_decode_pass(media::probe(clip), sinks, {});
+    return keeper.finish(list);
+  };
+  stills::ScoreWeights blind;
+  blind.text_card = 0;
+  const std::vector<stills::ShotStill> before = stills_with(blind);
+  ASSERT_EQ(before.size(), 2u);
+  ASSERT_EQ(stills::choose_poster(before).poster->shot, 0) << "the card no longer outscores the shot";
+  const std::vector<stills::ShotStill> after = stills_with({});
+  ASSERT_EQ(after.size(), 2u);
+  EXPECT_EQ(stills::choose_poster(after).poster->shot, 1);
+  EXPECT_GE(stills::card_likelihood(after[0].signals), 0.6);
+  EXPECT_GE(stills::to_json(after[0])["signals"]["card"].get<double>(), 0.6);
 }
 
 // A clip that is all card still gets its card: a penalty, not a ban.
