@@ -62,7 +62,9 @@ thumbs_c=$(printf '%s\n' "${thumbs_cpu[@]}" | stats)
 ft_c=$(printf '%s\n' "${ft_cpu[@]}" | stats)
 echo "cpu (user + sys), median: thumbs ${thumbs_c% *} s, ffmpegthumbnailer ${ft_c% *} s: $(awk -v a="${thumbs_c% *}" -v b="${ft_c% *}" 'BEGIN { printf "%.2f", a / b }')x"
 
-poster=$(grep -o '"timecode": *"[^"]*"' "$work/thumbs-vs-ft/thumbs.json" | head -1 | grep -o '[0-9:.]*"$' | tr -d '"')
+# The poster's own time (the first "timecode" in the file is an alternate's: keys are sorted).
+poster=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["poster"]["time"]["timecode"])' \
+  "$work/thumbs-vs-ft/thumbs.json")
 echo "pressreel's poster: frame at $poster -> $work/thumbs-vs-ft/poster.jpg; ffmpegthumbnailer's: $work/ffmpegthumbnailer.jpg"
 ratio=$(awk -v a="${thumbs% *}" -v b="${ft% *}" 'BEGIN { printf "%.2f", a / b }')
 echo "thumbs / ffmpegthumbnailer, median wall time: ${ratio}x (target <= 3x); load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

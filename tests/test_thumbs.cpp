@@ -110,6 +110,19 @@ TEST(Thumbs, SearchSkipsBlackAndDecodesAFractionOfTheClip) {
   EXPECT_TRUE(std::filesystem::exists(dir / "art" / "thumbs.json"));
 }
 
+// MPEG-PS has no index: a seek lands where a binary search on timestamps puts it, here past the last
+// keyframe of the 6-second spot, where nothing decodes. The search still gives a poster.
+TEST(Thumbs, SearchOnAProgramStreamWhoseBestKeyframeIsNearTheEnd) {
+  TempDir dir;
+  const auto clip = std::filesystem::path(PRESSREEL_SOURCE_DIR) / "sample_media/planete-blupi/tv-spot.mpg";
+  if (!std::filesystem::exists(clip)) GTEST_SKIP() << clip << " is absent";
+  stills::ThumbsOptions options;
+  options.crops = {stills::parse_crop("1x1-1080")};
+  const nlohmann::json j = stills::make_thumbs(clip, dir / "art", options);
+  EXPECT_FALSE(cv::imread((dir / "art" / "poster.jpg").string()).empty());
+  EXPECT_LT(j["poster"]["time"]["seconds"].get<double>(), 6.04);
+}
+
 TEST(Thumbs, CommandLineWritesWebpPosterAndCrops) {
   TempDir dir;
   const auto clip = pressreel::testing::make_test_clip(dir / "clip.mp4", 75, "25", {}, 640, 360);

@@ -8,10 +8,12 @@
 namespace pressreel::media {
 
 FrameGrabber::FrameGrabber(const ProbeResult& probe, VideoDecoderOptions decoder, const InputPolicy& input)
-    : clip_(probe.path.string()) {
+    : FrameGrabber(probe.main_video() != nullptr ? open_input(probe.path, input) : nullptr, probe, decoder) {}
+
+FrameGrabber::FrameGrabber(FormatContextPtr opened, const ProbeResult& probe, VideoDecoderOptions decoder)
+    : clip_(probe.path.string()), input_(std::move(opened)) {
   const VideoStreamInfo* info = probe.main_video();
   if (info == nullptr) throw MediaError(clip_, "seek", "no video stream");
-  input_ = open_input(probe.path, input);
   for (unsigned i = 0; i < input_->nb_streams; ++i) input_->streams[i]->discard = AVDISCARD_ALL;
   stream_ = info->index;
   input_->streams[stream_]->discard = AVDISCARD_DEFAULT;
@@ -50,7 +52,7 @@ bool FrameGrabber::read_and_decode(std::deque<VideoFrame>& out) {
   return true;
 }
 
-void FrameGrabber::decode_from(RationalTime time, const Visitor& visit) {
+void FrameGrabber::seek_before(RationalTime time) {
   const AVRational time_base = input_->streams[stream_]->time_base;
   const int64_t target = origin_.ticks() + std::max<int64_t>(0, time.rescaled(time_base).ticks());
   if (av_seek_frame(input_.get(), stream_, target, AVSEEK_FLAG_BACKWARD) < 0) {
@@ -59,6 +61,37 @@ void FrameGrabber::decode_from(RationalTime time, const Visitor& visit) {
              "seek", "to the start");
   }
   decoder_->reset(0);
+}
+
+std::optional<VideoFrame> FrameGrabber::keyframe_at(RationalTime time, int64_t unless_index) {
+  seek_before(time);
+  const AVRational time_base = input_->streams[stream_]->time_base;
+  std::deque<VideoFrame> out;
+  // Demuxers that seek without an index may land between keyframes: their packets are only read.
+  for (;;) {
+    if (av_read_frame(input_.get(), packet_.get()) < 0) break;
+    const bool key = packet_->stream_index == stream_ && (packet_->flags & AV_PKT_FLAG_KEY) != 0;
+    const bool seen = key && unless_index >= 0 && packet_->pts != AV_NOPTS_VALUE &&
+                      index_at(RationalTime(packet_->pts - origin_.ticks(), time_base)) == unless_index;
+    if (key && !seen) decoder_->decode(packet_.get(), out);
+    av_packet_unref(packet_.get());
+    if (seen) return std::nullopt;
+    if (key) {
+      // Draining hands the picture over now, instead of after the frames a reordering decoder
+      // would wait for; the next seek's reset makes the decoder take packets again.
+      decoder_->decode(nullptr, out);
+      break;
+    }
+  }
+  if (out.empty()) return std::nullopt;
+  VideoFrame frame = std::move(out.front());
+  frame.index = index_at(frame.time);
+  ++frames_decoded_;
+  return frame;
+}
+
+void FrameGrabber::decode_from(RationalTime time, const Visitor& visit) {
+  seek_before(time);
   std::deque<VideoFrame> out;
   for (bool more = true; more;) {
     more = read_and_decode(out);
@@ -99,9 +132,12 @@ VideoFrame FrameGrabber::frame_at(RationalTime time) {
     if (!overshoot) {
       if (found) return std::move(*found);
       if (last) return std::move(*last);  // past the end: the last frame stays on screen
-      throw MediaError(clip_, "seek", "no frame at " + time.timecode());
+      // Nothing decoded at all: a demuxer without an index (MPEG-PS) can land past the last keyframe,
+      // where every frame left needs one before it. Seek further back, as for an overshoot.
+      if (seek_to <= zero) throw MediaError(clip_, "seek", "no frame at " + time.timecode());
+    } else if (seek_to <= zero) {
+      return std::move(*found);  // before the first frame: the first one
     }
-    if (seek_to <= zero) return std::move(*found);  // before the first frame: the first one
     seek_to = RationalTime::from_seconds(std::max(0.0, seek_to.seconds() - back_off), time.time_base());
     back_off *= 2;
   }

@@ -6,6 +6,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 
 #include "pressreel/media/decoder.hpp"
 #include "pressreel/media/input.hpp"
@@ -17,6 +18,9 @@ class FrameGrabber {
  public:
   // Opens the clip and decodes its first frame, which fixes the time origin. Throws MediaError.
   explicit FrameGrabber(const ProbeResult& probe, VideoDecoderOptions decoder = {}, const InputPolicy& input = {});
+  // The same on an input `open_input` opened and `probe` read, still at its start: a one-off
+  // command opens and reads the stream info once instead of twice.
+  FrameGrabber(FormatContextPtr opened, const ProbeResult& probe, VideoDecoderOptions decoder = {});
   ~FrameGrabber();
   FrameGrabber(const FrameGrabber&) = delete;
   FrameGrabber& operator=(const FrameGrabber&) = delete;
@@ -27,6 +31,10 @@ class FrameGrabber {
   // Seeks to the keyframe at or before `time` and decodes forward, handing each frame to `visit`
   // until it returns false or the clip ends.
   void decode_from(RationalTime time, const Visitor& visit);
+  // The keyframe at or before `time` alone, one packet decoded: a quick look at many places of a
+  // clip whatever its GOP length. Empty when no keyframe follows the seek, when it does not decode,
+  // or when its frame index is `unless_index` (a keyframe already seen is not decoded again).
+  std::optional<VideoFrame> keyframe_at(RationalTime time, int64_t unless_index = -1);
   // The frame whose presentation interval [time, time + duration) contains `time` (the first frame
   // before the clip's start, the last one past its end): frame-accurate.
   VideoFrame frame_at(RationalTime time);
@@ -40,6 +48,8 @@ class FrameGrabber {
 
  private:
   bool read_and_decode(std::deque<VideoFrame>& out);
+  // Seeks to the keyframe at or before `time` and readies the decoder for it.
+  void seek_before(RationalTime time);
 
   std::string clip_;
   FormatContextPtr input_;

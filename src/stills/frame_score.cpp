@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "pressreel/media/scaler.hpp"
+#include "stills/text_card.hpp"
 
 namespace pressreel::stills {
 namespace {
@@ -96,6 +97,9 @@ FrameSignals measure_frame(const cv::Mat& bgr, const cv::Mat& previous_gray) {
     best_band = std::max(best_band, band);
   }
   s.dominant_fraction = best_band / total;
+  const TextEvidence text = measure_text(gray);
+  s.text_lines = text.text_lines;
+  s.flat_background = text.flat_background;
   s.colourfulness = colourfulness_of(bgr);
   if (!previous_gray.empty()) s.motion = motion_between(motion_thumbnail(gray), previous_gray);
   return s;
@@ -103,6 +107,10 @@ FrameSignals measure_frame(const cv::Mat& bgr, const cv::Mat& previous_gray) {
 
 bool is_near_uniform(const FrameSignals& s) {
   return s.contrast < 6.0 || s.dominant_fraction > 0.92;
+}
+
+double card_likelihood(const FrameSignals& s) {
+  return card_likelihood(TextEvidence{s.text_lines, s.flat_background});
 }
 
 ScoreBreakdown score(const FrameSignals& s, const ScoreWeights& w, double fps) {
@@ -121,9 +129,10 @@ ScoreBreakdown score(const FrameSignals& s, const ScoreWeights& w, double fps) {
   b.placement = s.frames_from_boundary < 0 ? 0.5 : clamp01(static_cast<double>(s.frames_from_boundary) / (0.5 * fps));
   b.motion_blur = s.motion < 0 ? 0.0 : clamp01((s.motion - 0.02) / 0.08);
   b.plain_card = is_near_uniform(s) ? 1.0 : clamp01((s.dominant_fraction - 0.5) / 0.4);
+  b.text_card = card_likelihood(s);
   b.total = w.sharpness * b.sharpness + w.exposure * b.exposure + w.contrast * b.contrast +
             w.colourfulness * b.colourfulness + w.faces * b.faces + w.placement * b.placement -
-            w.motion_blur * b.motion_blur - w.plain_card * b.plain_card;
+            w.motion_blur * b.motion_blur - w.plain_card * b.plain_card - w.text_card * b.text_card;
   return b;
 }
 
@@ -192,6 +201,9 @@ nlohmann::json to_json(const FrameSignals& s) {
                       {"colourfulness", s.colourfulness},
                       {"dominant_fraction", s.dominant_fraction},
                       {"edge_density", s.edge_density},
+                      {"text_lines", s.text_lines},
+                      {"flat_background", s.flat_background},
+                      {"card", card_likelihood(s)},
                       {"near_uniform", is_near_uniform(s)}};
   j["motion"] = s.motion < 0 ? nlohmann::json(nullptr) : nlohmann::json(s.motion);
   j["frames_from_boundary"] =
@@ -216,7 +228,8 @@ nlohmann::json to_json(const ScoreBreakdown& b) {
           {"faces", b.faces},
           {"placement", b.placement},
           {"motion_blur_penalty", b.motion_blur},
-          {"plain_card_penalty", b.plain_card}};
+          {"plain_card_penalty", b.plain_card},
+          {"text_card_penalty", b.text_card}};
 }
 
 }  // namespace pressreel::stills

@@ -3,12 +3,15 @@
 #include <fmt/format.h>
 #include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
+#include <tbb/parallel_invoke.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <ctime>
 #include <nlohmann/json.hpp>
 #include <opencv2/imgproc.hpp>
+#include <optional>
 #include <regex>
 #include <stdexcept>
 
@@ -34,6 +37,9 @@ struct Scored {
   std::shared_ptr<const AVFrame> picture;  // decoded, for the run's best few only
   cv::Mat full_resolution;                 // the chosen one
   bool near_cut = false;
+  // The grabber that decoded it: a demuxer without an index (MPEG-PS) seeks precisely only where it
+  // has read, so the refine reads on with the same one.
+  media::FrameGrabber* seen_by = nullptr;
 };
 
 // Scores a run of consecutive frames as the candidate keeper does, marking the frames next to a cut
@@ -117,6 +123,30 @@ class RunScorer {
   std::vector<Scored> run_;
 };
 
+// Probes [first, last) of `probes` well-spread places: each keyframe decoded alone and scored, in
+// clip order. A long GOP: the same keyframe as the previous probe's is not decoded twice.
+std::vector<Scored> probe_keyframes(media::FrameGrabber& grabber, RunScorer& scorer, int probes, int first, int last) {
+  std::vector<Scored> found;
+  const AVRational time_base = grabber.duration().time_base();
+  int64_t previous_keyframe = -1;
+  for (int i = first; i < last; ++i) {
+    const double t = grabber.duration().seconds() * (i + 0.5) / probes;
+    std::optional<media::VideoFrame> key =
+        grabber.keyframe_at(media::RationalTime::from_seconds(t, time_base), previous_keyframe);
+    if (!key || key->index == previous_keyframe) continue;
+    previous_keyframe = key->index;
+    scorer.start_run();
+    scorer.add({*key}, {true});
+    std::vector<Scored> run = scorer.take_candidates();
+    if (!run.empty()) {
+      run.front().picture.reset();
+      run.front().seen_by = &grabber;
+      found.push_back(std::move(run.front()));
+    }
+  }
+  return found;
+}
+
 // Faces on the finalists, then the final score; returns the index of the best.
 size_t pick_final(std::vector<Scored>& finalists, const ThumbsOptions& options, double fps) {
   FaceDetector faces;
@@ -146,8 +176,14 @@ double parse_time(const std::string& text) {
 nlohmann::json make_thumbs(const std::filesystem::path& clip, const std::filesystem::path& out_dir,
                            const ThumbsOptions& options) {
   const auto started = std::chrono::steady_clock::now();
-  const media::ProbeResult probe = media::probe(clip, options.input);
-  media::FrameGrabber grabber(probe, {}, options.input);
+  const std::clock_t cpu_started = std::clock();
+  // One open for the stream facts and the frames; the packet-timing scan `pressreel probe` adds is
+  // not needed to pick a frame.
+  media::FormatContextPtr input = media::open_input(clip, options.input);
+  const media::ProbeResult probe = media::probe(input.get(), clip);
+  media::VideoDecoderOptions decoder;
+  decoder.threads = options.decoder_threads;
+  media::FrameGrabber grabber(std::move(input), probe, decoder);
   const double fps = grabber.frame_rate().valid() ? grabber.frame_rate().to_double() : 25.0;
   const AVRational time_base = grabber.duration().time_base();
   media::Scaler full_scaler(media::ScaleQuality::good);
@@ -157,14 +193,18 @@ nlohmann::json make_thumbs(const std::filesystem::path& clip, const std::filesys
 
   nlohmann::json j;
   j["clip"] = clip.string();
-  // Where the time goes, for the benchmark: seconds since the start at the end of each step.
+  // Where the time goes, for the benchmark: seconds since the start at the end of each step, on the
+  // clock and in CPU time of the whole process (a loaded machine stretches the first, not the second).
   nlohmann::json& timings = j["timings"];
+  nlohmann::json& cpu_timings = j["cpu_timings"];
   const auto mark = [&](const char* step) {
     timings[step] = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    cpu_timings[step] = static_cast<double>(std::clock() - cpu_started) / CLOCKS_PER_SEC;
   };
   mark("open");
   Scored chosen;
   std::vector<Scored> alternates;
+  std::optional<media::FrameGrabber> second;  // probes the clip's second half
   std::vector<FrameBars> bars_seen;  // of the frames scored around the chosen one
   if (options.at_seconds) {
     // Past the end the last frame would stay on screen: a silent stand-in for a time that does not exist.
@@ -188,38 +228,34 @@ nlohmann::json make_thumbs(const std::filesystem::path& clip, const std::filesys
   } else {
     j["mode"] = "search";
     RunScorer scorer(options, fps, std::max<size_t>(1, options.finalists));
-    // 1. Well-spread keyframes: a few frames after each, past the shot start a keyframe often is.
-    std::vector<Scored> probe_best;
-    int64_t previous_keyframe = -1;
+    // 1. Well-spread keyframes, each decoded alone: one packet per place, whatever the GOP length.
+    // A keyframe shows what its GOP looks like; the refine below skips the first frames after it,
+    // where an encoder's keyframe on a cut would be.
+    // The two halves of the clip are probed side by side, each on its own opened input: keyframes
+    // decode one at a time on one core, and the second input costs one more open and first frame.
     const int probes = std::max(1, options.probes);
+    const int first_half = (probes + 1) / 2;
+    std::vector<Scored> probe_best, later_probes;
+    tbb::parallel_invoke(
+        [&] { probe_best = probe_keyframes(grabber, scorer, probes, 0, first_half); },
+        [&] {
+          if (first_half == probes) return;
+          second.emplace(media::open_input(clip, options.input), probe, decoder);
+          RunScorer second_scorer(options, fps, 1);
+          later_probes = probe_keyframes(*second, second_scorer, probes, first_half, probes);
+        });
+    // A GOP longer than a probe's spacing gives both halves the keyframe at their border.
+    for (Scored& s : later_probes) {
+      if (probe_best.empty() || probe_best.back().frame != s.frame) probe_best.push_back(std::move(s));
+    }
     const int per_run = options.skip_after_keyframe + options.frames_per_probe;
     std::vector<media::VideoFrame> batch;
     std::vector<bool> score_it;
-    for (int i = 0; i < probes; ++i) {
-      const double t = grabber.duration().seconds() * (i + 0.5) / probes;
-      batch.clear();
-      score_it.clear();
-      grabber.decode_from(media::RationalTime::from_seconds(t, time_base), [&](const media::VideoFrame& f) {
-        if (batch.empty() && f.index == previous_keyframe) return false;  // a long GOP: same keyframe as before
-        score_it.push_back(static_cast<int>(batch.size()) >= options.skip_after_keyframe);
-        batch.push_back(f);
-        return static_cast<int>(batch.size()) < per_run;
-      });
-      if (batch.empty()) continue;
-      previous_keyframe = batch.front().index;
-      scorer.start_run();
-      scorer.add(batch, score_it);
-      batch.clear();  // the decoded pictures go back to the decoder
-      std::vector<Scored> run = scorer.take_candidates();
-      if (!run.empty()) {
-        run.front().picture.reset();
-        probe_best.push_back(std::move(run.front()));
-      }
-    }
     std::sort(probe_best.begin(), probe_best.end(), [](const Scored& a, const Scored& b) { return a.score > b.score; });
     mark("probes");
     // 2. Refine: every frame for about a second from the best probe's keyframe; the best few by
     // cheap score keep a full-resolution copy, then faces decide among them.
+    media::FrameGrabber& reader = probe_best.empty() ? grabber : *probe_best.front().seen_by;
     const media::RationalTime refine_at =
         probe_best.empty() ? media::RationalTime::from_seconds(grabber.duration().seconds() / 2, time_base)
                            : probe_best.front().time;
@@ -228,7 +264,7 @@ nlohmann::json make_thumbs(const std::filesystem::path& clip, const std::filesys
     int n = 0;
     const int refine_frames = std::max(per_run, static_cast<int>(std::lround(options.refine_seconds * fps)));
     constexpr size_t refine_batch = 8;
-    grabber.decode_from(refine_at, [&](const media::VideoFrame& f) {
+    reader.decode_from(refine_at, [&](const media::VideoFrame& f) {
       // Every other frame is a candidate: neighbours differ little, and each is still seen for motion.
       score_it.push_back(n >= options.skip_after_keyframe && (n - options.skip_after_keyframe) % 2 == 0);
       batch.push_back(f);
@@ -249,7 +285,7 @@ nlohmann::json make_thumbs(const std::filesystem::path& clip, const std::filesys
     }
     if (finalists.empty()) {  // nothing usable (a blank clip): the frame at the refine point, as it is
       Scored s;
-      const media::VideoFrame f = grabber.frame_at(refine_at);
+      const media::VideoFrame f = reader.frame_at(refine_at);
       s.frame = f.index;
       s.time = f.time;
       s.full_resolution = full_copy(f);
@@ -264,7 +300,7 @@ nlohmann::json make_thumbs(const std::filesystem::path& clip, const std::filesys
     if (chosen.full_resolution.empty()) {
       chosen.full_resolution = chosen.picture
                                    ? full_scaler.to_bgr(chosen.picture.get(), media::display_size(chosen.picture.get()))
-                                   : full_copy(grabber.frame_at(chosen.time));
+                                   : full_copy(reader.frame_at(chosen.time));
     }
     chosen.picture.reset();
     mark("full_resolution");
@@ -299,7 +335,7 @@ nlohmann::json make_thumbs(const std::filesystem::path& clip, const std::filesys
   poster["alternates"] = std::move(alts);
   j["poster"] = std::move(poster);
   mark("written");
-  j["frames_decoded"] = grabber.frames_decoded();
+  j["frames_decoded"] = grabber.frames_decoded() + (second ? second->frames_decoded() : 0);
   j["clip_frames"] = std::llround(grabber.duration().seconds() * fps);
   j["seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   io::write_json_atomic(out_dir / "thumbs.json", j);

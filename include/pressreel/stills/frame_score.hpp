@@ -26,6 +26,8 @@ struct FrameSignals {
   double dominant_fraction = 0;   // share of pixels in the most common narrow luma band (plain cards)
   double edge_density = 0;        // share of pixels on strong edges
   double motion = -1;             // mean absolute luma change from the previous frame, 0..1 (-1 = unknown)
+  double text_lines = 0;          // share of the frame in rows of rendered text or graphics (cards)
+  double flat_background = 0;     // share of pixels with almost no gradient
   // Placement in the shot, set by the keeper.
   int64_t frames_from_boundary = -1;  // to the nearest cut or transition edge (-1 = unknown)
   // Faces, on finalists only.
@@ -42,12 +44,13 @@ struct ScoreWeights {
   double placement = 0.05;
   double motion_blur = 0.25;  // penalty
   double plain_card = 0.60;   // penalty for black, white and text-on-plain cards
+  double text_card = 0.50;    // penalty for title cards, credits and screens (text or graphics)
 };
 
 // Each signal mapped to 0..1 (penalties too), and their weighted sum.
 struct ScoreBreakdown {
   double sharpness = 0, exposure = 0, contrast = 0, colourfulness = 0, faces = 0, placement = 0;
-  double motion_blur = 0, plain_card = 0;
+  double motion_blur = 0, plain_card = 0, text_card = 0;
   double total = 0;
 };
 
@@ -64,6 +67,9 @@ double motion_between(const cv::Mat& a, const cv::Mat& b);
 
 // True when the frame is essentially one flat colour (black, white, a plain card without text).
 bool is_near_uniform(const FrameSignals& signals);
+// 0..1: how surely the frame is a card of text or graphics rather than a picture (text_card.hpp). It
+// is a penalty, not a ban: a clip made only of cards still gets its best card.
+double card_likelihood(const FrameSignals& signals);
 
 ScoreBreakdown score(const FrameSignals& signals, const ScoreWeights& weights = {}, double fps = 25.0);
 
