@@ -105,11 +105,15 @@ const Clip& one_shot() {  // 60 frames of one slow pan
   static const Clip c = clip(60, [](Clip&) {}, 0);
   return c;
 }
-const Clip& dissolving() {  // A, a 16-frame linear mix from frame 30 to 45, B at full strength from 46
+// A, a 10-frame linear mix from frame 30 to 39, B at full strength from 40. The mix changes the
+// picture about 2.5 times as fast as the pan around it does; at 16 frames it was 1.5 times, the
+// detector's own limit for telling a dissolve from camera motion, and rounding on another CPU
+// decided the test.
+const Clip& dissolving() {
   static const Clip c = clip(30, [](Clip& f) {
-    for (int k = 1; k <= 16; ++k) {
+    for (int k = 1; k <= 10; ++k) {
       const int i = static_cast<int>(f.size());
-      f.push_back(mix(pan(1, i), pan(2, i), k / 17.0));
+      f.push_back(mix(pan(1, i), pan(2, i), k / 11.0));
     }
   });
   return c;
@@ -162,7 +166,7 @@ TEST(DetectorsAlone, TheDissolveDetectorReportsAMixOnceWithItsExtent) {
   ASSERT_EQ(found.size(), 1u) << ::testing::PrintToString(frames_of(found));
   EXPECT_EQ(found[0].kind, CutKind::dissolve);
   EXPECT_NEAR(static_cast<double>(found[0].first_frame), 30, 2);
-  EXPECT_NEAR(static_cast<double>(found[0].last_frame), 45, 2);
+  EXPECT_NEAR(static_cast<double>(found[0].last_frame), 39, 2);
   EXPECT_GT(found[0].frame, found[0].first_frame);
   // A mix changes every frame a little: no cut detector takes it for a cut.
   EXPECT_TRUE(run(adaptive(), dissolving()).empty());
