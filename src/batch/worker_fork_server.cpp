@@ -33,41 +33,41 @@ size_t thread_count() {
 
 // A request is the worker's two pipe ends, passed as SCM_RIGHTS with a one-byte message (a message
 // must carry a byte for its descriptors to travel).
-bool send_pipes(int socket, int request_fd, int report_fd) {
+struct PipesMessage {
   char byte = 'w';
   iovec data{&byte, 1};
   alignas(cmsghdr) char control[CMSG_SPACE(2 * sizeof(int))] = {};
-  msghdr message{};
-  message.msg_iov = &data;
-  message.msg_iovlen = 1;
-  message.msg_control = control;
-  message.msg_controllen = sizeof control;
-  cmsghdr* header = CMSG_FIRSTHDR(&message);
-  header->cmsg_level = SOL_SOCKET;
-  header->cmsg_type = SCM_RIGHTS;
-  header->cmsg_len = CMSG_LEN(2 * sizeof(int));
+  msghdr header{};
+  PipesMessage() {
+    header.msg_iov = &data;
+    header.msg_iovlen = 1;
+    header.msg_control = control;
+    header.msg_controllen = sizeof control;
+  }
+  PipesMessage(const PipesMessage&) = delete;  // it points into itself
+};
+
+bool send_pipes(int socket, int request_fd, int report_fd) {
+  PipesMessage message;
+  cmsghdr* rights = CMSG_FIRSTHDR(&message.header);
+  rights->cmsg_level = SOL_SOCKET;
+  rights->cmsg_type = SCM_RIGHTS;
+  rights->cmsg_len = CMSG_LEN(2 * sizeof(int));
   const int fds[2] = {request_fd, report_fd};
-  std::memcpy(CMSG_DATA(header), fds, sizeof fds);
+  std::memcpy(CMSG_DATA(rights), fds, sizeof fds);
   // MSG_NOSIGNAL: a server that is gone is an error to report, not a SIGPIPE that ends the batch.
-  return ::sendmsg(socket, &message, MSG_NOSIGNAL) == 1;
+  return ::sendmsg(socket, &message.header, MSG_NOSIGNAL) == 1;
 }
 
 // False when the batch closed its end (or sent something that is not a request): the server ends.
 bool receive_pipes(int socket, int fds[2]) {
-  char byte = 0;
-  iovec data{&byte, 1};
-  alignas(cmsghdr) char control[CMSG_SPACE(2 * sizeof(int))] = {};
-  msghdr message{};
-  message.msg_iov = &data;
-  message.msg_iovlen = 1;
-  message.msg_control = control;
-  message.msg_controllen = sizeof control;
-  if (::recvmsg(socket, &message, 0) != 1) return false;
-  const cmsghdr* header = CMSG_FIRSTHDR(&message);
-  if (header == nullptr || header->cmsg_type != SCM_RIGHTS || header->cmsg_len != CMSG_LEN(2 * sizeof(int))) {
+  PipesMessage message;
+  if (::recvmsg(socket, &message.header, 0) != 1) return false;
+  const cmsghdr* rights = CMSG_FIRSTHDR(&message.header);
+  if (rights == nullptr || rights->cmsg_type != SCM_RIGHTS || rights->cmsg_len != CMSG_LEN(2 * sizeof(int))) {
     return false;
   }
-  std::memcpy(fds, CMSG_DATA(header), 2 * sizeof(int));
+  std::memcpy(fds, CMSG_DATA(rights), 2 * sizeof(int));
   return true;
 }
 

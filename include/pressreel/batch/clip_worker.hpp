@@ -1,8 +1,9 @@
 #pragma once
 // One clip in a process of its own, so that whatever a clip does to its process (a crash, an abort,
-// memory without end) costs that clip and not the batch. The batch re-executes pressreel with the
-// hidden `worker` subcommand, hands it the clip on its stdin and reads the worker's reports (the stage
-// it entered, progress, the ClipOutcome) from a pipe. A worker that dies, or grows past its memory
+// memory without end) costs that clip and not the batch. The batch has each worker forked by its fork
+// server (worker_fork_server.hpp), or else re-executes pressreel with the hidden `worker` subcommand;
+// it hands the worker the clip on its stdin and reads its reports (the stage it entered, progress,
+// the ClipOutcome) from a pipe. A worker that dies, or grows past its memory
 // limit, becomes a failed clip with a cause a person can read: "crashed (SIGSEGV) in stage stills".
 
 #include <cstdint>
