@@ -16,6 +16,7 @@
 
 #include "pressreel/batch/batch_run.hpp"
 #include "pressreel/batch/clip_worker.hpp"
+#include "pressreel/batch/worker_fork_server.hpp"
 #include "pressreel/batch/limits.hpp"
 #include "pressreel/batch/recipe.hpp"
 #include "test_support.hpp"
@@ -145,6 +146,12 @@ std::vector<pid_t> children_of(pid_t parent) {
   return children;
 }
 
+std::string process_name(pid_t pid) {
+  std::string name;
+  std::getline(std::ifstream(fmt::format("/proc/{}/comm", pid)), name);
+  return name;
+}
+
 // A process that has ended: gone, or a zombie left for a parent that does not reap it.
 bool ended(pid_t pid) {
   std::ifstream stat(fmt::format("/proc/{}/stat", pid));
@@ -168,17 +175,29 @@ TEST(ClipIsolation, AKilledBatchTakesItsWorkersWithIt) {
   ASSERT_EQ(::posix_spawn(&run, program.c_str(), nullptr, nullptr, argv.data(), environ), 0);
   ::unsetenv(batch::worker_fault_variable);
 
+  // The batch's children are its workers, and the fork server that forks them.
   std::vector<pid_t> workers;
+  pid_t server = 0;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
   while (workers.size() < 2 && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    workers = children_of(run);
+    workers.clear();
+    for (const pid_t child : children_of(run)) {
+      if (process_name(child) == batch::worker_fork_server_name) {
+        server = child;
+      } else {
+        workers.push_back(child);
+      }
+    }
   }
   ASSERT_EQ(workers.size(), 2u) << "the batch did not start a worker per clip";
+  ASSERT_NE(server, 0) << "the batch started no fork server";
+  for (const pid_t worker : workers) EXPECT_EQ(process_name(worker), batch::forked_worker_name);
   std::this_thread::sleep_for(std::chrono::milliseconds(500));  // past the workers' start-up
   ::kill(run, SIGKILL);
   ::waitpid(run, nullptr, 0);
 
+  workers.push_back(server);
   const auto gone_by = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   for (const pid_t worker : workers) {
     while (!ended(worker) && std::chrono::steady_clock::now() < gone_by) {

@@ -163,7 +163,8 @@ RunReport run_batch(const WorkList& work, const Recipe& recipe, const RunOptions
               const double duration = ref.clip->probe ? ref.clip->probe->duration_seconds : 0.0;
               const WorkerLimits limits{memory_limit, time_budget_seconds(recipe.limits, duration) + 60};
               report.clips[ref.position] =
-                  process_clip_in_worker(options.worker, *ref.film, *ref.clip, recipe, clip_options, limits);
+                  process_clip_in_worker(options.worker, *ref.film, *ref.clip, recipe, clip_options, limits,
+                                         options.worker_server);
             }
             if (!report.clips[ref.position].ok) failure_seen = true;
             progress.finished(label, report.clips[ref.position].ok);

@@ -11,9 +11,11 @@
 #include <csignal>
 #include <cstring>
 #include <fstream>
+#include <mutex>
 
 #include "io/atomic_file.hpp"
 #include "pressreel/batch/clip_worker.hpp"
+#include "pressreel/batch/worker_fork_server.hpp"
 #include "pressreel/version.hpp"
 #include "worker_protocol.hpp"
 
@@ -58,6 +60,20 @@ pid_t spawn_worker(const fs::path& worker, int request_fd, int report_fd) {
   posix_spawn_file_actions_destroy(&actions);
   if (rc != 0) throw std::system_error(rc, std::generic_category(), "starting a worker (" + program + ")");
   return pid;
+}
+
+// Forked by the server when there is one. A server that is gone costs start-up time, not clips: the
+// batch goes on starting workers by exec.
+pid_t start_worker(const fs::path& worker, WorkerForkServer* server, int request_fd, int report_fd) {
+  if (server != nullptr) {
+    try {
+      return server->start_worker(request_fd, report_fd);
+    } catch (const std::system_error& e) {
+      static std::once_flag warned;
+      std::call_once(warned, [&] { spdlog::warn("{}: workers are started by exec from now on", e.what()); });
+    }
+  }
+  return spawn_worker(worker, request_fd, report_fd);
 }
 
 // What the supervisor saw of one worker.
@@ -155,7 +171,8 @@ void write_failed_manifest(const FilmSource& film, const ClipSource& clip, const
 }  // namespace
 
 ClipOutcome process_clip_in_worker(const fs::path& worker, const FilmSource& film, const ClipSource& clip,
-                                   const Recipe& recipe, const ClipJobOptions& options, const WorkerLimits& limits) {
+                                   const Recipe& recipe, const ClipJobOptions& options, const WorkerLimits& limits,
+                                   WorkerForkServer* server) {
   const auto started = Clock::now();
   WorkerRun run;
   std::string failure;  // the worker could not be started or followed
@@ -166,7 +183,7 @@ ClipOutcome process_clip_in_worker(const fs::path& worker, const FilmSource& fil
     protocol::write_message(request.write.get(),
                             protocol::request(film, clip, recipe, options, static_cast<int>(spdlog::get_level())));
     request.write.reset();
-    const pid_t pid = spawn_worker(worker, request.read.get(), reports.write.get());
+    const pid_t pid = start_worker(worker, server, request.read.get(), reports.write.get());
     request.read.reset();
     reports.write.reset();  // the worker's copy alone keeps it open: its end is the worker's end
     run = supervise(pid, reports.read.get(), limits, options);

@@ -119,8 +119,9 @@ void probe_again(ClipSource& clip, const Recipe& recipe) {
 
 }  // namespace
 
-// The kernel kills this process when the thread that started it ends: the supervisor's thread waits
-// for its worker, so that is when the batch dies. A batch already gone before the request was made
+// The kernel kills this process when its parent thread ends: for an exec'd worker the supervisor's
+// thread, which waits for its worker; for a forked one the batch's main thread, which it was re-parented
+// to. Either ends only with the batch. A batch already gone before the request was made
 // has left this worker to another parent.
 void die_with_the_batch(int batch_pid) {
   if (batch_pid <= 0) return;

@@ -9,6 +9,7 @@
 #include "pressreel/batch/batch_run.hpp"
 #include "pressreel/batch/gallery.hpp"
 #include "pressreel/batch/shard.hpp"
+#include "pressreel/batch/worker_fork_server.hpp"
 
 namespace pressreel::cli {
 
@@ -54,6 +55,9 @@ Action add_run_command(CLI::App& app) {
                   "and embed snippets then carry absolute URLs, as link previews need (default: relative)");
 
   return [args]() {
+    // First, while this process has one thread: the fork server can only be forked from such a process.
+    std::unique_ptr<batch::WorkerForkServer> worker_server;
+    if (!args->no_isolation) worker_server = batch::WorkerForkServer::start();
     batch::Recipe recipe;
     batch::WorkList work;
     std::optional<batch::Shard> shard;
@@ -105,6 +109,7 @@ Action add_run_command(CLI::App& app) {
     // Each clip in a process of its own, started from this very executable: a clip that crashes it or
     // grows past its memory limit fails alone.
     if (!args->no_isolation) options.worker = "/proc/self/exe";
+    options.worker_server = worker_server.get();
     const batch::RunReport report = batch::run_batch(work, recipe, options);
     std::string report_error;  // the clips' results are printed even when the report cannot be written
     if (!args->report.empty()) {

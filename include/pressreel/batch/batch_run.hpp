@@ -15,6 +15,8 @@
 
 namespace pressreel::batch {
 
+class WorkerForkServer;
+
 struct RunOptions {
   std::filesystem::path out;
   int jobs = 0;  // clips at once; 0 = the recipe's, else automatic
@@ -26,6 +28,8 @@ struct RunOptions {
   // The executable each clip runs in, a process of its own (batch/clip_worker.hpp): pressreel itself.
   // Empty: clips run in this process, where a crash ends the batch and no memory limit applies.
   std::filesystem::path worker;
+  // Forks the workers instead (batch/worker_fork_server.hpp), when the batch could start one.
+  WorkerForkServer* worker_server = nullptr;
 };
 
 struct RunReport {
