@@ -55,6 +55,24 @@ TEST(Loudness, LinearWhereThePeaksLeaveRoomDynamicWhereTheyDoNot) {
   EXPECT_EQ(preview::plan_loudness({-70.0, -120.0, 0, 10, -70}, target).mode, preview::LoudnessMode::none);
 }
 
+TEST(Loudness, CalibrationFollowsTheTrialsLineOrKeepsTheNearerTrial) {
+  // Real clips' trials at offsets 0 and 1.5 dB. A steady rise: the offset on the line through them
+  // (Blender's Big Buck Bunny, -16.5 then -15.6 LUFS: 0.6 LU per dB, 0.83 dB to go).
+  EXPECT_NEAR(preview::calibrated_offset(-16.0, -16.5, -15.6), 0.5 / 0.6, 1e-9);
+  // Too loud already without an offset: the line is followed down, at most 1.5 dB.
+  EXPECT_NEAR(preview::calibrated_offset(-16.0, -15.4, -14.0), -0.6 / (1.4 / 1.5), 1e-9);
+  EXPECT_DOUBLE_EQ(preview::calibrated_offset(-16.0, -14.4, -13.0), -1.5);
+  // Louder with less offset (a Planet Blupi clip, -16.9 then -17.3): no line, the nearer trial.
+  EXPECT_DOUBLE_EQ(preview::calibrated_offset(-16.0, -16.9, -17.3), 0.0);
+  EXPECT_DOUBLE_EQ(preview::calibrated_offset(-16.0, -17.3, -17.1), 1.5);  // 0.13 LU per dB: flat
+  // A line is not followed more than 1.5 dB past the probe.
+  EXPECT_DOUBLE_EQ(preview::calibrated_offset(-16.0, -30.0, -29.5), 3.0);
+  // A trial that could not read the audio leaves the other's offset, or none.
+  EXPECT_DOUBLE_EQ(preview::calibrated_offset(-16.0, std::nullopt, -17.0), 1.5);
+  EXPECT_DOUBLE_EQ(preview::calibrated_offset(-16.0, -17.0, std::nullopt), 0.0);
+  EXPECT_DOUBLE_EQ(preview::calibrated_offset(-16.0, std::nullopt, std::nullopt), 0.0);
+}
+
 TEST(Loudness, RelativeGateIsTenLuBelowTheBlocksAboveTheAbsoluteGate) {
   TempDir dir;
   // A steady sine: every block is at the integrated loudness, so the gate is 10 LU under it.

@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <nlohmann/json_fwd.hpp>
+#include <optional>
 #include <string>
 
 extern "C" {
@@ -34,11 +35,16 @@ nlohmann::json to_json(const LoudnessPlan& plan);
 // plan made from the source's measurement cannot foresee (a quiet bed under loud clicks comes out
 // several LU short). A trial run of the normaliser over the clip's audio, in `format`, measures what
 // is lost, and the plan's offset gives it back before the limiter: loudnorm's second-pass
-// correction. Costs one more audio-only read, for dynamic plans only; a trial that fails leaves the
-// plan as it was.
+// correction. Costs two more audio-only reads, side by side, for dynamic plans only; a trial that
+// fails leaves the plan as the other one says, or as it was.
 LoudnessPlan calibrate_dynamic_plan(const std::filesystem::path& clip, const media::InputPolicy& policy,
                                     const Loudness& measured, const LoudnessTarget& target, LoudnessPlan plan,
                                     const media::AudioFormat& format);
+
+// The offset that brings the integrated loudness to `target_lufs`, from the trials at no offset and
+// at the probe offset (1.5 dB): along the line through them where it rises at a trustworthy slope
+// (at most 1.5 dB past either), otherwise the trial nearer the target. Either trial may be missing (audio unreadable).
+double calibrated_offset(double target_lufs, std::optional<double> at_zero, std::optional<double> at_probe);
 
 // loudnorm between a buffer source and sink, in the encoder's sample format, rate and channels (it
 // works at 192 kHz inside; the graph resamples back). Sample n out is sample n in: the output only
