@@ -6,11 +6,15 @@
 #include <signal.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <fstream>
+#include <string>
+#include <vector>
 
 #include "pressreel/batch/clip_worker.hpp"
 #include "pressreel/batch/recipe.hpp"
 #include "pressreel/batch/worker_fork_server.hpp"
+#include "batch/worker_environment.hpp"
 #include "pressreel/media/probe.hpp"
 #include "test_support.hpp"
 
@@ -44,6 +48,13 @@ struct OneClip {
 };
 
 bool alive(pid_t pid) { return ::kill(pid, 0) == 0; }
+
+std::vector<std::string> environment_of(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/environ");
+  std::vector<std::string> entries;
+  for (std::string entry; std::getline(in, entry, '\0');) entries.push_back(entry);
+  return entries;
+}
 
 TEST(WorkerForkServer, ForksWorkersThatRunTheirClipAsAnExecutedOneDoes) {
   auto server = batch::WorkerForkServer::start();
@@ -87,6 +98,45 @@ TEST(WorkerForkServer, AServerThatIsGoneCostsNoClipTheBatchStartsWorkersByExec) 
   siginfo_t ended{};  // waited for, not reaped: the server object does that
   ASSERT_EQ(::waitid(P_PID, static_cast<id_t>(server->pid()), &ended, WEXITED | WNOWAIT), 0);
   const batch::ClipOutcome outcome = clip.run(pressreel::testing::cli(), server.get());
+  EXPECT_TRUE(outcome.ok) << outcome.error;
+  EXPECT_TRUE(fs::exists(clip.out / "film" / "good" / "manifest.json"));
+}
+
+TEST(WorkerEnvironment, AsksMallocForHugePagesAndKeepsTheUsersTunables) {
+  using batch::worker_environment;
+  EXPECT_EQ(worker_environment({"HOME=/root"}),
+            (std::vector<std::string>{"HOME=/root", "GLIBC_TUNABLES=glibc.malloc.hugetlb=1"}));
+  EXPECT_EQ(worker_environment({"GLIBC_TUNABLES=glibc.malloc.arena_max=2", "A=b"}),
+            (std::vector<std::string>{"GLIBC_TUNABLES=glibc.malloc.arena_max=2:glibc.malloc.hugetlb=1", "A=b"}));
+  EXPECT_EQ(worker_environment({"GLIBC_TUNABLES="}), (std::vector<std::string>{"GLIBC_TUNABLES=glibc.malloc.hugetlb=1"}));
+  // A user who chose otherwise (0: no huge pages) keeps the choice.
+  EXPECT_EQ(worker_environment({"GLIBC_TUNABLES=glibc.malloc.hugetlb=0"}),
+            (std::vector<std::string>{"GLIBC_TUNABLES=glibc.malloc.hugetlb=0"}));
+}
+
+TEST(WorkerForkServer, AServerExecutedFromTheCliForksWorkersWithTheWorkerEnvironment) {
+  auto server = batch::WorkerForkServer::start(pressreel::testing::cli());
+  ASSERT_NE(server, nullptr);
+  int request[2], report[2];
+  ASSERT_EQ(::pipe(request), 0);
+  ASSERT_EQ(::pipe(report), 0);
+  const pid_t worker = server->start_worker(request[0], report[1]);
+  const auto environment = environment_of(worker);
+  EXPECT_NE(std::find(environment.begin(), environment.end(), std::string("GLIBC_TUNABLES=") + batch::huge_page_tunable),
+            environment.end())
+      << "the worker inherits the environment the server was executed with";
+  EXPECT_EQ(environment_of(server->pid()), environment);
+  std::string name;
+  std::getline(std::ifstream("/proc/" + std::to_string(server->pid()) + "/comm"), name);
+  EXPECT_EQ(name, batch::worker_fork_server_name);
+  ::close(request[1]);
+  int status = -1;
+  ASSERT_EQ(::waitpid(worker, &status, 0), worker);
+  for (int fd : {request[0], report[0], report[1]}) ::close(fd);
+
+  // And a clip runs in such a worker as in any other.
+  const OneClip clip;
+  const batch::ClipOutcome outcome = clip.run(clip.dir / "no-such-pressreel", server.get());
   EXPECT_TRUE(outcome.ok) << outcome.error;
   EXPECT_TRUE(fs::exists(clip.out / "film" / "good" / "manifest.json"));
 }

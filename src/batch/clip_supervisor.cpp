@@ -17,9 +17,8 @@
 #include "pressreel/batch/clip_worker.hpp"
 #include "pressreel/batch/worker_fork_server.hpp"
 #include "pressreel/version.hpp"
+#include "worker_environment.hpp"
 #include "worker_protocol.hpp"
-
-extern char** environ;
 
 namespace pressreel::batch {
 namespace {
@@ -52,11 +51,11 @@ pid_t spawn_worker(const fs::path& worker, int request_fd, int report_fd) {
   posix_spawn_file_actions_adddup2(&actions, STDERR_FILENO, STDOUT_FILENO);
   const std::string program = worker.string();
   std::vector<std::string> args = {program, "worker", "--report-fd", "3", "--batch-pid", std::to_string(::getpid())};
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
+  const std::vector<char*> argv = exec_pointers(args);
+  std::vector<std::string> environment = worker_environment();
   pid_t pid = 0;
-  const int rc = posix_spawn(&pid, program.c_str(), &actions, nullptr, argv.data(), environ);
+  const int rc =
+      posix_spawn(&pid, program.c_str(), &actions, nullptr, argv.data(), exec_pointers(environment).data());
   posix_spawn_file_actions_destroy(&actions);
   if (rc != 0) throw std::system_error(rc, std::generic_category(), "starting a worker (" + program + ")");
   return pid;

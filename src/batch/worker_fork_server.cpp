@@ -18,9 +18,12 @@
 #include <cstring>
 #include <filesystem>
 #include <iterator>
+#include <string>
 #include <system_error>
+#include <vector>
 
 #include "pressreel/batch/clip_worker.hpp"
+#include "worker_environment.hpp"
 
 namespace pressreel::batch {
 namespace {
@@ -95,9 +98,11 @@ bool receive_pipes(int socket, int fds[2]) {
   }
 }
 
+}  // namespace
+
 // The server's loop. It forks twice per worker: the middle process forks the worker and exits, so
 // that the worker is re-parented to the batch, which waits for it; the server waits for the middle one.
-[[noreturn]] void serve(int socket, pid_t batch) {
+[[noreturn]] void serve_worker_forks(int socket, pid_t batch) {
   ::prctl(PR_SET_NAME, worker_fork_server_name);
   if (::prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || ::getppid() != batch) std::_Exit(0);
   for (;;) {
@@ -134,9 +139,22 @@ bool receive_pipes(int socket, int fds[2]) {
   }
 }
 
+namespace {
+
+// In the forked server: becomes `program fork-server`, whose workers then start with the environment
+// of worker_environment.hpp. Returns only when the exec fails; the server then serves as it is.
+void exec_server(const std::filesystem::path& program, int socket, pid_t batch) {
+  if (::fcntl(socket, F_SETFD, 0) != 0) return;  // the socket must survive the exec
+  std::vector<std::string> args = {program.string(), "fork-server", "--socket-fd", std::to_string(socket),
+                                   "--batch-pid", std::to_string(batch)};
+  std::vector<std::string> environment = worker_environment();
+  ::execve(args[0].c_str(), exec_pointers(args).data(), exec_pointers(environment).data());
+  ::fcntl(socket, F_SETFD, FD_CLOEXEC);
+}
+
 }  // namespace
 
-std::unique_ptr<WorkerForkServer> WorkerForkServer::start() {
+std::unique_ptr<WorkerForkServer> WorkerForkServer::start(const std::filesystem::path& program) {
   if (const size_t threads = thread_count(); threads != 1) {
     spdlog::debug("workers are started by exec: this process already has {} threads", threads);
     return nullptr;
@@ -151,7 +169,8 @@ std::unique_ptr<WorkerForkServer> WorkerForkServer::start() {
   const pid_t pid = ::fork();
   if (pid == 0) {
     ::close(ends[0]);
-    serve(ends[1], batch);
+    if (!program.empty()) exec_server(program, ends[1], batch);
+    serve_worker_forks(ends[1], batch);
   }
   ::close(ends[1]);
   if (pid < 0) {

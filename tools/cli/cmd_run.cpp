@@ -57,7 +57,7 @@ Action add_run_command(CLI::App& app) {
   return [args]() {
     // First, while this process has one thread: the fork server can only be forked from such a process.
     std::unique_ptr<batch::WorkerForkServer> worker_server;
-    if (!args->no_isolation) worker_server = batch::WorkerForkServer::start();
+    if (!args->no_isolation) worker_server = batch::WorkerForkServer::start("/proc/self/exe");
     batch::Recipe recipe;
     batch::WorkList work;
     std::optional<batch::Shard> shard;

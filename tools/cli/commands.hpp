@@ -25,6 +25,7 @@ Action add_eval_scenes_command(CLI::App& app);
 Action add_preview_command(CLI::App& app);
 Action add_thumbs_command(CLI::App& app);
 Action add_worker_command(CLI::App& app);
+Action add_fork_server_command(CLI::App& app);
 
 // "'rnu' is not a pressreel command. Did you mean 'run'?" and the list of commands.
 std::string unknown_subcommand_message(const CLI::App& app, const std::string& word);

@@ -38,6 +38,7 @@ int main(int argc, char** argv) {
   add(add_preview_command);
   add(add_thumbs_command);
   add(add_worker_command);
+  add(add_fork_server_command);
 
   try {
     app.parse(argc, argv);

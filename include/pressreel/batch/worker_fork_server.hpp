@@ -9,9 +9,14 @@
 // asks the server, over a socket, and hands it the worker's two pipes. The server forks twice, so
 // that each worker is re-parented to the batch (a child subreaper): the batch waits for its workers
 // as it would for ones it started by exec, and a worker dies with the batch (PR_SET_PDEATHSIG).
+//
+// The `run` command execs the server once (`pressreel fork-server`, hidden) right after forking it, so
+// that it and every worker it forks start with the environment of worker_environment.hpp (malloc on
+// huge pages, which glibc only reads at exec): one exec per batch instead of one per clip.
 
 #include <sys/types.h>
 
+#include <filesystem>
 #include <memory>
 #include <mutex>
 
@@ -23,9 +28,11 @@ inline constexpr const char* forked_worker_name = "pressreel-clip";
 
 class WorkerForkServer {
  public:
-  // Forks the server. Returns null (and the batch starts workers by exec) when this process already
-  // has more than one thread, or the server cannot be started. Makes this process a child subreaper.
-  static std::unique_ptr<WorkerForkServer> start();
+  // Forks the server, which then execs `program fork-server` (the pressreel CLI; empty: it serves
+  // from the forked image as it is, e.g. in a test). Returns null (and the batch starts workers by
+  // exec) when this process already has more than one thread, or the server cannot be started. Makes
+  // this process a child subreaper.
+  static std::unique_ptr<WorkerForkServer> start(const std::filesystem::path& program = {});
   ~WorkerForkServer();  // the server exits when its socket closes
   WorkerForkServer(const WorkerForkServer&) = delete;
   WorkerForkServer& operator=(const WorkerForkServer&) = delete;
@@ -42,5 +49,9 @@ class WorkerForkServer {
   int socket_;
   std::mutex mutex_;  // one request and its reply at a time
 };
+
+// The server's side: forks a worker per request that arrives on `socket` until the batch closes it;
+// ends with the batch `batch`. What `pressreel fork-server` runs.
+[[noreturn]] void serve_worker_forks(int socket, pid_t batch);
 
 }  // namespace pressreel::batch
