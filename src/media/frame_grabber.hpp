@@ -17,8 +17,8 @@ class FrameGrabber {
  public:
   // Opens the clip and decodes its first frame, which fixes the time origin. Throws MediaError.
   explicit FrameGrabber(const ProbeResult& probe, VideoDecoderOptions decoder = {}, const InputPolicy& input = {});
-  // The same on an input `open_input` opened and `probe` read, still at its start: a one-off
-  // command opens and reads the stream info once instead of twice.
+  // The same on an input `open_input` opened (under `input`, whose cancel flag the reads honour) and
+  // `probe` read, still at its start: a one-off command opens and reads the stream info once, not twice.
   FrameGrabber(FormatContextPtr opened, const ProbeResult& probe, VideoDecoderOptions decoder = {},
                const InputPolicy& input = {});
   ~FrameGrabber();
