@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "media/codec_loop.hpp"
 #include "pressreel/media/error.hpp"
 
 namespace pressreel::media {
@@ -20,19 +21,14 @@ AudioDecoder::AudioDecoder(const AVStream* stream, std::string clip, RationalTim
 }
 
 void AudioDecoder::decode(const AVPacket* packet, std::deque<AudioFrame>& out) {
-  // As the video decoder does: a packet the decoder cannot take yet (EAGAIN: frames of an earlier
-  // packet are still inside, e.g. after a frame that failed to decode) is resent once they are
-  // drained, never dropped.
-  for (;;) {
-    const int rc = avcodec_send_packet(codec_.get(), packet);
-    if (rc == AVERROR(EAGAIN)) {
-      if (receive_decoded(out) == 0) count_error(rc, "a decoder that takes no input and gives no output");
-      continue;
-    }
-    if (rc < 0 && rc != AVERROR_EOF) count_error(rc, "too many undecodable packets");
-    break;
-  }
-  receive_decoded(out);
+  LibavCodecPort codec(codec_.get());
+  decode_packet(codec, packet, received_.get(),
+                {[&](AVFrame* received) { take_decoded(received, out); },
+                 [&](int rc, CodecStep step) {
+                   count_error(rc, step == CodecStep::send      ? "too many undecodable packets"
+                                   : step == CodecStep::receive ? "too many undecodable frames"
+                                                                : "a decoder that takes no input and gives no output");
+                 }});
 }
 
 // A few bad packets or frames are skipped as ffmpeg does; a stream that keeps failing is given up.
@@ -41,25 +37,16 @@ void AudioDecoder::count_error(int rc, const char* why) {
   if (++errors_ > max_errors) check_av(rc, clip_, "audio", why);
 }
 
-size_t AudioDecoder::receive_decoded(std::deque<AudioFrame>& out) {
-  size_t received = 0;
-  for (;;) {
-    FramePtr frame = make_frame();
-    const int rc = avcodec_receive_frame(codec_.get(), frame.get());
-    if (rc == AVERROR(EAGAIN) || rc == AVERROR_EOF) return received;
-    if (rc < 0) {
-      count_error(rc, "too many undecodable frames");
-      return received + 1;  // the decoder moved on: a resend may now fit
-    }
-    int64_t pts = frame->best_effort_timestamp;
-    if (pts == AV_NOPTS_VALUE) pts = next_pts_;
-    next_pts_ = pts + av_rescale_q(frame->nb_samples, AVRational{1, frame->sample_rate}, time_base_);
-    AudioFrame a;
-    a.time = RationalTime(pts, time_base_) - origin_;
-    a.samples = share_frame(std::move(frame));
-    out.push_back(std::move(a));
-    ++received;
-  }
+void AudioDecoder::take_decoded(AVFrame* received, std::deque<AudioFrame>& out) {
+  FramePtr frame = make_frame();
+  av_frame_move_ref(frame.get(), received);
+  int64_t pts = frame->best_effort_timestamp;
+  if (pts == AV_NOPTS_VALUE) pts = next_pts_;
+  next_pts_ = pts + av_rescale_q(frame->nb_samples, AVRational{1, frame->sample_rate}, time_base_);
+  AudioFrame a;
+  a.time = RationalTime(pts, time_base_) - origin_;
+  a.samples = share_frame(std::move(frame));
+  out.push_back(std::move(a));
 }
 
 }  // namespace pressreel::media

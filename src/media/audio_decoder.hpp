@@ -23,8 +23,8 @@ class AudioDecoder {
   const AVCodecContext* context() const { return codec_.get(); }
 
  private:
-  // Moves every frame the decoder has ready into `out`; returns how many it gave (errors included).
-  size_t receive_decoded(std::deque<AudioFrame>& out);
+  // Moves the frame the codec loop received into `out`, timed.
+  void take_decoded(AVFrame* received, std::deque<AudioFrame>& out);
   void count_error(int rc, const char* why);
 
   std::string clip_;
@@ -33,6 +33,7 @@ class AudioDecoder {
   CodecContextPtr codec_;
   int64_t next_pts_ = 0;
   int errors_ = 0;
+  FramePtr received_ = make_frame();  // where the codec loop receives each frame
 };
 
 }  // namespace pressreel::media

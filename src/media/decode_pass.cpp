@@ -14,7 +14,7 @@
 #include <variant>
 #include <vector>
 
-#include "media/audio_decoder.hpp"
+#include "media/stream_reader.hpp"
 #include "pressreel/media/error.hpp"
 
 namespace pressreel::media {
@@ -53,96 +53,48 @@ class TokensInFlight {
   std::unordered_map<Token*, std::unique_ptr<Token>> live_;
 };
 
-// Stage one: demuxes and decodes in file order, yielding video and audio in presentation order.
+// Stage one: the reader's video and audio, merged in presentation order.
 class Source {
  public:
   Source(const ProbeResult& probe, bool want_audio, const DecodePassOptions& options)
-      : clip_(probe.path.string()), cancel_(options.input.cancel) {
-    input_ = open_input(probe.path, options.input);
-    const VideoStreamInfo& info = *probe.main_video();
-    for (unsigned i = 0; i < input_->nb_streams; ++i) input_->streams[i]->discard = AVDISCARD_ALL;
-    video_stream_ = info.index;
-    const AVStream* vstream = input_->streams[info.index];
-    input_->streams[info.index]->discard = AVDISCARD_DEFAULT;
-    video_ = std::make_unique<VideoDecoder>(vstream, info, clip_, options.decoder);
-    if (want_audio && probe.main_audio() != nullptr) {
-      try {
-        const int index = probe.main_audio()->index;
-        audio_ = std::make_unique<AudioDecoder>(input_->streams[index], clip_,
-                                                RationalTime(info.start_pts, info.time_base));
-        input_->streams[index]->discard = AVDISCARD_DEFAULT;
-        audio_index_ = index;
-      } catch (const MediaError& e) {
-        audio_error_ = e.what();
-      }
-    }
-  }
+      : reader_(probe.path, streams(probe, want_audio, options), options.input) {}
 
   std::optional<Item> next() {
-    while (video_ready_.empty() && audio_ready_.empty() && !drained_) read_one();
-    const bool audio_first = !audio_ready_.empty() &&
-                             (video_ready_.empty() || audio_ready_.front().time <= video_ready_.front().time);
+    auto& video = reader_.video_frames();
+    auto& audio = reader_.audio_frames();
+    while (video.empty() && audio.empty() && !drained_) drained_ = !reader_.decode_next();
+    const bool audio_first = !audio.empty() && (video.empty() || audio.front().time <= video.front().time);
     if (audio_first) {
-      Item item = std::move(audio_ready_.front());
-      audio_ready_.pop_front();
+      Item item = std::move(audio.front());
+      audio.pop_front();
       return item;
     }
-    if (!video_ready_.empty()) {
-      Item item = std::move(video_ready_.front());
-      video_ready_.pop_front();
+    if (!video.empty()) {
+      Item item = std::move(video.front());
+      video.pop_front();
       return item;
     }
     return std::nullopt;
   }
 
-  const VideoDecoder& video() const { return *video_; }
-  const std::string& audio_error() const { return audio_error_; }
+  const VideoDecoder& video() const { return reader_.video(); }
+  const std::string& audio_error() const { return reader_.audio_error(); }
 
  private:
-  void read_one() {
-    if (cancel_ != nullptr && cancel_->load()) throw MediaError(clip_, "decode", "cancelled");
-    const int rc = av_read_frame(input_.get(), packet_.get());
-    if (rc == AVERROR_EXIT) throw MediaError(clip_, "decode", "cancelled");
-    if (rc < 0) {
-      // A read the interrupt callback cut off can surface as end of file (demuxers scanning for a
-      // start code stop at "EOF"): a cancelled pass must not pass for a complete one.
-      if (cancel_ != nullptr && cancel_->load()) throw MediaError(clip_, "decode", "cancelled");
-      // End of file, or a truncated/unreadable tail: decode what we have, as players do.
-      if (rc != AVERROR_EOF) spdlog::warn("{}: read: {}; decoding what was read", clip_, av_error_string(rc));
-      video_->decode(nullptr, video_ready_);
-      feed_audio(nullptr);
-      drained_ = true;
-      return;
+  static ReaderStreams streams(const ProbeResult& probe, bool want_audio, const DecodePassOptions& options) {
+    const VideoStreamInfo& info = *probe.main_video();
+    ReaderStreams streams;
+    streams.video = &info;
+    streams.decoder = options.decoder;
+    if (want_audio && probe.main_audio() != nullptr) {
+      streams.audio = probe.main_audio()->index;
+      streams.audio_origin = RationalTime(info.start_pts, info.time_base);  // time counts from the first frame
     }
-    const int stream = packet_->stream_index;
-    if (stream == video_stream_) video_->decode(packet_.get(), video_ready_);
-    else if (audio_ && stream == audio_index_) feed_audio(packet_.get());
-    av_packet_unref(packet_.get());
+    return streams;
   }
 
-  void feed_audio(const AVPacket* packet) {
-    if (!audio_) return;
-    try {
-      audio_->decode(packet, audio_ready_);
-    } catch (const MediaError& e) {  // broken audio never loses the video
-      audio_error_ = e.what();
-      spdlog::warn("{}; continuing without audio", audio_error_);
-      audio_.reset();
-    }
-  }
-
-  std::string clip_;
-  const std::atomic<bool>* cancel_;
-  FormatContextPtr input_;
-  std::unique_ptr<VideoDecoder> video_;
-  std::unique_ptr<AudioDecoder> audio_;
-  int video_stream_ = -1;
-  int audio_index_ = -1;
-  std::deque<VideoFrame> video_ready_;
-  std::deque<AudioFrame> audio_ready_;
-  PacketPtr packet_ = make_packet();
+  StreamReader reader_;
   bool drained_ = false;
-  std::string audio_error_;
 };
 
 }  // namespace

@@ -14,6 +14,7 @@ extern "C" {
 }
 
 #include "pressreel/media/error.hpp"
+#include "media/codec_loop.hpp"
 #include "media/stored_code.hpp"
 
 namespace pressreel::media {
@@ -51,21 +52,14 @@ VideoDecoder::VideoDecoder(const AVStream* stream, const VideoStreamInfo& info, 
 }
 
 void VideoDecoder::decode(const AVPacket* packet, std::deque<VideoFrame>& out) {
-  for (;;) {
-    const int rc = avcodec_send_packet(codec_.get(), packet);
-    if (rc == AVERROR(EAGAIN)) {  // output must be drained before more input fits
-      receive_decoded(out);
-      continue;
-    }
-    if (rc == AVERROR_INVALIDDATA || (rc < 0 && rc != AVERROR_EOF && rc != AVERROR(ENOMEM))) {
-      ++corrupt_packets_;
-      last_error_ = av_error_string(rc);
-    } else if (rc == AVERROR(ENOMEM)) {
-      check_av(rc, clip_, "decode");
-    }
-    break;
-  }
-  receive_decoded(out);
+  LibavCodecPort codec(codec_.get());
+  decode_packet(codec, packet, decoded_.get(),
+                {[&](AVFrame* decoded) { take_decoded(decoded, out); },
+                 [&](int rc, CodecStep) {
+                   if (rc == AVERROR(ENOMEM)) check_av(rc, clip_, "decode");
+                   ++corrupt_packets_;
+                   last_error_ = av_error_string(rc);
+                 }});
   if (packet == nullptr) {
     if (graph_) {
       check_av(av_buffersrc_add_frame_flags(source_, nullptr, 0), clip_, "decode", "flushing filters");
@@ -88,23 +82,13 @@ void VideoDecoder::reset(int64_t next_index) {
   last_interval_ = 0;
 }
 
-void VideoDecoder::receive_decoded(std::deque<VideoFrame>& out) {
-  for (;;) {
-    const int rc = avcodec_receive_frame(codec_.get(), decoded_.get());
-    if (rc == AVERROR(EAGAIN) || rc == AVERROR_EOF) return;
-    if (rc < 0) {
-      ++corrupt_packets_;
-      last_error_ = av_error_string(rc);
-      return;
-    }
-    decoded_->pts = decoded_->best_effort_timestamp;
-    if (!graph_checked_) build_filter_graph(decoded_.get());
-    if (graph_) {
-      filter(decoded_.get(), out);
-    } else {
-      emit(ref_frame(decoded_.get()), out);
-    }
-    av_frame_unref(decoded_.get());
+void VideoDecoder::take_decoded(AVFrame* decoded, std::deque<VideoFrame>& out) {
+  decoded->pts = decoded->best_effort_timestamp;
+  if (!graph_checked_) build_filter_graph(decoded);
+  if (graph_) {
+    filter(decoded, out);
+  } else {
+    emit(ref_frame(decoded), out);
   }
 }
 

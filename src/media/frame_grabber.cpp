@@ -7,31 +7,39 @@
 
 namespace pressreel::media {
 
-FrameGrabber::FrameGrabber(const ProbeResult& probe, VideoDecoderOptions decoder, const InputPolicy& input)
-    : FrameGrabber(probe.main_video() != nullptr ? open_input(probe.path, input) : nullptr, probe, decoder) {}
+namespace {
 
-FrameGrabber::FrameGrabber(FormatContextPtr opened, const ProbeResult& probe, VideoDecoderOptions decoder)
-    : clip_(probe.path.string()), input_(std::move(opened)) {
+ReaderStreams video_alone(const ProbeResult& probe, VideoDecoderOptions decoder) {
   const VideoStreamInfo* info = probe.main_video();
-  if (info == nullptr) throw MediaError(clip_, "seek", "no video stream");
-  for (unsigned i = 0; i < input_->nb_streams; ++i) input_->streams[i]->discard = AVDISCARD_ALL;
-  stream_ = info->index;
-  input_->streams[stream_]->discard = AVDISCARD_DEFAULT;
-  decoder_ = std::make_unique<VideoDecoder>(input_->streams[stream_], *info, clip_, decoder);
+  if (info == nullptr) throw MediaError(probe.path.string(), "seek", "no video stream");
+  ReaderStreams streams;
+  streams.video = info;
+  streams.decoder = decoder;
+  streams.stage = "seek";
+  return streams;
+}
+
+}  // namespace
+
+FrameGrabber::FrameGrabber(const ProbeResult& probe, VideoDecoderOptions decoder, const InputPolicy& input)
+    : FrameGrabber(probe.main_video() != nullptr ? open_input(probe.path, input) : nullptr, probe, decoder, input) {}
+
+FrameGrabber::FrameGrabber(FormatContextPtr opened, const ProbeResult& probe, VideoDecoderOptions decoder,
+                           const InputPolicy& input)
+    : clip_(probe.path.string()), reader_(std::move(opened), clip_, video_alone(probe, decoder), input) {
+  const VideoStreamInfo* info = probe.main_video();
   rate_ = info->average_frame_rate.valid() ? info->average_frame_rate : info->frame_rate;
   const double seconds = info->duration_seconds > 0 ? info->duration_seconds : probe.duration_seconds;
   duration_ = RationalTime::from_seconds(seconds, info->time_base);
 
   // The first frame fixes the origin of every VideoFrame::time, as in the decode pass.
-  std::deque<VideoFrame> out;
-  bool more = true;
-  while (out.empty() && more) more = read_and_decode(out);
-  if (out.empty()) {
-    const std::string& why = decoder_->last_error();
+  for (bool more = true; reader_.video_frames().empty() && more;) more = reader_.decode_next();
+  if (reader_.video_frames().empty()) {
+    const std::string& why = reader_.video().last_error();
     throw MediaError(clip_, "seek",
                      why.empty() ? "no video frame could be decoded" : "no video frame could be decoded: " + why);
   }
-  origin_ = decoder_->origin();
+  origin_ = reader_.video().origin();
 }
 
 FrameGrabber::~FrameGrabber() = default;
@@ -41,45 +49,30 @@ int64_t FrameGrabber::index_at(RationalTime time) const {
   return std::llround(time.seconds() * rate_.to_double());
 }
 
-bool FrameGrabber::read_and_decode(std::deque<VideoFrame>& out) {
-  const int rc = av_read_frame(input_.get(), packet_.get());
-  if (rc < 0) {
-    decoder_->decode(nullptr, out);
-    return false;
-  }
-  if (packet_->stream_index == stream_) decoder_->decode(packet_.get(), out);
-  av_packet_unref(packet_.get());
-  return true;
-}
-
 void FrameGrabber::seek_before(RationalTime time) {
-  const AVRational time_base = input_->streams[stream_]->time_base;
-  const int64_t target = origin_.ticks() + std::max<int64_t>(0, time.rescaled(time_base).ticks());
-  if (av_seek_frame(input_.get(), stream_, target, AVSEEK_FLAG_BACKWARD) < 0) {
+  const int64_t target = origin_.ticks() + std::max<int64_t>(0, time.rescaled(origin_.time_base()).ticks());
+  if (reader_.seek_video(target, AVSEEK_FLAG_BACKWARD) < 0) {
     // Some demuxers cannot seek by timestamp backwards: from the start always works.
-    check_av(av_seek_frame(input_.get(), stream_, origin_.ticks(), AVSEEK_FLAG_BACKWARD | AVSEEK_FLAG_ANY), clip_,
-             "seek", "to the start");
+    check_av(reader_.seek_video(origin_.ticks(), AVSEEK_FLAG_BACKWARD | AVSEEK_FLAG_ANY), clip_, "seek",
+             "to the start");
   }
-  decoder_->reset(0);
 }
 
 std::optional<VideoFrame> FrameGrabber::keyframe_at(RationalTime time, int64_t unless_index) {
   seek_before(time);
-  const AVRational time_base = input_->streams[stream_]->time_base;
-  std::deque<VideoFrame> out;
+  const AVRational time_base = origin_.time_base();
+  std::deque<VideoFrame>& out = reader_.video_frames();
   // Demuxers that seek without an index may land between keyframes: their packets are only read.
-  for (;;) {
-    if (av_read_frame(input_.get(), packet_.get()) < 0) break;
-    const bool key = packet_->stream_index == stream_ && (packet_->flags & AV_PKT_FLAG_KEY) != 0;
-    const bool seen = key && unless_index >= 0 && packet_->pts != AV_NOPTS_VALUE &&
-                      index_at(RationalTime(packet_->pts - origin_.ticks(), time_base)) == unless_index;
-    if (key && !seen) decoder_->decode(packet_.get(), out);
-    av_packet_unref(packet_.get());
+  while (const AVPacket* packet = reader_.read()) {
+    const bool key = packet->stream_index == reader_.video_index() && (packet->flags & AV_PKT_FLAG_KEY) != 0;
+    const bool seen = key && unless_index >= 0 && packet->pts != AV_NOPTS_VALUE &&
+                      index_at(RationalTime(packet->pts - origin_.ticks(), time_base)) == unless_index;
     if (seen) return std::nullopt;
     if (key) {
+      reader_.decode(packet);
       // Draining hands the picture over now, instead of after the frames a reordering decoder
       // would wait for; the next seek's reset makes the decoder take packets again.
-      decoder_->decode(nullptr, out);
+      reader_.decode(nullptr);
       break;
     }
   }
@@ -92,9 +85,9 @@ std::optional<VideoFrame> FrameGrabber::keyframe_at(RationalTime time, int64_t u
 
 void FrameGrabber::decode_from(RationalTime time, const Visitor& visit) {
   seek_before(time);
-  std::deque<VideoFrame> out;
+  std::deque<VideoFrame>& out = reader_.video_frames();
   for (bool more = true; more;) {
-    more = read_and_decode(out);
+    more = reader_.decode_next();
     while (!out.empty()) {
       VideoFrame frame = std::move(out.front());
       out.pop_front();

@@ -8,8 +8,7 @@
 #include <memory>
 #include <optional>
 
-#include "pressreel/media/decoder.hpp"
-#include "pressreel/media/input.hpp"
+#include "media/stream_reader.hpp"
 #include "pressreel/media/probe.hpp"
 
 namespace pressreel::media {
@@ -18,9 +17,10 @@ class FrameGrabber {
  public:
   // Opens the clip and decodes its first frame, which fixes the time origin. Throws MediaError.
   explicit FrameGrabber(const ProbeResult& probe, VideoDecoderOptions decoder = {}, const InputPolicy& input = {});
-  // The same on an input `open_input` opened and `probe` read, still at its start: a one-off
-  // command opens and reads the stream info once instead of twice.
-  FrameGrabber(FormatContextPtr opened, const ProbeResult& probe, VideoDecoderOptions decoder = {});
+  // The same on an input `open_input` opened (under `input`, whose cancel flag the reads honour) and
+  // `probe` read, still at its start: a one-off command opens and reads the stream info once, not twice.
+  FrameGrabber(FormatContextPtr opened, const ProbeResult& probe, VideoDecoderOptions decoder = {},
+               const InputPolicy& input = {});
   ~FrameGrabber();
   FrameGrabber(const FrameGrabber&) = delete;
   FrameGrabber& operator=(const FrameGrabber&) = delete;
@@ -47,15 +47,11 @@ class FrameGrabber {
   int64_t frames_decoded() const { return frames_decoded_; }
 
  private:
-  bool read_and_decode(std::deque<VideoFrame>& out);
   // Seeks to the keyframe at or before `time` and readies the decoder for it.
   void seek_before(RationalTime time);
 
   std::string clip_;
-  FormatContextPtr input_;
-  int stream_ = -1;
-  std::unique_ptr<VideoDecoder> decoder_;
-  PacketPtr packet_ = make_packet();
+  StreamReader reader_;  // the main video stream alone
   Rational rate_;
   RationalTime origin_;  // first frame's PTS
   RationalTime duration_;

@@ -13,7 +13,7 @@ extern "C" {
 #include <libavutil/channel_layout.h>
 }
 
-#include "media/audio_decoder.hpp"
+#include "media/stream_reader.hpp"
 #include "pressreel/media/error.hpp"
 #include "pressreel/preview/loudness_normalizer.hpp"
 
@@ -105,24 +105,20 @@ bool read_main_audio(const std::filesystem::path& clip, const media::InputPolicy
   const int index = av_find_best_stream(input.get(), AVMEDIA_TYPE_AUDIO, -1, -1, nullptr, 0);
   if (index < 0) return false;
   // Only audio packets are read out of the demuxer; video is skipped without decoding.
-  for (unsigned i = 0; i < input->nb_streams; ++i) input->streams[i]->discard = i == static_cast<unsigned>(index) ? AVDISCARD_DEFAULT : AVDISCARD_ALL;
-
-  std::deque<media::AudioFrame> decoded;
-  media::PacketPtr packet = media::make_packet();
+  media::ReaderStreams streams;
+  streams.audio = index;
+  streams.stage = "loudness";
   try {
-    media::AudioDecoder decoder(input->streams[index], name);
-    for (bool more = true; more;) {
-      const int rc = av_read_frame(input.get(), packet.get());
-      if (rc < 0) {
-        if (rc != AVERROR_EOF) error = fmt::format("{}: loudness: read: {}", name, media::av_error_string(rc));
-        decoder.decode(nullptr, decoded);
-        more = false;
-      } else {
-        if (packet->stream_index == index) decoder.decode(packet.get(), decoded);
-        av_packet_unref(packet.get());
-      }
+    media::StreamReader reader(std::move(input), name, streams, policy);
+    std::deque<media::AudioFrame>& decoded = reader.audio_frames();
+    for (bool more = reader.has_audio(); more;) {
+      more = reader.decode_next();
+      if (!more && !reader.cut_off().empty()) error = fmt::format("{}: loudness: read: {}", name, reader.cut_off());
+      // Audio the decoder gave up on is measured up to the packet that failed, not into it.
+      if (!reader.has_audio()) break;
       for (; !decoded.empty(); decoded.pop_front()) on_audio(*decoded.front().samples);
     }
+    if (!reader.audio_error().empty()) error = reader.audio_error();
   } catch (const media::MediaError& e) {
     error = e.what();
   }

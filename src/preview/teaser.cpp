@@ -15,6 +15,7 @@
 #include <tbb/parallel_pipeline.h>
 
 #include "io/atomic_file.hpp"
+#include "media/stream_reader.hpp"
 #include "pressreel/media/decoder.hpp"
 #include "pressreel/media/error.hpp"
 #include "pressreel/media/input.hpp"
@@ -165,23 +166,21 @@ std::vector<Stretch> plan_stretches(std::span<const TeaserPiece> pieces, const m
   return stretches;
 }
 
-// The clip opened for its video stream alone, at the keyframe before `start`. A stream that cannot
+// The clip read for its video stream alone, from the keyframe before `start`. A stream that cannot
 // seek (a raw .h264 elementary stream has no index: "Operation not permitted") is read forward from
 // its beginning instead; a failed seek may have moved the read position, so it is opened afresh.
-media::FormatContextPtr open_at(const media::ProbeResult& probe, int64_t start, const media::InputPolicy& policy) {
-  const int index = probe.main_video()->index;
-  const auto open = [&] {
-    media::FormatContextPtr input = media::open_input(probe.path, policy);
-    for (unsigned i = 0; i < input->nb_streams; ++i) input->streams[i]->discard = AVDISCARD_ALL;
-    input->streams[index]->discard = AVDISCARD_DEFAULT;
-    return input;
-  };
-  media::FormatContextPtr input = open();
-  const int rc = av_seek_frame(input.get(), index, start, AVSEEK_FLAG_BACKWARD);
-  if (rc >= 0) return input;
+void open_at(std::optional<media::StreamReader>& reader, const media::ProbeResult& probe, int64_t start,
+             const media::InputPolicy& policy, media::VideoDecoderOptions decode) {
+  media::ReaderStreams streams;
+  streams.video = probe.main_video();
+  streams.decoder = decode;
+  streams.stage = teaser_stage;
+  reader.emplace(probe.path, streams, policy);
+  const int rc = reader->seek_video(start, AVSEEK_FLAG_BACKWARD);
+  if (rc >= 0) return;
   spdlog::debug("{}: teaser: cannot seek to {} ({}), reading from the start", probe.path.string(),
                 media::RationalTime(start, probe.main_video()->time_base).timecode(), media::av_error_string(rc));
-  return open();
+  reader.emplace(probe.path, streams, policy);
 }
 
 // Reads one stretch of the clip: seeks to the keyframe before it, decodes to its end, and scales
@@ -189,15 +188,12 @@ media::FormatContextPtr open_at(const media::ProbeResult& probe, int64_t start, 
 std::vector<TeaserPicture> read_stretch(const media::ProbeResult& probe, const Stretch& stretch,
                                         const media::InputPolicy& policy, media::VideoDecoderOptions decode,
                                         const PictureSizes& sizes) {
-  const std::string clip = probe.path.string();
   const media::VideoStreamInfo& video = *probe.main_video();
-  media::FormatContextPtr input = open_at(probe, stretch.start, policy);
-  AVStream* stream = input->streams[video.index];
-  media::VideoDecoder decoder(stream, video, clip, decode);
+  std::optional<media::StreamReader> reader;
+  open_at(reader, probe, stretch.start, policy, decode);
   media::Scaler mp4_scaler(media::ScaleQuality::good), webp_scaler(media::ScaleQuality::good);
   std::vector<TeaserPicture> pictures;
-  std::deque<media::VideoFrame> frames;
-  media::PacketPtr packet = media::make_packet();
+  std::deque<media::VideoFrame>& frames = reader->video_frames();
   bool drained = false;
   while (true) {
     for (; !frames.empty(); frames.pop_front()) {
@@ -214,17 +210,17 @@ std::vector<TeaserPicture> read_stretch(const media::ProbeResult& probe, const S
       }
     }
     if (drained) return pictures;
-    if (av_read_frame(input.get(), packet.get()) < 0) {
-      decoder.decode(nullptr, frames);
+    const AVPacket* packet = reader->read();
+    if (packet == nullptr) {
+      reader->decode(nullptr);
       drained = true;
       continue;
     }
-    if (packet->stream_index == stream->index) {
+    if (packet->stream_index == reader->video_index()) {
       // Frames before the stretch are only the run-up from the keyframe: skip those nothing refers to.
-      decoder.skip_unreferenced(packet->pts != AV_NOPTS_VALUE && packet->pts < stretch.start);
-      decoder.decode(packet.get(), frames);
+      reader->video().skip_unreferenced(packet->pts != AV_NOPTS_VALUE && packet->pts < stretch.start);
+      reader->decode(packet);
     }
-    av_packet_unref(packet.get());
   }
 }
 

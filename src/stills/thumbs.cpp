@@ -183,7 +183,7 @@ nlohmann::json make_thumbs(const std::filesystem::path& clip, const std::filesys
   const media::ProbeResult probe = media::probe(input.get(), clip);
   media::VideoDecoderOptions decoder;
   decoder.threads = options.decoder_threads;
-  media::FrameGrabber grabber(std::move(input), probe, decoder);
+  media::FrameGrabber grabber(std::move(input), probe, decoder, options.input);
   const double fps = grabber.frame_rate().valid() ? grabber.frame_rate().to_double() : 25.0;
   const AVRational time_base = grabber.duration().time_base();
   media::Scaler full_scaler(media::ScaleQuality::good);
@@ -240,7 +240,7 @@ nlohmann::json make_thumbs(const std::filesystem::path& clip, const std::filesys
         [&] { probe_best = probe_keyframes(grabber, scorer, probes, 0, first_half); },
         [&] {
           if (first_half == probes) return;
-          second.emplace(media::open_input(clip, options.input), probe, decoder);
+          second.emplace(media::open_input(clip, options.input), probe, decoder, options.input);
           RunScorer second_scorer(options, fps, 1);
           later_probes = probe_keyframes(*second, second_scorer, probes, first_half, probes);
         });

@@ -48,7 +48,7 @@ class VideoDecoder {
   const std::string& last_error() const { return last_error_; }
 
  private:
-  void receive_decoded(std::deque<VideoFrame>& out);
+  void take_decoded(AVFrame* decoded, std::deque<VideoFrame>& out);
   void filter(AVFrame* decoded, std::deque<VideoFrame>& out);
   void build_filter_graph(const AVFrame* first);
   void emit(FramePtr frame, std::deque<VideoFrame>& out);
@@ -64,7 +64,7 @@ class VideoDecoder {
   AVFilterContext* sink_ = nullptr;    // owned by graph_
   bool graph_checked_ = false;
   std::string filter_chain_;
-  FramePtr decoded_ = make_frame();
+  FramePtr decoded_ = make_frame();  // where the codec loop receives each frame
   int64_t next_index_ = 0;
   int64_t first_pts_ = AV_NOPTS_VALUE;
   int64_t last_pts_ = AV_NOPTS_VALUE;
