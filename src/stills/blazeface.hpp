@@ -13,9 +13,9 @@
 namespace pressreel::stills {
 
 struct FaceDetection {
-  cv::Rect2f box;                       // normalised (0..1) in the model's input, or pixels (BlazeFace::detect)
+  cv::Rect2f box;                        // normalised (0..1) in the model's input, or pixels (BlazeFace::detect)
   std::array<cv::Point2f, 6> keypoints;  // eyes (left and right in the picture), nose, mouth, ears
-  float score = 0;                      // 0..1
+  float score = 0;                       // 0..1
 };
 
 // Anchor centres (normalised) of MediaPipe's SSD anchor scheme with fixed-size anchors: one grid per

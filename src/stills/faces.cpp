@@ -49,10 +49,11 @@ void warn_once_without_model(const std::vector<fs::path>& folders) {
   static std::set<std::string> warned;
   const std::lock_guard lock(mutex);
   if (!warned.insert(where).second) return;
-  spdlog::warn("faces: BlazeFace model {} not found in {} (PRESSREEL_MODELS, <program folder>/models, then the "
-               "build's PRESSREEL_MODELS_DIR; tools/setup.sh installs it); using OpenCV's Haar cascades, which "
-               "find fewer faces and more false ones",
-               face_model_file, where.empty() ? "no folder" : where);
+  spdlog::warn(
+      "faces: BlazeFace model {} not found in {} (PRESSREEL_MODELS, <program folder>/models, then the "
+      "build's PRESSREEL_MODELS_DIR; tools/setup.sh installs it); using OpenCV's Haar cascades, which "
+      "find fewer faces and more false ones",
+      face_model_file, where.empty() ? "no folder" : where);
 }
 
 }  // namespace
@@ -103,7 +104,8 @@ std::vector<FaceBox> FaceDetector::Impl::haar_faces(const cv::Mat& gray) {
   const cv::Rect whole(0, 0, gray.cols, gray.rows);
   for (const cv::Rect& small : found) {
     const cv::Rect r = cv::Rect(cvRound(small.x * back), cvRound(small.y * back), cvRound(small.width * back),
-                                cvRound(small.height * back)) & whole;
+                                cvRound(small.height * back)) &
+                       whole;
     if (!r.empty()) faces.push_back({r, open_eyes(eyes, gray, r)});
   }
   return faces;
@@ -115,7 +117,8 @@ std::vector<FaceBox> FaceDetector::Impl::blazeface_faces(const cv::Mat& bgr, con
   for (const FaceDetection& d : blazeface->detect(bgr)) {
     // BlazeFace's box runs from the brows to the chin; a face at the frame's edge is clipped to it.
     const cv::Rect r = cv::Rect(cv::Point(cvRound(d.box.x), cvRound(d.box.y)),
-                                cv::Point(cvRound(d.box.br().x), cvRound(d.box.br().y))) & whole;
+                                cv::Point(cvRound(d.box.br().x), cvRound(d.box.br().y))) &
+                       whole;
     if (r.empty() || d.box.width < min_face_width(bgr.cols)) continue;
     faces.push_back({r, open_eyes(eyes, gray, r)});
   }
@@ -160,8 +163,7 @@ std::vector<FaceBox> FaceDetector::detect(const cv::Mat& bgr) {
   cv::cvtColor(bgr, gray, cv::COLOR_BGR2GRAY);
   cv::equalizeHist(gray, gray);
   std::vector<FaceBox> faces = impl_->blazeface ? impl_->blazeface_faces(bgr, gray) : impl_->haar_faces(gray);
-  std::sort(faces.begin(), faces.end(),
-                   [](const FaceBox& a, const FaceBox& b) { return a.box.area() > b.box.area(); });
+  std::sort(faces.begin(), faces.end(), [](const FaceBox& a, const FaceBox& b) { return a.box.area() > b.box.area(); });
   return faces;
 }
 

@@ -5,8 +5,8 @@
 
 #include <filesystem>
 #include <memory>
-#include <optional>
 #include <opencv2/core.hpp>
+#include <optional>
 #include <vector>
 
 namespace pressreel::stills {
