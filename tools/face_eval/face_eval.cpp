@@ -39,6 +39,7 @@ struct Tally {
   int found = 0, clear = 0, false_faces = 0, ambiguous_found = 0, frames = 0;
   int frames_without_faces = 0, false_in_faceless = 0;
   double seconds = 0;
+  double width_ratio_sum = 0;  // found box width / annotated width, over matched clear faces
 };
 
 double iou(const cv::Rect& a, const cv::Rect& b) {
@@ -65,6 +66,9 @@ void score_frame(const std::vector<Truth>& truth, const std::vector<FaceBox>& fo
     if (truth_used[p.truth] || found_used[p.found]) continue;
     truth_used[p.truth] = found_used[p.found] = true;
     (truth[p.truth].ambiguous ? t.ambiguous_found : t.found) += 1;
+    if (!truth[p.truth].ambiguous) {
+      t.width_ratio_sum += static_cast<double>(found[p.found].box.width) / truth[p.truth].box.width;
+    }
   }
   int missed = 0, false_here = 0;
   for (size_t i = 0; i < truth.size(); ++i) {
@@ -143,15 +147,15 @@ int main(int argc, char** argv) {
       }
     }
   }
-  std::cout << fmt::format("{:10} {:>7} {:>13} {:>12} {:>22} {:>10}\n", "method", "recall", "found/clear",
-                           "false faces", "in faceless frames", "ms/frame");
+  std::cout << fmt::format("{:10} {:>7} {:>13} {:>12} {:>22} {:>10} {:>16}\n", "method", "recall", "found/clear",
+                           "false faces", "in faceless frames", "ms/frame", "width/annotated");
   for (const Method& m : methods) {
     const Tally& t = m.tally;
-    std::cout << fmt::format("{:10} {:>7.3f} {:>13} {:>12} {:>22} {:>10.1f}\n", m.name,
+    std::cout << fmt::format("{:10} {:>7.3f} {:>13} {:>12} {:>22} {:>10.1f} {:>16.2f}\n", m.name,
                              t.clear ? static_cast<double>(t.found) / t.clear : 0.0,
                              fmt::format("{}/{}", t.found, t.clear), t.false_faces,
                              fmt::format("{} in {}", t.false_in_faceless, t.frames_without_faces),
-                             1000.0 * t.seconds / std::max(1, t.frames));
+                             1000.0 * t.seconds / std::max(1, t.frames), t.width_ratio_sum / std::max(1, t.found));
   }
   std::cout << fmt::format(
       "{} frames; match at IoU >= {}; ambiguous faces (tiny, profile, cartoon, blurred) "

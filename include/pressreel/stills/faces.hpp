@@ -27,8 +27,8 @@ std::vector<std::filesystem::path> face_model_folders();
 // The model file in the first of those folders that holds it.
 std::optional<std::filesystem::path> find_face_model();
 
-// Faces of at least 1/17 of the picture's width (a smaller one is a figure in a wide shot, not what
-// makes a still), largest first. Not thread-safe (the network and the cascades keep scratch state):
+// Faces of at least 1/17 of the picture's width as Haar measures them, 1/24 in BlazeFace's tighter box
+// (a smaller one is a figure in a wide shot, not what makes a still), largest first. Not thread-safe (the network and the cascades keep scratch state):
 // one per thread.
 class FaceDetector {
  public:
