@@ -193,3 +193,20 @@ TEST(FaceDetector, FallsBackToHaarWithAWarningNamingWhereItLooked) {
   // One warning, not one per detector (the keeper makes one per thread).
   EXPECT_EQ(text.find("warn"), text.rfind("warn")) << text;
 }
+
+TEST(FaceDetector, ABatchWarnsOnceForAllItsClips) {
+  TempDir dir;
+  std::filesystem::create_directories(dir / "clips/film");
+  for (const char* name : {"a.mp4", "b.mp4", "c.mp4"}) {
+    pressreel::testing::make_test_clip(dir / "clips/film" / name, 25, "25");
+  }
+  std::filesystem::create_directories(dir / "no-model");
+  const std::string command =
+      fmt::format("PRESSREEL_MODELS='{}' {} run '{}' -o '{}' --pipeline article 2>'{}'", (dir / "no-model").string(),
+                  pressreel::testing::cli(), (dir / "clips").string(), (dir / "out").string(), (dir / "log").string());
+  ASSERT_EQ(pressreel::testing::run_command(command), 0) << pressreel::testing::read_text(dir / "log");
+  const std::string log = pressreel::testing::read_text(dir / "log");
+  const size_t first = log.find("BlazeFace model");
+  ASSERT_NE(first, std::string::npos) << log;
+  EXPECT_EQ(log.find("BlazeFace model", first + 1), std::string::npos) << "warned more than once:\n" << log;
+}

@@ -57,19 +57,9 @@ double thread_cpu_ms() {
   return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
 }
 
-void warn_once_without_model(const std::vector<fs::path>& folders) {
-  std::string where;
-  for (const fs::path& f : folders) where += (where.empty() ? "" : ", ") + f.string();
-  static std::mutex mutex;
-  static std::set<std::string> warned;
-  const std::lock_guard lock(mutex);
-  if (!warned.insert(where).second) return;
-  spdlog::warn(
-      "faces: BlazeFace model {} not found in {} (PRESSREEL_MODELS, <program folder>/models, then the "
-      "build's PRESSREEL_MODELS_DIR; tools/setup.sh installs it); using OpenCV's Haar cascades, which "
-      "find fewer faces and more false ones",
-      face_model_file, where.empty() ? "no folder" : where);
-}
+// The folder lists warned about; `nullopt` in a clip worker, whose batch has warned.
+std::mutex warned_mutex;
+std::optional<std::set<std::string>> warned = std::set<std::string>{};
 
 }  // namespace
 
@@ -89,6 +79,24 @@ std::optional<fs::path> find_face_model() {
     if (fs::is_regular_file(folder / face_model_file, ec)) return folder / face_model_file;
   }
   return std::nullopt;
+}
+
+void warn_if_no_face_model() {
+  if (find_face_model()) return;
+  std::string where;
+  for (const fs::path& f : face_model_folders()) where += (where.empty() ? "" : ", ") + f.string();
+  const std::lock_guard lock(warned_mutex);
+  if (!warned || !warned->insert(where).second) return;
+  spdlog::warn(
+      "faces: BlazeFace model {} not found in {} (PRESSREEL_MODELS, <program folder>/models, then the "
+      "build's PRESSREEL_MODELS_DIR; tools/setup.sh installs it); using OpenCV's Haar cascades, which "
+      "find fewer faces and more false ones",
+      face_model_file, where);
+}
+
+void face_model_warning_given() {
+  const std::lock_guard lock(warned_mutex);
+  warned.reset();
 }
 
 struct FaceDetector::Impl {
@@ -146,7 +154,7 @@ FaceDetector::FaceDetector() : FaceDetector(nullptr) {
   if (const std::optional<fs::path> model = find_face_model()) {
     *this = blazeface(*model);
   } else {
-    warn_once_without_model(face_model_folders());
+    warn_if_no_face_model();
     *this = haar();
   }
 }

@@ -27,9 +27,15 @@ std::vector<std::filesystem::path> face_model_folders();
 // The model file in the first of those folders that holds it.
 std::optional<std::filesystem::path> find_face_model();
 
+// Warns once per process (and set of folders) when find_face_model() finds nothing; FaceDetector()
+// calls it. A batch warns before its clips start; its clip workers call face_model_warning_given() so
+// that a batch of many clips says it once.
+void warn_if_no_face_model();
+void face_model_warning_given();
+
 // Faces of at least 1/17 of the picture's width as Haar measures them, 1/24 in BlazeFace's tighter box
-// (a smaller one is a figure in a wide shot, not what makes a still), largest first. Not thread-safe (the network and the cascades keep scratch state):
-// one per thread.
+// (a smaller one is a figure in a wide shot, not what makes a still), largest first. Not thread-safe
+// (the network and the cascades keep scratch state): one per thread.
 class FaceDetector {
  public:
   enum class Method { blazeface, haar };
