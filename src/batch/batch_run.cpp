@@ -14,9 +14,11 @@
 #include <optional>
 #include <thread>
 
+#include "batch/stages/stages.hpp"
 #include "pressreel/batch/catalog.hpp"
 #include "pressreel/batch/clip_worker.hpp"
 #include "pressreel/batch/gallery.hpp"
+#include "pressreel/stills/faces.hpp"
 
 namespace pressreel::batch {
 namespace {
@@ -129,6 +131,8 @@ RunReport run_batch(const WorkList& work, const Recipe& recipe, const RunOptions
   ProgressLine progress(options.show_progress, refs.size());
   const int64_t memory_limit = clip_memory_limit(recipe.limits, plan.clips);
   if (!options.worker.empty()) spdlog::debug("each clip in a worker of at most {}", memory_size_text(memory_limit));
+  // Once for the batch, not once per clip worker.
+  if (keeps_stills(recipe.outputs)) stills::warn_if_no_face_model();
 
   // Tokens = clips in flight; each clip's own decode pass nests inside and shares the workers. A clip
   // in a worker process holds its thread while it waits for it: --jobs above the cores needs as many.

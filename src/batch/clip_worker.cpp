@@ -15,6 +15,7 @@
 
 #include "batch/input_key.hpp"
 #include "batch/watchdog.hpp"
+#include "pressreel/stills/faces.hpp"
 #include "worker_protocol.hpp"
 
 namespace pressreel::batch {
@@ -133,6 +134,7 @@ int run_clip_worker(int fd, int batch_pid) {
   report_fd = fd;
   const json request = read_request();
   spdlog::set_level(static_cast<spdlog::level::level_enum>(request.value("log_level", int{spdlog::level::info})));
+  stills::face_model_warning_given();  // by the batch, once for all its clips
   FilmSource film = protocol::film_from(request);
   ClipSource& clip = film.clips.front();
   read_fault_request(clip.slug);

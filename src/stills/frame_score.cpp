@@ -2,11 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
-#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <opencv2/imgproc.hpp>
-#include <opencv2/objdetect.hpp>
-#include <stdexcept>
 
 #include "pressreel/media/scaler.hpp"
 #include "stills/text_card.hpp"
@@ -134,62 +131,6 @@ ScoreBreakdown score(const FrameSignals& s, const ScoreWeights& w, double fps) {
             w.colourfulness * b.colourfulness + w.faces * b.faces + w.placement * b.placement -
             w.motion_blur * b.motion_blur - w.plain_card * b.plain_card - w.text_card * b.text_card;
   return b;
-}
-
-constexpr int face_search_width = 480;
-
-struct FaceDetector::Cascades {
-  cv::CascadeClassifier face, eyes;
-};
-
-FaceDetector::FaceDetector(const std::string& cascade_dir) : cascades_(std::make_unique<Cascades>()) {
-  const std::filesystem::path dir = cascade_dir.empty() ? std::filesystem::path(PRESSREEL_OPENCV_DATA) / "haarcascades"
-                                                        : std::filesystem::path(cascade_dir);
-  const auto load = [&](cv::CascadeClassifier& c, const char* name) {
-    const std::filesystem::path file = dir / name;
-    if (!c.load(file.string())) throw std::runtime_error("stills: cannot load face cascade " + file.string());
-  };
-  load(cascades_->face, "haarcascade_frontalface_alt2.xml");
-  load(cascades_->eyes, "haarcascade_eye.xml");
-}
-
-FaceDetector::~FaceDetector() = default;
-FaceDetector::FaceDetector(FaceDetector&&) noexcept = default;
-FaceDetector& FaceDetector::operator=(FaceDetector&&) noexcept = default;
-
-std::vector<FaceBox> FaceDetector::detect(const cv::Mat& bgr) {
-  cv::Mat gray;
-  cv::cvtColor(bgr, gray, cv::COLOR_BGR2GRAY);
-  cv::equalizeHist(gray, gray);
-  // Faces are looked for on a copy at most face_search_width wide, and only faces at least 1/17 of
-  // the picture's width (28 of those pixels; 1/10 of a 16:9 picture's height): a smaller one is a
-  // figure in a wide shot, not what makes a still. The cascade spends most of its time on its smallest
-  // windows: starting at 28 px instead of 20 takes two thirds of the time. On 200 frames of the shared
-  // clips and 20 of OpenCV's sample images it lost no real face (the smallest are basketball1's man at
-  // 30 px and messi5's at 33), only one false one. Eyes are then looked for in the full-size face.
-  cv::Mat search = gray;
-  if (gray.cols > face_search_width) {
-    cv::resize(gray, search, media::analysis_size(gray.size(), face_search_width, true), 0, 0, cv::INTER_AREA);
-  }
-  const double back = static_cast<double>(gray.cols) / search.cols;
-  const int min_side = std::max(20, search.cols / 17);
-  std::vector<cv::Rect> found;
-  cascades_->face.detectMultiScale(search, found, 1.1, 4, 0, {min_side, min_side});
-  std::vector<FaceBox> faces;
-  const cv::Rect whole(0, 0, gray.cols, gray.rows);
-  for (const cv::Rect& small : found) {
-    const cv::Rect r = cv::Rect(cvRound(small.x * back), cvRound(small.y * back), cvRound(small.width * back),
-                                cvRound(small.height * back)) & whole;
-    if (r.empty()) continue;
-    // Open eyes sit in the upper half of the face; the eye cascade finds open eyes far more readily.
-    const cv::Rect upper(r.x, r.y, r.width, std::max(1, r.height / 2));
-    std::vector<cv::Rect> eyes;
-    const int eye_min = std::max(6, r.width / 8);
-    cascades_->eyes.detectMultiScale(gray(upper), eyes, 1.1, 3, 0, {eye_min, eye_min});
-    faces.push_back({r, std::min<int>(2, static_cast<int>(eyes.size()))});
-  }
-  std::sort(faces.begin(), faces.end(), [](const FaceBox& a, const FaceBox& b) { return a.box.area() > b.box.area(); });
-  return faces;
 }
 
 nlohmann::json to_json(const FrameSignals& s) {

@@ -8,12 +8,9 @@
 #include <opencv2/core.hpp>
 #include <vector>
 
-namespace pressreel::stills {
+#include "pressreel/stills/faces.hpp"
 
-struct FaceBox {
-  cv::Rect box;  // in the coordinates of the image it was found in
-  int eyes = 0;  // eyes found in the face's upper half (2 = both open)
-};
+namespace pressreel::stills {
 
 struct FrameSignals {
   // Cheap signals, from the moderate-size copy.
@@ -72,24 +69,6 @@ bool is_near_uniform(const FrameSignals& signals);
 double card_likelihood(const FrameSignals& signals);
 
 ScoreBreakdown score(const FrameSignals& signals, const ScoreWeights& weights = {}, double fps = 25.0);
-
-// Frontal faces with eyes, from OpenCV's Haar cascades in Debian's opencv-data. Not thread-safe
-// (the cascades keep scratch state): one per thread.
-class FaceDetector {
- public:
-  // Loads the cascades from `cascade_dir` (PRESSREEL_OPENCV_DATA/haarcascades by default); throws
-  // std::runtime_error naming the file when one is missing.
-  explicit FaceDetector(const std::string& cascade_dir = {});
-  ~FaceDetector();
-  FaceDetector(FaceDetector&&) noexcept;
-  FaceDetector& operator=(FaceDetector&&) noexcept;
-
-  std::vector<FaceBox> detect(const cv::Mat& bgr);
-
- private:
-  struct Cascades;
-  std::unique_ptr<Cascades> cascades_;
-};
 
 nlohmann::json to_json(const FrameSignals& signals);
 nlohmann::json to_json(const ScoreBreakdown& breakdown);
