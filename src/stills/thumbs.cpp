@@ -306,7 +306,7 @@ nlohmann::json make_thumbs(const std::filesystem::path& clip, const std::filesys
     if (!f.box.empty()) faces.push_back(f);
   }
   nlohmann::json poster =
-      write_poster_files(chosen.full_resolution(full_active).clone(), faces, out_dir, options.crops, options.image);
+      write_poster_files(chosen.full_resolution(full_active), faces, out_dir, options.crops, options.image);
   poster["active_picture"] = {{"x", full_active.x}, {"y", full_active.y}, {"width", full_active.width},
                               {"height", full_active.height}};
   poster["frame"] = chosen.frame;
