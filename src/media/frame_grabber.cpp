@@ -11,6 +11,14 @@ FrameGrabber::FrameGrabber(const ProbeResult& probe, VideoDecoderOptions decoder
     : FrameGrabber(probe.main_video() != nullptr ? open_input(probe.path, input) : nullptr, probe, decoder) {}
 
 FrameGrabber::FrameGrabber(FormatContextPtr opened, const ProbeResult& probe, VideoDecoderOptions decoder)
+    : FrameGrabber(std::move(opened), probe, decoder, nullptr) {}
+
+FrameGrabber::FrameGrabber(FormatContextPtr opened, const ProbeResult& probe, VideoDecoderOptions decoder,
+                           const FrameGrabber& same_clip)
+    : FrameGrabber(std::move(opened), probe, decoder, &same_clip) {}
+
+FrameGrabber::FrameGrabber(FormatContextPtr opened, const ProbeResult& probe, VideoDecoderOptions decoder,
+                           const FrameGrabber* same_clip)
     : clip_(probe.path.string()), input_(std::move(opened)) {
   const VideoStreamInfo* info = probe.main_video();
   if (info == nullptr) throw MediaError(clip_, "seek", "no video stream");
@@ -22,6 +30,12 @@ FrameGrabber::FrameGrabber(FormatContextPtr opened, const ProbeResult& probe, Vi
   const double seconds = info->duration_seconds > 0 ? info->duration_seconds : probe.duration_seconds;
   duration_ = RationalTime::from_seconds(seconds, info->time_base);
 
+  if (same_clip != nullptr) {
+    origin_ = same_clip->origin_;
+    decoder_->set_origin(origin_);
+    first_ = same_clip->first_;
+    return;
+  }
   // The first frame fixes the origin of every VideoFrame::time, as in the decode pass.
   std::deque<VideoFrame> out;
   bool more = true;
@@ -32,6 +46,8 @@ FrameGrabber::FrameGrabber(FormatContextPtr opened, const ProbeResult& probe, Vi
                      why.empty() ? "no video frame could be decoded" : "no video frame could be decoded: " + why);
   }
   origin_ = decoder_->origin();
+  first_ = std::move(out.front());
+  first_.index = 0;
 }
 
 FrameGrabber::~FrameGrabber() = default;
@@ -71,11 +87,16 @@ std::optional<VideoFrame> FrameGrabber::keyframe_at(RationalTime time, int64_t u
   for (;;) {
     if (av_read_frame(input_.get(), packet_.get()) < 0) break;
     const bool key = packet_->stream_index == stream_ && (packet_->flags & AV_PKT_FLAG_KEY) != 0;
-    const bool seen = key && unless_index >= 0 && packet_->pts != AV_NOPTS_VALUE &&
-                      index_at(RationalTime(packet_->pts - origin_.ticks(), time_base)) == unless_index;
-    if (key && !seen) decoder_->decode(packet_.get(), out);
+    const int64_t index = key && packet_->pts != AV_NOPTS_VALUE
+                              ? index_at(RationalTime(packet_->pts - origin_.ticks(), time_base))
+                              : -1;
+    const bool seen = index >= 0 && index == unless_index;
+    // The first keyframe was decoded at the open (a long first GOP puts the first probes on it).
+    const bool first = index >= 0 && first_.picture && index == first_.index && packet_->pts == first_.pts;
+    if (key && !seen && !first) decoder_->decode(packet_.get(), out);
     av_packet_unref(packet_.get());
     if (seen) return std::nullopt;
+    if (first) return first_;
     if (key) {
       // Draining hands the picture over now, instead of after the frames a reordering decoder
       // would wait for; the next seek's reset makes the decoder take packets again.

@@ -217,7 +217,8 @@ nlohmann::json make_thumbs(const std::filesystem::path& clip, const std::filesys
     // A keyframe shows what its GOP looks like; the refine below skips the first frames after it,
     // where an encoder's keyframe on a cut would be.
     // The two halves of the clip are probed side by side, each on its own opened input: keyframes
-    // decode one at a time on one core, and the second input costs one more open and first frame.
+    // decode one at a time on one core, and the second input costs one more open (its time origin
+    // and first frame are the first input's).
     const int probes = std::max(1, options.probes);
     const int first_half = (probes + 1) / 2;
     std::vector<Scored> probe_best, later_probes;
@@ -225,7 +226,7 @@ nlohmann::json make_thumbs(const std::filesystem::path& clip, const std::filesys
         [&] { probe_best = probe_keyframes(grabber, scorer, probes, 0, first_half); },
         [&] {
           if (first_half == probes) return;
-          second.emplace(media::open_input(clip, options.input), probe, decoder);
+          second.emplace(media::open_input(clip, options.input), probe, decoder, grabber);
           RunScorer second_scorer(frame_scorer, 1);
           later_probes = probe_keyframes(*second, second_scorer, probes, first_half, probes);
         });
