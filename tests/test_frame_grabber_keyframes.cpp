@@ -18,14 +18,19 @@ cv::Mat pixels(const media::VideoFrame& f) {
   return scaler.to_bgr(f.picture.get(), {160, 90});
 }
 
-TEST(FrameGrabberKeyframes, DecodesOnlyTheKeyframeBeforeTheTime) {
-  TempDir dir;
+// 3 s at 25 fps, a keyframe every 10 frames (0.4 s), B-frames: the decoder reorders.
+std::filesystem::path gop10_clip(const TempDir& dir) {
   const auto clip = dir / "gop10.mp4";
-  // 3 s at 25 fps, a keyframe every 10 frames (0.4 s), B-frames: the decoder reorders.
   pressreel::testing::ffmpeg({"-f", "lavfi", "-i", "testsrc2=size=320x180:rate=25", "-frames:v", "75", "-c:v",
                               "libx264", "-preset", "ultrafast", "-bf", "2", "-g", "10", "-keyint_min", "10",
                               "-sc_threshold", "0", "-pix_fmt", "yuv420p"},
                              clip);
+  return clip;
+}
+
+TEST(FrameGrabberKeyframes, DecodesOnlyTheKeyframeBeforeTheTime) {
+  TempDir dir;
+  const auto clip = gop10_clip(dir);
   const media::ProbeResult probe = media::probe(clip);
   media::FrameGrabber grabber(probe);
   const AVRational tb = grabber.duration().time_base();
@@ -53,11 +58,7 @@ TEST(FrameGrabberKeyframes, DecodesOnlyTheKeyframeBeforeTheTime) {
 // origin instead of decoding the first frame itself, giving the same frames at the same times.
 TEST(FrameGrabberKeyframes, TheFirstFrameIsDecodedOnceAndASecondGrabberSharesIt) {
   TempDir dir;
-  const auto clip = dir / "gop10.mp4";
-  pressreel::testing::ffmpeg({"-f", "lavfi", "-i", "testsrc2=size=320x180:rate=25", "-frames:v", "75", "-c:v",
-                              "libx264", "-preset", "ultrafast", "-bf", "2", "-g", "10", "-keyint_min", "10",
-                              "-sc_threshold", "0", "-pix_fmt", "yuv420p"},
-                             clip);
+  const auto clip = gop10_clip(dir);
   const media::ProbeResult probe = media::probe(clip);
   media::FrameGrabber grabber(probe);
   const AVRational tb = grabber.duration().time_base();
