@@ -8,6 +8,11 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "media/frame_grabber.hpp"
+#include "pressreel/media/decode_pass.hpp"
+#include "pressreel/stills/candidate_keeper.hpp"
+#include "pressreel/stills/frame_scorer.hpp"
+#include "pressreel/stills/poster.hpp"
 #include "pressreel/stills/thumbs.hpp"
 #include "test_support.hpp"
 
@@ -186,6 +191,84 @@ TEST(Thumbs, PosterAndCropsLeaveOutLetterboxBars) {
   cv::cvtColor(crop, gray, cv::COLOR_BGR2GRAY);
   EXPECT_GT(cv::mean(gray.row(0))[0], 24);
   EXPECT_GT(cv::mean(gray.row(gray.rows - 1))[0], 24);
+}
+
+}  // namespace
+
+namespace {
+
+// The signals a FrameScorer measures on a frame alone (motion and placement need its neighbours).
+void expect_same_look(const stills::FrameSignals& expected, const nlohmann::json& got, const std::string& who) {
+  EXPECT_DOUBLE_EQ(got["sharpness"].get<double>(), expected.sharpness) << who;
+  EXPECT_DOUBLE_EQ(got["mean_luma"].get<double>(), expected.mean_luma) << who;
+  EXPECT_DOUBLE_EQ(got["contrast"].get<double>(), expected.contrast) << who;
+  EXPECT_DOUBLE_EQ(got["colourfulness"].get<double>(), expected.colourfulness) << who;
+  EXPECT_DOUBLE_EQ(got["dominant_fraction"].get<double>(), expected.dominant_fraction) << who;
+  EXPECT_DOUBLE_EQ(got["text_lines"].get<double>(), expected.text_lines) << who;
+  EXPECT_DOUBLE_EQ(got["flat_background"].get<double>(), expected.flat_background) << who;
+}
+
+// One scorer serves both pickers (issue 20): the frame each chose is measured and scored exactly as
+// a FrameScorer measures and scores that frame, decoded on its own.
+TEST(FrameScorer, KeeperAndThumbsMeasureAndScoreAFrameAsTheScorerDoes) {
+  TempDir dir;
+  const auto clip = dir / "one-shot.mp4";
+  pressreel::testing::ffmpeg({"-f", "lavfi", "-i", "testsrc2=size=640x360:rate=25", "-frames:v", "100", "-c:v",
+                              "libx264", "-preset", "ultrafast", "-g", "25", "-pix_fmt", "yuv420p"},
+                             clip);
+  const media::ProbeResult probe = media::probe(clip);
+  media::FrameGrabber grabber(probe);
+  stills::FrameScorer scorer(640, {}, 25.0);
+  const auto alone = [&](const media::RationalTime& time) {
+    const media::VideoFrame f = grabber.frame_at(time);
+    return scorer.measure(f.picture.get(), true).signals;
+  };
+
+  stills::ThumbsOptions options;
+  options.crops = {stills::parse_crop("1x1-360")};
+  const nlohmann::json thumbs = stills::make_thumbs(clip, dir / "art", options);
+  const nlohmann::json& poster = thumbs["poster"];
+  const auto poster_time = media::RationalTime::from_seconds(poster["time"]["seconds"].get<double>(),
+                                                             grabber.duration().time_base());
+  stills::FrameSignals thumbs_signals = alone(poster_time);
+  expect_same_look(thumbs_signals, poster["signals"], "thumbs");
+  thumbs_signals.motion = poster["signals"]["motion"].get<double>();
+  thumbs_signals.faces_checked = true;  // testsrc2 has no face
+  EXPECT_DOUBLE_EQ(poster["score"].get<double>(), scorer.score_of(thumbs_signals));
+
+  stills::KeeperOptions keeper_options;
+  keeper_options.samples_per_second = 25;
+  stills::CandidateKeeper keeper(keeper_options);
+  media::FrameSink* sinks[] = {&keeper};
+  media::run_decode_pass(probe, sinks, {});
+  scenes::SceneList one_shot;
+  one_shot.frames = 100;
+  one_shot.shots.push_back({0, 99, {}, {}});
+  const std::vector<stills::ShotStill> kept = keeper.finish(one_shot);
+  ASSERT_EQ(kept.size(), 1u);
+  expect_same_look(alone(kept[0].time), stills::to_json(kept[0].signals), "keeper");
+  EXPECT_DOUBLE_EQ(kept[0].score(), scorer.score_of(kept[0].signals));
+}
+
+// The 16:9 crop of a 16:9 poster at its own size is the poster: the same bytes, encoded once.
+TEST(Poster, AWholeFrameCropIsThePosterItself) {
+  TempDir dir;
+  cv::Mat frame(360, 640, CV_8UC3);
+  cv::randu(frame, 0, 255);
+  cv::GaussianBlur(frame, frame, {0, 0}, 3.0);
+  const nlohmann::json j = stills::write_poster_files(
+      frame, {}, dir.path(), {stills::parse_crop("16x9-640x360"), stills::parse_crop("1x1-360")}, {});
+  const auto bytes = [&](const std::string& name) { return pressreel::testing::read_text(dir / name); };
+  const std::string poster = bytes("poster.jpg");
+  ASSERT_FALSE(poster.empty());
+  EXPECT_EQ(bytes("16x9-640x360.jpg"), poster);
+  EXPECT_EQ(j["crops"][0]["bytes"].get<size_t>(), poster.size());
+  const std::vector<uint8_t> again = stills::encode_image(frame, {});
+  EXPECT_EQ(poster, std::string(again.begin(), again.end()));
+  // The square is cut and encoded on its own.
+  const cv::Mat square = cv::imread((dir / "1x1-360.jpg").string());
+  EXPECT_EQ(square.size(), cv::Size(360, 360));
+  EXPECT_NE(bytes("1x1-360.jpg"), poster);
 }
 
 }  // namespace

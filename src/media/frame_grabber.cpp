@@ -26,12 +26,26 @@ FrameGrabber::FrameGrabber(const ProbeResult& probe, VideoDecoderOptions decoder
 
 FrameGrabber::FrameGrabber(FormatContextPtr opened, const ProbeResult& probe, VideoDecoderOptions decoder,
                            const InputPolicy& input)
+    : FrameGrabber(std::move(opened), probe, decoder, input, nullptr) {}
+
+FrameGrabber::FrameGrabber(FormatContextPtr opened, const ProbeResult& probe, VideoDecoderOptions decoder,
+                           const InputPolicy& input, const FrameGrabber& same_clip)
+    : FrameGrabber(std::move(opened), probe, decoder, input, &same_clip) {}
+
+FrameGrabber::FrameGrabber(FormatContextPtr opened, const ProbeResult& probe, VideoDecoderOptions decoder,
+                           const InputPolicy& input, const FrameGrabber* same_clip)
     : clip_(probe.path.string()), reader_(std::move(opened), clip_, video_alone(probe, decoder), input) {
   const VideoStreamInfo* info = probe.main_video();
   rate_ = info->average_frame_rate.valid() ? info->average_frame_rate : info->frame_rate;
   const double seconds = info->duration_seconds > 0 ? info->duration_seconds : probe.duration_seconds;
   duration_ = RationalTime::from_seconds(seconds, info->time_base);
 
+  if (same_clip != nullptr) {
+    origin_ = same_clip->origin_;
+    reader_.video().set_origin(origin_);
+    first_ = same_clip->first_;
+    return;
+  }
   // The first frame fixes the origin of every VideoFrame::time, as in the decode pass.
   for (bool more = true; reader_.video_frames().empty() && more;) more = reader_.decode_next();
   if (reader_.video_frames().empty()) {
@@ -40,6 +54,9 @@ FrameGrabber::FrameGrabber(FormatContextPtr opened, const ProbeResult& probe, Vi
                      why.empty() ? "no video frame could be decoded" : "no video frame could be decoded: " + why);
   }
   origin_ = reader_.video().origin();
+  first_ = std::move(reader_.video_frames().front());
+  reader_.video_frames().pop_front();
+  first_.index = 0;
 }
 
 FrameGrabber::~FrameGrabber() = default;
@@ -65,9 +82,14 @@ std::optional<VideoFrame> FrameGrabber::keyframe_at(RationalTime time, int64_t u
   // Demuxers that seek without an index may land between keyframes: their packets are only read.
   while (const AVPacket* packet = reader_.read()) {
     const bool key = packet->stream_index == reader_.video_index() && (packet->flags & AV_PKT_FLAG_KEY) != 0;
-    const bool seen = key && unless_index >= 0 && packet->pts != AV_NOPTS_VALUE &&
-                      index_at(RationalTime(packet->pts - origin_.ticks(), time_base)) == unless_index;
+    const int64_t index = key && packet->pts != AV_NOPTS_VALUE
+                              ? index_at(RationalTime(packet->pts - origin_.ticks(), time_base))
+                              : -1;
+    const bool seen = index >= 0 && index == unless_index;
+    // The first keyframe was decoded at the open (a long first GOP puts the first probes on it).
+    const bool first = index >= 0 && first_.picture && index == first_.index && packet->pts == first_.pts;
     if (seen) return std::nullopt;
+    if (first) return first_;
     if (key) {
       reader_.decode(packet);
       // Draining hands the picture over now, instead of after the frames a reordering decoder

@@ -21,6 +21,10 @@ class FrameGrabber {
   // `probe` read, still at its start: a one-off command opens and reads the stream info once, not twice.
   FrameGrabber(FormatContextPtr opened, const ProbeResult& probe, VideoDecoderOptions decoder = {},
                const InputPolicy& input = {});
+  // A second reader of the clip `same_clip` reads (on its own opened input, for another thread):
+  // it takes that one's time origin and first frame instead of decoding the first frame again.
+  FrameGrabber(FormatContextPtr opened, const ProbeResult& probe, VideoDecoderOptions decoder,
+               const InputPolicy& input, const FrameGrabber& same_clip);
   ~FrameGrabber();
   FrameGrabber(const FrameGrabber&) = delete;
   FrameGrabber& operator=(const FrameGrabber&) = delete;
@@ -47,6 +51,8 @@ class FrameGrabber {
   int64_t frames_decoded() const { return frames_decoded_; }
 
  private:
+  FrameGrabber(FormatContextPtr opened, const ProbeResult& probe, VideoDecoderOptions decoder,
+               const InputPolicy& input, const FrameGrabber* same_clip);
   // Seeks to the keyframe at or before `time` and readies the decoder for it.
   void seek_before(RationalTime time);
 
@@ -55,7 +61,7 @@ class FrameGrabber {
   Rational rate_;
   RationalTime origin_;  // first frame's PTS
   RationalTime duration_;
-  VideoFrame first_;
+  VideoFrame first_;  // decoded at the open: a keyframe search that lands on it does not decode it again
   int64_t frames_decoded_ = 0;
 };
 

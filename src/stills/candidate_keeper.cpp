@@ -7,7 +7,6 @@
 #include <cmath>
 #include <limits>
 #include <nlohmann/json.hpp>
-#include <opencv2/imgproc.hpp>
 
 #include "stills/image_reader.hpp"
 #include "stills/jpeg_codec.hpp"
@@ -55,7 +54,8 @@ nlohmann::json to_json(const std::vector<OmittedShot>& omitted) {
   return j;
 }
 
-CandidateKeeper::CandidateKeeper(KeeperOptions options) : options_(std::move(options)) {}
+CandidateKeeper::CandidateKeeper(KeeperOptions options)
+    : options_(std::move(options)), scorer_(options_.max_width, options_.weights, fps_) {}
 
 CandidateKeeper::~CandidateKeeper() {
   judging_->cancel();
@@ -71,6 +71,7 @@ void CandidateKeeper::on_start(const media::ProbeResult& /*probe*/, const media:
   if (detector_ != nullptr) options_.latency_frames = detector_->max_latency_frames();
   const media::Rational rate = video.average_frame_rate.valid() ? video.average_frame_rate : video.frame_rate;
   if (rate.valid()) fps_ = rate.to_double();
+  scorer_.set_frame_rate(fps_);
   step_ = std::max<int64_t>(1, std::llround(fps_ / std::max(0.1, options_.samples_per_second)));
   FaceDetector check_cascades_load;  // fail at the start, not after a long pass
 }
@@ -82,21 +83,7 @@ bool CandidateKeeper::is_sample(int64_t index) const {
 std::any CandidateKeeper::prepare(const media::VideoFrame& frame) {
   const bool sample = is_sample(frame.index);
   if (!sample && !is_sample(frame.index + 1)) return {};
-  const AVFrame* picture = frame.picture.get();
-  const cv::Size size = media::analysis_size(media::display_size(picture), options_.max_width, false);
-  media::Scaler& scaler = scalers_.local();
-  Prepared p;
-  if (sample) {
-    p.image = scaler.to_bgr(picture, size);
-    p.signals = measure_frame(p.image);
-    p.bars = measure_bars(p.image);
-    cv::Mat gray;
-    cv::cvtColor(p.image, gray, cv::COLOR_BGR2GRAY);
-    p.motion_gray = motion_thumbnail(gray);
-  } else {
-    p.motion_gray = motion_thumbnail(scaler.to_gray(picture, size));
-  }
-  return p;
+  return scorer_.measure(frame.picture.get(), sample);
 }
 
 bool CandidateKeeper::near_boundary(int64_t frame) const {
@@ -159,7 +146,7 @@ void CandidateKeeper::keep_full_resolution(Candidate& candidate, const media::Vi
 
 void CandidateKeeper::on_frame(const media::VideoFrame& frame, std::any& prepared) {
   last_frame_ = frame.index;
-  auto* p = std::any_cast<Prepared>(&prepared);
+  auto* p = std::any_cast<MeasuredFrame>(&prepared);
   if (p == nullptr) return;
   const bool follows = previous_motion_frame_ == frame.index - 1;
   const cv::Mat previous = follows ? previous_motion_gray_ : cv::Mat();
@@ -177,7 +164,7 @@ void CandidateKeeper::on_frame(const media::VideoFrame& frame, std::any& prepare
   // cut is kept only as a last resort, for a shot too short to have a frame clear of its cuts.
   if (is_near_uniform(c.signals)) return;
   c.near_cut = near_boundary(c.frame);
-  c.cheap_score = score(c.signals, options_.weights, fps_).total;
+  c.cheap_score = scorer_.score_of(c.signals);
   c.image = std::move(p->image);
   if (!c.near_cut) keep_full_resolution(c, frame);
   open_.push_back(std::move(c));
@@ -252,7 +239,7 @@ void CandidateKeeper::close_shot(int64_t end_frame) {
   if (shot.empty()) return;
 
   update_boundary_distances(shot);
-  for (Candidate& c : shot) c.cheap_score = score(c.signals, options_.weights, fps_).total;
+  for (Candidate& c : shot) c.cheap_score = scorer_.score_of(c.signals);
   // The bars are judged on every frame the shot kept, before any is set aside.
   // (A stream that changes size mid-shot is judged on the frames of its first size.)
   ClosedShot closed;
@@ -284,7 +271,7 @@ void CandidateKeeper::close_shot(int64_t end_frame) {
       s.motion = c.signals.motion;
       s.frames_from_boundary = c.signals.frames_from_boundary;
       c.signals = s;
-      c.cheap_score = score(c.signals, options_.weights, fps_).total;
+      c.cheap_score = scorer_.score_of(c.signals);
       if (!c.full_resolution.empty()) {
         c.full_resolution =
             c.full_resolution(scale_rect(closed.active_picture, closed.sampled_size, c.full_resolution.size())).clone();
@@ -343,14 +330,14 @@ void CandidateKeeper::look_for_faces(ClosedShot& shot) {
       double best = -std::numeric_limits<double>::infinity();
       for (size_t i = 0; i < images.size(); ++i) {
         FrameSignals s = signals[i];
-        const double most = score(s, options_.weights, fps_).total + std::max(0.0, options_.weights.faces);
+        const double most = scorer_.score_of(s) + std::max(0.0, options_.weights.faces);
         if (most <= best) {
           faces->found.emplace_back();
           continue;
         }
         s.faces = detector->detect(decode_image(*images[i]));
         s.faces_checked = true;
-        best = std::max(best, score(s, options_.weights, fps_).total);
+        best = std::max(best, scorer_.score_of(s));
         faces->found.emplace_back(std::move(s.faces));
       }
     });
@@ -367,7 +354,7 @@ ShotStill CandidateKeeper::judge(ClosedShot& shot) const {
       f.signals.faces = *shot.faces->found[i];
       f.signals.faces_checked = true;
     }
-    final_score[i] = score(f.signals, options_.weights, fps_).total;
+    final_score[i] = scorer_.score_of(f.signals);
     if (final_score[i] > final_score[best]) best = i;
   }
   Finalist& winner = shot.finalists[best];
@@ -375,7 +362,7 @@ ShotStill CandidateKeeper::judge(ClosedShot& shot) const {
   still.frame = winner.frame;
   still.time = winner.time;
   still.signals = winner.signals;
-  still.breakdown = score(winner.signals, options_.weights, fps_);
+  still.breakdown = scorer_.breakdown(winner.signals);
   still.analysis_size = winner.image_size;
   still.image_jpeg = *winner.image_jpeg;
   still.full_resolution = std::move(winner.full_resolution);

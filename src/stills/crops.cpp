@@ -153,7 +153,7 @@ Crop make_crop(const cv::Mat& frame, const CropSpec& spec, const std::vector<Fac
   crop.upscale_refused = window.width < spec.size.width || window.height < spec.size.height;
   crop.size = crop.upscale_refused ? window : spec.size;
   if (crop.size == window) {
-    crop.image = frame(crop.window).clone();
+    crop.image = frame(crop.window);  // the frame's own pixels: nothing to scale, nothing to copy
   } else {
     cv::resize(frame(crop.window), crop.image, crop.size, 0, 0, cv::INTER_AREA);
   }

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "io/atomic_file.hpp"
 #include "media/frame_grabber.hpp"
 #include "pressreel/media/scaler.hpp"
 
@@ -85,21 +86,31 @@ nlohmann::json write_poster_files(const cv::Mat& frame, const std::vector<FaceBo
   j["width"] = frame.cols;
   j["height"] = frame.rows;
   const cv::Mat subject = subject_map(frame, faces);
-  // The poster and each crop are independent files: encoded side by side.
-  std::vector<nlohmann::json> crop_files(crops.size());
-  uintmax_t poster_bytes = 0;
+  // The poster and each crop are independent images: made and encoded side by side. A crop that is
+  // the whole frame at its own size (16x9-1920x1080 of a 1080p poster) is the poster's pixels: its
+  // file gets the poster's bytes instead of a second encoding of the same image.
+  std::vector<Crop> made(crops.size());
+  std::vector<std::vector<uint8_t>> encoded(crops.size() + 1);
+  const auto is_poster = [&](const Crop& c) { return c.window == cv::Rect({0, 0}, frame.size()) && c.size == frame.size(); };
   tbb::parallel_for(size_t{0}, crops.size() + 1, [&](size_t i) {
     if (i == crops.size()) {
-      poster_bytes = write_image(dir / poster_name, frame, options);
+      encoded[i] = encode_image(frame, options);
       return;
     }
-    const Crop crop = make_crop(frame, crops[i], faces, subject);
-    nlohmann::json c = to_json(crop);
-    const std::string file = crops[i].name + "." + ext;
-    c["file"] = file;
-    c["bytes"] = write_image(dir / file, crop.image, options);
-    crop_files[i] = std::move(c);
+    made[i] = make_crop(frame, crops[i], faces, subject);
+    if (!is_poster(made[i])) encoded[i] = encode_image(made[i].image, options);
   });
+  const auto write = [&](const std::string& file, const std::vector<uint8_t>& bytes) {
+    io::write_file_atomic(dir / file, std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+    return static_cast<uintmax_t>(bytes.size());
+  };
+  const uintmax_t poster_bytes = write(poster_name, encoded.back());
+  std::vector<nlohmann::json> crop_files(crops.size());
+  for (size_t i = 0; i < crops.size(); ++i) {
+    nlohmann::json& c = crop_files[i] = to_json(made[i]);
+    c["file"] = crops[i].name + "." + ext;
+    c["bytes"] = write(c["file"].get<std::string>(), is_poster(made[i]) ? encoded.back() : encoded[i]);
+  }
   j["bytes"] = poster_bytes;
   j["crops"] = crop_files;
   return j;

@@ -1,7 +1,6 @@
 #include "pressreel/stills/thumbs.hpp"
 
 #include <fmt/format.h>
-#include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
 #include <tbb/parallel_invoke.h>
 
@@ -19,6 +18,7 @@
 #include "media/frame_grabber.hpp"
 #include "pressreel/media/scaler.hpp"
 #include "pressreel/stills/active_picture.hpp"
+#include "pressreel/stills/frame_scorer.hpp"
 #include "pressreel/stills/poster.hpp"
 
 namespace pressreel::stills {
@@ -32,6 +32,7 @@ struct Scored {
   int64_t frame = 0;
   media::RationalTime time;
   FrameSignals signals;
+  FrameBars bars;  // of the analysis copy
   double score = 0;
   cv::Mat image;                           // analysis copy
   std::shared_ptr<const AVFrame> picture;  // decoded, for the run's best few only
@@ -42,13 +43,12 @@ struct Scored {
   media::FrameGrabber* seen_by = nullptr;
 };
 
-// Scores a run of consecutive frames as the candidate keeper does, marking the frames next to a cut
-// the run crosses (the grabber has no scene list). Frames come in small batches, scaled and
-// measured in parallel while the decoder's own threads wait for the next seek.
+// Scores a run of consecutive frames as the candidate keeper does (with the same FrameScorer),
+// marking the frames next to a cut the run crosses (the grabber has no scene list). Frames come in
+// small batches, measured in parallel while the decoder waits for the next seek.
 class RunScorer {
  public:
-  RunScorer(const ThumbsOptions& options, double fps, size_t keep_pictures)
-      : options_(options), fps_(fps), keep_pictures_(keep_pictures) {}
+  RunScorer(FrameScorer& scorer, size_t keep_pictures) : scorer_(scorer), keep_pictures_(keep_pictures) {}
 
   void start_run() {
     previous_gray_.release();
@@ -58,42 +58,28 @@ class RunScorer {
   // Consecutive frames of the run; `score_it[i]` says whether frame i is a candidate or only a
   // neighbour (for motion and cuts).
   void add(const std::vector<media::VideoFrame>& batch, const std::vector<bool>& score_it) {
-    struct Measured {
-      cv::Mat thumb;
-      Scored scored;
-    };
-    std::vector<Measured> measured(batch.size());
-    tbb::parallel_for(size_t{0}, batch.size(), [&](size_t i) {
-      const AVFrame* picture = batch[i].picture.get();
-      const cv::Size size = media::analysis_size(media::display_size(picture), options_.max_width, false);
-      media::Scaler& scaler = scalers_.local();
-      cv::Mat gray;
-      if (score_it[i]) {
-        Scored& s = measured[i].scored;
-        s.image = scaler.to_bgr(picture, size);
-        s.signals = measure_frame(s.image);
-        cv::cvtColor(s.image, gray, cv::COLOR_BGR2GRAY);
-      } else {
-        gray = scaler.to_gray(picture, size);
-      }
-      measured[i].thumb = motion_thumbnail(gray);
-    });
+    std::vector<MeasuredFrame> measured(batch.size());
+    tbb::parallel_for(size_t{0}, batch.size(),
+                      [&](size_t i) { measured[i] = scorer_.measure(batch[i].picture.get(), score_it[i]); });
     for (size_t i = 0; i < batch.size(); ++i) {
       const int64_t frame = batch[i].index;
-      const double motion = previous_gray_.empty() ? -1 : motion_between(measured[i].thumb, previous_gray_);
-      previous_gray_ = measured[i].thumb;
+      const double motion = previous_gray_.empty() ? -1 : motion_between(measured[i].motion_gray, previous_gray_);
+      previous_gray_ = measured[i].motion_gray;
       if (motion > cut_motion) {
         for (Scored& earlier : run_) earlier.near_cut = earlier.near_cut || frame - earlier.frame <= cut_margin_frames;
         last_cut_ = frame;
       }
       if (!score_it[i]) continue;
-      Scored s = std::move(measured[i].scored);
+      Scored s;
+      s.image = std::move(measured[i].image);
+      s.signals = measured[i].signals;
+      s.bars = measured[i].bars;
       s.frame = frame;
       s.time = batch[i].time;
       s.picture = batch[i].picture;
       s.signals.motion = motion;
       s.near_cut = last_cut_ >= 0 && frame - last_cut_ <= cut_margin_frames;
-      s.score = score(s.signals, options_.weights, fps_).total;
+      s.score = scorer_.score_of(s.signals);
       run_.push_back(std::move(s));
     }
     // Decoded pictures are large: only the best few of the run keep theirs.
@@ -114,10 +100,8 @@ class RunScorer {
   }
 
  private:
-  const ThumbsOptions& options_;
-  double fps_;
+  FrameScorer& scorer_;
   size_t keep_pictures_;
-  tbb::enumerable_thread_specific<media::Scaler> scalers_;
   cv::Mat previous_gray_;
   int64_t last_cut_ = -1;
   std::vector<Scored> run_;
@@ -148,13 +132,13 @@ std::vector<Scored> probe_keyframes(media::FrameGrabber& grabber, RunScorer& sco
 }
 
 // Faces on the finalists, then the final score; returns the index of the best.
-size_t pick_final(std::vector<Scored>& finalists, const ThumbsOptions& options, double fps) {
+size_t pick_final(std::vector<Scored>& finalists, const FrameScorer& scorer) {
   FaceDetector faces;
   size_t best = 0;
   for (size_t i = 0; i < finalists.size(); ++i) {
     finalists[i].signals.faces = faces.detect(finalists[i].image);
     finalists[i].signals.faces_checked = true;
-    finalists[i].score = score(finalists[i].signals, options.weights, fps).total;
+    finalists[i].score = scorer.score_of(finalists[i].signals);
     if (finalists[i].score > finalists[best].score) best = i;
   }
   return best;
@@ -185,6 +169,7 @@ nlohmann::json make_thumbs(const std::filesystem::path& clip, const std::filesys
   decoder.threads = options.decoder_threads;
   media::FrameGrabber grabber(std::move(input), probe, decoder, options.input);
   const double fps = grabber.frame_rate().valid() ? grabber.frame_rate().to_double() : 25.0;
+  FrameScorer frame_scorer(options.max_width, options.weights, fps);
   const AVRational time_base = grabber.duration().time_base();
   media::Scaler full_scaler(media::ScaleQuality::good);
   const auto full_copy = [&](const media::VideoFrame& f) {
@@ -223,16 +208,17 @@ nlohmann::json make_thumbs(const std::filesystem::path& clip, const std::filesys
     chosen.signals = measure_frame(chosen.image);
     std::vector<Scored> one;
     one.push_back(std::move(chosen));
-    pick_final(one, options, fps);
+    pick_final(one, frame_scorer);
     chosen = std::move(one.front());
   } else {
     j["mode"] = "search";
-    RunScorer scorer(options, fps, std::max<size_t>(1, options.finalists));
+    RunScorer scorer(frame_scorer, std::max<size_t>(1, options.finalists));
     // 1. Well-spread keyframes, each decoded alone: one packet per place, whatever the GOP length.
     // A keyframe shows what its GOP looks like; the refine below skips the first frames after it,
     // where an encoder's keyframe on a cut would be.
     // The two halves of the clip are probed side by side, each on its own opened input: keyframes
-    // decode one at a time on one core, and the second input costs one more open and first frame.
+    // decode one at a time on one core, and the second input costs one more open (its time origin
+    // and first frame are the first input's).
     const int probes = std::max(1, options.probes);
     const int first_half = (probes + 1) / 2;
     std::vector<Scored> probe_best, later_probes;
@@ -240,8 +226,8 @@ nlohmann::json make_thumbs(const std::filesystem::path& clip, const std::filesys
         [&] { probe_best = probe_keyframes(grabber, scorer, probes, 0, first_half); },
         [&] {
           if (first_half == probes) return;
-          second.emplace(media::open_input(clip, options.input), probe, decoder, options.input);
-          RunScorer second_scorer(options, fps, 1);
+          second.emplace(media::open_input(clip, options.input), probe, decoder, options.input, grabber);
+          RunScorer second_scorer(frame_scorer, 1);
           later_probes = probe_keyframes(*second, second_scorer, probes, first_half, probes);
         });
     // A GOP longer than a probe's spacing gives both halves the keyframe at their border.
@@ -278,7 +264,7 @@ nlohmann::json make_thumbs(const std::filesystem::path& clip, const std::filesys
     if (!batch.empty()) scorer.add(batch, score_it);
     batch.clear();
     std::vector<Scored> refined = scorer.take_candidates();
-    for (const Scored& s : refined) bars_seen.push_back(measure_bars(s.image));
+    for (const Scored& s : refined) bars_seen.push_back(s.bars);
     for (Scored& s : refined) {
       if (finalists.size() >= std::max<size_t>(1, options.finalists)) break;
       finalists.push_back(std::move(s));
@@ -294,7 +280,7 @@ nlohmann::json make_thumbs(const std::filesystem::path& clip, const std::filesys
       finalists.push_back(std::move(s));
     }
     mark("refine");
-    const size_t best = pick_final(finalists, options, fps);
+    const size_t best = pick_final(finalists, frame_scorer);
     mark("faces");
     chosen = std::move(finalists[best]);
     if (chosen.full_resolution.empty()) {
@@ -321,13 +307,13 @@ nlohmann::json make_thumbs(const std::filesystem::path& clip, const std::filesys
     if (!f.box.empty()) faces.push_back(f);
   }
   nlohmann::json poster =
-      write_poster_files(chosen.full_resolution(full_active).clone(), faces, out_dir, options.crops, options.image);
+      write_poster_files(chosen.full_resolution(full_active), faces, out_dir, options.crops, options.image);
   poster["active_picture"] = {{"x", full_active.x}, {"y", full_active.y}, {"width", full_active.width},
                               {"height", full_active.height}};
   poster["frame"] = chosen.frame;
   poster["time"] = time_json(chosen.time);
-  poster["score"] = score(chosen.signals, options.weights, fps).total;
-  poster["breakdown"] = to_json(score(chosen.signals, options.weights, fps));
+  poster["score"] = frame_scorer.score_of(chosen.signals);
+  poster["breakdown"] = to_json(frame_scorer.breakdown(chosen.signals));
   poster["signals"] = to_json(chosen.signals);
   nlohmann::json alts = nlohmann::json::array();
   for (const Scored& a : alternates)

@@ -42,6 +42,9 @@ class VideoDecoder {
   int64_t frames_decoded() const { return next_index_; }
   // PTS of the first frame, the origin of every VideoFrame::time (AV_NOPTS_VALUE before it).
   RationalTime origin() const { return {first_pts_ == AV_NOPTS_VALUE ? 0 : first_pts_, time_base_}; }
+  // A decoder reading the same clip as another, from a seek, takes the origin that one found
+  // instead of decoding the clip's first frame itself.
+  void set_origin(RationalTime origin) { first_pts_ = origin.rescaled(time_base_).ticks(); }
   int64_t corrupt_packets() const { return corrupt_packets_; }
   // The filter chain in use ("" when frames pass straight through), for the manifest.
   const std::string& filter_chain() const { return filter_chain_; }

@@ -28,6 +28,7 @@
 #include "pressreel/scenes/shot.hpp"
 #include "pressreel/stills/active_picture.hpp"
 #include "pressreel/stills/frame_score.hpp"
+#include "pressreel/stills/frame_scorer.hpp"
 
 namespace pressreel::stills {
 
@@ -151,13 +152,6 @@ class CandidateKeeper : public media::FrameSink {
     cv::Rect active_picture;          // in the sampled frames
     cv::Size sampled_size;
   };
-  struct Prepared {
-    cv::Mat image;        // sampled frames only
-    cv::Mat motion_gray;  // sampled frames and the frame before each
-    FrameSignals signals;
-    FrameBars bars;
-  };
-
   bool is_sample(int64_t index) const;
   bool near_boundary(int64_t frame) const;
   void keep_full_resolution(Candidate& candidate, const media::VideoFrame& frame);
@@ -173,7 +167,8 @@ class CandidateKeeper : public media::FrameSink {
   const scenes::SceneDetector* detector_ = nullptr;  // followed, if any
   double fps_ = 25;
   int64_t step_ = 6;
-  tbb::enumerable_thread_specific<media::Scaler> scalers_;
+  // Measures sampled frames (and motion copies of the frame before each) in prepare, on any thread.
+  FrameScorer scorer_;
   media::Scaler full_scaler_{media::ScaleQuality::good};  // serial stage only
   cv::Mat previous_motion_gray_;
   int64_t previous_motion_frame_ = -2;

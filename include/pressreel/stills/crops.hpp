@@ -34,7 +34,7 @@ struct Crop {
   cv::Size size;    // actual output size (smaller than spec.size when the source is too small)
   bool upscale_refused = false;
   bool faces_whole = true;  // every face is inside (when they cannot all fit, the largest is kept whole)
-  cv::Mat image;
+  cv::Mat image;            // a view of the source frame's pixels when no scaling was needed
 };
 
 // Where the subject is: saliency (OpenCV's spectral residual) with faces weighted on top, as a

@@ -22,7 +22,7 @@ struct ThumbsOptions {
   std::optional<double> at_seconds;  // the frame on screen at this time, exactly
   std::vector<CropSpec> crops = standard_crops();
   ImageOptions image;
-  int probes = 12;              // keyframes visited across the clip
+  int probes = 8;               // keyframes visited across the clip
   int frames_per_probe = 4;     // scored at least after the best keyframe (past the skipped ones)
   int skip_after_keyframe = 3;  // encoders put keyframes on cuts: a shot's first frames are not stills
   double refine_seconds = 0.5;  // decoded after the best probe's keyframe (5 candidates at 25 fps)
