@@ -7,12 +7,27 @@
 
 #include "pressreel/media/error.hpp"
 
+extern "C" {
+#include <libavutil/cpu.h>
+}
+
 namespace pressreel::preview {
 namespace {
 
 // How many nominal GOPs' worth of frames a VFR source's GOP may run to before the encoder starts
 // one of its own.
 constexpr int vfr_gop_backstop = 4;
+
+// x264's AVX-512 code does not encode the same pictures alike run to run: on an AVX-512 CPU the very
+// same frames (hashed as they were sent) gave a capped 240p preview other bytes in 3 runs of 6, with
+// one encoder thread too; limited to AVX2 it gave one result in 14 of 14, frame threads or not. A
+// CPU with AVX-512 has every AVX2-level feature named here, and one without never uses more, so the
+// limit also keeps the bytes those two kinds of machine make alike.
+std::string x264_params() {
+  std::string params = "scenecut=0:open-gop=0:sync-lookahead=0";
+  if ((av_get_cpu_flags() & AV_CPU_FLAG_AVX512) != 0) params += ":asm=avx2,fma3,bmi2,lzcnt";
+  return params;
+}
 
 }  // namespace
 
@@ -81,7 +96,8 @@ std::unique_ptr<media::Encoder> open_video_encoder(const RenditionOptions& r, co
                  // frames have arrived when it wakes. Frames that come in bursts (the teaser's
                  // stretches, a loaded machine) then give other bytes run to run; on the encoding
                  // thread the lookahead sees the same frames every time, and the frame threads stay.
-                 {"x264-params", "scenecut=0:open-gop=0:sync-lookahead=0"}};
+                 // Below AVX-512 only: see x264_params.
+                 {"x264-params", x264_params()}};
       break;
     case VideoCodec::vp9:
       options = {{"crf", std::to_string(r.crf)}, {"cpu-used", r.preset}, {"deadline", "good"}, {"row-mt", "1"}};
