@@ -6,6 +6,7 @@
 #include <cmath>
 #include <map>
 
+#include <tbb/parallel_for.h>
 #include <tbb/parallel_for_each.h>
 
 #include "pressreel/media/error.hpp"
@@ -181,7 +182,9 @@ std::any RenditionEncoder::prepare(const media::VideoFrame& frame) {
 
 void RenditionEncoder::on_frame(const media::VideoFrame& frame, std::any& prepared) {
   auto& scaled = *std::any_cast<std::shared_ptr<std::vector<media::FramePtr>>&>(prepared);
-  for (size_t i = 0; i < outputs_.size(); ++i) {
+  // Each rendition's encoder and muxer are its own: the renditions encode side by side, as a capped
+  // H.264 encoder has one thread only (open_video_encoder says why).
+  tbb::parallel_for(size_t{0}, outputs_.size(), [&](size_t i) {
     Output& out = *outputs_[i];
     AVFrame* picture = scaled[i].get();
     const AVRational tb = out.video->context()->time_base;
@@ -192,7 +195,7 @@ void RenditionEncoder::on_frame(const media::VideoFrame& frame, std::any& prepar
     if (keyframes_by_time_) force_keyframe_on_time_grid(out, *picture);
     out.durations[pts] = frame.duration.rescaled(tb).ticks();
     out.video->send(picture, [&](AVPacket& p) { write_video_packet(out, p); });
-  }
+  });
   scaled.clear();  // the pictures are the encoders' now; free our references early
   const media::RationalTime shown = frame.time + frame.duration;
   if (aac_) aac_->encode_until(shown);
