@@ -202,7 +202,7 @@ std::vector<RecipeField> make_fields() {
     number("contact_sheet", "interval_tiles", +[](Recipe& r) -> auto& { return r.sheet_sampling.interval_tiles; }, 1, 1000, "how many interval tiles"),
 
     number("preview", "gop_seconds", +[](Recipe& r) -> auto& { return r.preview.gop_seconds; }, 0.1, 20.0, "closed GOP length"),
-    number("preview", "encoder_threads", +[](Recipe& r) -> auto& { return r.preview.encoder_threads; }, 0, 64, "x264/libvpx frame threads per rendition (0 = a fixed default by rendition count)"),
+    number("preview", "encoder_threads", +[](Recipe& r) -> auto& { return r.preview.encoder_threads; }, 0, 64, "x264/libvpx frame threads per rendition (0 = a fixed default by rendition count; capped H.264 always takes one, for the same bytes every run)"),
     flag("preview", "audio", +[](Recipe& r) -> auto& { return r.preview.audio.enabled; }, "previews carry the audio"),
     number("preview", "aac_bitrate", +[](Recipe& r) -> auto& { return r.preview.audio.aac_bitrate; }, 16000, 512000, "AAC bit rate (MP4)"),
     number("preview", "opus_bitrate", +[](Recipe& r) -> auto& { return r.preview.audio.opus_bitrate; }, 16000, 512000, "Opus bit rate (WebM)"),
