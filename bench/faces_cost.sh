@@ -9,6 +9,7 @@
 #        (defaults: build/pressreel, 3, ../shared/media/clips/megamind-trailer.avi: 11 s, 720x528, faces)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
+source "$root/bench/timing.sh"
 pressreel=$(realpath "${1:-$root/build/pressreel}")
 rounds=${2:-3}
 clip=$(realpath "${3:-$root/../shared/media/clips/megamind-trailer.avi}")
@@ -21,17 +22,11 @@ run_once() {  # METHOD OUT [LOG] -> "WALL CPU" in seconds (run in a subshell: `t
   [[ $1 == haar ]] && env=(PRESSREEL_MODELS="$work/no-model")
   # Logged runs keep OpenCV on one thread, so that each search's thread CPU time is all of its cost.
   [[ -n ${3:-} ]] && level=(--log-level debug) log=$3 env+=(OPENCV_FOR_THREADS_NUM=1)
-  local start end
+  local start
   start=$(date +%s.%N)
   env "${env[@]}" "$pressreel" "${level[@]}" run "$clip" -o "$2" --pipeline web --force >/dev/null 2>"$log"
-  end=$(date +%s.%N)
-  times >"$work/times"  # a builtin, redirected without a fork: line 2 is the children's user and sys
-  awk -v start="$start" -v end="$end" 'NR == 2 {
-    split($1, u, /[ms]/); split($2, s, /[ms]/)
-    printf "%.2f %.2f\n", end - start, u[1] * 60 + u[2] + s[1] * 60 + s[2] }' "$work/times"
+  wall_and_cpu "$start" "$work/times"
 }
-
-median() { sort -n | awk '{v[NR]=$1} END{print (NR%2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}'; }
 
 # One untimed run of each first, logging every face search (its CPU time): the page cache and the
 # dynamic loader warm for both, and the logs say how many frames were searched and for how long.

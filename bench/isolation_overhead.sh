@@ -9,6 +9,7 @@
 #        WARMUP=0 skips the untimed first run of each mode.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
+source "$root/bench/timing.sh"
 pressreel=$(realpath "${1:-$root/build/pressreel}")
 rounds=${2:-3}
 jobs=${3:-0}
@@ -18,17 +19,11 @@ trap 'rm -rf "$work"' EXIT
 run_once() {  # MODE OUT -> "WALL CPU" in seconds (run in a subshell: `times` counts this run alone)
   local flags=()
   [[ $1 == in-process ]] && flags=(--no-isolation)
-  local start end
+  local start
   start=$(date +%s.%N)
   "$pressreel" --quiet run "$root/sample_media" -o "$2" --pipeline web --jobs "$jobs" --force "${flags[@]}" >/dev/null
-  end=$(date +%s.%N)
-  times >"$work/times"  # a builtin, redirected without a fork: line 2 is the children's user and sys
-  awk -v start="$start" -v end="$end" 'NR == 2 {
-    split($1, u, /[ms]/); split($2, s, /[ms]/)
-    printf "%.2f %.2f\n", end - start, u[1] * 60 + u[2] + s[1] * 60 + s[2] }' "$work/times"
+  wall_and_cpu "$start" "$work/times"
 }
-
-median() { sort -n | awk '{v[NR]=$1} END{print (NR%2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}'; }
 
 # One untimed run of each first: the page cache and the dynamic loader warm for both.
 if [[ ${WARMUP:-1} != 0 ]]; then
