@@ -100,18 +100,20 @@ nlohmann::json write_poster_files(const cv::Mat& frame, const std::vector<FaceBo
     made[i] = make_crop(frame, crops[i], faces, subject);
     if (!is_poster(made[i])) encoded[i] = encode_image(made[i].image, options);
   });
-  const auto write = [&](const std::string& file, const std::vector<uint8_t>& bytes) {
-    io::write_file_atomic(dir / file, std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
-    return static_cast<uintmax_t>(bytes.size());
-  };
-  const uintmax_t poster_bytes = write(poster_name, encoded.back());
+  // Written side by side too: each file is synced before it takes its name, and the syncs overlap.
   std::vector<nlohmann::json> crop_files(crops.size());
   for (size_t i = 0; i < crops.size(); ++i) {
-    nlohmann::json& c = crop_files[i] = to_json(made[i]);
-    c["file"] = crops[i].name + "." + ext;
-    c["bytes"] = write(c["file"].get<std::string>(), is_poster(made[i]) ? encoded.back() : encoded[i]);
+    crop_files[i] = to_json(made[i]);
+    crop_files[i]["file"] = crops[i].name + "." + ext;
+    crop_files[i]["bytes"] = (is_poster(made[i]) ? encoded.back() : encoded[i]).size();
   }
-  j["bytes"] = poster_bytes;
+  tbb::parallel_for(size_t{0}, crops.size() + 1, [&](size_t i) {
+    const bool poster = i == crops.size() || is_poster(made[i]);
+    const std::vector<uint8_t>& bytes = poster ? encoded.back() : encoded[i];
+    const std::string file = i == crops.size() ? poster_name : crop_files[i]["file"].get<std::string>();
+    io::write_file_atomic(dir / file, std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+  });
+  j["bytes"] = encoded.back().size();
   j["crops"] = crop_files;
   return j;
 }

@@ -1,6 +1,7 @@
 // `pressreel thumbs CLIP -o DIR [--at TIME] [--crops LIST] [--format jpg|webp] [--quality Q]`:
 // article art now: a poster and its crops without decoding the whole clip.
 #include <fmt/format.h>
+#include <malloc.h>
 
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -10,6 +11,20 @@
 #include "pressreel/stills/thumbs.hpp"
 
 namespace pressreel::cli {
+
+namespace {
+
+// A search seeks about ten times, and every seek makes the video decoder free and allocate its frame
+// buffers and tables again (H.264's flush frees them). glibc gives blocks of 128 KB and more back to
+// the kernel on free and maps them anew on the next allocation, so each seek paid for zeroed pages
+// faulting in again: a quarter of the command's CPU time. Kept in the heap, the freed blocks serve the
+// next seek. Only for this one-off command: it runs for about a second, and its peak memory is the same.
+void keep_freed_blocks() {
+  mallopt(M_MMAP_THRESHOLD, 32 << 20);   // blocks up to 32 MB come from the heap (a 4K frame is 12 MB)
+  mallopt(M_TRIM_THRESHOLD, 256 << 20);  // and freed ones stay there for reuse
+}
+
+}  // namespace
 
 Action add_thumbs_command(CLI::App& app) {
   auto* cmd = app.add_subcommand("thumbs", "Poster and social crops of one clip in a fraction of its decode time");
@@ -31,6 +46,7 @@ Action add_thumbs_command(CLI::App& app) {
   cmd->add_option("--quality", args->quality, "1..100")->check(CLI::Range(1, 100));
   cmd->add_flag("--json", args->json, "print thumbs.json instead of a summary");
   return [args]() {
+    keep_freed_blocks();
     stills::ThumbsOptions options;
     try {
       if (!args->at.empty()) options.at_seconds = stills::parse_time(args->at);
