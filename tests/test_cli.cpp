@@ -70,6 +70,10 @@ TEST(CliUsage, AMistypedSubcommandIsNamedWithTheNearestOne) {
   EXPECT_EQ(pressreel("xylophone", &err), 2);
   EXPECT_FALSE(contains(err, "Did you mean")) << err;
   EXPECT_TRUE(contains(err, "run, probe")) << err;
+  EXPECT_FALSE(contains(err, "worker")) << err;  // hidden commands are not offered
+  EXPECT_FALSE(contains(err, "fork-server")) << err;
+  EXPECT_EQ(pressreel("forkserver", &err), 2);
+  EXPECT_FALSE(contains(err, "Did you mean 'fork-server'")) << err;
   // No word at all: still CLI11's own message.
   EXPECT_EQ(pressreel("", &err), 2);
   EXPECT_TRUE(contains(err, "subcommand")) << err;

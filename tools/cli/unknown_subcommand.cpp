@@ -29,7 +29,10 @@ size_t edit_distance(std::string_view a, std::string_view b) {
 
 std::string unknown_subcommand_message(const CLI::App& app, const std::string& word) {
   std::vector<std::string> names;
-  for (const CLI::App* sub : app.get_subcommands({})) names.push_back(sub->get_name());
+  // Hidden commands (`worker`, `fork-server`: no group) are for `run` itself, not for people.
+  for (const CLI::App* sub : app.get_subcommands({})) {
+    if (!sub->get_group().empty()) names.push_back(sub->get_name());
+  }
   std::string message = fmt::format("'{}' is not a pressreel command.", word);
   const auto nearest = std::min_element(names.begin(), names.end(), [&](const auto& a, const auto& b) {
     return edit_distance(word, a) < edit_distance(word, b);
