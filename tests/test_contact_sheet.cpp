@@ -211,8 +211,8 @@ TEST(ContactSheet, ClipWithFewShotsGetsIntervalTilesFromTheSamePass) {
   scenes::SceneList scenes;
   const AVRational tb{1, 25};
   scenes.frames = 150;
-  scenes.shots = {{0, 99, media::RationalTime(0, tb), media::RationalTime(100, tb)},
-                  {100, 149, media::RationalTime(100, tb), media::RationalTime(150, tb)}};
+  scenes.shots = {{0, 99, {media::RationalTime(0, tb), media::RationalTime(100, tb)}},
+                  {100, 149, {media::RationalTime(100, tb), media::RationalTime(150, tb)}}};
   ASSERT_EQ(choose_sheet_mode(scenes.shots.size()), SheetMode::per_interval);
   EXPECT_EQ(choose_sheet_mode(12), SheetMode::per_shot);
 
@@ -253,7 +253,8 @@ TEST(ContactSheet, SharedTrailerGetsOneTilePerShotAndAStoryboardFromOneDecodePas
     starts.push_back(frame);
     scenes::Cut cut;
     cut.frame = cut.first_frame = cut.last_frame = frame;
-    cut.time = cut.first_time = cut.last_time = media::RationalTime(frame, tb);
+    cut.time = media::RationalTime(frame, tb);
+    cut.transition = {cut.time, cut.time};
     scenes.cuts.push_back(cut);
   }
   starts.push_back(scenes.frames);

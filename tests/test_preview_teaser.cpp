@@ -25,8 +25,7 @@ media::RationalTime seconds(double s) { return media::RationalTime::from_seconds
 
 scenes::Shot shot(double start, double end) {
   scenes::Shot s;
-  s.start_time = seconds(start);
-  s.end_time = seconds(end);
+  s.time = {seconds(start), seconds(end)};
   return s;
 }
 

@@ -92,7 +92,7 @@ TEST(SceneDetector, FindsHardCutsAtTheFirstFrameOfEachShot) {
   EXPECT_EQ(d.scenes.shots[0].end_frame, 29);
   EXPECT_EQ(d.scenes.shots[4].end_frame - d.scenes.shots[4].start_frame + 1, 6);
   EXPECT_EQ(d.scenes.shots.back().end_frame, 145);
-  EXPECT_NEAR(d.scenes.shots.back().end_time.seconds(), 146 / 25.0, 1e-9);
+  EXPECT_NEAR(d.scenes.shots.back().time.end.seconds(), 146 / 25.0, 1e-9);
 }
 
 TEST(SceneDetector, TellsTheListenerEachCutInOrderWithinItsLatency) {

@@ -46,7 +46,7 @@ TEST(SceneWriters, ShotsCoverEveryFrameOnce) {
   EXPECT_EQ(s.shots[1].start_frame, 25);
   EXPECT_EQ(s.shots[1].end_frame, 49);
   EXPECT_EQ(s.shots[2].end_frame, 74);
-  EXPECT_DOUBLE_EQ(s.shots[1].end_time.seconds(), 2.0);
+  EXPECT_DOUBLE_EQ(s.shots[1].time.end.seconds(), 2.0);
 }
 
 TEST(SceneWriters, JsonParsesBackWithFramesTimesAndTransitions) {

@@ -61,7 +61,8 @@ class LiveCuts : public media::FrameSink {
 scenes::Cut cut_at(int64_t frame, double fps) {
   scenes::Cut c;
   c.frame = c.first_frame = c.last_frame = frame;
-  c.time = c.first_time = c.last_time = media::RationalTime::from_seconds(frame / fps, AVRational{1, 1000});
+  c.time = media::RationalTime::from_seconds(frame / fps, AVRational{1, 1000});
+  c.transition = {c.time, c.time};
   return c;
 }
 
@@ -69,7 +70,7 @@ scenes::Cut fade_between(int64_t first, int64_t last, double fps) {
   scenes::Cut c = cut_at(last, fps);
   c.kind = scenes::CutKind::fade;
   c.first_frame = first;
-  c.first_time = media::RationalTime::from_seconds(first / fps, AVRational{1, 1000});
+  c.transition.start = media::RationalTime::from_seconds(first / fps, AVRational{1, 1000});
   return c;
 }
 
@@ -80,10 +81,10 @@ scenes::SceneList scene_list(const std::vector<scenes::Cut>& cuts, int64_t frame
   list.cuts = cuts;
   int64_t start = 0;
   for (const scenes::Cut& c : cuts) {
-    if (c.frame > start) list.shots.push_back({start, c.frame - 1, {}, {}});
+    if (c.frame > start) list.shots.push_back({start, c.frame - 1, {}});
     start = c.frame;
   }
-  list.shots.push_back({start, frames - 1, {}, {}});
+  list.shots.push_back({start, frames - 1, {}});
   return list;
 }
 

@@ -165,11 +165,12 @@ TEST(TextCard, TheKeepersPosterIsTheShotAndTheCardKeepsItsStill) {
   const auto clip = make_card_then_shot(dir.path());
   scenes::Cut cut;
   cut.frame = cut.first_frame = cut.last_frame = 50;
-  cut.time = cut.first_time = cut.last_time = media::RationalTime(2, AVRational{1, 1});
+  cut.time = media::RationalTime(2, AVRational{1, 1});
+  cut.transition = {cut.time, cut.time};
   scenes::SceneList list;
   list.frames = 100;
   list.cuts = {cut};
-  list.shots = {{0, 49, {}, {}}, {50, 99, {}, {}}};
+  list.shots = {{0, 49, {}}, {50, 99, {}}};
   const auto stills_with = [&](const stills::ScoreWeights& weights) {
     stills::KeeperOptions options;
     options.weights = weights;

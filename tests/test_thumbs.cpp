@@ -243,7 +243,7 @@ TEST(FrameScorer, KeeperAndThumbsMeasureAndScoreAFrameAsTheScorerDoes) {
   media::run_decode_pass(probe, sinks, {});
   scenes::SceneList one_shot;
   one_shot.frames = 100;
-  one_shot.shots.push_back({0, 99, {}, {}});
+  one_shot.shots.push_back({0, 99, {}});
   const std::vector<stills::ShotStill> kept = keeper.finish(one_shot);
   ASSERT_EQ(kept.size(), 1u);
   expect_same_look(alone(kept[0].time), stills::to_json(kept[0].signals), "keeper");

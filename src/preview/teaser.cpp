@@ -73,7 +73,7 @@ std::vector<TeaserPiece> take_pieces(std::span<const scenes::Shot> best_first, d
   if (variety != nullptr) variety->start_over();
   for (size_t i = 0; i < best_first.size(); ++i) {
     const scenes::Shot& shot = best_first[i];
-    const double length = (shot.end_time - shot.start_time).seconds();
+    const double length = shot.time.duration().seconds();
     const double take = std::min({piece_seconds, length, target - total});
     if (take < shortest_piece_seconds) continue;
     if (variety != nullptr) {
@@ -82,8 +82,8 @@ std::vector<TeaserPiece> take_pieces(std::span<const scenes::Shot> best_first, d
     }
     // The end's time base: a clip's first shot starts at a plain zero (time base 1/1), which would
     // round its piece to whole seconds (to nothing, in a clip shorter than a second).
-    const AVRational tb = shot.end_time.time_base();
-    const double start = shot.start_time.seconds() + (length - take) / 2;  // the middle of the shot
+    const AVRational tb = shot.time.end.time_base();
+    const double start = shot.time.start.seconds() + (length - take) / 2;  // the middle of the shot
     pieces.push_back({media::RationalTime::from_seconds(start, tb), media::RationalTime::from_seconds(start + take, tb)});
     total += take;
     if (total >= target - 1e-6) break;
@@ -94,7 +94,7 @@ std::vector<TeaserPiece> take_pieces(std::span<const scenes::Shot> best_first, d
 
 double total_seconds(const std::vector<TeaserPiece>& pieces) {
   double total = 0;
-  for (const TeaserPiece& p : pieces) total += (p.end - p.start).seconds();
+  for (const TeaserPiece& p : pieces) total += p.duration().seconds();
   return total;
 }
 
@@ -103,12 +103,12 @@ std::vector<TeaserPiece> clamp_pieces(std::span<const TeaserPiece> pieces, doubl
   std::vector<TeaserPiece> used;
   double total = 0;
   for (const TeaserPiece& p : pieces) {
-    const double length = (p.end - p.start).seconds();
+    const double length = p.duration().seconds();
     if (length <= 0) continue;
     TeaserPiece piece = p;
     if (total + length > max_seconds) piece.end = p.start + media::RationalTime::from_seconds(max_seconds - total, p.start.time_base());
     used.push_back(piece);
-    total += (piece.end - piece.start).seconds();
+    total += piece.duration().seconds();
     if (total >= max_seconds - 1e-6) break;
   }
   return used;
@@ -156,7 +156,7 @@ std::vector<Stretch> plan_stretches(std::span<const TeaserPiece> pieces, const m
   for (size_t i = 0; i < pieces.size(); ++i) {
     const int64_t start = video.start_pts + pieces[i].start.rescaled(tb).ticks();
     const int64_t end = video.start_pts + pieces[i].end.rescaled(tb).ticks();
-    const auto parts = static_cast<int64_t>(std::ceil((pieces[i].end - pieces[i].start).seconds() / most_seconds));
+    const auto parts = static_cast<int64_t>(std::ceil(pieces[i].duration().seconds() / most_seconds));
     const int64_t count = std::max<int64_t>(1, parts);
     for (int64_t k = 0; k < count; ++k) {
       stretches.push_back(

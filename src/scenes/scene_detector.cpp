@@ -186,7 +186,7 @@ void SceneDetector::decide(const Boundary& b) {
     // Older than the history keeps (only a long transition's first frame): count nominal frames.
     const FrameRecord& oldest = history_.at(history_.oldest_index());
     const AVRational tb = oldest.time.time_base();
-    const media::RationalTime step = media::RationalTime::from_seconds(1.0 / fps_.to_double(), tb);
+    const media::RationalTime step = media::RationalTime(1, av_inv_q(fps_.to_av())).rescaled(tb);
     return media::RationalTime(oldest.time.ticks() - (history_.oldest_index() - index) * step.ticks(), tb);
   };
   Cut cut;
@@ -196,8 +196,7 @@ void SceneDetector::decide(const Boundary& b) {
   cut.first_frame = b.first_frame;
   cut.last_frame = b.last_frame;
   cut.time = time_of(b.frame);
-  cut.first_time = time_of(b.first_frame);
-  cut.last_time = time_of(b.last_frame);
+  cut.transition = {time_of(b.first_frame), time_of(b.last_frame)};
   last_final_ = b;
   cuts_.push_back(cut);
   if (cut_listener_) cut_listener_(cut);
@@ -210,12 +209,12 @@ std::vector<Shot> shots_from_cuts(const std::vector<Cut>& cuts, int64_t frames, 
   for (const Cut& cut : cuts) {
     if (cut.frame <= shot.start_frame || cut.frame >= frames) continue;
     shot.end_frame = cut.frame - 1;
-    shot.end_time = cut.time;
+    shot.time.end = cut.time;
     shots.push_back(shot);
-    shot = Shot{cut.frame, 0, cut.time, {}};
+    shot = Shot{cut.frame, 0, {cut.time, {}}};
   }
   shot.end_frame = frames - 1;
-  shot.end_time = duration;
+  shot.time.end = duration;
   shots.push_back(shot);
   return shots;
 }

@@ -6,12 +6,6 @@
 #include <stdexcept>
 
 namespace pressreel::scenes {
-namespace {
-
-media::RationalTime length_of(const Shot& shot) { return shot.end_time - shot.start_time; }
-
-}  // namespace
-
 nlohmann::json to_json(const SceneList& scenes) {
   nlohmann::json cuts = nlohmann::json::array();
   for (const Cut& c : scenes.cuts) {
@@ -23,20 +17,20 @@ nlohmann::json to_json(const SceneList& scenes) {
                     {"confidence", c.confidence},
                     {"first_frame", c.first_frame},
                     {"last_frame", c.last_frame},
-                    {"first_seconds", c.first_time.seconds()},
-                    {"last_seconds", c.last_time.seconds()}});
+                    {"first_seconds", c.transition.start.seconds()},
+                    {"last_seconds", c.transition.end.seconds()}});
   }
   nlohmann::json shots = nlohmann::json::array();
   for (const Shot& s : scenes.shots) {
     shots.push_back({{"start_frame", s.start_frame},
                      {"end_frame", s.end_frame},
                      {"frames", s.end_frame - s.start_frame + 1},
-                     {"start_seconds", s.start_time.seconds()},
-                     {"end_seconds", s.end_time.seconds()},
-                     {"start_time", s.start_time.fraction()},
-                     {"end_time", s.end_time.fraction()},
-                     {"start_timecode", s.start_time.timecode()},
-                     {"end_timecode", s.end_time.timecode()}});
+                     {"start_seconds", s.time.start.seconds()},
+                     {"end_seconds", s.time.end.seconds()},
+                     {"start_time", s.time.start.fraction()},
+                     {"end_time", s.time.end.fraction()},
+                     {"start_timecode", s.time.start.timecode()},
+                     {"end_timecode", s.time.end.timecode()}});
   }
   return {{"frames", scenes.frames},
           {"fps", scenes.fps.str()},
@@ -49,16 +43,16 @@ std::string scenes_json(const SceneList& scenes) { return to_json(scenes).dump(2
 
 std::string scenes_csv(const SceneList& scenes) {
   std::string out = "Timecode List:";
-  for (size_t i = 1; i < scenes.shots.size(); ++i) out += "," + scenes.shots[i].start_time.timecode();
+  for (size_t i = 1; i < scenes.shots.size(); ++i) out += "," + scenes.shots[i].time.start.timecode();
   out += "\n";
   out += "Scene Number,Start Frame,Start Timecode,Start Time (seconds),End Frame,End Timecode,End Time (seconds),"
          "Length (frames),Length (timecode),Length (seconds)\n";
   for (size_t i = 0; i < scenes.shots.size(); ++i) {
     const Shot& s = scenes.shots[i];
-    const media::RationalTime length = length_of(s);
+    const media::RationalTime length = s.time.duration();
     out += fmt::format("{},{},{},{:.3f},{},{},{:.3f},{},{},{:.3f}\n", i + 1, s.start_frame + 1,
-                       s.start_time.timecode(), s.start_time.seconds(), s.end_frame + 1, s.end_time.timecode(),
-                       s.end_time.seconds(), s.end_frame - s.start_frame + 1, length.timecode(), length.seconds());
+                       s.time.start.timecode(), s.time.start.seconds(), s.end_frame + 1, s.time.end.timecode(),
+                       s.time.end.seconds(), s.end_frame - s.start_frame + 1, length.timecode(), length.seconds());
   }
   return out;
 }
@@ -70,7 +64,7 @@ std::string scenes_edl(const SceneList& scenes, std::string_view title) {
   std::string out = fmt::format("TITLE: {}\nFCM: NON-DROP FRAME\n\n", clean);
   for (size_t i = 0; i < scenes.shots.size(); ++i) {
     const Shot& s = scenes.shots[i];
-    const std::string in = s.start_time.smpte(scenes.fps), end = s.end_time.smpte(scenes.fps);
+    const std::string in = s.time.start.smpte(scenes.fps), end = s.time.end.smpte(scenes.fps);
     out += fmt::format("{:03}  AX       V     C        {} {} {} {}\n", i + 1, in, end, in, end);
     out += fmt::format("* FROM CLIP NAME: {}\n", clean);
     if (i > 0 && i - 1 < scenes.cuts.size()) {
@@ -85,7 +79,7 @@ std::string chapters_vtt(const SceneList& scenes) {
   std::string out = "WEBVTT\n\n";
   for (size_t i = 0; i < scenes.shots.size(); ++i) {
     const Shot& s = scenes.shots[i];
-    out += fmt::format("{}\n{} --> {}\nShot {}\n\n", i + 1, s.start_time.timecode(), s.end_time.timecode(), i + 1);
+    out += fmt::format("{}\n{} --> {}\nShot {}\n\n", i + 1, s.time.start.timecode(), s.time.end.timecode(), i + 1);
   }
   return out;
 }

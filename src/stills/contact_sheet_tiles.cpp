@@ -52,7 +52,7 @@ SheetTile shot_tile(const cv::Mat& image, int shot_number, const media::Rational
 SheetTile omitted_shot_tile(int shot_index, const scenes::Shot& shot, const std::vector<OmittedShot>& omitted) {
   const auto why = std::find_if(omitted.begin(), omitted.end(), [&](const OmittedShot& o) { return o.shot == shot_index; });
   const std::string brief = why == omitted.end() ? "no still" : "no still: " + why->brief;
-  return {cv::Mat(), fmt::format("Shot {}", shot_index + 1), fmt::format("{} {}", shot.start_time.timecode(), brief)};
+  return {cv::Mat(), fmt::format("Shot {}", shot_index + 1), fmt::format("{} {}", shot.time.start.timecode(), brief)};
 }
 
 std::vector<SheetTile> interval_tiles(const StoryboardSampler& sampler, const scenes::SceneList& scenes) {

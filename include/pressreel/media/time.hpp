@@ -57,6 +57,18 @@ class RationalTime {
   AVRational time_base_{1, 1};
 };
 
+// A stretch of clip time, half-open as OpenTimelineIO's TimeRange: [start, end). A range ending at t
+// does not contain t, so two ranges that meet (a shot and the next) share no instant, and a range
+// with end == start is empty. The bounds keep their own time bases; duration() is exact in the finer.
+struct TimeRange {
+  RationalTime start, end;
+
+  RationalTime duration() const { return end - start; }
+  bool empty() const { return !(start < end); }
+  bool contains(const RationalTime& t) const { return start <= t && t < end; }
+  bool operator==(const TimeRange&) const = default;
+};
+
 // A point in time as manifests write it: {"seconds", "timecode", "fraction"}: one form everywhere.
 nlohmann::json time_json(const RationalTime& t);
 

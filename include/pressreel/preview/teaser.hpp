@@ -18,10 +18,8 @@
 
 namespace pressreel::preview {
 
-// [start, end) from the clip's first frame.
-struct TeaserPiece {
-  media::RationalTime start, end;
-};
+// A piece of the clip, in time from its first frame.
+using TeaserPiece = media::TimeRange;
 
 struct TeaserOptions {
   double min_seconds = 5.0;        // pieces are chosen to reach at least this...

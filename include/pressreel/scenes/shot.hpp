@@ -22,14 +22,17 @@ struct Cut {
   double confidence = 1.0;    // 0..1
   int64_t first_frame = 0;
   int64_t last_frame = 0;
-  media::RationalTime first_time, last_time;
+  // The mix in time: from the presentation time of first_frame to that of last_frame, the instants
+  // its first and last mixed pictures stand for (scenes.json's first_seconds and last_seconds). The
+  // last mixed picture is the ramp's end point, not a stretch of it, so a hard cut's is empty.
+  media::TimeRange transition;
 };
 
-// A run of frames between boundaries: [start_frame, end_frame] inclusive.
+// A run of frames between boundaries: [start_frame, end_frame] inclusive, and in time from the start
+// of start_frame to the end of end_frame (its time + duration), which is where the next shot starts.
 struct Shot {
   int64_t start_frame = 0, end_frame = 0;
-  media::RationalTime start_time;  // of start_frame
-  media::RationalTime end_time;    // end of end_frame (its time + duration)
+  media::TimeRange time;
 };
 
 struct SceneList {

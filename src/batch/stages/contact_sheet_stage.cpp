@@ -33,7 +33,7 @@ std::vector<stills::SheetTile> shot_tiles(const ClipContext& context) {
     const auto& shot = list.shots[i];
     const size_t before = tiles.size();
     for (const auto& tile : context.pass.sheet_tiles->tiles()) {
-      if (tile.time >= shot.start_time && tile.time < shot.end_time) {
+      if (shot.time.contains(tile.time)) {
         tiles.push_back(stills::shot_tile(tile.image, static_cast<int>(i) + 1, tile.time, tile_width));
         break;
       }
