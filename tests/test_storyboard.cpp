@@ -96,7 +96,7 @@ TEST(Storyboard, ShortClipGetsOneTilePerSecondAndCuesCoverIt) {
   const auto summary = sample(clip, sampler);
   const nlohmann::json written = stills::write_storyboard(dir.path(), sampler);
 
-  EXPECT_EQ(sampler.interval_ms(), 1000);
+  EXPECT_EQ(sampler.interval(), media::RationalTime(1, AVRational{1, 1}));
   EXPECT_EQ(written["tiles"], 12);
   EXPECT_EQ(written["tile_width"], 160);
   EXPECT_EQ(written["tile_height"], 120);
@@ -146,7 +146,7 @@ TEST(Storyboard, LongClipDefaultsToAboutAHundredTiles) {
   const auto clip = pressreel::testing::make_test_clip(dir / "long.mp4", 1200, "5", {}, 160, 90);
   stills::StoryboardSampler sampler;
   const auto summary = sample(clip, sampler);
-  EXPECT_EQ(sampler.interval_ms(), 2400);
+  EXPECT_EQ(sampler.interval(), media::RationalTime(12, AVRational{1, 5}));
   EXPECT_EQ(sampler.tiles().size(), 100u);
   stills::write_storyboard(dir.path(), sampler);
   const auto cues = parse_vtt(dir / "storyboard.vtt");
@@ -202,7 +202,7 @@ void feed_synthetic_clip(stills::StoryboardSampler& sampler, int seconds, double
 TEST(Storyboard, TwoHourClipKeepsAboutAHundredSmallTiles) {
   stills::StoryboardSampler sampler;
   feed_synthetic_clip(sampler, 7200, 7200);
-  EXPECT_EQ(sampler.interval_ms(), 72'000);
+  EXPECT_EQ(sampler.interval(), media::RationalTime(72, AVRational{1, 1}));
   EXPECT_EQ(sampler.tiles().size(), 100u);
   size_t bytes = 0;
   for (const auto& tile : sampler.tiles()) bytes += tile.image.total() * tile.image.elemSize();
@@ -215,9 +215,12 @@ TEST(Storyboard, MissingDurationStillBoundsTheTileCount) {
   feed_synthetic_clip(sampler, 7200, 0);
   EXPECT_LE(sampler.tiles().size(), 600u);
   EXPECT_GE(sampler.tiles().size(), 300u);
-  EXPECT_EQ(sampler.duration_ms(), 7'200'000);
-  const auto starts = stills::storyboard_cue_starts(sampler);
-  for (size_t i = 1; i < starts.size(); ++i) EXPECT_LT(starts[i - 1], starts[i]);
+  EXPECT_EQ(sampler.duration(), media::RationalTime(7200, AVRational{1, 1}));
+  const auto cues = stills::storyboard_cues(sampler);
+  for (size_t i = 1; i < cues.size(); ++i) {
+    EXPECT_FALSE(cues[i - 1].empty());
+    EXPECT_EQ(cues[i - 1].end, cues[i].start);  // contiguous: each cue ends where the next starts
+  }
 }
 
 TEST(Storyboard, LayoutKeepsEverySpriteWithinTheLimit) {
@@ -247,7 +250,7 @@ TEST(Storyboard, TileCountStaysBoundedWhateverTheInterval) {
   const auto summary = sample(clip, sampler);
   EXPECT_LE(sampler.tiles().size(), 20u);
   EXPECT_GE(sampler.tiles().size(), 10u);
-  EXPECT_GT(sampler.interval_ms(), 40);
+  EXPECT_GT(sampler.interval(), media::RationalTime(40, AVRational{1, 1000}));
   stills::write_storyboard(dir.path(), sampler);
   const auto cues = parse_vtt(dir / "storyboard.vtt");
   expect_contiguous_cover(cues, summary.duration.rescaled({1, 1000}).ticks());
@@ -318,9 +321,9 @@ TEST(Storyboard, ChaptersHaveOneCuePerShotCoveringTheClip) {
   const AVRational tb{1, 25};
   scenes.frames = 250;
   scenes.duration = media::RationalTime(250, tb);
-  scenes.shots = {{0, 59, media::RationalTime(0, tb), media::RationalTime(60, tb)},
-                  {60, 179, media::RationalTime(60, tb), media::RationalTime(180, tb)},
-                  {180, 249, media::RationalTime(180, tb), media::RationalTime(250, tb)}};
+  scenes.shots = {{0, 59, {media::RationalTime(0, tb), media::RationalTime(60, tb)}},
+                  {60, 179, {media::RationalTime(60, tb), media::RationalTime(180, tb)}},
+                  {180, 249, {media::RationalTime(180, tb), media::RationalTime(250, tb)}}};
   pressreel::testing::write_text(dir / "chapters.vtt", scenes::chapters_vtt(scenes));
   const auto cues = parse_vtt(dir / "chapters.vtt");
   ASSERT_EQ(cues.size(), 3u);

@@ -11,11 +11,14 @@
 namespace pressreel::stills {
 namespace {
 
-constexpr AVRational milliseconds{1, 1000};
+constexpr AVRational grid = StoryboardSampler::storyboard_grid;
 
-int64_t to_ms(const media::RationalTime& t) {
-  return std::max<int64_t>(0, t.rescaled(milliseconds).ticks());
-}
+// Ticks of the grid `t` rounds to (a time before the clip's first frame counts as 0).
+int64_t grid_ticks(const media::RationalTime& t) { return std::max<int64_t>(0, t.rescaled(grid).ticks()); }
+
+// Seconds as the JSON writes them: whole milliseconds over 1000 (RationalTime::seconds() multiplies
+// by 0.001, which can differ in the last digit).
+double json_seconds(const media::RationalTime& t) { return static_cast<double>(grid_ticks(t)) / grid.den; }
 
 // Tile size for pictures displayed at `display`: the configured width, the height from the aspect,
 // shrunk to fit a sprite (a portrait clip at a large tile width).
@@ -47,11 +50,6 @@ cv::Mat scale_tile(media::Scaler& scaler, const AVFrame* picture, cv::Size tile)
 
 }  // namespace
 
-std::string vtt_timestamp(int64_t ms) {
-  ms = std::max<int64_t>(0, ms);
-  return fmt::format("{:02}:{:02}:{:02}.{:03}", ms / 3'600'000, ms / 60'000 % 60, ms / 1000 % 60, ms % 1000);
-}
-
 StoryboardSampler::StoryboardSampler(StoryboardOptions options)
     : options_(std::move(options)),
       scalers_([] { return media::Scaler(media::ScaleQuality::good); }),
@@ -63,21 +61,21 @@ void StoryboardSampler::on_start(const media::ProbeResult& probe, const media::V
   tile_size_ = tile_size_for(display, options_);
 
   const double duration = video.duration_seconds > 0 ? video.duration_seconds : probe.duration_seconds;
-  duration_ms_ = static_cast<int64_t>(std::llround(std::max(0.0, duration) * 1000));
+  duration_ = media::RationalTime::from_seconds(std::max(0.0, duration), grid);
   double interval = options_.interval_seconds;
   if (interval <= 0) {
     interval = std::max(options_.min_interval_seconds, duration / std::max(1, options_.target_tiles));
     if (interval <= 0) interval = 1;  // unknown duration and no minimum: max_tiles bounds the count
   }
-  interval_ms_ = std::max<int64_t>(1, std::llround(interval * 1000));
-  interval_atomic_.store(interval_ms_, std::memory_order_relaxed);
+  interval_ticks_ = std::max<int64_t>(1, media::RationalTime::from_seconds(interval, grid).ticks());
+  interval_atomic_.store(interval_ticks_, std::memory_order_relaxed);
   tiles_.clear();
 }
 
-int64_t StoryboardSampler::slot_of(const media::RationalTime& time, int64_t interval_ms) const {
-  const auto offset = static_cast<int64_t>(std::clamp(options_.sample_position, 0.0, 0.999) * interval_ms);
-  const int64_t ms = to_ms(time);
-  return ms < offset ? -1 : (ms - offset) / interval_ms;
+int64_t StoryboardSampler::slot_of(const media::RationalTime& time, int64_t interval_ticks) const {
+  const auto offset = static_cast<int64_t>(std::clamp(options_.sample_position, 0.0, 0.999) * interval_ticks);
+  const int64_t at = grid_ticks(time);
+  return at < offset ? -1 : (at - offset) / interval_ticks;
 }
 
 std::any StoryboardSampler::prepare(const media::VideoFrame& frame) {
@@ -102,8 +100,8 @@ void StoryboardSampler::on_frame(const media::VideoFrame& frame, std::any& prepa
 }
 
 void StoryboardSampler::halve_tiles() {
-  interval_ms_ *= 2;
-  interval_atomic_.store(interval_ms_, std::memory_order_relaxed);
+  interval_ticks_ *= 2;
+  interval_atomic_.store(interval_ticks_, std::memory_order_relaxed);
   std::vector<StoryboardTile> kept;
   kept.reserve(tiles_.size() / 2 + 1);
   for (StoryboardTile& tile : tiles_) {
@@ -113,18 +111,22 @@ void StoryboardSampler::halve_tiles() {
 }
 
 void StoryboardSampler::on_end(const media::DecodeSummary& summary) {
-  const int64_t decoded = to_ms(summary.duration);
-  if (decoded > 0) duration_ms_ = decoded;
+  const media::RationalTime decoded = summary.duration.rescaled(grid);
+  if (decoded.ticks() > 0) duration_ = decoded;
 }
 
-std::vector<int64_t> storyboard_cue_starts(const StoryboardSampler& sampler) {
-  std::vector<int64_t> starts;
-  starts.reserve(sampler.tiles().size());
+std::vector<media::TimeRange> storyboard_cues(const StoryboardSampler& sampler) {
+  std::vector<media::TimeRange> cues;
+  cues.reserve(sampler.tiles().size());
+  const int64_t interval = sampler.interval().ticks();
   for (const StoryboardTile& tile : sampler.tiles()) {
     // The interval a tile opens: hovering anywhere in it shows that tile. The first covers from 0.
-    starts.push_back(starts.empty() ? 0 : sampler.slot_of(tile.time) * sampler.interval_ms());
+    const media::RationalTime start(cues.empty() ? 0 : sampler.slot_of(tile.time) * interval, grid);
+    if (!cues.empty()) cues.back().end = start;
+    cues.push_back({start, start});
   }
-  return starts;
+  if (!cues.empty()) cues.back().end = std::max(sampler.duration(), cues.back().start + media::RationalTime(1, grid));
+  return cues;
 }
 
 StoryboardLayout layout_storyboard(int tile_count, cv::Size tile, const StoryboardOptions& options) {
@@ -174,23 +176,23 @@ nlohmann::json write_storyboard(const std::filesystem::path& folder, const Story
     sprites.push_back({{"url", sprite.file}, {"width", sprite.width}, {"height", sprite.height}});
   }
 
-  const std::vector<int64_t> starts = storyboard_cue_starts(sampler);
-  const int64_t duration = std::max(sampler.duration_ms(), starts.back() + 1);
+  const std::vector<media::TimeRange> cues = storyboard_cues(sampler);
+  const media::RationalTime duration = cues.back().end;
   std::string vtt = "WEBVTT\n";
   nlohmann::json json_tiles = nlohmann::json::array();
   for (size_t i = 0; i < tiles.size(); ++i) {
     const auto& place = layout.places[i];
-    const int64_t end = i + 1 < starts.size() ? starts[i + 1] : duration;
-    vtt += fmt::format("\n{} --> {}\n{}#xywh={},{},{},{}\n", vtt_timestamp(starts[i]), vtt_timestamp(end),
+    vtt += fmt::format("\n{} --> {}\n{}#xywh={},{},{},{}\n", cues[i].start.timecode(), cues[i].end.timecode(),
                        layout.sprites[place.sprite].file, place.x, place.y, layout.tile.width, layout.tile.height);
-    json_tiles.push_back({{"start", starts[i] / 1000.0}, {"x", place.x}, {"y", place.y}, {"sprite", place.sprite}});
+    json_tiles.push_back(
+        {{"start", json_seconds(cues[i].start)}, {"x", place.x}, {"y", place.y}, {"sprite", place.sprite}});
   }
   // Mux's storyboard JSON, plus "sprites" and a per-tile "sprite" index for clips that need several.
   const nlohmann::json board = {{"url", layout.sprites.front().file},
                                 {"tile_width", layout.tile.width},
                                 {"tile_height", layout.tile.height},
-                                {"duration", duration / 1000.0},
-                                {"interval", sampler.interval_ms() / 1000.0},
+                                {"duration", json_seconds(duration)},
+                                {"interval", json_seconds(sampler.interval())},
                                 {"sprites", sprites},
                                 {"tiles", json_tiles}};
   const std::string vtt_name = options.name + ".vtt", json_name = options.name + ".json";
@@ -202,8 +204,8 @@ nlohmann::json write_storyboard(const std::filesystem::path& folder, const Story
           {"tiles", tiles.size()},
           {"tile_width", layout.tile.width},
           {"tile_height", layout.tile.height},
-          {"interval", sampler.interval_ms() / 1000.0},
-          {"duration", duration / 1000.0}};
+          {"interval", json_seconds(sampler.interval())},
+          {"duration", json_seconds(duration)}};
 }
 
 }  // namespace pressreel::stills

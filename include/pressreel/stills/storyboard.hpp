@@ -54,21 +54,26 @@ class StoryboardSampler : public media::FrameSink {
 
   const StoryboardOptions& options() const { return options_; }
   const std::vector<StoryboardTile>& tiles() const { return tiles_; }
-  int64_t interval_ms() const { return interval_ms_; }
+  // The sampling interval, on the storyboard's millisecond grid (see storyboard_grid).
+  media::RationalTime interval() const { return {interval_ticks_, storyboard_grid}; }
   cv::Size tile_size() const { return tile_size_; }
-  // The clip's duration in ms: the decode pass's when it has ended, the probe's before.
-  int64_t duration_ms() const { return duration_ms_; }
+  // The clip's duration on the grid: the decode pass's when it has ended, the probe's before.
+  media::RationalTime duration() const { return duration_; }
   // The interval `time` is sampled in (-1 before the first sampling position).
-  int64_t slot_of(const media::RationalTime& time) const { return slot_of(time, interval_ms_); }
-  int64_t slot_of(const media::RationalTime& time, int64_t interval_ms) const;
+  int64_t slot_of(const media::RationalTime& time) const { return slot_of(time, interval_ticks_); }
+
+  // WebVTT and Mux's storyboard JSON count milliseconds: the interval, the duration and the cues are
+  // whole milliseconds, so the cues written are exactly the cues computed.
+  static constexpr AVRational storyboard_grid{1, 1000};
 
  private:
+  int64_t slot_of(const media::RationalTime& time, int64_t interval_ticks) const;
   void halve_tiles();
 
   StoryboardOptions options_;
-  std::atomic<int64_t> interval_atomic_{1000};  // read by prepare() threads
-  int64_t interval_ms_ = 1000;
-  int64_t duration_ms_ = 0;
+  std::atomic<int64_t> interval_atomic_{1000};  // interval_ticks_, read by prepare() threads
+  int64_t interval_ticks_ = 1000;               // of storyboard_grid
+  media::RationalTime duration_{0, storyboard_grid};
   cv::Size tile_size_;
   std::vector<StoryboardTile> tiles_;
   tbb::enumerable_thread_specific<media::Scaler> scalers_;
@@ -92,15 +97,13 @@ struct StoryboardLayout {
 };
 StoryboardLayout layout_storyboard(int tile_count, cv::Size tile, const StoryboardOptions& options);
 
-// Cue i runs from cue_starts[i] to cue_starts[i+1] (the last to the duration): contiguous from 0.
-std::vector<int64_t> storyboard_cue_starts(const StoryboardSampler& sampler);
+// One cue per tile, contiguous from 0: a tile's cue is the interval it opens up to the next tile's,
+// the last one's to the duration (never empty).
+std::vector<media::TimeRange> storyboard_cues(const StoryboardSampler& sampler);
 
 // Writes the sprites, `<name>.vtt` and `<name>.json` into `folder`, each atomically; returns what
 // was written: {"vtt", "json", "sprites": [...], "tiles", "tile_width", "tile_height", "interval"}.
 // Writes nothing and returns {"tiles": 0} when no frame was sampled.
 nlohmann::json write_storyboard(const std::filesystem::path& folder, const StoryboardSampler& sampler);
-
-// "HH:MM:SS.mmm" for WebVTT.
-std::string vtt_timestamp(int64_t ms);
 
 }  // namespace pressreel::stills
