@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "media/packet_read.hpp"
 #include "pressreel/media/error.hpp"
 
 namespace pressreel::media {
@@ -31,21 +32,9 @@ StreamReader::StreamReader(FormatContextPtr opened, const std::string& clip, con
   }
 }
 
-void StreamReader::cancelled() const { throw MediaError(clip_, stage_, "cancelled"); }
-
 const AVPacket* StreamReader::read() {
-  av_packet_unref(packet_.get());
-  if (cancel_ != nullptr && cancel_->load()) cancelled();
-  const int rc = av_read_frame(input_.get(), packet_.get());
-  if (rc >= 0) return packet_.get();
-  if (rc == AVERROR_EXIT) cancelled();
-  // A read the interrupt callback cut off can surface as end of file (demuxers scanning for a start
-  // code stop at "EOF"): a cancelled read must not pass for a complete one.
-  if (cancel_ != nullptr && cancel_->load()) cancelled();
-  if (rc != AVERROR_EOF) {
-    cut_off_ = av_error_string(rc);
-    spdlog::warn("{}: read: {}; decoding what was read", clip_, cut_off_);
-  }
+  if (read_packet(*input_, *packet_, {clip_, stage_, cancel_}, cut_off_)) return packet_.get();
+  if (!cut_off_.empty()) spdlog::warn("{}: read: {}; decoding what was read", clip_, cut_off_);
   return nullptr;
 }
 

@@ -1,10 +1,11 @@
 #pragma once
 // The one reader of a clip: opens it with the hardened input policy, keeps the wanted streams,
-// demuxes, and decodes them with the shared codec loop. The decode pass, the frame grabber, the
-// teaser and the loudness read all read through it, so they agree on two rules:
+// demuxes (media::read_packet), and decodes them with the shared codec loop. The decode pass, the
+// frame grabber, the teaser and the loudness read all read through it, so they agree on three rules:
 // - the cancel flag stops a read at once, and a read it cut off is never taken for the end of file;
-// - a read that fails mid-file (a truncated or unreadable tail) ends the input like the end of file,
-//   so what was read is decoded, as players do, but says so (`cut_off()`).
+// - an I/O error mid-file fails the read (MediaError naming the clip and the reader's stage);
+// - a demuxer that gives up on damaged data (a truncated or corrupt tail) ends the input like the
+//   end of file, so what was read is decoded, as players do, but says so (`cut_off()`).
 
 #include <deque>
 #include <memory>
@@ -36,7 +37,7 @@ class StreamReader {
   StreamReader& operator=(const StreamReader&) = delete;
 
   // The next packet of a kept stream, valid until the next read; nullptr at the end of the input.
-  // Throws MediaError "cancelled" once the cancel flag is set.
+  // Throws MediaError "cancelled" once the cancel flag is set, and on an I/O error.
   const AVPacket* read();
   // Decodes `packet` with its stream's decoder into the frame queues; nullptr drains every decoder.
   void decode(const AVPacket* packet);
@@ -61,7 +62,6 @@ class StreamReader {
   const std::string& clip() const { return clip_; }
 
  private:
-  [[noreturn]] void cancelled() const;
   void decode_audio(const AVPacket* packet);
 
   std::string clip_;
