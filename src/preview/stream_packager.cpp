@@ -11,6 +11,7 @@
 #include <system_error>
 
 #include "io/atomic_file.hpp"
+#include "media/packet_read.hpp"
 #include "pressreel/media/error.hpp"
 #include "pressreel/media/input.hpp"
 #include "pressreel/media/muxer.hpp"
@@ -114,20 +115,19 @@ Source open_rendition(const fs::path& path, bool take_audio, const std::string& 
   return source;
 }
 
-// Reads `source`'s next packet of a copied stream into `pending`, or marks it ended.
+// Reads `source`'s next packet of a copied stream into `pending`, or marks it ended. A rendition is
+// this run's own file: one the demuxer cannot read to its end is an error, not a short stream.
 void read_next(Source& source, const std::string& clip) {
-  av_packet_unref(source.pending.get());
-  while (true) {
-    const int rc = av_read_frame(source.input.get(), source.pending.get());
-    if (rc == AVERROR_EOF) {
-      source.ended = true;
-      return;
-    }
-    media::check_av(rc, clip, stream_stage, fmt::format("reading {}", source.path.filename().string()));
+  const std::string stage = stream_stage;
+  std::string cut_off;
+  while (media::read_packet(*source.input, *source.pending, {clip, stage}, cut_off)) {
     const int index = source.pending->stream_index;
     if ((index == source.video || index == source.audio) && source.pending->dts != AV_NOPTS_VALUE) return;
-    av_packet_unref(source.pending.get());
   }
+  if (!cut_off.empty()) {
+    throw media::MediaError(clip, stream_stage, fmt::format("reading {}: {}", source.path.filename().string(), cut_off));
+  }
+  source.ended = true;
 }
 
 AVRational time_base_of(const Source& source) {
