@@ -411,6 +411,120 @@ TEST(Crops, CropsComeOutInTheAspectOfTheirName) {
   }
 }
 
+// A sharp picture: fine random detail over the whole frame, which any blur would flatten.
+cv::Mat detailed_frame(cv::Size size) {
+  cv::Mat frame(size, CV_8UC3);
+  cv::RNG rng(22);
+  rng.fill(frame, cv::RNG::UNIFORM, cv::Scalar::all(40), cv::Scalar::all(216));
+  return frame;
+}
+
+double laplacian_variance(const cv::Mat& bgr) {
+  cv::Mat gray, lap;
+  cv::cvtColor(bgr, gray, cv::COLOR_BGR2GRAY);
+  cv::Laplacian(gray, lap, CV_32F);
+  cv::Scalar mean, stddev;
+  cv::meanStdDev(lap, mean, stddev);
+  return stddev[0] * stddev[0];
+}
+
+TEST(Crops, FacesAtOppositeEdgesGiveABlurredFillThatKeepsBothWhole) {
+  const cv::Mat frame = detailed_frame({1920, 1080});
+  // Two faces at the far left and far right: no 9:16 window (608 px of 1920) holds both.
+  const std::vector<stills::FaceBox> faces = {{{80, 400, 220, 260}, 2}, {{1620, 380, 220, 260}, 2}};
+  const cv::Mat subject = stills::subject_map(frame, faces);
+  const stills::Crop crop = stills::make_crop(frame, stills::parse_crop("9x16-540x960"), faces, subject);
+  ASSERT_TRUE(crop.blurred_fill);
+  EXPECT_TRUE(crop.faces_whole);
+  EXPECT_FALSE(crop.upscale_refused);
+  ASSERT_EQ(crop.image.size(), cv::Size(540, 960));
+  EXPECT_EQ(crop.window, cv::Rect(0, 0, 1920, 1080));
+  // The whole frame, fitted to the width and centred: 540x304 in the middle.
+  EXPECT_EQ(crop.placed, cv::Rect(0, 328, 540, 304));
+  // Both faces, mapped into the crop, lie inside the fitted frame.
+  const double s = 540.0 / 1920.0;
+  for (const stills::FaceBox& f : faces) {
+    const cv::Rect mapped(static_cast<int>(f.box.x * s), 328 + static_cast<int>(f.box.y * s),
+                          static_cast<int>(f.box.width * s), static_cast<int>(f.box.height * s));
+    EXPECT_EQ(mapped & crop.placed, mapped);
+  }
+  // The centre is the frame itself, sharp; the fill above and below is blurred (and darker).
+  cv::Mat expected;
+  cv::resize(frame, expected, crop.placed.size(), 0, 0, cv::INTER_AREA);
+  EXPECT_LT(cv::norm(crop.image(crop.placed), expected, cv::NORM_L1) / static_cast<double>(expected.total() * 3), 1.0);
+  const cv::Mat top = crop.image(cv::Rect(0, 0, 540, 300));
+  const cv::Mat bottom = crop.image(cv::Rect(0, 660, 540, 300));
+  const double sharp = laplacian_variance(crop.image(crop.placed));
+  EXPECT_LT(laplacian_variance(top), 2.0) << "sharp frame: " << sharp;
+  EXPECT_LT(laplacian_variance(bottom), 2.0) << "sharp frame: " << sharp;
+  EXPECT_GT(sharp, 100.0);
+  EXPECT_LT(cv::mean(top)[0], cv::mean(crop.image(crop.placed))[0] * 0.8);
+
+  // The manifest says which crops are fitted and which are windows.
+  TempDir dir;
+  const nlohmann::json j = stills::write_poster_files(
+      frame, faces, dir.path(), {stills::parse_crop("9x16-540"), stills::parse_crop("og-1200x630")});
+  EXPECT_EQ(j["crops"][0]["fit"], "blurred_fill");
+  EXPECT_EQ(j["crops"][0]["placed"]["height"], 304);
+  EXPECT_EQ(j["crops"][1]["fit"], "window");
+  const cv::Mat written = cv::imread((dir / j["crops"][0]["file"].get<std::string>()).string());
+  EXPECT_EQ(written.size(), cv::Size(540, 960));
+  // A size the source cannot give: the fill is as large as a window would be (608x1080), no larger.
+  const stills::Crop full = stills::make_crop(frame, stills::parse_crop("9x16-1080x1920"), faces, subject);
+  EXPECT_TRUE(full.blurred_fill);
+  EXPECT_TRUE(full.upscale_refused);
+  EXPECT_EQ(full.image.size(), cv::Size(608, 1080));
+}
+
+TEST(Crops, OneCentredFaceGivesAWindowThatHoldsIt) {
+  const cv::Mat frame = detailed_frame({1920, 1080});
+  const std::vector<stills::FaceBox> faces = {{{860, 380, 200, 240}, 2}};
+  const cv::Mat subject = stills::subject_map(frame, faces);
+  for (const char* name : {"9x16-1080x1920", "1x1-1080", "4x5-1080x1350"}) {
+    const stills::Crop crop = stills::make_crop(frame, stills::parse_crop(name), faces, subject);
+    EXPECT_FALSE(crop.blurred_fill) << name;
+    EXPECT_TRUE(crop.faces_whole) << name;
+    EXPECT_EQ(crop.window & faces[0].box, faces[0].box) << name;
+    EXPECT_EQ(crop.window.height, 1080) << name;
+    EXPECT_EQ(crop.placed, cv::Rect({0, 0}, crop.size)) << name;
+  }
+}
+
+TEST(Crops, ASubjectWiderThanTheWindowIsFittedAndANarrowOneFramed) {
+  // No faces: saliency is the subject. Bright shapes on a plain grey ground, as a rocket and its
+  // flames against the sky: a subject over most of the width cannot be held by a 9:16 window.
+  cv::Mat wide(1080, 1920, CV_8UC3, cv::Scalar::all(110));
+  for (const int x : {330, 650, 960, 1270, 1590}) cv::circle(wide, {x, 540}, 110, cv::Scalar(40, 200, 250), cv::FILLED);
+  const stills::Crop fitted = stills::make_crop(wide, stills::parse_crop("9x16-540"), {}, stills::subject_map(wide, {}));
+  EXPECT_TRUE(fitted.blurred_fill);
+  cv::Mat narrow(1080, 1920, CV_8UC3, cv::Scalar::all(110));
+  cv::circle(narrow, {1350, 540}, 140, cv::Scalar(40, 200, 250), cv::FILLED);
+  const cv::Rect object(1210, 400, 281, 281);
+  const stills::Crop framed =
+      stills::make_crop(narrow, stills::parse_crop("9x16-540"), {}, stills::subject_map(narrow, {}));
+  EXPECT_FALSE(framed.blurred_fill);
+  EXPECT_EQ(framed.window & object, object);
+}
+
+TEST(Crops, TextIsWholeOrAbsentNeverSliced) {
+  cv::Mat frame = detailed_frame({1920, 1080});
+  cv::GaussianBlur(frame, frame, {0, 0}, 6.0);  // a soft picture, as titles are set on
+  // A title line across most of the width: no 9:16 window holds it whole, and one that crossed it
+  // would slice its letters; a 16:9 crop holds it whole.
+  cv::putText(frame, "RELEASE DATE 4 JULY", {150, 560}, cv::FONT_HERSHEY_DUPLEX, 4.0, cv::Scalar::all(255), 10);
+  const std::vector<cv::Rect> lines = stills::text_lines_of(frame);
+  ASSERT_FALSE(lines.empty()) << "the title was not seen as text";
+  const cv::Mat subject = stills::subject_map(frame, {});
+  const stills::Crop tall = stills::make_crop(frame, stills::parse_crop("9x16-1080x1920"), {}, subject, lines);
+  EXPECT_TRUE(tall.blurred_fill);
+  const stills::Crop wide = stills::make_crop(frame, stills::parse_crop("og-1200x630"), {}, subject, lines);
+  EXPECT_FALSE(wide.blurred_fill);
+  for (const cv::Rect& line : lines) {
+    const cv::Rect inside = line & wide.window;
+    EXPECT_TRUE(inside.empty() || inside == line) << "a text line is sliced by the og crop";
+  }
+}
+
 }  // namespace
 
 namespace {

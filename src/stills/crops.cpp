@@ -11,6 +11,7 @@
 #include <stdexcept>
 
 #include "pressreel/media/scaler.hpp"
+#include "stills/text_card.hpp"
 
 namespace pressreel::stills {
 namespace {
@@ -93,7 +94,68 @@ cv::Mat subject_map(const cv::Mat& frame, const std::vector<FaceBox>& faces) {
   return map;
 }
 
-Crop make_crop(const cv::Mat& frame, const CropSpec& spec, const std::vector<FaceBox>& faces, const cv::Mat& subject) {
+std::vector<cv::Rect> text_lines_of(const cv::Mat& frame) {
+  cv::Mat gray;
+  cv::cvtColor(frame, gray, cv::COLOR_BGR2GRAY);
+  return text_line_boxes(gray);
+}
+
+namespace {
+
+// A window keeps the subject when all of these hold:
+// - every face's head (head_of) is inside it whole;
+// - every text line is wholly inside or wholly outside it: a title is whole or absent, never sliced;
+// - in a frame without faces (with faces, the people are the subject: an editor crops to them), it
+//   holds at least min_subject_share of the frame's salient mass (the subject map above its mean),
+//   unless that mass is spread along the whole free axis (the middle 90% of it spans at least
+//   spread_extent of the frame's length): a texture or a wide landscape has no one subject to lose,
+//   and any part of it is a fair crop.
+constexpr double min_subject_share = 0.6;
+constexpr double spread_extent = 0.8;
+// The fill behind a fitted frame: blurred at 1/blur_scale of the crop's size (a blur this wide needs no
+// detail, and at full size would cost more than the crop), and darkened so the frame stands out.
+constexpr int blur_scale = 16;
+constexpr double blur_sigma = 2.0;  // in the small copy's pixels: blur_scale times that in the crop
+constexpr double fill_brightness = 0.6;
+
+// The whole frame, fitted inside the crop's size and centred over a blurred, darkened copy of it
+// scaled to cover the crop. The crop is as large as a window crop would be (`window`: the largest of
+// its aspect inside the frame), so neither kind grows past what the source holds.
+void fill_blurred(const cv::Mat& frame, cv::Size window, Crop& crop) {
+  crop.upscale_refused = window.width < crop.spec.size.width || window.height < crop.spec.size.height;
+  crop.size = crop.upscale_refused ? window : crop.spec.size;
+  const double scale = std::min(static_cast<double>(crop.size.width) / frame.cols,
+                                static_cast<double>(crop.size.height) / frame.rows);
+  const cv::Size fitted(std::clamp(static_cast<int>(std::lround(frame.cols * scale)), 1, crop.size.width),
+                        std::clamp(static_cast<int>(std::lround(frame.rows * scale)), 1, crop.size.height));
+  crop.placed = cv::Rect((crop.size.width - fitted.width) / 2, (crop.size.height - fitted.height) / 2, fitted.width,
+                         fitted.height);
+  crop.window = cv::Rect({0, 0}, frame.size());
+  crop.faces_whole = true;
+
+  // The middle of the frame with the crop's aspect, the largest that fits: the fill's picture.
+  const double cover = std::max(static_cast<double>(crop.size.width) / frame.cols,
+                                static_cast<double>(crop.size.height) / frame.rows);
+  const int cw = std::clamp(static_cast<int>(std::lround(crop.size.width / cover)), 1, frame.cols);
+  const int ch = std::clamp(static_cast<int>(std::lround(crop.size.height / cover)), 1, frame.rows);
+  const cv::Rect middle((frame.cols - cw) / 2, (frame.rows - ch) / 2, cw, ch);
+  const cv::Size small_size(std::max(1, crop.size.width / blur_scale), std::max(1, crop.size.height / blur_scale));
+  cv::Mat small;
+  cv::resize(frame(middle), small, small_size, 0, 0, cv::INTER_AREA);
+  cv::GaussianBlur(small, small, {0, 0}, blur_sigma, blur_sigma, cv::BORDER_REFLECT);
+  small.convertTo(small, -1, fill_brightness);
+  cv::resize(small, crop.image, crop.size, 0, 0, cv::INTER_CUBIC);
+  if (fitted == frame.size()) {
+    frame.copyTo(crop.image(crop.placed));
+  } else {
+    cv::resize(frame, crop.image(crop.placed), fitted, 0, 0, cv::INTER_AREA);
+  }
+}
+
+}  // namespace
+
+Crop make_crop(const cv::Mat& frame, const CropSpec& spec, const std::vector<FaceBox>& faces, const cv::Mat& subject,
+               const std::vector<cv::Rect>& text_lines) {
   Crop crop;
   crop.spec = spec;
   const double aspect = static_cast<double>(spec.size.width) / spec.size.height;
@@ -106,12 +168,17 @@ Crop make_crop(const cv::Mat& frame, const CropSpec& spec, const std::vector<Fac
   const int extent = slide_x ? frame.cols : frame.rows;
   const int length = slide_x ? window.width : window.height;
 
-  // Mass of the subject along the free axis, and a prefix sum to slide the window over it.
+  // Mass of the subject along the free axis, and prefix sums to slide the window over it: all of it
+  // (to place the window), and the part above the map's mean (to judge what the window keeps).
   cv::Mat profile;
   cv::reduce(subject, profile, slide_x ? 0 : 1, cv::REDUCE_SUM, CV_64F);
   profile = profile.reshape(1, 1);
-  std::vector<double> prefix(extent + 1, 0.0);
-  for (int i = 0; i < extent; ++i) prefix[i + 1] = prefix[i] + profile.at<double>(0, i);
+  const double mean_line = cv::sum(profile)[0] / std::max(1, extent);
+  std::vector<double> prefix(extent + 1, 0.0), salient(extent + 1, 0.0);
+  for (int i = 0; i < extent; ++i) {
+    prefix[i + 1] = prefix[i] + profile.at<double>(0, i);
+    salient[i + 1] = salient[i] + std::max(0.0, profile.at<double>(0, i) - mean_line);
+  }
 
   int lo_allowed = 0, hi_allowed = extent - length;
   const auto span_of = [&](const cv::Rect& r) {
@@ -124,34 +191,50 @@ Crop make_crop(const cv::Mat& frame, const CropSpec& spec, const std::vector<Fac
       lo = std::min(lo, a);
       hi = std::max(hi, b);
     }
-    if (hi - lo > length) {  // all faces cannot fit: keep the largest whole
-      std::tie(lo, hi) = span_of(head_of(faces.front().box, frame.size()));
-      crop.faces_whole = false;
-    }
-    if (hi - lo <= length) {
-      lo_allowed = std::max(lo_allowed, hi - length);
-      hi_allowed = std::min(hi_allowed, lo);
-    } else {
-      crop.faces_whole = false;
-    }
+    lo_allowed = std::max(lo_allowed, hi - length);
+    hi_allowed = std::min(hi_allowed, lo);
   }
+  const auto cuts_text = [&](int p) {
+    return std::any_of(text_lines.begin(), text_lines.end(), [&](const cv::Rect& line) {
+      const auto [a, b] = span_of(line);
+      const bool overlaps = a < p + length && b > p;
+      const bool whole = a >= p && b <= p + length;
+      return overlaps && !whole;
+    });
+  };
   const double centre = (extent - length) / 2.0;
-  int best = std::clamp(static_cast<int>(std::lround(centre)), lo_allowed, hi_allowed);
+  int best = -1;
   double best_mass = -1;
   for (int p = lo_allowed; p <= hi_allowed; ++p) {
+    if (cuts_text(p)) continue;
     const double mass = prefix[p + length] - prefix[p];
     // Ties (flat maps) go to the most central placement.
-    if (mass > best_mass + 1e-9 ||
+    if (best < 0 || mass > best_mass + 1e-9 ||
         (std::abs(mass - best_mass) <= 1e-9 && std::abs(p - centre) < std::abs(best - centre))) {
       best_mass = mass;
       best = p;
     }
+  }
+  bool keeps = best >= 0;
+  if (keeps && faces.empty() && salient[extent] > 0) {
+    const auto at_share = [&](double q) {
+      return std::lower_bound(salient.begin(), salient.end(), q * salient[extent]) - salient.begin();
+    };
+    const bool spread = at_share(0.95) - at_share(0.05) >= spread_extent * extent;
+    const double share = (salient[best + length] - salient[best]) / salient[extent];
+    keeps = share >= min_subject_share || spread;
+  }
+  if (!keeps) {
+    crop.blurred_fill = true;
+    fill_blurred(frame, window, crop);
+    return crop;
   }
   crop.window =
       slide_x ? cv::Rect(best, 0, window.width, window.height) : cv::Rect(0, best, window.width, window.height);
 
   crop.upscale_refused = window.width < spec.size.width || window.height < spec.size.height;
   crop.size = crop.upscale_refused ? window : spec.size;
+  crop.placed = cv::Rect({0, 0}, crop.size);
   if (crop.size == window) {
     crop.image = frame(crop.window);  // the frame's own pixels: nothing to scale, nothing to copy
   } else {
@@ -167,8 +250,11 @@ nlohmann::json to_json(const Crop& crop) {
           {"height", crop.size.height},
           {"upscale_refused", crop.upscale_refused},
           {"faces_whole", crop.faces_whole},
+          {"fit", crop.blurred_fill ? "blurred_fill" : "window"},
           {"window",
-           {{"x", crop.window.x}, {"y", crop.window.y}, {"width", crop.window.width}, {"height", crop.window.height}}}};
+           {{"x", crop.window.x}, {"y", crop.window.y}, {"width", crop.window.width}, {"height", crop.window.height}}},
+          {"placed",
+           {{"x", crop.placed.x}, {"y", crop.placed.y}, {"width", crop.placed.width}, {"height", crop.placed.height}}}};
 }
 
 }  // namespace pressreel::stills

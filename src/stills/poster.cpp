@@ -86,18 +86,21 @@ nlohmann::json write_poster_files(const cv::Mat& frame, const std::vector<FaceBo
   j["width"] = frame.cols;
   j["height"] = frame.rows;
   const cv::Mat subject = subject_map(frame, faces);
+  const std::vector<cv::Rect> text_lines = text_lines_of(frame);
   // The poster and each crop are independent images: made and encoded side by side. A crop that is
   // the whole frame at its own size (16x9-1920x1080 of a 1080p poster) is the poster's pixels: its
   // file gets the poster's bytes instead of a second encoding of the same image.
   std::vector<Crop> made(crops.size());
   std::vector<std::vector<uint8_t>> encoded(crops.size() + 1);
-  const auto is_poster = [&](const Crop& c) { return c.window == cv::Rect({0, 0}, frame.size()) && c.size == frame.size(); };
+  const auto is_poster = [&](const Crop& c) {
+    return !c.blurred_fill && c.window == cv::Rect({0, 0}, frame.size()) && c.size == frame.size();
+  };
   tbb::parallel_for(size_t{0}, crops.size() + 1, [&](size_t i) {
     if (i == crops.size()) {
       encoded[i] = encode_image(frame, options);
       return;
     }
-    made[i] = make_crop(frame, crops[i], faces, subject);
+    made[i] = make_crop(frame, crops[i], faces, subject, text_lines);
     if (!is_poster(made[i])) encoded[i] = encode_image(made[i].image, options);
   });
   // Written side by side too: each file is synced before it takes its name, and the syncs overlap.

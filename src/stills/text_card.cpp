@@ -1,6 +1,7 @@
 #include "stills/text_card.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <opencv2/imgproc.hpp>
 
 #include "pressreel/media/scaler.hpp"
@@ -24,16 +25,23 @@ double clamp01(double v) {
   return std::clamp(v, 0.0, 1.0);
 }
 
-}  // namespace
+// The evidence, and the text lines' boxes in the measured copy's blocks.
+struct Measured {
+  TextEvidence evidence;
+  std::vector<cv::Rect> lines;  // in blocks of `block` pixels of the measured copy
+  cv::Size measured;            // the measured copy's size
+};
 
-TextEvidence measure_text(const cv::Mat& gray_in) {
-  TextEvidence e;
+Measured measure(const cv::Mat& gray_in) {
+  Measured m;
+  TextEvidence& e = m.evidence;
   cv::Mat gray = gray_in;
   if (const cv::Size size = media::analysis_size(gray.size(), measure_width, true); size != gray.size()) {
     cv::resize(gray, gray, size, 0, 0, gray.cols > size.width ? cv::INTER_AREA : cv::INTER_LINEAR);
   }
+  m.measured = gray.size();
   const int rows = gray.rows / block, cols = gray.cols / block;
-  if (rows < 1 || cols < 3) return e;
+  if (rows < 1 || cols < 3) return m;
   cv::Mat gx, gy;
   cv::Sobel(gray, gx, CV_16S, 1, 0);
   cv::Sobel(gray, gy, CV_16S, 0, 1);
@@ -59,10 +67,34 @@ TextEvidence measure_text(const cv::Mat& gray_in) {
   int line_blocks = 0;
   for (int i = 1; i < n; ++i) {
     const int w = stats.at<int>(i, cv::CC_STAT_WIDTH), h = stats.at<int>(i, cv::CC_STAT_HEIGHT);
-    if (w >= 3 && w >= 2 * h) line_blocks += stats.at<int>(i, cv::CC_STAT_AREA);
+    if (w >= 3 && w >= 2 * h) {
+      line_blocks += stats.at<int>(i, cv::CC_STAT_AREA);
+      m.lines.emplace_back(stats.at<int>(i, cv::CC_STAT_LEFT), stats.at<int>(i, cv::CC_STAT_TOP), w, h);
+    }
   }
   e.text_lines = line_blocks / static_cast<double>(rows * cols);
-  return e;
+  return m;
+}
+
+}  // namespace
+
+TextEvidence measure_text(const cv::Mat& gray) {
+  return measure(gray).evidence;
+}
+
+std::vector<cv::Rect> text_line_boxes(const cv::Mat& gray) {
+  const Measured m = measure(gray);
+  std::vector<cv::Rect> boxes;
+  const double sx = static_cast<double>(gray.cols) / m.measured.width;
+  const double sy = static_cast<double>(gray.rows) / m.measured.height;
+  for (const cv::Rect& b : m.lines) {
+    // Blocks to pixels of `gray`, rounded outwards: a box must hold its whole line.
+    const int x0 = static_cast<int>(std::floor(b.x * block * sx)), y0 = static_cast<int>(std::floor(b.y * block * sy));
+    const int x1 = static_cast<int>(std::ceil((b.x + b.width) * block * sx));
+    const int y1 = static_cast<int>(std::ceil((b.y + b.height) * block * sy));
+    boxes.push_back(cv::Rect(x0, y0, x1 - x0, y1 - y0) & cv::Rect({0, 0}, gray.size()));
+  }
+  return boxes;
 }
 
 double card_likelihood(const TextEvidence& e) {

@@ -12,6 +12,7 @@
 // and a single short word or small credits over a busy picture fall under the thresholds.
 
 #include <opencv2/core.hpp>
+#include <vector>
 
 namespace pressreel::stills {
 
@@ -22,6 +23,9 @@ struct TextEvidence {
 
 // On 8-bit luma, any size (measured at most 640 wide).
 TextEvidence measure_text(const cv::Mat& gray);
+// The text lines measure_text counts, as boxes in `gray`'s pixels (rounded out to whole blocks), so
+// that a crop can keep a line whole or leave it out.
+std::vector<cv::Rect> text_line_boxes(const cv::Mat& gray);
 
 // 0..1: how surely the frame is a card. Either wide text lines (a title over a picture), or some text
 // over a background that is almost all flat (a release date on black, a slide).

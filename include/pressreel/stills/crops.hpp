@@ -1,8 +1,10 @@
 #pragma once
 // Social and site crops of a poster frame. The window has the crop's aspect, is as large as the
-// frame allows, and slides along the free axis to hold the faces whole and as much of the salient
-// picture as fits. Sizes larger than the window are not upscaled: the crop comes out at the largest
-// size the source allows, and says so.
+// frame allows, and slides along the free axis to hold the faces whole, no text line cut, and as much
+// of the salient picture as fits. When no window of that aspect keeps the subject (make_crop says
+// when), the crop is the whole frame fitted inside it over a blurred, darkened copy of itself
+// ("blurred fill"). Sizes larger than the source allows are not upscaled: the crop comes out at the
+// largest size the source allows, and says so.
 
 #include <nlohmann/json_fwd.hpp>
 #include <opencv2/core.hpp>
@@ -33,16 +35,24 @@ struct Crop {
   cv::Rect window;  // in the source frame
   cv::Size size;    // actual output size (smaller than spec.size when the source is too small)
   bool upscale_refused = false;
-  bool faces_whole = true;  // every face is inside (when they cannot all fit, the largest is kept whole)
-  cv::Mat image;            // a view of the source frame's pixels when no scaling was needed
+  bool faces_whole = true;  // every face is inside: when no window holds them all, the crop is a blurred fill
+  // The whole frame fitted inside the crop over a blurred copy of itself, because no window kept the
+  // subject; then `window` is the whole frame and `placed` where it sits in the crop.
+  bool blurred_fill = false;
+  cv::Rect placed;
+  cv::Mat image;  // a view of the source frame's pixels when no scaling was needed
 };
 
 // Where the subject is: saliency (OpenCV's spectral residual) with faces weighted on top, as a
 // CV_32F map of `frame`'s size.
 cv::Mat subject_map(const cv::Mat& frame, const std::vector<FaceBox>& faces);
 
-// Faces must be in `frame` coordinates.
-Crop make_crop(const cv::Mat& frame, const CropSpec& spec, const std::vector<FaceBox>& faces, const cv::Mat& subject);
+// Rows of rendered text in `frame` (BGR), as boxes in its pixels: a crop keeps each whole or leaves it out.
+std::vector<cv::Rect> text_lines_of(const cv::Mat& frame);
+
+// Faces and text lines must be in `frame` coordinates.
+Crop make_crop(const cv::Mat& frame, const CropSpec& spec, const std::vector<FaceBox>& faces, const cv::Mat& subject,
+               const std::vector<cv::Rect>& text_lines = {});
 
 nlohmann::json to_json(const Crop& crop);
 
