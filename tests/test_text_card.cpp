@@ -191,6 +191,112 @@ TEST(TextCard, TheKeepersPosterIsTheShotAndTheCardKeepsItsStill) {
   EXPECT_GE(stills::to_json(after[0])["signals"]["card"].get<double>(), 0.6);
 }
 
+// Shots of `shot_frames` frames each, each a still picture panning slowly, and the scene list a
+// detector would return for them.
+struct ShotsClip {
+  std::filesystem::path path;
+  scenes::SceneList scenes;
+};
+
+ShotsClip make_shots_clip(const std::filesystem::path& dir, const std::vector<cv::Mat>& shots, int shot_frames) {
+  ShotsClip clip{dir / "shots.mp4", {}};
+  int n = 0;
+  for (size_t s = 0; s < shots.size(); ++s) {
+    for (int i = 0; i < shot_frames; ++i) {
+      cv::Mat f;
+      cv::warpAffine(shots[s], f, cv::Mat_<double>({2, 3}, {1, 0, -i * 0.5, 0, 1, 0}), frame_size, cv::INTER_LINEAR,
+                     cv::BORDER_REFLECT);
+      cv::imwrite((dir / cv::format("s%03d.png", n++)).string(), f);
+    }
+    const int64_t start = static_cast<int64_t>(s) * shot_frames;
+    clip.scenes.shots.push_back({start, start + shot_frames - 1, {}, {}});
+    if (s > 0) {
+      scenes::Cut cut;
+      cut.frame = cut.first_frame = cut.last_frame = start;
+      cut.time = cut.first_time = cut.last_time = media::RationalTime(start, AVRational{1, 25});
+      clip.scenes.cuts.push_back(cut);
+    }
+  }
+  clip.scenes.frames = n;
+  pressreel::testing::ffmpeg({"-framerate", "25", "-i", (dir / "s%03d.png").string(), "-c:v", "libx264", "-preset",
+                              "ultrafast", "-g", "25", "-pix_fmt", "yuv420p"},
+                             clip.path);
+  return clip;
+}
+
+// Gives the keeper each cut as the scene detector would in a run: a few frames after it.
+class CutsAsTheyCome : public media::FrameSink {
+ public:
+  CutsAsTheyCome(stills::CandidateKeeper& keeper, std::vector<scenes::Cut> cuts)
+      : keeper_(keeper), cuts_(std::move(cuts)) {}
+  std::string_view name() const override { return "cuts"; }
+  void on_frame(const media::VideoFrame& frame, std::any&) override {
+    while (next_ < cuts_.size() && cuts_[next_].frame + latency <= frame.index) keeper_.on_cut(cuts_[next_++]);
+  }
+  static constexpr int64_t latency = 5;
+
+ private:
+  stills::CandidateKeeper& keeper_;
+  std::vector<scenes::Cut> cuts_;
+  size_t next_ = 0;
+};
+
+std::vector<stills::ShotStill> keep_stills(const ShotsClip& clip) {
+  stills::KeeperOptions options;
+  options.latency_frames = CutsAsTheyCome::latency;
+  stills::CandidateKeeper keeper(options);
+  CutsAsTheyCome cuts(keeper, clip.scenes.cuts);
+  media::FrameSink* sinks[] = {&keeper, &cuts};
+  media::run_decode_pass(media::probe(clip.path), sinks, {});
+  return keeper.finish(clip.scenes);
+}
+
+// The card is judged against the clip's other shots: a title among pictures is far above them.
+TEST(TextCard, ATitleAmongPictureShotsIsMarkedAndNeverThePoster) {
+  TempDir dir;
+  cv::Mat soft = natural_picture(frame_size, 3, 2);  // as make_card_then_shot's title
+  cv::GaussianBlur(soft, soft, {0, 0}, 5);
+  std::vector<cv::Mat> shots;
+  for (const uint64_t seed : {21, 22}) shots.push_back(natural_picture(frame_size, seed, 3));
+  shots.push_back(with_text(soft, {"THE TITLE", "IN CINEMAS 4 JULY"}, 2.2, {255, 255, 255}, 6));
+  for (const uint64_t seed : {23, 24}) shots.push_back(natural_picture(frame_size, seed, 3));
+  const std::vector<stills::ShotStill> stills = keep_stills(make_shots_clip(dir.path(), shots, 25));
+  ASSERT_EQ(stills.size(), shots.size());
+  for (const stills::ShotStill& s : stills) {
+    EXPECT_EQ(s.card, s.shot == 2) << "shot " << s.shot << ", card likelihood " << stills::card_likelihood(s.signals);
+    EXPECT_EQ(stills::to_json(s)["card"].get<bool>(), s.card);
+  }
+  const stills::PosterChoice choice = stills::choose_poster(stills, stills.size() - 1);
+  ASSERT_NE(choice.poster, nullptr);
+  EXPECT_NE(choice.poster->shot, 2);
+  EXPECT_EQ(choice.alternates.back()->shot, 2) << "the card is the last choice";
+  // Among clips too: a clip whose poster is a card loses the film poster to one whose poster is a picture.
+  nlohmann::json card_clip = {{"score", 0.9}, {"card", true}}, picture_clip = {{"score", 0.4}, {"card", false}};
+  EXPECT_EQ(stills::choose_film_poster({card_clip, picture_clip}), 1u);
+}
+
+// Where every shot is text-like (a screencast, a railing scene, a page of captions), text is the
+// clip's picture: none of its shots is a card, and none is penalised for what all of them have.
+TEST(TextCard, AClipWhoseShotsAllLookLikeTextHasNoCard) {
+  TempDir dir;
+  std::vector<cv::Mat> shots;
+  for (const uint64_t seed : {31, 32, 33, 34}) {
+    cv::Mat page(frame_size, CV_8UC3, cv::Scalar(70, 60, 50));
+    page = with_text(page, {"Displays  Settings", "Resolution 1920 x 1080", "Scale 100 %  Apply"}, 1.1,
+                     {235, 235, 235}, 2);
+    cv::Mat picture = natural_picture({200, 120}, seed, 2);  // a thumbnail in a corner: each screen differs
+    picture.copyTo(page(cv::Rect(20, 20, 200, 120)));
+    shots.push_back(page);
+  }
+  for (const cv::Mat& shot : shots) ASSERT_GE(stills::card_likelihood(stills::measure_frame(shot)), 0.5);
+  const std::vector<stills::ShotStill> stills = keep_stills(make_shots_clip(dir.path(), shots, 25));
+  ASSERT_EQ(stills.size(), shots.size());
+  for (const stills::ShotStill& s : stills) {
+    EXPECT_FALSE(s.card) << "shot " << s.shot;
+    EXPECT_LT(s.breakdown.text_card, 0.2) << "shot " << s.shot;
+  }
+}
+
 // A clip that is all card still gets its card: a penalty, not a ban.
 TEST(TextCard, AClipOfOnlyACardStillGetsAPoster) {
   TempDir dir;

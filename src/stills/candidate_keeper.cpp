@@ -16,6 +16,14 @@ namespace {
 
 constexpr int memory_jpeg_quality = 95;
 
+// The lower of the middle two for an even count: with one card among two shots, the picture's level.
+double lower_median(std::vector<double> values) {
+  if (values.empty()) return 0;
+  const auto middle = values.begin() + static_cast<std::ptrdiff_t>((values.size() - 1) / 2);
+  std::nth_element(values.begin(), middle, values.end());
+  return *middle;
+}
+
 }  // namespace
 
 cv::Mat ShotStill::image() const {
@@ -36,6 +44,7 @@ nlohmann::json to_json(const ShotStill& still) {
                       {"analysis_size", {{"width", still.analysis_size.width}, {"height", still.analysis_size.height}}},
                       {"alternates", std::move(alternates)},
                       {"near_cut", still.near_cut},
+                      {"card", still.card},
                       {"active_picture",
                        {{"x", still.active_picture.x},
                         {"y", still.active_picture.y},
@@ -84,6 +93,12 @@ std::any CandidateKeeper::prepare(const media::VideoFrame& frame) {
   const bool sample = is_sample(frame.index);
   if (!sample && !is_sample(frame.index + 1)) return {};
   return scorer_.measure(frame.picture.get(), sample);
+}
+
+double CandidateKeeper::card_baseline(std::optional<double> open_level) const {
+  std::vector<double> levels = shot_card_levels_;
+  if (open_level) levels.push_back(*open_level);
+  return lower_median(std::move(levels));
 }
 
 bool CandidateKeeper::near_boundary(int64_t frame) const {
@@ -164,6 +179,16 @@ void CandidateKeeper::on_frame(const media::VideoFrame& frame, std::any& prepare
   // cut is kept only as a last resort, for a shot too short to have a frame clear of its cuts.
   if (is_near_uniform(c.signals)) return;
   c.near_cut = near_boundary(c.frame);
+  // The open shot counts towards the clip's typical shot as it goes, so that a screencast's first
+  // shot is not judged against nothing. Every open candidate is ranked against the same baseline.
+  std::vector<double> open_cards = {card_likelihood(c.signals)};
+  for (const Candidate& o : open_) open_cards.push_back(card_likelihood(o.signals));
+  const double baseline = card_baseline(lower_median(std::move(open_cards)));
+  for (Candidate& o : open_) {
+    o.signals.card_baseline = baseline;
+    o.cheap_score = scorer_.score_of(o.signals);
+  }
+  c.signals.card_baseline = baseline;
   c.cheap_score = scorer_.score_of(c.signals);
   c.image = std::move(p->image);
   if (!c.near_cut) keep_full_resolution(c, frame);
@@ -239,7 +264,14 @@ void CandidateKeeper::close_shot(int64_t end_frame) {
   if (shot.empty()) return;
 
   update_boundary_distances(shot);
-  for (Candidate& c : shot) c.cheap_score = scorer_.score_of(c.signals);
+  std::vector<double> shot_cards;
+  for (const Candidate& c : shot) shot_cards.push_back(card_likelihood(c.signals));
+  shot_card_levels_.push_back(lower_median(std::move(shot_cards)));
+  const double baseline = card_baseline();
+  for (Candidate& c : shot) {
+    c.signals.card_baseline = baseline;
+    c.cheap_score = scorer_.score_of(c.signals);
+  }
   // The bars are judged on every frame the shot kept, before any is set aside.
   // (A stream that changes size mid-shot is judged on the frames of its first size.)
   ClosedShot closed;
@@ -270,6 +302,7 @@ void CandidateKeeper::close_shot(int64_t end_frame) {
       FrameSignals s = measure_frame(c.image);
       s.motion = c.signals.motion;
       s.frames_from_boundary = c.signals.frames_from_boundary;
+      s.card_baseline = c.signals.card_baseline;
       c.signals = s;
       c.cheap_score = scorer_.score_of(c.signals);
       if (!c.full_resolution.empty()) {
@@ -410,6 +443,14 @@ std::vector<ShotStill> CandidateKeeper::finish(const scenes::SceneList& scenes) 
     } else if (s.score() > same->score()) {
       *same = std::move(s);
     }
+  }
+  // Against the whole clip's typical shot now: a card is far above it; where every shot is text-like
+  // (a screencast), none is. (A still's alternates keep the scores they had when its shot was judged.)
+  const double baseline = card_baseline();
+  for (ShotStill& s : result) {
+    s.signals.card_baseline = baseline;
+    s.breakdown = scorer_.breakdown(s.signals);
+    s.card = options_.weights.text_card > 0 && s.breakdown.text_card >= card_mark;  // weight 0: no card signal
   }
   omitted_.clear();
   for (size_t i = 0; i < scenes.shots.size(); ++i) {

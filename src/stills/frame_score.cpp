@@ -110,6 +110,10 @@ double card_likelihood(const FrameSignals& s) {
   return card_likelihood(TextEvidence{s.text_lines, s.flat_background});
 }
 
+double card_penalty(const FrameSignals& s) {
+  return clamp01(card_likelihood(s) - s.card_baseline);
+}
+
 ScoreBreakdown score(const FrameSignals& s, const ScoreWeights& w, double fps) {
   ScoreBreakdown b;
   // Log scale: a blurred frame's variance is tens, a crisp one's thousands.
@@ -126,7 +130,7 @@ ScoreBreakdown score(const FrameSignals& s, const ScoreWeights& w, double fps) {
   b.placement = s.frames_from_boundary < 0 ? 0.5 : clamp01(static_cast<double>(s.frames_from_boundary) / (0.5 * fps));
   b.motion_blur = s.motion < 0 ? 0.0 : clamp01((s.motion - 0.02) / 0.08);
   b.plain_card = is_near_uniform(s) ? 1.0 : clamp01((s.dominant_fraction - 0.5) / 0.4);
-  b.text_card = card_likelihood(s);
+  b.text_card = card_penalty(s);
   b.total = w.sharpness * b.sharpness + w.exposure * b.exposure + w.contrast * b.contrast +
             w.colourfulness * b.colourfulness + w.faces * b.faces + w.placement * b.placement -
             w.motion_blur * b.motion_blur - w.plain_card * b.plain_card - w.text_card * b.text_card;
@@ -145,6 +149,7 @@ nlohmann::json to_json(const FrameSignals& s) {
                       {"text_lines", s.text_lines},
                       {"flat_background", s.flat_background},
                       {"card", card_likelihood(s)},
+                      {"card_baseline", s.card_baseline},
                       {"near_uniform", is_near_uniform(s)}};
   j["motion"] = s.motion < 0 ? nlohmann::json(nullptr) : nlohmann::json(s.motion);
   j["frames_from_boundary"] =

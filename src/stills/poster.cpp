@@ -15,9 +15,11 @@ namespace pressreel::stills {
 PosterChoice choose_poster(const std::vector<ShotStill>& stills, size_t alternates) {
   std::vector<const ShotStill*> ranked;
   for (const ShotStill& s : stills) ranked.push_back(&s);
-  // A still taken next to a cut (its shot was too short for another) may be mid-transition: it is
-  // the shot's record, and the poster only when no shot has a better one.
+  // A card (title, credits, a screen) is the poster only of a clip of cards. A still taken next to a
+  // cut (its shot was too short for another) may be mid-transition: it is the shot's record, and the
+  // poster only when no shot has a better one.
   std::stable_sort(ranked.begin(), ranked.end(), [](const ShotStill* a, const ShotStill* b) {
+    if (a->card != b->card) return !a->card;
     if (a->near_cut != b->near_cut) return !a->near_cut;
     return a->score() > b->score();
   });
@@ -30,13 +32,17 @@ PosterChoice choose_poster(const std::vector<ShotStill>& stills, size_t alternat
 }
 
 std::optional<size_t> choose_film_poster(const std::vector<nlohmann::json>& clip_posters) {
+  // A clip's card poster (its clip has nothing but cards) loses to any picture poster.
   std::optional<size_t> best;
   double best_score = 0;
+  bool best_card = false;
   for (size_t i = 0; i < clip_posters.size(); ++i) {
     const nlohmann::json& p = clip_posters[i];
     if (!p.is_object() || !p.contains("score") || !p["score"].is_number()) continue;
     const double score = p["score"].get<double>();
-    if (!best || score > best_score) {
+    const bool card = p.value("card", false);
+    if (!best || (best_card && !card) || (card == best_card && score > best_score)) {
+      best_card = card;
       best = i;
       best_score = score;
     }
@@ -169,6 +175,7 @@ nlohmann::json write_poster(const std::vector<ShotStill>& stills, const std::fil
   j["frame"] = poster.frame;
   j["time"] = time_json(poster.time);
   j["score"] = poster.score();
+  j["card"] = poster.card;
   j["breakdown"] = to_json(poster.breakdown);
   j["signals"] = to_json(poster.signals);
   nlohmann::json alts = nlohmann::json::array();

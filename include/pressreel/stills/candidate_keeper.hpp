@@ -68,6 +68,9 @@ struct ShotStill {
   // The shot had no sampled frame clear of its cuts (too short): the best of those next to them,
   // furthest from a boundary, rather than no still at all.
   bool near_cut = false;
+  // A title card, credits, a screen: its card penalty, against the clip's typical shot, is at least
+  // card_mark. It keeps its still and tile, and is the poster only when no shot is a picture.
+  bool card = false;
 
   double score() const { return breakdown.total; }
   // The moderate copy, decoded.
@@ -153,6 +156,9 @@ class CandidateKeeper : public media::FrameSink {
     cv::Size sampled_size;
   };
   bool is_sample(int64_t index) const;
+  // The clip's typical shot's card likelihood (the lower median over the closed shots' levels, and
+  // `open_level` for the shot being decoded when given): the card penalty is measured above it.
+  double card_baseline(std::optional<double> open_level = std::nullopt) const;
   bool near_boundary(int64_t frame) const;
   void keep_full_resolution(Candidate& candidate, const media::VideoFrame& frame);
   void prune_open(int64_t current_frame);
@@ -177,6 +183,8 @@ class CandidateKeeper : public media::FrameSink {
   std::vector<scenes::Cut> cuts_;  // every boundary seen, in order
   std::vector<ClosedShot> closed_;
   std::vector<OmittedShot> omitted_;
+  // Per closed shot, the median card likelihood of its sampled frames.
+  std::vector<double> shot_card_levels_;
   // One detector per thread (cascades keep state); the tasks that run them.
   tbb::enumerable_thread_specific<std::optional<FaceDetector>> detectors_;
   // Behind a pointer: task_group's destructor may throw, which a sink's destructor must not.

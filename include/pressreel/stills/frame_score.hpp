@@ -27,6 +27,10 @@ struct FrameSignals {
   double flat_background = 0;     // share of pixels with almost no gradient
   // Placement in the shot, set by the keeper.
   int64_t frames_from_boundary = -1;  // to the nearest cut or transition edge (-1 = unknown)
+  // How card-like the clip's typical shot is (card_likelihood, 0..1), set by the keeper: the card
+  // penalty is what a frame has above it. A screencast or a railing scene is all "text"; there, text
+  // is the picture, and only a shot far above the clip's usual is a card.
+  double card_baseline = 0;
   // Faces, on finalists only.
   bool faces_checked = false;
   std::vector<FaceBox> faces;
@@ -67,6 +71,11 @@ bool is_near_uniform(const FrameSignals& signals);
 // 0..1: how surely the frame is a card of text or graphics rather than a picture (text_card.hpp). It
 // is a penalty, not a ban: a clip made only of cards still gets its best card.
 double card_likelihood(const FrameSignals& signals);
+// The card penalty: card_likelihood above the clip's typical shot (signals.card_baseline), 0..1.
+double card_penalty(const FrameSignals& signals);
+// A frame whose card penalty is at least this is marked a card: it keeps its tile, and is the poster
+// only of a clip that has nothing but cards.
+inline constexpr double card_mark = 0.5;
 
 ScoreBreakdown score(const FrameSignals& signals, const ScoreWeights& weights = {}, double fps = 25.0);
 
