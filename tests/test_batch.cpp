@@ -10,6 +10,7 @@
 #include "pressreel/batch/batch_run.hpp"
 #include "pressreel/batch/discovery.hpp"
 #include "pressreel/batch/recipe.hpp"
+#include "pressreel/stills/faces.hpp"
 #include "batch/slug.hpp"
 #include "test_support.hpp"
 
@@ -255,6 +256,39 @@ TEST(CiRecipe, FailsClipsThatOtherRecipesOnlyWarnAbout) {
   EXPECT_EQ(strict["status"], "failed");
   EXPECT_EQ(strict["error"]["stage"], "checks");
   EXPECT_NE(strict["error"]["message"].get<std::string>().find("no poster"), std::string::npos);
+}
+
+// The face detector is part of a clip's input key: a clip done with Haar (no model found) is done again
+// once BlazeFace's model is found, and then not again.
+TEST(BatchKey, AClipDoneWithHaarIsDoneAgainOnceTheFaceModelIsFound) {
+  const std::optional<std::filesystem::path> model = stills::find_face_model();
+  if (!model) GTEST_SKIP() << "the BlazeFace model is not installed (tools/setup.sh)";
+  TempDir dir;
+  make_test_clip(dir / "in" / "a.mp4", 50, "25", {}, 320, 180);
+  std::filesystem::create_directories(dir / "no-models");
+  std::filesystem::create_directories(dir / "models");
+  std::filesystem::copy_file(*model, dir / "models" / model->filename());
+  const auto run = [&](const std::string& models) {
+    std::string text;
+    const std::string command =
+        fmt::format("PRESSREEL_MODELS='{}' {} --quiet run '{}' -o '{}' --json --pipeline article 2>/dev/null",
+                    (dir / models).string(), pressreel::testing::cli(), (dir / "in").string(), (dir / "out").string());
+    EXPECT_EQ(pressreel::testing::run_command(command, &text), 0) << command;
+    return nlohmann::json::parse(text);
+  };
+  const auto faces_in_key = [&] {
+    for (const auto& e : std::filesystem::recursive_directory_iterator(dir / "out")) {
+      if (e.path().filename() != "manifest.json") continue;
+      const nlohmann::json m = read_json(e.path());
+      if (m.contains("input_key")) return m["input_key"]["faces"].get<std::string>();
+    }
+    return std::string("no manifest with an input key");
+  };
+  EXPECT_EQ(run("no-models")["up_to_date"], 0);
+  EXPECT_EQ(faces_in_key(), "haar");
+  EXPECT_EQ(run("models")["up_to_date"], 0);
+  EXPECT_EQ(faces_in_key(), "blazeface");
+  EXPECT_EQ(run("models")["up_to_date"], 1);
 }
 
 }  // namespace

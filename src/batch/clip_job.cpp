@@ -22,6 +22,7 @@
 #include "pressreel/scenes/scene_detector.hpp"
 #include "pressreel/stills/candidate_keeper.hpp"
 #include "pressreel/stills/contact_sheet_tiles.hpp"
+#include "pressreel/stills/faces.hpp"
 #include "pressreel/stills/storyboard.hpp"
 #include "pressreel/version.hpp"
 
@@ -183,7 +184,7 @@ std::optional<InputKey> key_unless_up_to_date(ClipRun& run, ClipOutcome& outcome
   if (!run.clip.probe) throw StageFailure("probe", run.clip.path.string() + ": probe: " + run.clip.error);
   run.watchdog().enter("input key");
   const InputKey key{content_hash(run.clip.path, run.watchdog().cancel_flag()),
-                     text_hash(run.recipe.effective().dump()), version()};
+                     text_hash(run.recipe.effective().dump()), version(), stills::face_method_in_use()};
   if (!run.options.force && recorded_key(run.manifest_path()) == key) {
     refresh_film_info(run.folder, run.film.info, run.recipe.sheet);  // film.toml may have changed since
     outcome.ok = outcome.skipped = true;

@@ -38,7 +38,7 @@ std::string content_hash(const std::filesystem::path& file, const std::atomic<bo
 std::string text_hash(const std::string& text) { return fmt::format("{:016x}", XXH3_64bits(text.data(), text.size())); }
 
 nlohmann::json to_json(const InputKey& key) {
-  return {{"content_xxh3", key.content}, {"recipe_xxh3", key.recipe}, {"version", key.version}};
+  return {{"content_xxh3", key.content}, {"recipe_xxh3", key.recipe}, {"version", key.version}, {"faces", key.faces}};
 }
 
 std::optional<InputKey> recorded_key(const std::filesystem::path& manifest) {
@@ -48,8 +48,9 @@ std::optional<InputKey> recorded_key(const std::filesystem::path& manifest) {
     const auto m = nlohmann::json::parse(in);
     if (m.value("status", "") != "ok" || !m.contains("input_key")) return std::nullopt;
     const auto& k = m["input_key"];
+    // A manifest from before the face method was recorded has none: its clip is done again.
     return InputKey{k.at("content_xxh3").get<std::string>(), k.at("recipe_xxh3").get<std::string>(),
-                    k.at("version").get<std::string>()};
+                    k.at("version").get<std::string>(), k.value("faces", "")};
   } catch (const nlohmann::json::exception&) {
     return std::nullopt;  // unreadable: redo the clip
   }

@@ -1,6 +1,6 @@
 #pragma once
-// What a clip's outputs depend on: the clip's bytes, the recipe's effective settings and the
-// pressreel version. Unchanged key + complete manifest = nothing to redo.
+// What a clip's outputs depend on: the clip's bytes, the recipe's effective settings, the pressreel
+// version and the face detector found at run time. Unchanged key + complete manifest = nothing to redo.
 
 #include <atomic>
 #include <filesystem>
@@ -21,6 +21,7 @@ struct InputKey {
   std::string content;  // content_hash of the clip
   std::string recipe;   // text_hash of the recipe's effective settings
   std::string version;  // pressreel version
+  std::string faces;    // stills::face_method_in_use(): "blazeface" or "haar"
   bool operator==(const InputKey&) const = default;
 };
 

@@ -177,6 +177,10 @@ FaceDetector::~FaceDetector() = default;
 FaceDetector::FaceDetector(FaceDetector&&) noexcept = default;
 FaceDetector& FaceDetector::operator=(FaceDetector&&) noexcept = default;
 
+const char* face_method_in_use() {
+  return find_face_model() ? "blazeface" : "haar";
+}
+
 FaceDetector::Method FaceDetector::method() const {
   return impl_->blazeface ? Method::blazeface : Method::haar;
 }

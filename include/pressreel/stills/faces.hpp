@@ -59,4 +59,9 @@ class FaceDetector {
   std::unique_ptr<Impl> impl_;
 };
 
+// The method FaceDetector() would use now ("blazeface" when find_face_model() finds the model, else
+// "haar"): part of a clip's input key, so that clips done with Haar are done again once the model is
+// installed.
+const char* face_method_in_use();
+
 }  // namespace pressreel::stills
