@@ -16,7 +16,7 @@ namespace {
 
 constexpr int memory_jpeg_quality = 95;
 
-// The lower of the middle two for an even count: with one card among two shots, the picture's level.
+// The lower of the middle two for an even count.
 double lower_median(std::vector<double> values) {
   if (values.empty()) return 0;
   const auto middle = values.begin() + static_cast<std::ptrdiff_t>((values.size() - 1) / 2);
@@ -95,10 +95,20 @@ std::any CandidateKeeper::prepare(const media::VideoFrame& frame) {
   return scorer_.measure(frame.picture.get(), sample);
 }
 
-double CandidateKeeper::card_baseline(std::optional<double> open_level) const {
-  std::vector<double> levels = shot_card_levels_;
-  if (open_level) levels.push_back(*open_level);
-  return lower_median(std::move(levels));
+double CandidateKeeper::card_baseline(std::optional<double> open_level, int64_t open_frame) const {
+  std::vector<CardLevel> levels = shot_card_levels_;
+  if (open_level) levels.push_back({*open_level, std::max<int64_t>(1, open_frame - open_shot_start_ + 1)});
+  if (levels.empty()) return 0;
+  std::sort(levels.begin(), levels.end(), [](const CardLevel& a, const CardLevel& b) { return a.level < b.level; });
+  int64_t total = 0;
+  for (const CardLevel& l : levels) total += l.frames;
+  // The lowest level reached by half the frames: with a card and a picture of equal length, the picture's.
+  int64_t seen = 0;
+  for (const CardLevel& l : levels) {
+    seen += l.frames;
+    if (2 * seen >= total) return l.level;
+  }
+  return levels.back().level;
 }
 
 bool CandidateKeeper::near_boundary(int64_t frame) const {
@@ -183,7 +193,7 @@ void CandidateKeeper::on_frame(const media::VideoFrame& frame, std::any& prepare
   // shot is not judged against nothing. Every open candidate is ranked against the same baseline.
   std::vector<double> open_cards = {card_likelihood(c.signals)};
   for (const Candidate& o : open_) open_cards.push_back(card_likelihood(o.signals));
-  const double baseline = card_baseline(lower_median(std::move(open_cards)));
+  const double baseline = card_baseline(lower_median(std::move(open_cards)), frame.index);
   for (Candidate& o : open_) {
     o.signals.card_baseline = baseline;
     o.cheap_score = scorer_.score_of(o.signals);
@@ -261,12 +271,15 @@ void CandidateKeeper::close_shot(int64_t end_frame) {
   std::vector<Candidate> rest;
   for (Candidate& c : open_) (c.frame < end_frame ? shot : rest).push_back(std::move(c));
   open_ = std::move(rest);
+  const int64_t shot_start = open_shot_start_;
+  open_shot_start_ = end_frame;
   if (shot.empty()) return;
 
   update_boundary_distances(shot);
   std::vector<double> shot_cards;
   for (const Candidate& c : shot) shot_cards.push_back(card_likelihood(c.signals));
-  shot_card_levels_.push_back(lower_median(std::move(shot_cards)));
+  const int64_t shot_end = std::min(end_frame, last_frame_ + 1);
+  shot_card_levels_.push_back({lower_median(std::move(shot_cards)), std::max<int64_t>(1, shot_end - shot_start)});
   const double baseline = card_baseline();
   for (Candidate& c : shot) {
     c.signals.card_baseline = baseline;

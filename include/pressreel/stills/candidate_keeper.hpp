@@ -156,9 +156,11 @@ class CandidateKeeper : public media::FrameSink {
     cv::Size sampled_size;
   };
   bool is_sample(int64_t index) const;
-  // The clip's typical shot's card likelihood (the lower median over the closed shots' levels, and
-  // `open_level` for the shot being decoded when given): the card penalty is measured above it.
-  double card_baseline(std::optional<double> open_level = std::nullopt) const;
+  // How card-like the clip is most of its running time: the lower median of the closed shots' card
+  // levels weighted by their length in frames, with the shot being decoded (its level so far, up to
+  // `open_frame`) when given. The card penalty is measured above it. Weighted by time, not counted
+  // by shot: a screencast's few seconds of desktop between long dialog shots are not its picture.
+  double card_baseline(std::optional<double> open_level = std::nullopt, int64_t open_frame = 0) const;
   bool near_boundary(int64_t frame) const;
   void keep_full_resolution(Candidate& candidate, const media::VideoFrame& frame);
   void prune_open(int64_t current_frame);
@@ -183,8 +185,13 @@ class CandidateKeeper : public media::FrameSink {
   std::vector<scenes::Cut> cuts_;  // every boundary seen, in order
   std::vector<ClosedShot> closed_;
   std::vector<OmittedShot> omitted_;
-  // Per closed shot, the median card likelihood of its sampled frames.
-  std::vector<double> shot_card_levels_;
+  // Per closed shot, the median card likelihood of its sampled frames, and its length in frames.
+  struct CardLevel {
+    double level = 0;
+    int64_t frames = 0;
+  };
+  std::vector<CardLevel> shot_card_levels_;
+  int64_t open_shot_start_ = 0;  // first frame of the shot being decoded
   // One detector per thread (cascades keep state); the tasks that run them.
   tbb::enumerable_thread_specific<std::optional<FaceDetector>> detectors_;
   // Behind a pointer: task_group's destructor may throw, which a sink's destructor must not.
