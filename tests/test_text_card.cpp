@@ -191,29 +191,31 @@ TEST(TextCard, TheKeepersPosterIsTheShotAndTheCardKeepsItsStill) {
   EXPECT_GE(stills::to_json(after[0])["signals"]["card"].get<double>(), 0.6);
 }
 
-// Shots of `shot_frames` frames each, each a still picture panning slowly, and the scene list a
+// Shots of the given lengths in frames, each a still picture panning slowly, and the scene list a
 // detector would return for them.
 struct ShotsClip {
   std::filesystem::path path;
   scenes::SceneList scenes;
 };
 
-ShotsClip make_shots_clip(const std::filesystem::path& dir, const std::vector<cv::Mat>& shots, int shot_frames) {
+ShotsClip make_shots_clip(const std::filesystem::path& dir, const std::vector<cv::Mat>& shots,
+                          const std::vector<int>& lengths) {
   ShotsClip clip{dir / "shots.mp4", {}};
   int n = 0;
   for (size_t s = 0; s < shots.size(); ++s) {
-    for (int i = 0; i < shot_frames; ++i) {
+    const int64_t start = n;
+    for (int i = 0; i < lengths.at(s); ++i) {
       cv::Mat f;
       cv::warpAffine(shots[s], f, cv::Mat_<double>({2, 3}, {1, 0, -i * 0.5, 0, 1, 0}), frame_size, cv::INTER_LINEAR,
                      cv::BORDER_REFLECT);
       cv::imwrite((dir / cv::format("s%03d.png", n++)).string(), f);
     }
-    const int64_t start = static_cast<int64_t>(s) * shot_frames;
-    clip.scenes.shots.push_back({start, start + shot_frames - 1, {}, {}});
+    clip.scenes.shots.push_back({start, n - 1, {}});
     if (s > 0) {
       scenes::Cut cut;
       cut.frame = cut.first_frame = cut.last_frame = start;
-      cut.time = cut.first_time = cut.last_time = media::RationalTime(start, AVRational{1, 25});
+      cut.time = media::RationalTime(start, AVRational{1, 25});
+      cut.transition = {cut.time, cut.time};
       clip.scenes.cuts.push_back(cut);
     }
   }
@@ -260,7 +262,7 @@ TEST(TextCard, ATitleAmongPictureShotsIsMarkedAndNeverThePoster) {
   for (const uint64_t seed : {21, 22}) shots.push_back(natural_picture(frame_size, seed, 3));
   shots.push_back(with_text(soft, {"THE TITLE", "IN CINEMAS 4 JULY"}, 2.2, {255, 255, 255}, 6));
   for (const uint64_t seed : {23, 24}) shots.push_back(natural_picture(frame_size, seed, 3));
-  const std::vector<stills::ShotStill> stills = keep_stills(make_shots_clip(dir.path(), shots, 25));
+  const std::vector<stills::ShotStill> stills = keep_stills(make_shots_clip(dir.path(), shots, std::vector<int>(shots.size(), 25)));
   ASSERT_EQ(stills.size(), shots.size());
   for (const stills::ShotStill& s : stills) {
     EXPECT_EQ(s.card, s.shot == 2) << "shot " << s.shot << ", card likelihood " << stills::card_likelihood(s.signals);
@@ -289,12 +291,42 @@ TEST(TextCard, AClipWhoseShotsAllLookLikeTextHasNoCard) {
     shots.push_back(page);
   }
   for (const cv::Mat& shot : shots) ASSERT_GE(stills::card_likelihood(stills::measure_frame(shot)), 0.5);
-  const std::vector<stills::ShotStill> stills = keep_stills(make_shots_clip(dir.path(), shots, 25));
+  const std::vector<stills::ShotStill> stills = keep_stills(make_shots_clip(dir.path(), shots, std::vector<int>(shots.size(), 25)));
   ASSERT_EQ(stills.size(), shots.size());
   for (const stills::ShotStill& s : stills) {
     EXPECT_FALSE(s.card) << "shot " << s.shot;
     EXPECT_LT(s.breakdown.text_card, 0.2) << "shot " << s.shot;
   }
+}
+
+// What the clip is most of its running time sets the baseline, not the count of shots: a screencast's
+// short glimpses of desktop between long dialog shots do not make the dialogs cards.
+TEST(TextCard, LongTextShotsAmongShortPictureShotsAreNotCards) {
+  TempDir dir;
+  std::vector<cv::Mat> shots;
+  std::vector<int> lengths;
+  for (const uint64_t seed : {41, 42, 43, 44, 45}) {
+    const bool dialog = seed % 2 == 0;
+    cv::Mat shot = natural_picture(frame_size, seed, 3);
+    if (dialog) {
+      cv::Mat thumbnail = natural_picture({200, 120}, seed, 2);  // a screen is never one flat colour
+      shot = with_text(cv::Mat(frame_size, CV_8UC3, cv::Scalar(70, 60, 50)),
+                       {"Displays  Settings", "Resolution 1920 x 1080", "Scale 100 %  Apply"}, 1.1, {235, 235, 235}, 2);
+      thumbnail.copyTo(shot(cv::Rect(20, 20, 200, 120)));
+    }
+    shots.push_back(shot);
+    lengths.push_back(dialog ? 75 : 15);  // 2 dialogs of 3 s, 3 pictures of 0.6 s
+  }
+  const std::vector<stills::ShotStill> stills = keep_stills(make_shots_clip(dir.path(), shots, lengths));
+  int dialogs = 0;
+  for (const stills::ShotStill& s : stills) {
+    EXPECT_FALSE(s.card) << "shot " << s.shot;
+    if (s.shot % 2 == 1) {
+      ++dialogs;
+      EXPECT_GE(stills::card_likelihood(s.signals), 0.5) << "dialog shot " << s.shot;
+    }
+  }
+  EXPECT_EQ(dialogs, 2);
 }
 
 // A clip that is all card still gets its card: a penalty, not a ban.
