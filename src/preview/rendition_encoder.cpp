@@ -92,8 +92,10 @@ void RenditionEncoder::on_start(const media::ProbeResult& probe, const media::Vi
     out->muxer->add_stream(*out->video);
     AudioTrack* audio = out->webm() ? opus_.get() : aac_.get();
     if (audio != nullptr) out->audio_stream = out->muxer->add_stream(audio->encoder());
-    // moov before mdat: a browser starts playing before the whole file has arrived.
-    if (out->webm()) out->muxer->begin();
+    // moov before mdat: a browser starts playing before the whole file has arrived. WebM is written
+    // bit-exact: otherwise Matroska's header takes a random SegmentUID, and the same VP9 or AV1
+    // packets (the same whatever the encoder's threads, run alone or beside another) gave another file.
+    if (out->webm()) out->muxer->begin({{"fflags", "+bitexact"}});
     else out->muxer->begin({{"movflags", "+faststart"}});
     outputs_.push_back(std::move(out));
   }
