@@ -13,13 +13,15 @@
 # Prints wall time, CPU time, CPU utilisation ((user+sys)/wall/cores) and peak RSS of each, and the
 # ratios a/b (target <= 1.10) and a/c (target <= 0.75). The machine should be otherwise idle.
 # Usage: bench/preview_vs_ffmpeg.sh [WORK_DIR] (default /tmp/pressreel-bench); env: PRESSREEL, REPEAT,
-#        PIPELINE (default web), A (run|preview), CLIPS (default: all five); with REPEAT > 1 the ratios
-#        are also given for the fastest run of each
+#        PIPELINE (default web), A (run|preview), CLIPS (default: all five), RUNS (default "a b c"; "a b"
+#        skips the slow (c) when only a/b is wanted); with REPEAT > 1 the ratios are also given for the
+#        fastest run of each
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 work=${1:-/tmp/pressreel-bench}
 pressreel=${PRESSREEL:-$here/../build/pressreel}
 repeat=${REPEAT:-1}
+runs=${RUNS:-a b c}
 cores=$(nproc)
 source "$here/bench_clips.sh"
 mkdir -p "$work"
@@ -76,10 +78,10 @@ check_same_settings() {
 }
 
 printf "%-18s %-3s %8s %8s %6s %9s\n" clip run wall_s cpu_s util rss_mb
-declare -A wall least
+declare -A wall least cpu_sum
 for clip in $clips; do
   for ((r = 0; r < repeat; r++)); do
-    for run in a b c; do
+    for run in $runs; do
       out=$work/out-$clip-$run
       rm -rf "$out"
       case $run in
@@ -89,6 +91,7 @@ for clip in $clips; do
       esac
       read -r w cpu rss <<<"$m"
       wall[$clip-$run]=$(awk "BEGIN{print ${wall[$clip-$run]:-0} + $w}")
+      cpu_sum[$clip-$run]=$(awk "BEGIN{print ${cpu_sum[$clip-$run]:-0} + $cpu}")
       least[$clip-$run]=$(awk "BEGIN{m = \"${least[$clip-$run]:-}\"; print (m == \"\" || $w < m + 0) ? $w : m}")
       printf "%-18s %-3s %8.2f %8.2f %6.2f %9.1f\n" "$clip" "$run" "$w" "$cpu" \
         "$(awk "BEGIN{print $cpu / $w / $cores}")" "$(awk "BEGIN{print $rss / 1024}")"
@@ -96,13 +99,16 @@ for clip in $clips; do
   done
   [[ "${A:-run}" == run ]] && check_same_settings "$clip"
 done
+# Ratio of two runs' totals (wall or CPU) over the repeats, or "-" when one was not run.
+ratio() { [[ -n "${2:-}" && -n "${3:-}" ]] && awk "BEGIN{printf \"%.3f\", $2 / $3}" || echo -; }
 for clip in $clips; do
-  printf "%s: a/b = %.3f (target <= 1.10), a/c = %.3f (target <= 0.75)\n" "$clip" \
-    "$(awk "BEGIN{print ${wall[$clip-a]} / ${wall[$clip-b]}}")" "$(awk "BEGIN{print ${wall[$clip-a]} / ${wall[$clip-c]}}")"
+  printf "%s: a/b = %s (target <= 1.10), a/c = %s (target <= 0.75); CPU (user+sys) a/b = %s, a/c = %s\n" "$clip" \
+    "$(ratio w "${wall[$clip-a]:-}" "${wall[$clip-b]:-}")" "$(ratio w "${wall[$clip-a]:-}" "${wall[$clip-c]:-}")" \
+    "$(ratio c "${cpu_sum[$clip-a]:-}" "${cpu_sum[$clip-b]:-}")" "$(ratio c "${cpu_sum[$clip-a]:-}" "${cpu_sum[$clip-c]:-}")"
   # Noise on a shared machine only ever adds time: the fastest of the repeats is the steadiest measure.
   if ((repeat > 1)); then
-    printf "%s: fastest of %d: a/b = %.3f, a/c = %.3f\n" "$clip" "$repeat" \
-      "$(awk "BEGIN{print ${least[$clip-a]} / ${least[$clip-b]}}")" "$(awk "BEGIN{print ${least[$clip-a]} / ${least[$clip-c]}}")"
+    printf "%s: fastest of %d: a/b = %s, a/c = %s\n" "$clip" "$repeat" \
+      "$(ratio w "${least[$clip-a]:-}" "${least[$clip-b]:-}")" "$(ratio w "${least[$clip-a]:-}" "${least[$clip-c]:-}")"
   fi
 done
 if ((mismatches > 0)); then

@@ -6,11 +6,9 @@
 #include <cmath>
 #include <map>
 
-#include <tbb/parallel_for.h>
-#include <tbb/parallel_for_each.h>
-
 #include "pressreel/media/error.hpp"
 #include "media/stored_code.hpp"
+#include "preview/encode_worker.hpp"
 #include "preview/video_encoder.hpp"
 
 namespace pressreel::preview {
@@ -24,14 +22,21 @@ struct RenditionEncoder::Output {
   int64_t last_pts = AV_NOPTS_VALUE;
   int64_t next_gop = 0;  // GOPs started so far, when keyframes are forced by time
   // Frame durations by pts until the encoder hands the packet out (encoders drop them; the muxer
-  // needs the last one for the file's duration, and VFR needs every one).
+  // needs the last one for the file's duration, and VFR needs every one). The worker's only.
   std::map<int64_t, int64_t> durations;
+  // Runs everything that touches `video` and `muxer` once they are open, in order. Last: destroyed
+  // (stopped) before them.
+  std::unique_ptr<EncodeWorker> worker;
   bool webm() const { return plan.container == "webm"; }
 };
 
 namespace {
 
 const char* preview_stage = "preview";
+
+// Pictures queued per rendition ahead of its encoder: enough to ride out a slow frame elsewhere in
+// the pass, few enough that three 1080p queues hold some tens of MB.
+constexpr size_t queued_pictures = 8;
 
 // Frame threads per video encoder. x264's output depends on its thread count, so the count never
 // follows the machine's cores or how many clips run at once: the same clip and recipe give the same
@@ -81,7 +86,8 @@ void RenditionEncoder::on_start(const media::ProbeResult& probe, const media::Vi
   const int threads = encoder_threads(options_, planned_.size());
   keyframes_by_time_ = video.variable_frame_rate;
   for (const PlannedRendition& plan : planned_) {
-    auto out = std::make_unique<Output>(Output{plan, OutputFile(folder_, plan.file_name), nullptr, nullptr, -1, AV_NOPTS_VALUE, 0, {}});
+    auto out = std::make_unique<Output>(
+        Output{plan, OutputFile(folder_, plan.file_name), nullptr, nullptr, -1, AV_NOPTS_VALUE, 0, {}, nullptr});
     out->video = open_video_encoder(plan.options,
                                     {plan.size, video.time_base,
                                      video.frame_rate.valid() ? video.frame_rate : video.average_frame_rate,
@@ -92,9 +98,12 @@ void RenditionEncoder::on_start(const media::ProbeResult& probe, const media::Vi
     out->muxer->add_stream(*out->video);
     AudioTrack* audio = out->webm() ? opus_.get() : aac_.get();
     if (audio != nullptr) out->audio_stream = out->muxer->add_stream(audio->encoder());
-    // moov before mdat: a browser starts playing before the whole file has arrived.
-    if (out->webm()) out->muxer->begin();
+    // moov before mdat: a browser starts playing before the whole file has arrived. WebM is written
+    // bit-exact: otherwise Matroska's header takes a random SegmentUID, and the same VP9 or AV1
+    // packets (the same whatever the encoder's threads, run alone or beside another) gave another file.
+    if (out->webm()) out->muxer->begin({{"fflags", "+bitexact"}});
     else out->muxer->begin({{"movflags", "+faststart"}});
+    out->worker = std::make_unique<EncodeWorker>(queued_pictures);
     outputs_.push_back(std::move(out));
   }
   spdlog::debug("{}: preview: {} renditions, {} encoder threads each, loudness {} {:+.2f} dB", clip_, planned_.size(),
@@ -141,10 +150,13 @@ void RenditionEncoder::open_audio(const media::ProbeResult& probe) {
 void RenditionEncoder::send_audio_packet(AVPacket& packet, bool webm, AVRational time_base) {
   for (auto& out : outputs_) {
     if (out->webm() != webm || out->audio_stream < 0) continue;
-    // The same encoded audio goes into every rendition: each muxer gets its own reference.
-    media::PacketPtr copy = media::make_packet();
+    // The same encoded audio goes into every rendition: each muxer gets its own reference, written
+    // on the rendition's worker, after the video sent before it.
+    std::shared_ptr<AVPacket> copy = media::make_packet();
     media::check_av(av_packet_ref(copy.get(), &packet), clip_, preview_stage);
-    out->muxer->write(*copy, out->audio_stream, time_base);
+    out->worker->post([&muxer = *out->muxer, copy, stream = out->audio_stream, time_base] {
+      muxer.write(*copy, stream, time_base);
+    });
   }
 }
 
@@ -182,21 +194,23 @@ std::any RenditionEncoder::prepare(const media::VideoFrame& frame) {
 
 void RenditionEncoder::on_frame(const media::VideoFrame& frame, std::any& prepared) {
   auto& scaled = *std::any_cast<std::shared_ptr<std::vector<media::FramePtr>>&>(prepared);
-  // Each rendition's encoder and muxer are its own: the renditions encode side by side, as a capped
-  // H.264 encoder has one thread only (open_video_encoder says why).
-  tbb::parallel_for(size_t{0}, outputs_.size(), [&](size_t i) {
+  // Each rendition encodes on its own worker (encode_worker.hpp says why); only the timestamps and
+  // the GOP grid are decided here, in order.
+  for (size_t i = 0; i < outputs_.size(); ++i) {
     Output& out = *outputs_[i];
-    AVFrame* picture = scaled[i].get();
+    std::shared_ptr<AVFrame> picture = std::move(scaled[i]);
     const AVRational tb = out.video->context()->time_base;
     int64_t pts = frame.time.rescaled(tb).ticks();
     if (out.last_pts != AV_NOPTS_VALUE && pts <= out.last_pts) pts = out.last_pts + 1;  // repeated timestamps
     out.last_pts = pts;
     picture->pts = pts;
     if (keyframes_by_time_) force_keyframe_on_time_grid(out, *picture);
-    out.durations[pts] = frame.duration.rescaled(tb).ticks();
-    out.video->send(picture, [&](AVPacket& p) { write_video_packet(out, p); });
-  });
-  scaled.clear();  // the pictures are the encoders' now; free our references early
+    out.worker->post([this, &out, picture, duration = frame.duration.rescaled(tb).ticks()] {
+      out.durations[picture->pts] = duration;
+      out.video->send(picture.get(), [&](AVPacket& p) { write_video_packet(out, p); });
+    });
+  }
+  scaled.clear();
   const media::RationalTime shown = frame.time + frame.duration;
   if (aac_) aac_->encode_until(shown);
   if (opus_) opus_->encode_until(shown);
@@ -230,17 +244,22 @@ void RenditionEncoder::on_audio(const media::AudioFrame& audio) {
 void RenditionEncoder::on_end(const media::DecodeSummary& summary) {
   if (aac_) aac_->finish(summary.duration);
   if (opus_) opus_->finish(summary.duration);
-  // Each rendition drains its encoder and finishes its file on its own: one after another, the
-  // drains (x264's lookahead and frame threads emptying) would each leave cores idle.
-  tbb::parallel_for_each(outputs_, [&](std::unique_ptr<Output>& out) {
-    out->video->finish([&](AVPacket& p) { write_video_packet(*out, p); });
-    out->muxer->finish();
-    out->muxer.reset();
-    // x264 keeps its lookahead and reference frames until closed: hundreds of MB for three 1080p
-    // renditions that the stages after the pass (stills, sheet, teaser) would otherwise run beside.
-    out->video.reset();
+  // Each rendition drains its encoder and finishes its file on its own worker: one after another,
+  // the drains (x264's lookahead and frame threads emptying) would each leave cores idle.
+  for (auto& out : outputs_) {
+    out->worker->post([this, &out = *out] {
+      out.video->finish([&](AVPacket& p) { write_video_packet(out, p); });
+      out.muxer->finish();
+      out.muxer.reset();
+      // x264 keeps its lookahead and reference frames until closed: hundreds of MB for three 1080p
+      // renditions that the stages after the pass (stills, sheet, teaser) would otherwise run beside.
+      out.video.reset();
+    });
+  }
+  for (auto& out : outputs_) {
+    out->worker->finish();
     out->file.commit();
-  });
+  }
   aac_.reset();
   opus_.reset();
   audio_error_ = summary.audio_error;

@@ -1,7 +1,8 @@
 #pragma once
 // Web previews as a consumer of the one decode pass: each frame is scaled per rendition in the
-// parallel stage and encoded in order in the serial stage; the decode pass's audio is normalised
-// and encoded once per codec and muxed into every rendition. No frame is decoded twice.
+// parallel stage and handed in order, in the serial stage, to each rendition's own encoding thread;
+// the decode pass's audio is normalised and encoded once per codec and muxed into every rendition.
+// No frame is decoded twice.
 
 #include <filesystem>
 #include <memory>
