@@ -48,7 +48,7 @@ json manifest(const std::string& name, const std::string& title, bool ok) {
                        {"metadata", {{"title", title}, {"creation_time", "2024-03-02T10:00:00.000000Z"}}},
                        {"video", json::array({{{"display_width", 1280}, {"display_height", 720},
                                                {"average_frame_rate", "25/1"}}})}}},
-            {"outputs", {{"stills", json::array({{{"file", "shot-002.jpg"}, {"time", {{"seconds", 4.5}}}}})}}},
+            {"outputs", {{"stills", json::array({{{"file", "shot-002.jpg"}, {"time", {{"seconds", 4.5}}}, {"card", true}}})}}},
             {"error", ok ? json(nullptr) : json{{"stage", "decode"}, {"message", "broken: " + hostile}}}};
   return m;
 }
@@ -138,7 +138,11 @@ TEST_F(GalleryFixture, ClipPageShowsEveryOutput) {
   // Shot 1's time from scenes.json, shot 2's from the manifest's description of its still.
   EXPECT_NE(html.find("<button type=\"button\" class=\"shot\" data-time=\"0.000\"><img src=\"stills/shot-001.jpg\""),
             std::string::npos);
-  EXPECT_NE(html.find("data-time=\"4.500\"><img src=\"stills/shot-002.jpg\""), std::string::npos);
+  // Shot 2 is a card in the manifest: its tile stays, marked; shot 1 is a picture.
+  EXPECT_NE(html.find("<button type=\"button\" class=\"shot card\" data-time=\"4.500\"><img src=\"stills/shot-002.jpg\""),
+            std::string::npos);
+  EXPECT_NE(html.find("Shot 2 · 00:00:04.500 · card</span>"), std::string::npos);
+  EXPECT_EQ(html.find("Shot 1 · 00:00:00.000 · card"), std::string::npos);
   // Crops with their sizes (from the name) and download links; the poster's size from the image.
   EXPECT_NE(html.find("og-1200x630 · 1200×630"), std::string::npos);
   EXPECT_NE(html.find("1x1-1080 · 108×108"), std::string::npos);

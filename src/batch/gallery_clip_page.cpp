@@ -114,11 +114,15 @@ std::string shot_strip(const GalleryClip& clip) {
   if (clip.stills.empty()) return {};
   std::string out = "<h2>Shots</h2><div class=\"shots\" id=\"shots\">";
   for (const GalleryImage& still : clip.stills) {
-    out += still.seconds >= 0 ? fmt::format("<button type=\"button\" class=\"shot\" data-time=\"{:.3f}\">", still.seconds)
-                              : std::string("<button type=\"button\" class=\"shot\">");
+    // A card stays a shot with its tile, marked so that an editor does not take it for a picture.
+    const std::string classes = still.card ? "shot card" : "shot";
+    out += still.seconds >= 0
+               ? fmt::format("<button type=\"button\" class=\"{}\" data-time=\"{:.3f}\">", classes, still.seconds)
+               : fmt::format("<button type=\"button\" class=\"{}\">", classes);
     out += html::img(url_path(still.path), still.label, true, still.width, still.height);
     out += "<span>" + text::escape_html_text(still.label);
     if (still.seconds >= 0) out += " · " + text::escape_html_text(html::timecode(still.seconds));
+    if (still.card) out += " · card";
     out += "</span></button>";
   }
   return out + "</div>\n";

@@ -46,6 +46,7 @@ h3{font-size:15px;margin:0 0 4px;overflow-wrap:anywhere}
 .shot{flex:0 0 auto;width:180px;background:var(--panel);border:1px solid var(--line);border-radius:8px;padding:0;color:var(--text);cursor:pointer;text-align:left;overflow:hidden;scroll-snap-align:start;font:inherit}
 .shot:hover,.shot:focus-visible{border-color:var(--accent);outline:none}
 .shot.current{border-color:var(--accent);box-shadow:0 0 0 1px var(--accent)}
+.shot.card{border-style:dashed}
 .shot img{width:100%;height:auto;aspect-ratio:16/9;object-fit:cover;display:block;background:#000}
 .shot span{display:block;padding:5px 8px;font-size:12px;color:var(--muted);font-variant-numeric:tabular-nums}
 .crops{display:grid;grid-template-columns:repeat(auto-fill,minmax(170px,1fr));gap:14px;align-items:end}

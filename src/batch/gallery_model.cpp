@@ -100,6 +100,7 @@ GalleryImage image_of(const fs::path& clip_folder, const fs::path& file, const j
   const json* d = describe(outputs, image.path, file.filename().string());
   fill_size(image, file, d);
   image.seconds = seconds_field(d);
+  image.card = d != nullptr && d->contains("card") && (*d)["card"].is_boolean() && (*d)["card"].get<bool>();
   image.label = file.stem().string();
   return image;
 }

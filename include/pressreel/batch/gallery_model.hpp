@@ -17,6 +17,7 @@ struct GalleryImage {
   int width = 0, height = 0;
   double seconds = -1;   // where in the clip (stills), -1 when unknown
   std::string label;     // crop name, shot number...
+  bool card = false;     // the manifest marks it a card (title, rating, release date, credits): shown as such
 };
 
 struct GalleryRendition {
