@@ -118,12 +118,10 @@ constexpr int blur_scale = 16;
 constexpr double blur_sigma = 2.0;  // in the small copy's pixels: blur_scale times that in the crop
 constexpr double fill_brightness = 0.6;
 
-// The whole frame, fitted inside the crop's size and centred over a blurred, darkened copy of it
-// scaled to cover the crop. The crop is as large as a window crop would be (`window`: the largest of
-// its aspect inside the frame), so neither kind grows past what the source holds.
-void fill_blurred(const cv::Mat& frame, cv::Size window, Crop& crop) {
-  crop.upscale_refused = window.width < crop.spec.size.width || window.height < crop.spec.size.height;
-  crop.size = crop.upscale_refused ? window : crop.spec.size;
+// The whole frame, fitted inside the crop's size (crop.size, as make_crop decided it for either kind)
+// and centred over a blurred, darkened copy of it scaled to cover the crop.
+void fill_blurred(const cv::Mat& frame, Crop& crop) {
+  crop.blurred_fill = true;
   const double scale = std::min(static_cast<double>(crop.size.width) / frame.cols,
                                 static_cast<double>(crop.size.height) / frame.rows);
   const cv::Size fitted(std::clamp(static_cast<int>(std::lround(frame.cols * scale)), 1, crop.size.width),
@@ -224,16 +222,16 @@ Crop make_crop(const cv::Mat& frame, const CropSpec& spec, const std::vector<Fac
     const double share = (salient[best + length] - salient[best]) / salient[extent];
     keeps = share >= min_subject_share || spread;
   }
+  // Either kind of crop is as large as the largest window of its aspect inside the frame: neither
+  // grows past what the source holds.
+  crop.upscale_refused = window.width < spec.size.width || window.height < spec.size.height;
+  crop.size = crop.upscale_refused ? window : spec.size;
   if (!keeps) {
-    crop.blurred_fill = true;
-    fill_blurred(frame, window, crop);
+    fill_blurred(frame, crop);
     return crop;
   }
   crop.window =
       slide_x ? cv::Rect(best, 0, window.width, window.height) : cv::Rect(0, best, window.width, window.height);
-
-  crop.upscale_refused = window.width < spec.size.width || window.height < spec.size.height;
-  crop.size = crop.upscale_refused ? window : spec.size;
   crop.placed = cv::Rect({0, 0}, crop.size);
   if (crop.size == window) {
     crop.image = frame(crop.window);  // the frame's own pixels: nothing to scale, nothing to copy
