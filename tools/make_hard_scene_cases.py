@@ -35,9 +35,15 @@ KINDS = ["handheld", "oldfilm", "entering", "underwater"]
 
 
 def pool_shots(shared):
-    """Whole pool clips annotated as one continuous shot, at least 320 px wide and 60 frames long."""
+    """Whole pool clips annotated as one continuous shot, at least 320 px wide and 60 frames long. Clips
+    listed in held_out.txt are skipped: they are scored, never tuned on, so no composite may show them."""
+    truth_dir = ROOT / "tests" / "truth" / "pool"
+    held_list = truth_dir / "held_out.txt"
+    held = set(held_list.read_text().split()) if held_list.exists() else set()
     shots = []
-    for truth_file in sorted((ROOT / "tests" / "truth" / "pool").glob("*.json")):
+    for truth_file in sorted(truth_dir.glob("*.json")):
+        if truth_file.stem in held:
+            continue
         truth = json.loads(truth_file.read_text())
         clip = shared / "pool" / truth["clip"]
         if truth.get("never_cuts") and clip.exists() and truth["frames"] >= 60:
