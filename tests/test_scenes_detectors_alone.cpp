@@ -6,6 +6,7 @@
 
 #include <opencv2/imgproc.hpp>
 
+#include <algorithm>
 #include <functional>
 #include <map>
 #include <memory>
@@ -139,6 +140,29 @@ const Clip& wiping() {  // A wiped away left to right by B over 4 frames, from f
   return c;
 }
 
+// A shaded logo (dark at its top left, light grey at its bottom right: 5% of the picture) on white,
+// still for 30 frames, then fading to white over frames 30-69 (its lightest pixels reach the white
+// level first), then white to frame 129. Its mean moves by less than 0.2 a frame: too slight for the
+// mean alone to show a fade.
+const Clip& logo_fading_to_white() {
+  static const Clip c = [] {
+    Clip frames;
+    for (int i = 0; i < 130; ++i) {
+      const double fade = std::clamp((i - 29) / 40.0, 0.0, 1.0);
+      cv::Mat frame(162, 288, CV_8UC3, cv::Scalar::all(255));
+      for (int y = 0; y < 36; ++y) {
+        for (int x = 0; x < 64; ++x) {
+          const double shade = 40.0 + 95.0 * (x / 63.0 + y / 35.0);
+          frame.at<cv::Vec3b>(63 + y, 112 + x) = cv::Vec3b::all(cv::saturate_cast<uchar>(shade + (255.0 - shade) * fade));
+        }
+      }
+      frames.push_back(frame);
+    }
+    return frames;
+  }();
+  return c;
+}
+
 std::vector<int64_t> frames_of(const std::vector<Boundary>& found) {
   std::vector<int64_t> out;
   for (const Boundary& b : found) out.push_back(b.frame);
@@ -181,6 +205,18 @@ TEST(DetectorsAlone, TheFadeDetectorReportsFadeOutAndFadeInAsOneTransition) {
   EXPECT_NEAR(static_cast<double>(found[0].frame), 60, 2);        // B at full strength
   EXPECT_TRUE(run(dissolve(), hard_cut()).empty());
   EXPECT_TRUE(run(fade(), hard_cut()).empty());
+}
+
+TEST(DetectorsAlone, TheFadeDetectorFollowsALogoFadingOutToWhite) {
+  const auto found = run(fade(), logo_fading_to_white());
+  ASSERT_EQ(found.size(), 1u) << ::testing::PrintToString(frames_of(found));
+  EXPECT_EQ(found[0].kind, CutKind::fade);
+  // White from about frame 66 on (the lightest columns are white before the fade ends).
+  EXPECT_NEAR(static_cast<double>(found[0].frame), 66, 4);
+  EXPECT_LT(found[0].first_frame, found[0].frame - 4);
+  EXPECT_GE(found[0].first_frame, 30);
+  // The same logo standing still on white is no fade.
+  EXPECT_TRUE(run(fade(), Clip(logo_fading_to_white().begin(), logo_fading_to_white().begin() + 30)).empty());
 }
 
 TEST(DetectorsAlone, TheShortTransitionDetectorFindsAFourFrameWipeThatIsNoHardCut) {
