@@ -140,6 +140,31 @@ const Clip& wiping() {  // A wiped away left to right by B over 4 frames, from f
   return c;
 }
 
+// Frame `i` (0..79) of a shaky, flickering shot of texture `seed`: the camera drifts as in `pan` and
+// jumps up to 4 px each way every frame; the exposure (gain 0.9-1.1, offset +-6) changes every frame.
+cv::Mat shaky(int seed, int i) {
+  cv::RNG rng(static_cast<uint64_t>(1000 * seed + i));
+  const int dx = rng.uniform(-4, 5), dy = rng.uniform(-4, 5);
+  cv::Mat out;
+  texture(seed)(cv::Rect(4 + i + dx, 4 + i / 3 + dy, 288, 162)).convertTo(out, -1, rng.uniform(0.9, 1.1),
+                                                                            rng.uniform(-6.0, 6.0));
+  return out;
+}
+
+// Shaky shot A (seed 1) for 30 frames, a 10-frame mix into shaky shot B (seed 2) over frames 30-39,
+// B from 40 to 69: every frame changes more than the mix does in a frame.
+const Clip& shaky_dissolving() {
+  static const Clip c = [] {
+    Clip frames;
+    for (int i = 0; i < 70; ++i) {
+      const double t = std::clamp((i - 29) / 11.0, 0.0, 1.0);
+      frames.push_back(t == 0.0 ? shaky(1, i) : t == 1.0 ? shaky(2, i) : mix(shaky(1, i), shaky(2, i), t));
+    }
+    return frames;
+  }();
+  return c;
+}
+
 // A shaded logo (dark at its top left, light grey at its bottom right: 5% of the picture) on white,
 // still for 30 frames, then fading to white over frames 30-69 (its lightest pixels reach the white
 // level first), then white to frame 129. Its mean moves by less than 0.2 a frame: too slight for the
@@ -195,6 +220,20 @@ TEST(DetectorsAlone, TheDissolveDetectorReportsAMixOnceWithItsExtent) {
   // A mix changes every frame a little: no cut detector takes it for a cut.
   EXPECT_TRUE(run(adaptive(), dissolving()).empty());
   EXPECT_TRUE(run(prediction(), dissolving()).empty());
+}
+
+TEST(DetectorsAlone, TheDissolveDetectorFindsAMixBetweenShakyFlickeringShots) {
+  const auto found = run(dissolve(), shaky_dissolving());
+  ASSERT_EQ(found.size(), 1u) << ::testing::PrintToString(frames_of(found));
+  EXPECT_EQ(found[0].kind, CutKind::dissolve);
+  // Inside the mix (its extent is less sure than between still shots: the shake blurs its ends).
+  EXPECT_GE(found[0].first_frame, 29);
+  EXPECT_LE(found[0].frame, 41);
+  EXPECT_GT(found[0].frame, found[0].first_frame);
+  // The shake and the flicker alone are no dissolve.
+  Clip one_shot;
+  for (int i = 0; i < 70; ++i) one_shot.push_back(shaky(1, i));
+  EXPECT_EQ(frames_of(run(dissolve(), one_shot)), std::vector<int64_t>{});
 }
 
 TEST(DetectorsAlone, TheFadeDetectorReportsFadeOutAndFadeInAsOneTransition) {
