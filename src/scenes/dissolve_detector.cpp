@@ -2,10 +2,12 @@
 // from 0 to 1; so for a window of frames [a, b] around it, the middle frame is close to the mean of
 // the two ends, while across motion or a hard cut it is not. Every frame tests windows of several
 // lengths ending at it with that cheap midpoint check; a window that passes is judged as a whole
-// (A and B differ like two shots over much of the picture, B is not just a darker or brighter A,
-// which the fade detector owns, and every frame between is such a mix with alpha growing steadily).
+// (A and B differ like two shots over much of the picture, B is not just A under other light, which
+// the fade detector owns, and every frame between is such a mix with alpha growing steadily).
 // Overlapping windows that pass are one dissolve: the one explaining the largest change is kept,
-// and reported once no window overlapping it has passed for a few frames.
+// and reported once no window overlapping it has passed for a few frames, unless the shots around
+// it change as much on their own (a pan or zoom) or the picture comes back (a flicker). Shots that
+// shake or flicker are mixed too: their own change is weighed net, across as many frames.
 #include <algorithm>
 #include <cstdint>
 #include <cmath>
