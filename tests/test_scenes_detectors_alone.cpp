@@ -6,6 +6,7 @@
 
 #include <opencv2/imgproc.hpp>
 
+#include <algorithm>
 #include <functional>
 #include <map>
 #include <memory>
@@ -139,6 +140,54 @@ const Clip& wiping() {  // A wiped away left to right by B over 4 frames, from f
   return c;
 }
 
+// Frame `i` (0..79) of a shaky, flickering shot of texture `seed`: the camera drifts as in `pan` and
+// jumps up to 4 px each way every frame; the exposure (gain 0.9-1.1, offset +-6) changes every frame.
+cv::Mat shaky(int seed, int i) {
+  cv::RNG rng(static_cast<uint64_t>(1000 * seed + i));
+  const int dx = rng.uniform(-4, 5), dy = rng.uniform(-4, 5);
+  cv::Mat out;
+  texture(seed)(cv::Rect(4 + i + dx, 4 + i / 3 + dy, 288, 162)).convertTo(out, -1, rng.uniform(0.9, 1.1),
+                                                                            rng.uniform(-6.0, 6.0));
+  return out;
+}
+
+// Shaky shot A (seed 1) for 30 frames, a 10-frame mix into shaky shot B (seed 2) over frames 30-39,
+// B from 40 to 69: every frame changes more than the mix does in a frame.
+const Clip& shaky_dissolving() {
+  static const Clip c = [] {
+    Clip frames;
+    for (int i = 0; i < 70; ++i) {
+      const double t = std::clamp((i - 29) / 11.0, 0.0, 1.0);
+      frames.push_back(t == 0.0 ? shaky(1, i) : t == 1.0 ? shaky(2, i) : mix(shaky(1, i), shaky(2, i), t));
+    }
+    return frames;
+  }();
+  return c;
+}
+
+// A shaded logo (dark at its top left, light grey at its bottom right: 5% of the picture) on white,
+// still for 30 frames, then fading to white over frames 30-69 (its lightest pixels reach the white
+// level first), then white to frame 129. Its mean moves by less than 0.2 a frame: too slight for the
+// mean alone to show a fade.
+const Clip& logo_fading_to_white() {
+  static const Clip c = [] {
+    Clip frames;
+    for (int i = 0; i < 130; ++i) {
+      const double fade = std::clamp((i - 29) / 40.0, 0.0, 1.0);
+      cv::Mat frame(162, 288, CV_8UC3, cv::Scalar::all(255));
+      for (int y = 0; y < 36; ++y) {
+        for (int x = 0; x < 64; ++x) {
+          const double shade = 40.0 + 95.0 * (x / 63.0 + y / 35.0);
+          frame.at<cv::Vec3b>(63 + y, 112 + x) = cv::Vec3b::all(cv::saturate_cast<uchar>(shade + (255.0 - shade) * fade));
+        }
+      }
+      frames.push_back(frame);
+    }
+    return frames;
+  }();
+  return c;
+}
+
 std::vector<int64_t> frames_of(const std::vector<Boundary>& found) {
   std::vector<int64_t> out;
   for (const Boundary& b : found) out.push_back(b.frame);
@@ -173,6 +222,20 @@ TEST(DetectorsAlone, TheDissolveDetectorReportsAMixOnceWithItsExtent) {
   EXPECT_TRUE(run(prediction(), dissolving()).empty());
 }
 
+TEST(DetectorsAlone, TheDissolveDetectorFindsAMixBetweenShakyFlickeringShots) {
+  const auto found = run(dissolve(), shaky_dissolving());
+  ASSERT_EQ(found.size(), 1u) << ::testing::PrintToString(frames_of(found));
+  EXPECT_EQ(found[0].kind, CutKind::dissolve);
+  // Inside the mix (its extent is less sure than between still shots: the shake blurs its ends).
+  EXPECT_GE(found[0].first_frame, 29);
+  EXPECT_LE(found[0].frame, 41);
+  EXPECT_GT(found[0].frame, found[0].first_frame);
+  // The shake and the flicker alone are no dissolve.
+  Clip one_shot;
+  for (int i = 0; i < 70; ++i) one_shot.push_back(shaky(1, i));
+  EXPECT_EQ(frames_of(run(dissolve(), one_shot)), std::vector<int64_t>{});
+}
+
 TEST(DetectorsAlone, TheFadeDetectorReportsFadeOutAndFadeInAsOneTransition) {
   const auto found = run(fade(), fading());
   ASSERT_EQ(found.size(), 1u) << ::testing::PrintToString(frames_of(found));
@@ -181,6 +244,18 @@ TEST(DetectorsAlone, TheFadeDetectorReportsFadeOutAndFadeInAsOneTransition) {
   EXPECT_NEAR(static_cast<double>(found[0].frame), 60, 2);        // B at full strength
   EXPECT_TRUE(run(dissolve(), hard_cut()).empty());
   EXPECT_TRUE(run(fade(), hard_cut()).empty());
+}
+
+TEST(DetectorsAlone, TheFadeDetectorFollowsALogoFadingOutToWhite) {
+  const auto found = run(fade(), logo_fading_to_white());
+  ASSERT_EQ(found.size(), 1u) << ::testing::PrintToString(frames_of(found));
+  EXPECT_EQ(found[0].kind, CutKind::fade);
+  // White from about frame 66 on (the lightest columns are white before the fade ends).
+  EXPECT_NEAR(static_cast<double>(found[0].frame), 66, 4);
+  EXPECT_LT(found[0].first_frame, found[0].frame - 4);
+  EXPECT_GE(found[0].first_frame, 30);
+  // The same logo standing still on white is no fade.
+  EXPECT_TRUE(run(fade(), Clip(logo_fading_to_white().begin(), logo_fading_to_white().begin() + 30)).empty());
 }
 
 TEST(DetectorsAlone, TheShortTransitionDetectorFindsAFourFrameWipeThatIsNoHardCut) {

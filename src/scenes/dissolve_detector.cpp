@@ -2,14 +2,17 @@
 // from 0 to 1; so for a window of frames [a, b] around it, the middle frame is close to the mean of
 // the two ends, while across motion or a hard cut it is not. Every frame tests windows of several
 // lengths ending at it with that cheap midpoint check; a window that passes is judged as a whole
-// (A and B differ like two shots over much of the picture, B is not just a darker or brighter A,
-// which the fade detector owns, and every frame between is such a mix with alpha growing steadily).
+// (A and B differ like two shots over much of the picture, B is not just A under other light, which
+// the fade detector owns, and every frame between is such a mix with alpha growing steadily).
 // Overlapping windows that pass are one dissolve: the one explaining the largest change is kept,
-// and reported once no window overlapping it has passed for a few frames.
+// and reported once no window overlapping it has passed for a few frames, unless the shots around
+// it change as much on their own (a pan or zoom) or the picture comes back (a flicker). Shots that
+// shake or flicker are mixed too: their own change is weighed net, across as many frames.
 #include <algorithm>
 #include <cstdint>
 #include <cmath>
 #include <optional>
+#include <vector>
 
 #include <opencv2/core.hpp>
 #include <spdlog/spdlog.h>
@@ -26,12 +29,15 @@ constexpr double kMinCoverage = 0.5;        // share of the picture that changes
 // Before and after the dissolve the shots stay where they are on the way from A to B; a pan or
 // zoom goes on in the same direction.
 constexpr double kMaxOvershoot = 0.15;      // of |B - A|, a quarter of the window outside it
-constexpr double kMinSpeedup = 1.5;         // change per frame inside the window, to the change around it
+constexpr double kMinSpeedup = 1.5;         // change across the window, to the change across as many frames beside it
 constexpr double kMidpointTolerance = 0.33; // |middle - (A + B) / 2| relative to |B - A|
 constexpr double kMaxResidual = 0.5;        // of the mix model, relative to |B - A|
 // The middle frame keeps at most this share of the contrast a mix of A and B loses (where the mix
 // loses at least kMinContrastLoss of it; similar pictures lose little and are not tested).
 constexpr double kMaxContrastKept = 0.5, kMinContrastLoss = 0.15;
+// B differs from A by less than this share of |B - A| once a change of light is allowed for: the same
+// picture under other light.
+constexpr double kSameUnderOtherLight = 0.3;
 constexpr double kMaxAlphaStep = 0.5;       // more in one frame is a hard cut followed by motion
 constexpr int64_t kMinMixedFrames = 2;      // fewer are a (soft) hard cut, left to the cut detector
 constexpr int64_t kMinWindow = kMinMixedFrames + 2;
@@ -76,8 +82,10 @@ class DissolveDetector final : public BoundaryDetector {
       const Candidate& chosen = choose();
       // Windows that keep passing (a long camera move) must not hold a group past the latency.
       const bool overdue = t - group_first_ >= latency_frames() - 2;
-      const bool settled =
-          !joins && (!passing.empty() || (t - last_seen_ > kSettleFrames && t >= chosen.b + margin(chosen)));
+      // Settled: no window has joined for a while, and the frames after the window have been seen over
+      // its length (release compares the change across it with the shots' own change beside it).
+      const bool seen_after = t >= chosen.b + std::max(margin(chosen), chosen.b - chosen.a);
+      const bool settled = !joins && (!passing.empty() || (t - last_seen_ > kSettleFrames && seen_after));
       if (!overdue && !settled) break;
       release(history, found);
     }
@@ -132,32 +140,65 @@ class DissolveDetector final : public BoundaryDetector {
     const int64_t before = h.a - margin(h), after = h.b + margin(h);
     const double alpha_before = history.contains(before) ? alpha(before) : 0.0;
     const double alpha_after = history.contains(after) ? alpha(after) : 1.0;
-    // The picture changes faster inside than around it: a steady zoom or pan changes as fast before
-    // and after (medians, so a cut beside the dissolve does not count).
-    auto step = [&](int64_t i) { return thumb_distance(thumb(history, i - 1), thumb(history, i)); };
-    auto median_step = [&](int64_t first, int64_t last) {
-      std::vector<double> steps;
+    // Across the window the picture changes more than either shot changes on its own across as many
+    // frames: a steady zoom or pan changes as much before and after. Net changes, not frame-to-frame
+    // steps: a hand-held shake or a flicker changes every frame but comes back, a mix does not. The
+    // smaller side counts, so a cut beside the dissolve does not; the side after only once it has been
+    // seen over the window's length (a slow zoom changes little over a few frames).
+    const int64_t length = h.b - h.a;
+    const bool seen_before = history.contains(h.a - length), seen_after = history.contains(h.b + length);
+    const double change_before = seen_before ? thumb_distance(thumb(history, h.a - length), pa) : 0.0;
+    const double change_after = seen_after ? thumb_distance(thumb(history, h.b), thumb(history, h.b + length)) : 0.0;
+    const double around = seen_before && seen_after ? std::min(change_before, change_after)
+                                                    : std::max(change_before, change_after);
+    // A dissolve leaves A for good: the frames before the window are nearer A, those after nearer B.
+    // A flicker or a passing shadow goes there and back. (Means over a few frames: one frame's
+    // exposure may lean either way.)
+    auto mean_alpha = [&](int64_t first, int64_t last) {
+      double sum = 0;
+      int count = 0;
       for (int64_t i = first; i <= last; ++i) {
-        if (history.contains(i - 1) && history.contains(i)) steps.push_back(step(i));
+        if (history.contains(i)) {
+          sum += alpha(i);
+          ++count;
+        }
       }
-      if (steps.empty()) return 0.0;
-      std::nth_element(steps.begin(), steps.begin() + static_cast<std::ptrdiff_t>(steps.size() / 2), steps.end());
-      return steps[steps.size() / 2];
+      return count ? sum / count : 0.5;
     };
-    const double inside = h.distance / static_cast<double>(h.b - h.a);
-    const double around = std::min(median_step(before + 1, h.a), median_step(h.b + 1, after));
+    const bool leaves_for_good = mean_alpha(before, h.a - 1) < 0.5 && mean_alpha(h.b + 1, after) > 0.5;
     const bool moves_on = alpha_before < -kMaxOvershoot || alpha_after > 1.0 + kMaxOvershoot ||
-                          inside < kMinSpeedup * around;
+                          h.distance < kMinSpeedup * around || !leaves_for_good;
     spdlog::debug("dissolve: frames {}-{} (window {}-{}): |B-A| {:.1f}, midpoint {:.2f}, coverage {:.2f}, residual "
-                  "{:.2f}, contrast kept {:.2f}, alpha {:.2f} before, {:.2f} after, change {:.1f} a frame, {:.1f} "
-                  "around{}",
+                  "{:.2f}, contrast kept {:.2f}, alpha {:.2f} before, {:.2f} after, {:.1f} across as many frames beside "
+                  "it{}",
                   h.boundary.first_frame, h.boundary.frame, h.a, h.b, h.distance, h.midpoint, h.coverage, h.residual,
                   h.contrast_kept,
-                  alpha_before, alpha_after, inside, around, moves_on ? ": camera motion, not a dissolve" : "");
+                  alpha_before, alpha_after, around, moves_on ? ": camera motion, not a dissolve" : "");
     if (!moves_on) found.push_back(h.boundary);
   }
 
   static const cv::Mat& thumb(const FrameHistory& history, int64_t i) { return history.at(i).thumb; }
+
+  // Squared norm of what is left of `b` once each channel of `a` is brought to it by the gain and
+  // offset that fit best (least squares): what a change of light cannot explain.
+  static double relit_rest(const cv::Mat& a, const cv::Mat& b) {
+    cv::Scalar mean_a, dev_a, mean_b, dev_b;
+    cv::meanStdDev(a, mean_a, dev_a);
+    cv::meanStdDev(b, mean_b, dev_b);
+    const cv::Mat centred_a = a - mean_a, centred_b = b - mean_b;
+    const cv::Mat product = centred_a.mul(centred_b);
+    const cv::Scalar covariance = cv::mean(product);
+    cv::Mat rest = centred_b.clone();
+    std::vector<cv::Mat> rest_channels, a_channels;
+    cv::split(rest, rest_channels);
+    cv::split(centred_a, a_channels);
+    for (int c = 0; c < 3; ++c) {
+      const double gain = dev_a[c] > 1e-6 ? covariance[c] / (dev_a[c] * dev_a[c]) : 0.0;
+      rest_channels[static_cast<size_t>(c)] -= gain * a_channels[static_cast<size_t>(c)];
+    }
+    cv::merge(rest_channels, rest);
+    return rest.dot(rest);
+  }
 
   // Of all channels together: the picture's contrast.
   static double variance(const cv::Mat& picture) {
@@ -216,9 +257,9 @@ class DissolveDetector final : public BoundaryDetector {
     const double coverage = cv::countNonZero(per_pixel > kChangedPixel) / static_cast<double>(per_pixel.total());
     if (coverage < kMinCoverage) return std::nullopt;
     const double change_sq = change.dot(change);
-    const double beta = pa.dot(pb) / std::max(1e-9, pa.dot(pa));
-    const cv::Mat scaled = pb - beta * pa;
-    if (std::sqrt(scaled.dot(scaled) / change_sq) < 0.3) return std::nullopt;  // a fade, not a dissolve
+    // A fade (B is A darker) or other light (a flicker of exposure: A brighter, dimmer, greyer) is not
+    // a dissolve: B is A with each channel under a gain and an offset.
+    if (std::sqrt(relit_rest(pa, pb) / change_sq) < kSameUnderOtherLight) return std::nullopt;
 
     // How far each frame has gone from A to B, and how well the mix explains it.
     std::vector<double> alpha, residual;
@@ -237,6 +278,15 @@ class DissolveDetector final : public BoundaryDetector {
     }
     const double mean_residual = residual_sum / static_cast<double>(full - first);
     if (mean_residual > kMaxResidual) return std::nullopt;
+    // The same whatever the light: a hard cut between flickering shots can look gradual in the mix's
+    // terms (each frame's exposure moves it along A to B), not once the light is allowed for.
+    const double shape_change = thumb_shape_distance(pa, pb);
+    double largest_step = 0;
+    for (size_t i = first; i <= full; ++i) {
+      largest_step = std::max(largest_step, thumb_shape_distance(thumb(history, a + static_cast<int64_t>(i) - 1),
+                                                                 thumb(history, a + static_cast<int64_t>(i))));
+    }
+    if (largest_step > kMaxAlphaStep * shape_change) return std::nullopt;
     Candidate c;
     const int64_t frame = a + static_cast<int64_t>(full);
     c.boundary = Boundary{frame, a + static_cast<int64_t>(first), frame - 1, CutKind::dissolve,

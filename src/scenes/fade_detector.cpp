@@ -2,6 +2,9 @@
 // whose brightness moves steadily toward black are its fade-out, the frames after it moving steadily
 // away are its fade-in. Fade out + short dip + fade in is one transition (a dip to black between two
 // shots); a long dip is a shot of its own, so its fade-out and fade-in are reported separately.
+// A picture that is nearly all black (white) already, a logo on white, fades by its last bright
+// (dark) pixels giving way: its mean moves too little, and in coarse coding steps, so there the fade
+// is followed by the share of pixels not yet at the dip's colour.
 #include <algorithm>
 #include <cmath>
 
@@ -12,6 +15,11 @@ namespace {
 
 // A fade's frames each move at least this share of its average pace so far.
 constexpr double kMinPace = 0.4;
+// The share of pixels off the dip's colour (0..1) is followed on pictures where at most this share is
+// left; a step of the share is at least this much of the picture (below is the noise of a still shot:
+// pixels flickering at the black or white level).
+constexpr double kMostlyAtDip = 0.1;
+constexpr double kMinShareStep = 0.001;
 
 class FadeDetector final : public BoundaryDetector {
  public:
@@ -104,8 +112,15 @@ class FadeDetector final : public BoundaryDetector {
     return continues(level(history, i) - level(history, i - 1), level(history, i - 1), so_far, frames);
   }
 
+  // Share of the picture not at the dip's colour, 0..1.
+  double off_dip(const FrameHistory& history, int64_t i) const {
+    const FrameRecord& r = history.at(i);
+    return 1.0 - (white_ ? r.white_ratio : r.black_ratio);
+  }
+
   // Walks back from `dip` over frames that grow toward the dip's colour; returns the last frame
-  // before them (the outgoing shot at full strength).
+  // before them (the outgoing shot at full strength). Where the mean finds no fade and the picture was
+  // mostly at the dip's colour already, its last pixels off that colour are followed instead.
   int64_t last_pure_before(const FrameHistory& history, int64_t dip) const {
     const int64_t lowest = std::max(history.oldest_index(), dip - max_transition_);
     int64_t k = dip - 1;
@@ -113,7 +128,17 @@ class FadeDetector final : public BoundaryDetector {
                                         level(history, k) - level(history, dip - 1), dip - 1 - k)) {
       --k;
     }
-    return k;
+    if (dip - k >= 3 || !history.contains(dip - 1) || off_dip(history, dip - 1) > kMostlyAtDip) return k;
+    int64_t s = dip - 1;
+    while (s - 1 >= lowest) {
+      const double delta = off_dip(history, s - 1) - off_dip(history, s);
+      const double so_far = off_dip(history, s) - off_dip(history, dip - 1);
+      if (delta < kMinShareStep || (dip - 1 - s >= 2 && delta < kMinPace * so_far / static_cast<double>(dip - 1 - s))) {
+        break;
+      }
+      --s;
+    }
+    return std::min(k, s);
   }
 
   Boundary fade_out() const { return Boundary{dip_start_, fade_out_first_, dip_start_ - 1, CutKind::fade, 0.9}; }

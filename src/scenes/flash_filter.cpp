@@ -14,20 +14,6 @@ constexpr double kReturnRatio = 0.5;
 // shot also comes back darker after a bright first frame, but to another picture.
 constexpr double kSamePicture = 0.8;
 
-// Mean |a - b| of two thumbnails after each channel of each is brought to zero mean and unit contrast.
-double shape_distance(const cv::Mat& a, const cv::Mat& b) {
-  auto standardised = [](const cv::Mat& thumb) {
-    cv::Scalar mean, stddev;
-    cv::meanStdDev(thumb, mean, stddev);
-    cv::Mat out;
-    cv::subtract(thumb, mean, out);
-    cv::divide(out, cv::Scalar(std::max(1.0, stddev[0]), std::max(1.0, stddev[1]), std::max(1.0, stddev[2])), out);
-    return out;
-  };
-  const cv::Scalar d = cv::mean(cv::abs(standardised(a) - standardised(b)));
-  return (d[0] + d[1] + d[2]) / 3.0;
-}
-
 }  // namespace
 
 bool FlashFilter::flash_between(const FrameHistory& history, int64_t first, int64_t last) const {
@@ -42,7 +28,7 @@ bool FlashFilter::flash_between(const FrameHistory& history, int64_t first, int6
   }
   if (brightest < std::max(before.mean_luma, after.mean_luma) + kMinBrightening) return false;
   return thumb_distance(before.thumb, after.thumb) <= kReturnRatio * farthest &&
-         shape_distance(before.thumb, after.thumb) <= kSamePicture;
+         thumb_shape_distance(before.thumb, after.thumb) <= kSamePicture;
 }
 
 bool FlashFilter::is_flash(const Boundary& boundary, const FrameHistory& history) const {

@@ -124,6 +124,19 @@ double thumb_distance(const cv::Mat& a, const cv::Mat& b) {
   return (d[0] + d[1] + d[2]) / 3.0;
 }
 
+double thumb_shape_distance(const cv::Mat& a, const cv::Mat& b) {
+  auto standardised = [](const cv::Mat& thumb) {
+    cv::Scalar mean, stddev;
+    cv::meanStdDev(thumb, mean, stddev);
+    cv::Mat out;
+    cv::subtract(thumb, mean, out);
+    cv::divide(out, cv::Scalar(std::max(1.0, stddev[0]), std::max(1.0, stddev[1]), std::max(1.0, stddev[2])), out);
+    return out;
+  };
+  const cv::Scalar d = cv::mean(cv::abs(standardised(a) - standardised(b)));
+  return (d[0] + d[1] + d[2]) / 3.0;
+}
+
 FrameDifference compare(const FrameFeatures& a, const FrameFeatures& b, double previous_mafd) {
   FrameDifference d;
   cv::Mat delta;

@@ -58,5 +58,8 @@ FrameDifference compare(const FrameFeatures& a, const FrameFeatures& b, double p
 
 // Mean absolute difference of two thumbnails, 0..255.
 double thumb_distance(const cv::Mat& a, const cv::Mat& b);
+// The same after each channel of each thumbnail is brought to zero mean and unit contrast: how far
+// apart two pictures are whatever the light (unrelated pictures are about 1.1 apart).
+double thumb_shape_distance(const cv::Mat& a, const cv::Mat& b);
 
 }  // namespace pressreel::scenes
