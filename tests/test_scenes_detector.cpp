@@ -263,6 +263,27 @@ TEST(SceneDetector, WhiteFlashesInsideAShotAreNotCuts) {
   EXPECT_FALSE(detect(clip, unfiltered).scenes.cuts.empty()) << "the flashes are visible changes the filter removes";
 }
 
+// A montage: shot A, `between` for two frames, shot B. Each shot has its own picture and motion.
+std::filesystem::path make_insert_clip(const TempDir& dir, const std::string& name, const std::string& between) {
+  const auto clip = dir / name;
+  ffmpeg(with_h264({"-f", "lavfi", "-i", "testsrc2=s=320x180:r=25:d=1.2", "-f", "lavfi", "-i", between, "-f", "lavfi",
+                    "-i", "smptebars=s=320x180:r=25:d=1.2", "-filter_complex", "[0][1][2]concat=n=3:v=1"}),
+         clip);
+  return clip;
+}
+
+TEST(SceneDetector, ATwoFrameInsertOfAnotherPictureIsAShotOfItsOwn) {
+  TempDir dir;
+  const auto clip = make_insert_clip(dir, "insert.mp4", "mandelbrot=s=640x360:r=25,trim=end_frame=2,crop=320:180:0:0");
+  EXPECT_EQ(frames_of(detect(clip).scenes), (std::vector<int64_t>{30, 32}));
+}
+
+TEST(SceneDetector, TwoBlankFramesBetweenShotsAreOneCutNotAShot) {
+  TempDir dir;
+  const auto clip = make_insert_clip(dir, "blank.mp4", "color=c=white:s=320x180:r=25:d=0.08");
+  EXPECT_EQ(detect(clip).scenes.cuts.size(), 1u);
+}
+
 TEST(SceneDetector, FastMotionIsNotACut) {
   TempDir dir;
   const auto clip = dir / "motion.mp4";

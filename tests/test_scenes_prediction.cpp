@@ -8,6 +8,7 @@
 
 #include "pressreel/scenes/boundary_detector.hpp"
 #include "pressreel/scenes/flash_filter.hpp"
+#include "pressreel/scenes/predictability.hpp"
 #include "scenes/motion_prediction.hpp"
 
 namespace {
@@ -143,6 +144,65 @@ TEST(FlashFilter, ACutIntoAFlickeringShotIsNotAFlash) {
   // The new shot's first frame is brighter than the rest of it (old-film flicker): it is darker after
   // the first frame, and closer to the old shot in plain pixels than that bright frame, but another picture.
   EXPECT_FALSE(flash_at_10(thumb(8, 0.6, 40), thumb(9, 0.5, 150), thumb(9, 0.5, 60)));
+}
+
+// Frame records whose differences carry only the prediction's error and the colour change.
+scenes::FrameHistory errors(const std::vector<double>& residuals, double colour_at_10 = 0.0) {
+  scenes::FrameHistory history(64);
+  for (size_t i = 0; i < residuals.size(); ++i) {
+    scenes::FrameRecord r;
+    r.index = static_cast<int64_t>(i);
+    r.diff.residual = residuals[i];
+    r.diff.colour = i == 10 ? colour_at_10 : 0.0;
+    history.push(r);
+  }
+  return history;
+}
+
+TEST(Predictability, BusyMotionIsPredictableAndACutInItIsNot) {
+  std::vector<double> busy(20);
+  for (size_t i = 0; i < busy.size(); ++i) busy[i] = 8.0 + static_cast<double>(i % 3);  // a swirl: 8-10
+  busy[10] = 12.0;  // a little more than usual: still the swirl
+  EXPECT_TRUE(scenes::predictable(errors(busy), 10));
+  busy[10] = 30.0;
+  EXPECT_FALSE(scenes::predictable(errors(busy), 10));
+}
+
+TEST(Predictability, BothEdgesOfATwoFrameInsertAreUnpredictable) {
+  std::vector<double> residuals(20, 3.0);
+  residuals[10] = residuals[12] = 20.0;  // each edge has the other among its neighbours
+  EXPECT_FALSE(scenes::predictable(errors(residuals), 10));
+  EXPECT_FALSE(scenes::predictable(errors(residuals), 12));
+  EXPECT_TRUE(scenes::predictable(errors(residuals), 11));
+}
+
+TEST(Predictability, ANewColourIsNotPredictedFromLuma) {
+  const std::vector<double> still(20, 2.0);  // the same layout: luma prediction explains every frame
+  EXPECT_TRUE(scenes::predictable(errors(still, 0.1), 10));
+  EXPECT_FALSE(scenes::predictable(errors(still, 0.9), 10));
+}
+
+TEST(Predictability, WithoutNeighboursTheDetectorsDecide) {
+  EXPECT_FALSE(scenes::predictable(errors({2.0, 2.0}), 1));
+  EXPECT_FALSE(scenes::predictable(errors({2.0, 2.0, 2.0}), 7));
+}
+
+// Frames 0-9, 10-11 and 12-19 show `a`, `insert` and `b`.
+bool insert_at_10(const cv::Mat& a, const cv::Mat& insert, const cv::Mat& b) {
+  scenes::FrameHistory history(64);
+  for (int64_t i = 0; i < 20; ++i) {
+    scenes::FrameRecord r;
+    r.index = i;
+    r.thumb = i < 10 ? a : i < 12 ? insert : b;
+    history.push(r);
+  }
+  return scenes::is_insert(history, 10, 11);
+}
+
+TEST(FlashFilter, AnInsertHasAPictureABlankOrWashedOutFrameHasNone) {
+  EXPECT_TRUE(insert_at_10(thumb(7), thumb(8, 0.3, 170), thumb(9)));  // faint, but a picture
+  EXPECT_FALSE(insert_at_10(thumb(7), thumb(8, 0.0, 250), thumb(9)));
+  EXPECT_FALSE(insert_at_10(thumb(7), thumb(7, 0.02, 240), thumb(9)));
 }
 
 }  // namespace

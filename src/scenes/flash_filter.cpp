@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include <opencv2/imgproc.hpp>
+
 namespace pressreel::scenes {
 namespace {
 
@@ -14,7 +16,27 @@ constexpr double kReturnRatio = 0.5;
 // shot also comes back darker after a bright first frame, but to another picture.
 constexpr double kSamePicture = 0.8;
 
+// Below this luma contrast (standard deviation of the thumbnail, 0..255) a frame is a blank, not a
+// picture (as motion_prediction's flat pictures).
+constexpr double kMinPictureContrast = 4.0;
+
+bool has_structure(const cv::Mat& thumb) {
+  cv::Mat grey;
+  cv::cvtColor(thumb, grey, cv::COLOR_BGR2GRAY);
+  cv::Scalar mean, stddev;
+  cv::meanStdDev(grey, mean, stddev);
+  return stddev[0] >= kMinPictureContrast;
+}
+
 }  // namespace
+
+bool is_insert(const FrameHistory& history, int64_t first, int64_t last) {
+  if (first < 1 || last < first || !history.contains(first) || !history.contains(last)) return false;
+  for (int64_t i = first; i <= last; ++i) {
+    if (!has_structure(history.at(i).thumb)) return false;
+  }
+  return true;
+}
 
 bool FlashFilter::flash_between(const FrameHistory& history, int64_t first, int64_t last) const {
   if (first < 1 || !history.contains(first - 1) || !history.contains(last + 1)) return false;

@@ -149,6 +149,9 @@ FrameDifference compare(const FrameFeatures& a, const FrameFeatures& b, double p
   double l1 = 0;
   for (size_t i = 0; i < a.histogram.size(); ++i) l1 += std::abs(a.histogram[i] - b.histogram[i]);
   d.histogram = l1 / 6.0;  // three histograms, each at most 2 apart
+  double chroma_l1 = 0;
+  for (size_t i = kLumaBins; i < a.histogram.size(); ++i) chroma_l1 += std::abs(a.histogram[i] - b.histogram[i]);
+  d.colour = chroma_l1 / 4.0;  // Cr and Cb histograms, each at most 2 apart
   d.hash = std::popcount(a.hash ^ b.hash) / 64.0;
 
   // Edge change ratio: edges that appear far from any old edge, or vanish far from any new one.

@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "pressreel/scenes/predictability.hpp"
+
 namespace pressreel::scenes {
 namespace {
 
@@ -167,6 +169,13 @@ void SceneDetector::decide_up_to(int64_t frame) {
 }
 
 void SceneDetector::decide(const Boundary& b) {
+  // Each detector proposes from its own signals; none of them may cut where motion and exposure
+  // explain the frame (a gradual transition is predictable by nature, so this is for hard cuts).
+  if (b.kind == CutKind::cut && predictable(history_, b.frame)) {
+    spdlog::debug("scenes: cut at frame {} (confidence {:.2f}) dropped: the frames around it predict it", b.frame,
+                  b.confidence);
+    return;
+  }
   if (flash_filter_ && flash_filter_->is_flash(b, history_)) {
     spdlog::debug("scenes: {} at frame {} dropped: a flash", to_string(b.kind), b.frame);
     return;
@@ -175,7 +184,12 @@ void SceneDetector::decide(const Boundary& b) {
   // hard cut may follow sooner: trailers cut shots of a handful of frames.
   const int64_t previous = last_final_ ? last_final_->frame : 0;
   const bool decisive = last_final_ && b.kind == CutKind::cut && b.confidence >= kDecisive;
-  if (b.frame - previous < (decisive ? kMinFramesAfterDecisive : min_shot_frames_)) {
+  // Two hard cuts (both unpredictable, see above) around frames that are a picture of their own are
+  // a montage's insert, down to a single frame.
+  const bool insert = last_final_ && last_final_->kind == CutKind::cut && b.kind == CutKind::cut &&
+                      is_insert(history_, previous, b.frame - 1);
+  const int64_t shortest = insert ? 1 : decisive ? kMinFramesAfterDecisive : min_shot_frames_;
+  if (b.frame - previous < shortest) {
     spdlog::debug("scenes: {} at frame {} (confidence {:.2f}) dropped: {} frames after the previous boundary",
                   to_string(b.kind), b.frame, b.confidence, b.frame - previous);
     return;

@@ -27,4 +27,11 @@ class FlashFilter {
   int64_t max_frames_;
 };
 
+// The other kind of short run between two hard cuts: frames [first, last] are a shot of their own,
+// however short (a montage's one-frame insert), when each of them has structure. A blank white or
+// black frame between two shots, or a flash that washes the picture out, has none: with the cut
+// before it, it is one cut. (That the insert is not the picture before it, brightened or moved, is the
+// prediction's word: see predictability.hpp.)
+bool is_insert(const FrameHistory& history, int64_t first, int64_t last);
+
 }  // namespace pressreel::scenes

@@ -50,6 +50,10 @@ struct FrameDifference {
   double flicker = 0;      // mean |dY| after matching mean and contrast, 0..255
   double residual = 0;     // mean |error| of the motion- and gain-compensated prediction, 0..255
   double unexplained = 0;  // share of pixels that prediction misses, 0..1
+  // The one thing that luma prediction cannot see: the colours present changed (chroma histograms,
+  // 0..1). Motion and exposure leave them nearly as they were; a cut between two shots of the same
+  // shapes in other colours does not.
+  double colour = 0;
   double score = 0;      // the combination the cut decision uses, 0..255 scale
 };
 

@@ -1,0 +1,16 @@
+#pragma once
+// Whether a frame is what the frames around it lead one to expect: the motion- and exposure-
+// compensated prediction (motion_prediction.hpp) misses it no more than it misses its neighbours, and
+// its colours stayed. A hard cut is never predictable, whichever signal proposed it; a jump cut in the
+// same camera is not predictable either, while a pan, a shake, a flicker or a swirl of busy motion is.
+
+#include <cstdint>
+
+#include "pressreel/scenes/frame_history.hpp"
+
+namespace pressreel::scenes {
+
+// False when `index` or too few of its neighbours are kept: nothing to judge by, the detectors decide.
+bool predictable(const FrameHistory& history, int64_t index);
+
+}  // namespace pressreel::scenes

@@ -1,0 +1,37 @@
+#include "pressreel/scenes/predictability.hpp"
+
+#include <algorithm>
+#include <vector>
+
+namespace pressreel::scenes {
+namespace {
+
+// The prediction error must reach this many times the usual error around the frame to be a cut.
+// Busy motion that other signals mistake for a cut stays within 1.5 times its neighbours' error.
+constexpr double kStandOut = 2.0;
+// Errors below this (0..255 at the common contrast) are coding noise and grain.
+constexpr double kNoiseResidual = 1.0;
+// Frames looked at on each side. Of their errors, the second smallest is the usual one: up to two of
+// them may be cuts themselves (the edges of a one- or two-frame insert next to this one).
+constexpr int64_t kSide = 2;
+// The prediction sees luma only: when this much of the colour distribution changes (a cut between two
+// framings of one layout in other colours), it cannot speak. A light flickering to a dark frame moves
+// up to about 0.3 of it.
+constexpr double kColourChange = 0.4;
+
+}  // namespace
+
+bool predictable(const FrameHistory& history, int64_t index) {
+  if (!history.contains(index)) return false;
+  const FrameDifference& d = history.at(index).diff;
+  if (d.colour >= kColourChange) return false;
+  std::vector<double> around;
+  for (int64_t i = index - kSide; i <= index + kSide; ++i) {
+    if (i != index && i >= 1 && history.contains(i)) around.push_back(history.at(i).diff.residual);
+  }
+  if (around.size() < 2) return false;
+  std::nth_element(around.begin(), around.begin() + 1, around.end());
+  return d.residual < kStandOut * std::max(kNoiseResidual, around[1]);
+}
+
+}  // namespace pressreel::scenes
