@@ -224,6 +224,56 @@ TEST(DecodePass, ColourCodesOutsideFfmpegsEnumsReadAsUntagged) {
   }
 }
 
+// Frames that are only measured (`pressreel scenes`) are decoded without deblocking and, where the
+// codec can, at a reduced size: every frame still arrives at its time, the pictures a little rougher.
+TEST(DecodePass, AnAnalysisOnlyDecodeDeliversEveryFrameAtItsTime) {
+  TempDir dir;
+  media::DecodePassOptions analysis_only;
+  analysis_only.decoder.analysis_only_width = 192;
+  auto both = [&](const std::filesystem::path& clip, media::DecodePassOptions options) {
+    std::pair<RecordingSink, PictureSink> sinks;
+    media::FrameSink* list[] = {&sinks.first, &sinks.second};
+    media::run_decode_pass(media::probe(clip), list, options);
+    return sinks;
+  };
+
+  // H.264 has no reduced-size decode; a strongly quantised one is visibly deblocked.
+  const auto h264 = pressreel::testing::make_test_clip(dir / "h264.mp4", 40, "25",
+                                                       {"-c:v", "libx264", "-bf", "3", "-crf", "38"}, 640, 360);
+  const auto full = both(h264, {});
+  const auto rough = both(h264, analysis_only);
+  ASSERT_EQ(rough.first.indices.size(), 40u);
+  EXPECT_EQ(rough.first.indices, full.first.indices);
+  EXPECT_EQ(rough.first.times, full.first.times);
+  EXPECT_EQ(rough.first.sizes, full.first.sizes);
+  double changed = 0, most = 0;
+  for (size_t i = 0; i < full.second.luma.size(); ++i) {
+    const double mean = cv::norm(rough.second.luma[i], full.second.luma[i], cv::NORM_L1) / (640.0 * 360.0);
+    changed += mean;
+    most = std::max(most, mean);
+  }
+  EXPECT_GT(changed, 0.0) << "the B-frames no other refers to were not deblocked";
+  EXPECT_LT(most, 4.0) << "the same pictures";
+
+  // MPEG-4 Part 2 decodes at half size, as long as that is twice the analysis frame (192x108) or more.
+  const auto mpeg4 = pressreel::testing::make_test_clip(dir / "mpeg4.avi", 30, "25", {"-c:v", "mpeg4", "-q:v", "3"}, 800, 450);
+  const auto mpeg4_full = both(mpeg4, {});
+  const auto mpeg4_half = both(mpeg4, analysis_only);
+  ASSERT_EQ(mpeg4_half.first.indices.size(), 30u);
+  EXPECT_EQ(mpeg4_half.first.times, mpeg4_full.first.times);
+  EXPECT_EQ(mpeg4_half.first.sizes[0], std::make_pair(400, 225));
+  const media::VideoStreamInfo delivered = media::as_delivered(*media::probe(mpeg4).main_video(), analysis_only.decoder);
+  EXPECT_EQ(delivered.display_width, 400);
+  EXPECT_EQ(delivered.display_height, 225);
+  cv::Mat shrunk;
+  cv::resize(mpeg4_full.second.luma[10], shrunk, cv::Size(400, 225), 0, 0, cv::INTER_AREA);
+  EXPECT_LT(cv::norm(mpeg4_half.second.luma[10], shrunk, cv::NORM_L1) / (400.0 * 225.0), 6.0) << "the same picture";
+
+  // Not when half size would be smaller than twice the analysis frame.
+  analysis_only.decoder.analysis_only_width = 256;
+  EXPECT_EQ(both(mpeg4, analysis_only).first.sizes[0], std::make_pair(800, 450));
+}
+
 TEST(DecodePass, DeliversAudioWhenASinkWantsIt) {
   TempDir dir;
   const auto clip = dir / "av.mp4";

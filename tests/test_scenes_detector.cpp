@@ -27,7 +27,8 @@ struct Detection {
   int64_t max_latency = 0;
 };
 
-Detection detect(const std::filesystem::path& clip, scenes::SceneOptions options = {}) {
+Detection detect(const std::filesystem::path& clip, scenes::SceneOptions options = {},
+                 media::VideoDecoderOptions decoder = {}) {
   Detection d;
   scenes::SceneDetector detector(options);
   int64_t current = 0;
@@ -36,6 +37,7 @@ Detection detect(const std::filesystem::path& clip, scenes::SceneOptions options
     d.heard_at.push_back(current);
   });
   media::DecodePassOptions pass;
+  pass.decoder = decoder;
   pass.on_progress = [&](const media::VideoFrame& frame) { current = frame.index + 1; };
   media::FrameSink* sinks[] = {&detector};
   media::run_decode_pass(media::probe(clip), sinks, pass);
@@ -93,6 +95,22 @@ TEST(SceneDetector, FindsHardCutsAtTheFirstFrameOfEachShot) {
   EXPECT_EQ(d.scenes.shots[4].end_frame - d.scenes.shots[4].start_frame + 1, 6);
   EXPECT_EQ(d.scenes.shots.back().end_frame, 145);
   EXPECT_NEAR(d.scenes.shots.back().time.end.seconds(), 146 / 25.0, 1e-9);
+}
+
+// `pressreel scenes` decodes without deblocking and, where the codec can, at a reduced size: the same
+// cuts at the same frames, in H.264 and in MPEG-4 Part 2 decoded at half size.
+TEST(SceneDetector, FindsTheSameCutsOnAnAnalysisOnlyDecode) {
+  TempDir dir;
+  const auto h264 = make_cuts_clip(dir);
+  const auto mpeg4 = dir / "cuts.avi";
+  ffmpeg({"-i", h264.string(), "-vf", "scale=800:450", "-c:v", "mpeg4", "-q:v", "4"}, mpeg4);
+  media::VideoDecoderOptions analysis_only;
+  analysis_only.analysis_only_width = scenes::SceneOptions{}.analysis_width;
+  for (const auto& clip : {h264, mpeg4}) {
+    const Detection d = detect(clip, {}, analysis_only);
+    EXPECT_EQ(frames_of(d.scenes), (std::vector<int64_t>{30, 55, 85, 115, 121})) << clip.filename();
+    EXPECT_EQ(d.scenes.frames, 146);
+  }
 }
 
 TEST(SceneDetector, TellsTheListenerEachCutInOrderWithinItsLatency) {

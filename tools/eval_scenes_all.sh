@@ -10,7 +10,8 @@
 #
 #   tools/eval_scenes_all.sh [BUILD_DIR]
 #   env: TUNE_SEEDS (default "1 2 3"), HELD_OUT_SEEDS (default "4 5 11 12"), WORK (default
-#        ${TMPDIR:-/tmp}/pressreel-scenes-eval), QUIET=1 prints only the totals
+#        ${TMPDIR:-/tmp}/pressreel-scenes-eval), QUIET=1 prints only the totals, FULL_DECODE=1 detects on
+#        pictures decoded in full (eval-scenes --full-decode) instead of as `pressreel scenes` decodes
 # Exit 77 when ../shared/media is absent.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -39,8 +40,10 @@ score_set() {
     ln -sf "$truth" "$dir/truth/"
     ln -sf "$(cat "$truth.clipdir")/$clip" "$dir/clips/$clip" 2>/dev/null || true
   done
-  [[ -z "${QUIET:-}" ]] && { echo "== $name"; "$cli" -q eval-scenes --truth "$dir/truth" --clips "$dir/clips"; }
-  "$cli" -q eval-scenes --truth "$dir/truth" --clips "$dir/clips" --json > "$scores/$name.json"
+  local decode=()
+  [[ -n "${FULL_DECODE:-}" ]] && decode=(--full-decode)
+  [[ -z "${QUIET:-}" ]] && { echo "== $name"; "$cli" -q eval-scenes "${decode[@]}" --truth "$dir/truth" --clips "$dir/clips"; }
+  "$cli" -q eval-scenes "${decode[@]}" --truth "$dir/truth" --clips "$dir/clips" --json > "$scores/$name.json"
 }
 
 # Where each truth file's clip lives, written beside a copy of the truth file.

@@ -14,6 +14,7 @@ extern "C" {
 }
 
 #include "pressreel/media/error.hpp"
+#include "pressreel/media/scaler.hpp"
 #include "media/codec_loop.hpp"
 #include "media/stored_code.hpp"
 
@@ -24,11 +25,36 @@ bool is_interlaced(const VideoStreamInfo& info, const AVFrame* frame) {
   return info.interlaced || frame->interlaced_frame != 0;
 }
 
+// How many times the decoder halves the picture each way (libavcodec's lowres) for frames that are only
+// measured: as often as the codec can while the picture, as delivered, stays at least twice its
+// analysis size both ways. `delivered`: the full-size picture as the consumers get it.
+int reduction_steps(const AVCodec* codec, const VideoStreamInfo& delivered, const VideoDecoderOptions& options) {
+  if (options.analysis_only_width <= 0 || codec == nullptr) return 0;
+  const cv::Size full(delivered.display_width, delivered.display_height);
+  const cv::Size analysed = analysis_size(full, options.analysis_only_width, false);
+  int steps = 0;
+  while (steps < codec->max_lowres && (full.width >> (steps + 1)) >= 2 * analysed.width &&
+         (full.height >> (steps + 1)) >= 2 * analysed.height) {
+    ++steps;
+  }
+  return steps;
+}
+
+VideoStreamInfo turned(const VideoStreamInfo& info, const VideoDecoderOptions& options) {
+  VideoStreamInfo delivered = info;
+  if (!options.autorotate && info.rotation % 180 != 0) std::swap(delivered.display_width, delivered.display_height);
+  return delivered;
+}
+
 }  // namespace
 
 VideoStreamInfo as_delivered(const VideoStreamInfo& info, const VideoDecoderOptions& options) {
-  VideoStreamInfo delivered = info;
-  if (!options.autorotate && info.rotation % 180 != 0) std::swap(delivered.display_width, delivered.display_height);
+  VideoStreamInfo delivered = turned(info, options);
+  const AVCodecDescriptor* descriptor = avcodec_descriptor_get_by_name(info.codec.c_str());
+  const int steps = reduction_steps(descriptor != nullptr ? avcodec_find_decoder(descriptor->id) : nullptr, delivered, options);
+  for (int* side : {&delivered.width, &delivered.height, &delivered.display_width, &delivered.display_height}) {
+    *side = AV_CEIL_RSHIFT(*side, steps);  // as libavcodec sizes a reduced picture
+  }
   return delivered;
 }
 
@@ -46,6 +72,14 @@ VideoDecoder::VideoDecoder(const AVStream* stream, const VideoStreamInfo& info, 
   const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   codec_->thread_count = options_.threads > 0 ? options_.threads : cores;
   codec_->thread_type = FF_THREAD_FRAME | FF_THREAD_SLICE;
+  if (options_.analysis_only_width > 0) {
+    // Deblocking only makes pictures look better. It is skipped on pictures no other refers to: on all
+    // of them, the errors would add up over a GOP into a drift of brightness that the fade and
+    // dissolve detectors took for a transition (a cut of the bench clip came 14 frames late).
+    codec_->skip_loop_filter = AVDISCARD_NONREF;
+    codec_->lowres = reduction_steps(codec, turned(info_, options_), options_);
+    if (codec_->lowres > 0) spdlog::debug("{}: decoding at 1/{} size, for analysis only", clip_, 1 << codec_->lowres);
+  }
   check_av(avcodec_open2(codec_.get(), codec, nullptr), clip_, "decode", "opening the decoder");
   AVRational rate = stream->avg_frame_rate.num > 0 ? stream->avg_frame_rate : stream->r_frame_rate;
   if (rate.num > 0 && rate.den > 0) nominal_duration_ = std::max<int64_t>(1, av_rescale_q(1, av_inv_q(rate), time_base_));

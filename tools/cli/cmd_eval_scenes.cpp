@@ -26,10 +26,13 @@ struct ClipResult {
   scenes::ToleranceScore exact, near;
 };
 
-std::vector<scenes::ReportedBoundary> detect(const fs::path& clip, int64_t& frames) {
+// Decoded as `pressreel scenes` decodes, unless `full_decode`.
+std::vector<scenes::ReportedBoundary> detect(const fs::path& clip, bool full_decode, int64_t& frames) {
   scenes::SceneDetector detector;
   media::FrameSink* sinks[] = {&detector};
-  const media::DecodeSummary summary = media::run_decode_pass(media::probe(clip), sinks);
+  media::DecodePassOptions pass;
+  if (!full_decode) pass.decoder.analysis_only_width = scenes::SceneOptions{}.analysis_width;
+  const media::DecodeSummary summary = media::run_decode_pass(media::probe(clip), sinks, pass);
   frames = summary.frames;
   return scenes::reported_boundaries(detector.result());
 }
@@ -81,6 +84,7 @@ Action add_eval_scenes_command(CLI::App& app) {
     std::string truth, clips, detections;
     std::vector<std::string> only;
     bool json = false;
+    bool full_decode = false;
   };
   auto args = std::make_shared<Args>();
   cmd->add_option("--truth", args->truth, "folder of truth/<stem>.json files")->required()->check(CLI::ExistingDirectory);
@@ -90,6 +94,8 @@ Action add_eval_scenes_command(CLI::App& app) {
       ->check(CLI::ExistingDirectory);
   cmd->add_option("stems", args->only, "only these clips (truth file stems)");
   cmd->add_flag("--json", args->json, "print JSON instead of a table");
+  cmd->add_flag("--full-decode", args->full_decode,
+                "detect on pictures decoded as a viewer sees them, not as `pressreel scenes` decodes them");
 
   return [args]() {
     const fs::path truth_dir = args->truth;
@@ -123,7 +129,7 @@ Action add_eval_scenes_command(CLI::App& app) {
             spdlog::warn("{}: clip not found, skipped", clip.string());
             continue;
           }
-          reported = detect(clip, r.frames_decoded);
+          reported = detect(clip, args->full_decode, r.frames_decoded);
         }
       } catch (const std::exception& e) {
         spdlog::error("{}: {}", r.stem, e.what());

@@ -19,6 +19,7 @@ Action add_scenes_command(CLI::App& app) {
   struct Args {
     std::string clip, format = "json", stats;
     int threads = 0;
+    bool full_decode = false;
     scenes::SceneOptions options;
   };
   auto args = std::make_shared<Args>();
@@ -28,6 +29,8 @@ Action add_scenes_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--stats", args->stats, "also write every frame's signals to this CSV file");
   cmd->add_option("--threads", args->threads, "decoder threads (0 = one per core)")->capture_default_str();
+  cmd->add_flag("--full-decode", args->full_decode,
+                "decode pictures as a viewer sees them (with deblocking, at full size): slower, for comparison");
   cmd->add_option("--min-shot", args->options.min_shot_seconds, "shortest shot, seconds")->capture_default_str();
   cmd->add_option("--ratio", args->options.adaptive_ratio, "how far a cut must stand out from its neighbours")
       ->capture_default_str();
@@ -49,6 +52,8 @@ Action add_scenes_command(CLI::App& app) {
     }
     media::DecodePassOptions pass;
     pass.decoder.threads = args->threads;
+    // Nothing here shows or encodes a picture: the decoder may cut corners only analysis does not see.
+    if (!args->full_decode) pass.decoder.analysis_only_width = args->options.analysis_width;
     media::FrameSink* sinks[] = {&detector};
     const media::DecodeSummary summary = media::run_decode_pass(probe, sinks, pass);
     const scenes::SceneList scenes = detector.result();

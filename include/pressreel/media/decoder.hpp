@@ -17,10 +17,18 @@ struct VideoDecoderOptions {
   bool deinterlace = true;  // bwdif on frames flagged interlaced
   bool autorotate = true;   // apply the display matrix to the pixels
   bool tone_map = true;     // PQ/HLG to BT.709 SDR
+  // > 0: the pictures are only measured, at this analysis width (analysis_size), never shown or
+  // encoded (`pressreel scenes`). The decoder then skips deblocking on pictures no other refers to
+  // (so no error adds up) and, where the codec can (MPEG-1/2/4, H.263, MJPEG; not H.264, HEVC, VP9,
+  // AV1), decodes at 1/2, 1/4 or 1/8 size while the picture stays at least twice the analysis size,
+  // so each analysed pixel still averages decoded ones. Frames, indices and times are the same; only
+  // the pixels are rougher.
+  int analysis_only_width = 0;
 };
 
 // `info` as a decoder with `options` delivers it: without autorotate the pictures keep the stored
-// orientation, so the upright size a consumer plans for is the unturned one.
+// orientation, so the upright size a consumer plans for is the unturned one; a reduced-size decode
+// (analysis_only_width) shrinks every size.
 VideoStreamInfo as_delivered(const VideoStreamInfo& info, const VideoDecoderOptions& options);
 
 class VideoDecoder {
