@@ -338,7 +338,7 @@ class TeaserWriter {
       // The WebP's pictures in its own matrix, converted from the MP4's when their sizes agree.
       if (!p.webp) {
         p.webp = webp_scalers_.local().to_frame(p.mp4.get(), p.mp4->width, p.mp4->height, AV_PIX_FMT_YUV420P,
-                                               media::YuvMatrix::bt601);
+                                                media::YuvMatrix::bt601);
       }
       kept.end_ms = p.webp_ms + std::max<int64_t>(1, av_rescale_q(p.duration, tb_, AVRational{1, 1000}));
       kept.at_ms.push_back(p.webp_ms);
@@ -376,19 +376,23 @@ class TeaserWriter {
   nlohmann::json finish(std::span<const WebpStretch> stretches, std::vector<EncodedWebpPart> parts, double seconds) {
     if (parts.empty()) throw media::MediaError(clip_, teaser_stage, "no picture for the WebP");
     WebpBudget budget{webp_max_bytes_, lowest_webp_quality};
-    budget.smallest_scale = std::min(1.0, static_cast<double>(smallest_webp_side) / std::max(sizes_.webp.width, sizes_.webp.height));
+    budget.smallest_scale =
+        std::min(1.0, static_cast<double>(smallest_webp_side) / std::max(sizes_.webp.width, sizes_.webp.height));
     for (const WebpStretch& stretch : stretches) {
       budget.largest_frame_step = std::max(budget.largest_frame_step, static_cast<int>(stretch.pictures.size()));
     }
-    const FittedWebp webp = fit_webp_budget(first_webp_trial(), join(parts, seconds), budget, [&](const WebpTrial& trial) {
-      tbb::parallel_for(size_t{0}, parts.size(), [&](size_t i) { parts[i] = encode_webp_part(stretches[i], trial); });
-      return join(parts, seconds);
-    });
+    const FittedWebp webp =
+        fit_webp_budget(first_webp_trial(), join(parts, seconds), budget, [&](const WebpTrial& trial) {
+          tbb::parallel_for(size_t{0}, parts.size(),
+                            [&](size_t i) { parts[i] = encode_webp_part(stretches[i], trial); });
+          return join(parts, seconds);
+        });
     if (webp.over_budget) {
       spdlog::warn("{}: teaser: the WebP is {} bytes, over its budget of {} even at its smallest", clip_,
                    webp.bytes.size(), webp_max_bytes_);
     }
-    io::write_file_atomic(webp_path_, std::string_view(reinterpret_cast<const char*>(webp.bytes.data()), webp.bytes.size()));
+    io::write_file_atomic(webp_path_,
+                          std::string_view(reinterpret_cast<const char*>(webp.bytes.data()), webp.bytes.size()));
     mp4_file_.commit();
     nlohmann::json mp4 = describe_output(mp4_file_.final_path());
     mp4["frames"] = mp4_frames_;
