@@ -339,6 +339,29 @@ TEST(Teaser, TheWebpKeepsToItsByteBudget) {
   EXPECT_EQ(a.end_ms, b.end_ms);
 }
 
+// Heavy grain at 640x360 is over the default megabyte even at the lowest quality: the WebP comes out
+// smaller instead, within its budget, in a few encodes, and still the whole animation.
+TEST(Teaser, ABusyWebpMeetsTheDefaultBudgetAtASmallerSize) {
+  TempDir dir;
+  const auto clip = dir / "grain.mp4";
+  pressreel::testing::ffmpeg({"-f", "lavfi", "-i", "testsrc2=size=640x360:rate=25:duration=5", "-vf",
+                              "noise=alls=40:allf=t", "-c:v", "libx264", "-preset", "ultrafast", "-crf", "16", "-g", "25"},
+                             clip);
+  const std::vector<preview::TeaserPiece> pieces = {{seconds(0.2), seconds(2.6)}, {seconds(2.6), seconds(4.8)}};
+  const nlohmann::json report = preview::make_teaser(media::probe(clip), pieces, dir / "out");
+  const nlohmann::json& written = report["outputs"][1];
+  EXPECT_LE(static_cast<int64_t>(std::filesystem::file_size(dir / "out" / "teaser.webp")), 1'000'000);
+  EXPECT_FALSE(written["over_budget"].get<bool>());
+  EXPECT_EQ(written["quality"], 20.0);
+  EXPECT_LE(written["encodes"].get<int>(), 4);
+  const auto webp = pressreel::testing::read_webp_animation(dir / "out" / "teaser.webp");
+  ASSERT_TRUE(webp.read);
+  EXPECT_LT(webp.width, 640);
+  EXPECT_NEAR(static_cast<double>(webp.width) / webp.height, 640.0 / 360, 0.02);
+  EXPECT_EQ(webp.end_ms.back(), std::lround(report["seconds"].get<double>() * 1000));
+  EXPECT_NEAR(static_cast<double>(webp.frames.size()), report["seconds"].get<double>() * 12, 3);
+}
+
 TEST(Teaser, IsCutOffAtEightSeconds) {
   TempDir dir;
   const auto clip = pressreel::testing::make_test_clip(dir / "c.mp4", 300, "25", {"-g", "25"}, 320, 240);

@@ -1,7 +1,9 @@
 // The teaser's animated WebP, encoded in parts side by side and joined.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstring>
+#include <functional>
 #include <fstream>
 
 extern "C" {
@@ -13,6 +15,7 @@ extern "C" {
 #include "pressreel/media/probe.hpp"
 #include "pressreel/preview/teaser.hpp"
 #include "preview/webp_animation.hpp"
+#include "preview/webp_budget.hpp"
 #include "test_preview_readback.hpp"
 #include "test_support.hpp"
 
@@ -130,6 +133,85 @@ TEST(WebpParts, ATeaserOfSeveralPiecesShowsEachPiecesFramesAtTheirTimes) {
     EXPECT_NEAR(webp.frames[i].at<cv::Vec3b>(120, 160)[1], shown_grey(level_of(frame)), 6)
         << "WebP frame " << i << " shown from " << shown_from << " s: clip frame " << frame;
   }
+}
+
+// fit_webp_budget against a model of libwebp's sizes: bytes = a * exp(slope * quality), times the
+// canvas's area, over the frame step. It records every trial it was asked to encode.
+struct SizeModel {
+  explicit SizeModel(double bytes_at_60, double slope = 0.015) : bytes_at_60(bytes_at_60), slope(slope) {}
+  double bytes_at_60, slope;
+  std::vector<preview::WebpTrial> trials;
+  std::vector<uint8_t> operator()(const preview::WebpTrial& t) {
+    trials.push_back(t);
+    const double bytes = bytes_at_60 * std::exp(slope * (t.quality - 60)) * t.scale * t.scale / t.frame_step;
+    return std::vector<uint8_t>(static_cast<size_t>(bytes));
+  }
+  preview::FittedWebp fit(const preview::WebpBudget& budget) {
+    std::vector<uint8_t> first = (*this)({});
+    trials.clear();
+    return preview::fit_webp_budget({}, std::move(first), budget, std::ref(*this));
+  }
+};
+
+TEST(WebpBudget, AWebpWithinItsBudgetIsEncodedOnce) {
+  SizeModel model{900'000};
+  const preview::FittedWebp fitted = model.fit({1'000'000});
+  EXPECT_TRUE(model.trials.empty());
+  EXPECT_EQ(fitted.encodes, 1);
+  EXPECT_EQ(fitted.trial, preview::WebpTrial{});
+  EXPECT_EQ(fitted.bytes.size(), 900'000u);
+}
+
+// Whatever the curve's slope and how far over the first encode is: at most two more encodes, and a
+// quality close to the best that fits (the highest whole quality within the budget).
+TEST(WebpBudget, QualityReachesTheBudgetInAtMostTwoMoreEncodes) {
+  for (double slope : {0.008, 0.015, 0.03, 0.05}) {
+    for (double over : {1.05, 1.3, 1.8}) {
+      if (over > std::exp(slope * 40)) continue;  // not within reach of the lowest quality
+      SizeModel model{over * 1'000'000, slope};
+      const preview::FittedWebp fitted = model.fit({1'000'000});
+      const double best = std::floor(60 - std::log(over) / slope);
+      SCOPED_TRACE(::testing::Message() << "slope " << slope << ", " << over << " x over; best quality " << best);
+      EXPECT_LE(fitted.bytes.size(), 1'000'000u);
+      EXPECT_LE(fitted.encodes, 3);
+      EXPECT_EQ(fitted.trial.scale, 1.0);
+      EXPECT_EQ(fitted.trial.frame_step, 1);
+      EXPECT_LE(fitted.trial.quality, best);
+      EXPECT_GE(fitted.trial.quality, best - 10);
+      EXPECT_FALSE(fitted.over_budget);
+    }
+  }
+}
+
+// Twice over at the lowest quality: a smaller canvas at that quality, about as large as fits.
+TEST(WebpBudget, OverAtTheLowestQualityTheCanvasShrinks) {
+  SizeModel model{2'000'000 * std::exp(0.015 * 40)};  // 2 MB at quality 20
+  const preview::FittedWebp fitted = model.fit({1'000'000});
+  EXPECT_LE(fitted.bytes.size(), 1'000'000u);
+  EXPECT_EQ(fitted.trial.quality, 20.0f);
+  EXPECT_LT(fitted.trial.scale, std::sqrt(0.5));
+  EXPECT_GT(fitted.trial.scale, 0.6);
+  EXPECT_EQ(fitted.trial.frame_step, 1);
+  EXPECT_LE(fitted.encodes, 4);
+}
+
+// A budget the smallest canvas cannot meet: fewer frames; one nothing can meet is reported as over.
+TEST(WebpBudget, ThenFewerFramesAndAnImpossibleBudgetIsReportedOver) {
+  preview::WebpBudget budget{20'000};
+  budget.largest_frame_step = 24;
+  SizeModel thinned{4'000'000};  // 0.25 MB at the smallest canvas (1/4 of the sides), 0.55 of it at 20
+  const preview::FittedWebp fitted = thinned.fit(budget);
+  EXPECT_LE(fitted.bytes.size(), 20'000u);
+  EXPECT_EQ(fitted.trial.scale, budget.smallest_scale);
+  EXPECT_GT(fitted.trial.frame_step, 1);
+  EXPECT_FALSE(fitted.over_budget);
+
+  SizeModel impossible{40'000'000};  // 57 kB at the smallest canvas, quality 20 and one frame of 24
+  const preview::FittedWebp over = impossible.fit(budget);
+  EXPECT_TRUE(over.over_budget);
+  EXPECT_EQ(over.trial.frame_step, budget.largest_frame_step);
+  EXPECT_EQ(over.trial, impossible.trials.back());  // the smallest it tried
+  EXPECT_LT(impossible.trials.size(), 30u);
 }
 
 }  // namespace

@@ -221,7 +221,7 @@ std::vector<RecipeField> make_fields() {
     number("teaser", "webp_fps", +[](Recipe& r) -> auto& { return r.teaser.webp_fps; }, 1.0, 60.0, "the WebP's frame rate"),
     number("teaser", "webp_quality", +[](Recipe& r) -> auto& { return r.teaser.webp_quality; }, 0.0, 100.0, "the WebP's quality"),
     number("teaser", "webp_effort", +[](Recipe& r) -> auto& { return r.teaser.webp_effort; }, 0, 6, "libwebp method: 0 fastest, 6 smallest"),
-    number("teaser", "webp_max_bytes", +[](Recipe& r) -> auto& { return r.teaser.webp_max_bytes; }, 10'000, 100'000'000, "the WebP's byte budget: over it, encoded again at a lower quality"),
+    number("teaser", "webp_max_bytes", +[](Recipe& r) -> auto& { return r.teaser.webp_max_bytes; }, 10'000, 100'000'000, "the WebP's byte budget: over it, a lower quality, then a smaller picture, then fewer frames"),
     number("stream", "segment_seconds", +[](Recipe& r) -> auto& { return r.stream.segment_seconds; }, 1.0, 60.0, "segments end at the first keyframe from each multiple"),
   };
   // clang-format on

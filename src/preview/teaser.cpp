@@ -25,6 +25,7 @@
 #include "pressreel/preview/shot_look.hpp"
 #include "preview/video_encoder.hpp"
 #include "preview/webp_animation.hpp"
+#include "preview/webp_budget.hpp"
 
 namespace pressreel::preview {
 namespace {
@@ -270,10 +271,11 @@ struct WebpStretch {
   int64_t end_ms = 0;  // where the last picture's time in the clip ends
 };
 
-// An animated WebP over its byte budget is encoded again this much lower in quality, down to the
-// lowest: below it, blocks swamp the picture, and a teaser that big is better left a bit over budget.
-constexpr float webp_quality_step = 10.0f;
+// An animated WebP over its byte budget is encoded again at a lower quality, down to the lowest
+// (below it, blocks swamp the picture); then smaller, down to this many pixels on its longer side
+// (below it, a teaser is too small to read); then with fewer frames (see fit_webp_budget).
 constexpr float lowest_webp_quality = 20.0f;
+constexpr int smallest_webp_side = 160;
 
 // A part of the teaser's WebP (see WebpPart) and when it starts in the teaser.
 struct EncodedWebpPart {
@@ -294,7 +296,7 @@ class TeaserWriter {
         webp_max_bytes_(options.webp_max_bytes),
         mp4_file_(folder, "teaser.mp4"),
         webp_path_(folder / "teaser.webp"),
-        webp_matrix_([] { return media::Scaler(media::ScaleQuality::good); }) {
+        webp_scalers_([] { return media::Scaler(media::ScaleQuality::good); }) {
     const media::Rational rate = video.frame_rate.valid() ? video.frame_rate : video.average_frame_rate;
     mp4_ = open_video_encoder(options.mp4, {sizes.mp4, tb_, rate, 2.0, mp4_encoder_threads}, clip_);
     mp4_mux_ =
@@ -335,8 +337,8 @@ class TeaserWriter {
       if (p.webp_ms < 0) continue;
       // The WebP's pictures in its own matrix, converted from the MP4's when their sizes agree.
       if (!p.webp) {
-        p.webp = webp_matrix_.local().to_frame(p.mp4.get(), p.mp4->width, p.mp4->height, AV_PIX_FMT_YUV420P,
-                                               media::YuvMatrix::bt601);
+        p.webp = webp_scalers_.local().to_frame(p.mp4.get(), p.mp4->width, p.mp4->height, AV_PIX_FMT_YUV420P,
+                                                media::YuvMatrix::bt601);
       }
       kept.end_ms = p.webp_ms + std::max<int64_t>(1, av_rescale_q(p.duration, tb_, AVRational{1, 1000}));
       kept.at_ms.push_back(p.webp_ms);
@@ -347,37 +349,69 @@ class TeaserWriter {
     return kept;
   }
 
-  // Parallel: one stretch's WebP pictures as a part of their own (see WebpPart) at `quality`.
-  EncodedWebpPart encode_webp_part(const WebpStretch& stretch, float quality) const {
-    WebpPart part(sizes_.webp, {quality, webp_settings_.method}, clip_);
+  // The WebP's first try: all its pictures at full size, at the recipe's quality.
+  WebpTrial first_webp_trial() const { return {webp_settings_.quality}; }
+
+  // Parallel: one stretch's WebP pictures as a part of their own (see WebpPart), as `trial` asks.
+  EncodedWebpPart encode_webp_part(const WebpStretch& stretch, const WebpTrial& trial) {
+    const cv::Size canvas = webp_canvas(trial.scale);
+    WebpPart part(canvas, {trial.quality, webp_settings_.method}, clip_);
     const int64_t first_ms = stretch.at_ms.front();
-    for (size_t i = 0; i < stretch.pictures.size(); ++i) part.add(*stretch.pictures[i], stretch.at_ms[i] - first_ms);
+    for (size_t i = 0; i < stretch.pictures.size(); i += static_cast<size_t>(trial.frame_step)) {
+      const AVFrame* picture = stretch.pictures[i].get();
+      media::FramePtr smaller;
+      if (canvas != sizes_.webp) {  // already BT.601: only the size changes
+        smaller = webp_scalers_.local().to_frame(picture, canvas.width, canvas.height, AV_PIX_FMT_YUV420P,
+                                                 media::YuvMatrix::bt601);
+        picture = smaller.get();
+      }
+      part.add(*picture, stretch.at_ms[i] - first_ms);
+    }
     return {first_ms, part.finish(stretch.end_ms - first_ms)};  // its last frame's length is set when joined
   }
 
-  // The parts in teaser order joined into the WebP, which lasts until `seconds`; while it is over its
-  // byte budget, every part is encoded again at a lower quality. Then both files are committed and
+  // The parts in teaser order joined into the WebP, which lasts until `seconds`; over its byte
+  // budget, every part is encoded again as fit_webp_budget asks. Then both files are committed and
   // described.
   nlohmann::json finish(std::span<const WebpStretch> stretches, std::vector<EncodedWebpPart> parts, double seconds) {
     if (parts.empty()) throw media::MediaError(clip_, teaser_stage, "no picture for the WebP");
-    float quality = webp_settings_.quality;
-    std::vector<uint8_t> webp = join(parts, seconds);
-    while (static_cast<int64_t>(webp.size()) > webp_max_bytes_ && quality > lowest_webp_quality) {
-      quality = std::max(lowest_webp_quality, quality - webp_quality_step);
-      tbb::parallel_for(size_t{0}, parts.size(), [&](size_t i) { parts[i] = encode_webp_part(stretches[i], quality); });
-      webp = join(parts, seconds);
+    WebpBudget budget{webp_max_bytes_, lowest_webp_quality};
+    budget.smallest_scale =
+        std::min(1.0, static_cast<double>(smallest_webp_side) / std::max(sizes_.webp.width, sizes_.webp.height));
+    for (const WebpStretch& stretch : stretches) {
+      budget.largest_frame_step = std::max(budget.largest_frame_step, static_cast<int>(stretch.pictures.size()));
     }
-    io::write_file_atomic(webp_path_, std::string_view(reinterpret_cast<const char*>(webp.data()), webp.size()));
+    const FittedWebp webp =
+        fit_webp_budget(first_webp_trial(), join(parts, seconds), budget, [&](const WebpTrial& trial) {
+          tbb::parallel_for(size_t{0}, parts.size(),
+                            [&](size_t i) { parts[i] = encode_webp_part(stretches[i], trial); });
+          return join(parts, seconds);
+        });
+    if (webp.over_budget) {
+      spdlog::warn("{}: teaser: the WebP is {} bytes, over its budget of {} even at its smallest", clip_,
+                   webp.bytes.size(), webp_max_bytes_);
+    }
+    io::write_file_atomic(webp_path_,
+                          std::string_view(reinterpret_cast<const char*>(webp.bytes.data()), webp.bytes.size()));
     mp4_file_.commit();
     nlohmann::json mp4 = describe_output(mp4_file_.final_path());
     mp4["frames"] = mp4_frames_;
     nlohmann::json described = describe_webp(webp_path_, seconds);
-    described["quality"] = quality;
+    described["quality"] = webp.trial.quality;
     described["max_bytes"] = webp_max_bytes_;
+    described["encodes"] = webp.encodes;
+    described["over_budget"] = webp.over_budget;
     return nlohmann::json::array({mp4, described});
   }
 
  private:
+  // The canvas `scale` times the WebP's size, in even pixels (4:2:0).
+  cv::Size webp_canvas(double scale) const {
+    if (scale >= 1.0) return sizes_.webp;
+    const auto even = [&](int side) { return std::max(2, 2 * static_cast<int>(std::lround(side * scale / 2))); };
+    return {even(sizes_.webp.width), even(sizes_.webp.height)};
+  }
+
   std::vector<uint8_t> join(const std::vector<EncodedWebpPart>& parts, double seconds) const {
     std::vector<std::vector<uint8_t>> bytes;
     std::vector<int64_t> durations;
@@ -398,7 +432,8 @@ class TeaserWriter {
   std::filesystem::path webp_path_;  // written whole once joined (io::write_file_atomic)
   std::unique_ptr<media::Encoder> mp4_;
   std::unique_ptr<media::Muxer> mp4_mux_;
-  tbb::enumerable_thread_specific<media::Scaler> webp_matrix_;  // BT.709 to BT.601, same size
+  // BT.709 to BT.601 at the same size; a smaller WebP's pictures
+  tbb::enumerable_thread_specific<media::Scaler> webp_scalers_;
   int64_t mp4_frames_ = 0;
 };
 
@@ -490,7 +525,7 @@ nlohmann::json make_teaser(const media::ProbeResult& probe, std::span<const Teas
       }) & tbb::make_filter<Token, void>(tbb::filter_mode::parallel, [&](Token work) {
         const auto index = static_cast<size_t>(work->stretch - stretches.data());
         webp_pictures[index] = writer.keep_webp_pictures(work->pictures);
-        if (webp_pictures[index]) parts[index] = writer.encode_webp_part(*webp_pictures[index], static_cast<float>(options.webp_quality));
+        if (webp_pictures[index]) parts[index] = writer.encode_webp_part(*webp_pictures[index], writer.first_webp_trial());
       }));
   std::vector<WebpStretch> kept_pictures;
   std::vector<EncodedWebpPart> kept;

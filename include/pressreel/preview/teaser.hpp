@@ -34,7 +34,7 @@ struct TeaserOptions {
   double webp_fps = 12.0;          // an animated WebP at full frame rate is several times larger
   double webp_quality = 60.0;      // libwebp quality, 0-100
   int webp_effort = 2;             // libwebp method, 0 (fastest) - 6; 2 is half the time of 4 for ~4% more bytes
-  int64_t webp_max_bytes = 1'000'000;  // the WebP's budget: over it, it is encoded again at a lower quality
+  int64_t webp_max_bytes = 1'000'000;  // the WebP's budget: over it, a lower quality, then smaller, then fewer frames
 };
 
 // The look of the i-th shot of a best-first list (see shot_look.hpp); asked only for the shots a
