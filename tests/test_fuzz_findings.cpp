@@ -104,6 +104,18 @@ TEST(FuzzFindings, GalleryReadsWhatItCanOfAManifestWithOddTypes) {
   EXPECT_EQ(batch::read_gallery_clip(folder, json::array({1, 2})).name, "trailer");
 }
 
+// fuzz_manifest found it: a film's "title" that is a number threw a json type_error out of the gallery.
+TEST(FuzzFindings, AFilmTitleThatIsNotTextGivesTheFolderName) {
+  batch::GalleryFilm film;
+  film.slug = "film";
+  film.info = json::parse(R"({"title": 1984})");
+  EXPECT_EQ(film.title(), "film");
+  film.info = json::parse(R"({"title": "Nineteen"})");
+  EXPECT_EQ(film.title(), "Nineteen");
+  film.info = json::array({1});
+  EXPECT_EQ(film.title(), "film");
+}
+
 TEST(FuzzFindings, ProbeTurnsTagsThatAreNotUtf8IntoUtf8) {
   // fuzz_probe_buffer: a Matroska tag with the byte 0xF7 made to_json(probe).dump() throw (JSON is
   // UTF-8). Old files often carry Latin-1 titles like this one; the probe now hands every reader (JSON,

@@ -43,11 +43,6 @@ std::string lower(std::string s) {
   return s;
 }
 
-std::string string_field(const json& object, const char* key) {
-  const auto it = object.is_object() ? object.find(key) : object.end();
-  return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
 }  // namespace
 
 std::string frame_rate_text(const json& video) {

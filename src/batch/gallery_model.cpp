@@ -240,8 +240,13 @@ GalleryClip read_gallery_clip(const fs::path& folder, const json& manifest) {
   return clip;
 }
 
+std::string string_field(const json& object, const char* key) {
+  const auto it = object.is_object() ? object.find(key) : object.end();
+  return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
 std::string GalleryFilm::title() const {
-  const std::string title = info.is_object() ? info.value("title", "") : "";
+  const std::string title = string_field(info, "title");
   return title.empty() ? slug : title;
 }
 

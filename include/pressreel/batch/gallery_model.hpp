@@ -74,6 +74,10 @@ GalleryClip read_gallery_clip(const std::filesystem::path& clip_folder, const nl
 // The first poster (or still) of a clip, relative to its folder; empty when it has none.
 std::string cover_image(const GalleryClip& clip);
 
+// A text field of a JSON object read from disk: empty when it is absent or not a string (a film's
+// metadata is written by hand, so "title": 1984 must not end the gallery).
+std::string string_field(const nlohmann::json& object, const char* key);
+
 // A probe's video stream's rate for people: "23.976 fps", "16.05 fps (variable)"; empty when unknown.
 std::string frame_rate_text(const nlohmann::json& video);
 // A probe's container as people know it (MP4, QuickTime, Matroska, WebM, AVI, MPEG-PS...), told apart by
