@@ -2,6 +2,7 @@
 // (PySceneDetect's AdaptiveDetector). Fast motion raises the neighbours too, so it does not cut; a
 // quiet cut between similar shots still stands out against a still neighbourhood.
 #include <algorithm>
+#include <vector>
 
 #include "pressreel/scenes/boundary_detector.hpp"
 
@@ -44,14 +45,7 @@ class AdaptiveCutDetector final : public BoundaryDetector {
                   history.at(target).black() || history.at(target - 1).black())) {
       return {};  // dark frames' edges and histograms are noise; only their pixels count
     }
-    double sum = 0;
-    int count = 0;
-    for (int64_t i = target - window_; i <= target + window_; ++i) {
-      if (i == target || i < 1 || !history.contains(i)) continue;
-      sum += history.at(i).diff.score;
-      ++count;
-    }
-    const double mean = count > 0 ? sum / count : 0.0;
+    const double mean = neighbourhood(history, target);
     const double ratio = mean > 1e-6 ? score / mean : 255.0;
     if (ratio < (quiet ? kQuietRatioFactor * ratio_ : ratio_)) return {};
     Boundary b;
@@ -62,6 +56,25 @@ class AdaptiveCutDetector final : public BoundaryDetector {
     b.confidence = quiet ? 0.5
                          : 0.5 + 0.5 * std::min(1.0, (score / min_score_ - 1.0) / 2.0) * std::min(1.0, ratio / ratio_ - 1.0);
     return {b};
+  }
+
+  // The mean score of the frames around `target`. A neighbour that stands out from the others as a
+  // cut does is left out: it is the other edge of an insert of a frame or two (a montage's flash of
+  // another picture), and would hide this edge as much as it stands out itself.
+  double neighbourhood(const FrameHistory& history, int64_t target) const {
+    std::vector<double> around;
+    for (int64_t i = target - window_; i <= target + window_; ++i) {
+      if (i != target && i >= 1 && history.contains(i)) around.push_back(history.at(i).diff.score);
+    }
+    if (around.empty()) return 0.0;
+    double sum = 0;
+    for (const double s : around) sum += s;
+    const auto largest = std::max_element(around.begin(), around.end());
+    if (around.size() >= 2) {
+      const double rest = (sum - *largest) / static_cast<double>(around.size() - 1);
+      if (*largest >= min_score_ && *largest >= ratio_ * rest) return rest;
+    }
+    return sum / static_cast<double>(around.size());
   }
 
   int window_;
