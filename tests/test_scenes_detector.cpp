@@ -296,6 +296,47 @@ TEST(SceneDetector, ATwoFrameInsertOfAnotherPictureIsAShotOfItsOwn) {
   EXPECT_EQ(frames_of(detect(clip).scenes), (std::vector<int64_t>{30, 32}));
 }
 
+TEST(SceneDetector, AOneFrameInsertOfAnotherPictureIsAShotOfItsOwn) {
+  TempDir dir;
+  const auto clip = make_insert_clip(dir, "insert1.mp4", "mandelbrot=s=640x360:r=25,trim=end_frame=1,crop=320:180:0:0");
+  EXPECT_EQ(frames_of(detect(clip).scenes), (std::vector<int64_t>{30, 31}));
+}
+
+// Its middle frame a mix of the two shots, a soft cut changes over two frames: one cut, not an insert.
+TEST(SceneDetector, ACutSoftenedByOneMixedFrameIsOneCut) {
+  TempDir dir;
+  const Detection d = detect(make_xfade_clip(dir, "soft.mp4", "fade", 0.08));
+  ASSERT_EQ(d.scenes.cuts.size(), 1u) << ::testing::PrintToString(frames_of(d.scenes));
+}
+
+// A logo intro's montage: a small picture moving fast on white, then for two frames another small
+// picture elsewhere on the white, then the first again. Each edge of the insert changes little of the
+// frame, about three times what the motion changes a frame; averaged with its neighbours, the other
+// edge hid it as much as it stood out itself.
+TEST(SceneDetector, ATwoFrameInsertOnWhiteNextToMotionIsAShotOfItsOwn) {
+  TempDir dir;
+  const auto clip = dir / "insert-on-white.mp4";
+  ffmpeg(with_h264({"-f", "lavfi", "-i", "color=c=white:s=320x180:r=25:d=2", "-f", "lavfi", "-i",
+                    "testsrc2=s=96x72:r=25:d=2", "-f", "lavfi", "-i", "smptebars=s=80x60:r=25:d=2", "-filter_complex",
+                    "[0][1]overlay=x='10+5*n':y=50:enable='not(between(n,30,31))'[a];"
+                    "[a][2]overlay=x=200:y=60:enable='between(n,30,31)'"}),
+         clip);
+  EXPECT_EQ(frames_of(detect(clip).scenes), (std::vector<int64_t>{30, 32}));
+}
+
+// The edges of a two-frame flash over a fast pan look like an insert's, and the pan moves too far in
+// three frames for the flash filter to see the picture come back; yet the flash is the panning
+// picture washed out, which the motion predicts.
+TEST(SceneDetector, ATwoFrameFlashOverFastMotionIsNotAnInsert) {
+  TempDir dir;
+  const auto clip = dir / "flash-over-pan.mp4";
+  ffmpeg(with_h264({"-f", "lavfi", "-i", "mandelbrot=s=320x180:r=25,trim=end_frame=80", "-vf",
+                    "scroll=h=0.04:v=0.02,lutrgb=r='val*0.25+191':g='val*0.25+191':b='val*0.25+191'"
+                    ":enable='between(n,40,41)'"}),
+         clip);
+  EXPECT_EQ(frames_of(detect(clip).scenes), std::vector<int64_t>{});
+}
+
 TEST(SceneDetector, TwoBlankFramesBetweenShotsAreOneCutNotAShot) {
   TempDir dir;
   const auto clip = make_insert_clip(dir, "blank.mp4", "color=c=white:s=320x180:r=25:d=0.08");

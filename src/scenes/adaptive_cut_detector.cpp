@@ -2,8 +2,13 @@
 // (PySceneDetect's AdaptiveDetector). Fast motion raises the neighbours too, so it does not cut; a
 // quiet cut between similar shots still stands out against a still neighbourhood.
 #include <algorithm>
+#include <functional>
+#include <utility>
+#include <vector>
 
 #include "pressreel/scenes/boundary_detector.hpp"
+#include "pressreel/scenes/flash_filter.hpp"
+#include "pressreel/scenes/predictability.hpp"
 
 namespace pressreel::scenes {
 namespace {
@@ -11,6 +16,9 @@ namespace {
 constexpr double kQuietScoreShare = 0.5;  // of the minimum score
 constexpr double kQuietRatioFactor = 4.0; // times the usual ratio
 constexpr double kQuietMinContent = 2.0;  // mean pixel difference, 0..255
+constexpr double kAlone = 2.0;            // times the score of every other neighbour
+constexpr int64_t kCalmBefore = 8;        // frames looked back on for changes as large as an insert's edge
+constexpr double kComparable = 0.5;       // of the edge's score
 
 class AdaptiveCutDetector final : public BoundaryDetector {
  public:
@@ -18,15 +26,17 @@ class AdaptiveCutDetector final : public BoundaryDetector {
       : window_(std::max(1, options.window)), ratio_(options.adaptive_ratio), min_score_(options.min_score) {}
 
   std::string_view name() const override { return "adaptive-cut"; }
-  int64_t latency_frames() const override { return window_ + 1; }
+  // A frame is judged once the neighbours of its neighbours are known (the other edge of an insert
+  // is judged by its own).
+  int64_t latency_frames() const override { return 2 * window_ + 1; }
 
   std::vector<Boundary> process(const FrameHistory& history) override {
-    return judge(history, history.newest_index() - window_);
+    return judge(history, history.newest_index() - 2 * window_);
   }
 
   std::vector<Boundary> flush(const FrameHistory& history) override {
     std::vector<Boundary> found;
-    for (int64_t target = history.newest_index() - window_ + 1; target <= history.newest_index(); ++target) {
+    for (int64_t target = history.newest_index() - 2 * window_ + 1; target <= history.newest_index(); ++target) {
       for (const Boundary& b : judge(history, target)) found.push_back(b);
     }
     return found;
@@ -44,14 +54,7 @@ class AdaptiveCutDetector final : public BoundaryDetector {
                   history.at(target).black() || history.at(target - 1).black())) {
       return {};  // dark frames' edges and histograms are noise; only their pixels count
     }
-    double sum = 0;
-    int count = 0;
-    for (int64_t i = target - window_; i <= target + window_; ++i) {
-      if (i == target || i < 1 || !history.contains(i)) continue;
-      sum += history.at(i).diff.score;
-      ++count;
-    }
-    const double mean = count > 0 ? sum / count : 0.0;
+    const double mean = neighbourhood(history, target);
     const double ratio = mean > 1e-6 ? score / mean : 255.0;
     if (ratio < (quiet ? kQuietRatioFactor * ratio_ : ratio_)) return {};
     Boundary b;
@@ -62,6 +65,57 @@ class AdaptiveCutDetector final : public BoundaryDetector {
     b.confidence = quiet ? 0.5
                          : 0.5 + 0.5 * std::min(1.0, (score / min_score_ - 1.0) / 2.0) * std::min(1.0, ratio / ratio_ - 1.0);
     return {b};
+  }
+
+  // The mean score of the frames around `target`. A neighbour that is a cut by its own neighbours,
+  // and alone among this one's, is left out when the frames between it and `target` are an insert of
+  // a frame or two (a montage's flash of another picture, which motion does not predict): it would
+  // hide this edge as much as it stands out itself. (Where every other frame repeats the one before,
+  // changes alternate with nothing: none of them is alone. A camera flash over a moving shot is the
+  // same picture washed out: the motion predicts it.)
+  double neighbourhood(const FrameHistory& history, int64_t target) const {
+    std::vector<std::pair<double, int64_t>> around;  // score, frame
+    for (int64_t i = target - window_; i <= target + window_; ++i) {
+      if (i != target && i >= 1 && history.contains(i)) around.emplace_back(history.at(i).diff.score, i);
+    }
+    if (around.empty()) return 0.0;
+    std::sort(around.begin(), around.end(), std::greater<>());
+    double sum = 0;
+    for (const auto& [score, frame] : around) sum += score;
+    if (around.size() >= 2) {
+      const auto [largest, edge] = around[0];
+      const double rest = (sum - largest) / static_cast<double>(around.size() - 1);
+      const bool other_edge = largest >= min_score_ && largest >= kAlone * around[1].first &&
+                              largest >= ratio_ * mean_around(history, edge, target) &&
+                              calm_but_for(history, target, edge) && !motion_predicts(history, target) &&
+                              stands_apart(history, std::min(edge, target), std::max(edge, target) - 1);
+      if (other_edge) return rest;
+    }
+    return sum / static_cast<double>(around.size());
+  }
+
+  // The mean score of the frames around `edge`, but for `skip`.
+  double mean_around(const FrameHistory& history, int64_t edge, int64_t skip) const {
+    double sum = 0;
+    int count = 0;
+    for (int64_t i = edge - window_; i <= edge + window_; ++i) {
+      if (i == edge || i == skip || i < 1 || !history.contains(i)) continue;
+      sum += history.at(i).diff.score;
+      ++count;
+    }
+    return count > 0 ? sum / count : 0.0;
+  }
+
+  // An insert interrupts calmer footage: over the frames before `target` (and its neighbours after
+  // it), no change but `edge`'s comes near the size of target's. Where changes that large come every
+  // few frames (busy motion, a waveform redrawn), a pair of them is no insert.
+  bool calm_but_for(const FrameHistory& history, int64_t target, int64_t edge) const {
+    const double score = history.at(target).diff.score;
+    for (int64_t i = target - kCalmBefore; i <= target + window_; ++i) {
+      if (i == target || i == edge || i < 1 || !history.contains(i)) continue;
+      if (history.at(i).diff.score >= kComparable * score) return false;
+    }
+    return true;
   }
 
   int window_;

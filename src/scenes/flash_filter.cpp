@@ -20,6 +20,9 @@ constexpr double kSamePicture = 0.8;
 // picture (as motion_prediction's flat pictures).
 constexpr double kMinPictureContrast = 4.0;
 
+// Of the change into an insert, at least this share must lead away from the picture after it.
+constexpr double kOffTheWay = 0.5;
+
 bool has_structure(const cv::Mat& thumb) {
   cv::Mat grey;
   cv::cvtColor(thumb, grey, cv::COLOR_BGR2GRAY);
@@ -36,6 +39,17 @@ bool is_insert(const FrameHistory& history, int64_t first, int64_t last) {
     if (!has_structure(history.at(i).thumb)) return false;
   }
   return true;
+}
+
+bool stands_apart(const FrameHistory& history, int64_t first, int64_t last) {
+  if (!history.contains(first - 1) || !history.contains(last + 1) || !is_insert(history, first, last)) return false;
+  const cv::Mat& before = history.at(first - 1).thumb;
+  const cv::Mat off = history.at(first).thumb - before;
+  const cv::Mat way = history.at(last + 1).thumb - before;
+  const double way_sq = way.dot(way), off_sq = off.dot(off);
+  if (off_sq < 1e-9) return false;
+  const cv::Mat rest = way_sq > 1e-9 ? cv::Mat(off - (off.dot(way) / way_sq) * way) : off;
+  return rest.dot(rest) >= kOffTheWay * kOffTheWay * off_sq;
 }
 
 bool FlashFilter::flash_between(const FrameHistory& history, int64_t first, int64_t last) const {

@@ -22,9 +22,13 @@ constexpr double kColourChange = 0.4;
 }  // namespace
 
 bool predictable(const FrameHistory& history, int64_t index) {
+  if (!history.contains(index) || history.at(index).diff.colour >= kColourChange) return false;
+  return motion_predicts(history, index);
+}
+
+bool motion_predicts(const FrameHistory& history, int64_t index) {
   if (!history.contains(index)) return false;
   const FrameDifference& d = history.at(index).diff;
-  if (d.colour >= kColourChange) return false;
   std::vector<double> around;
   for (int64_t i = index - kSide; i <= index + kSide; ++i) {
     if (i != index && i >= 1 && history.contains(i)) around.push_back(history.at(i).diff.residual);

@@ -33,6 +33,17 @@ bool overlap(const Boundary& a, const Boundary& b) {
   return span_begin(a) <= span_end(b) + 1 && span_begin(b) <= span_end(a) + 1;
 }
 
+// Whether two proposals are one boundary: they overlap, unless they are the two hard cuts around a
+// one-frame insert.
+bool same_boundary(const FrameHistory& history, const Boundary& a, const Boundary& b) {
+  if (!overlap(a, b)) return false;
+  if (a.kind != CutKind::cut || b.kind != CutKind::cut || std::abs(a.frame - b.frame) != 1) return true;
+  // A soft cut's middle frame is on the way between the shots: two detectors may see its change a frame
+  // apart, and it is one cut.
+  const int64_t insert = std::min(a.frame, b.frame);
+  return !stands_apart(history, insert, insert);
+}
+
 }  // namespace
 
 struct SceneDetector::Scalers {
@@ -121,11 +132,12 @@ void SceneDetector::on_end(const media::DecodeSummary& summary) {
 void SceneDetector::propose(const Boundary& boundary) {
   spdlog::trace("scenes: {} proposed at frame {} ({}-{}), confidence {:.2f}", to_string(boundary.kind), boundary.frame,
                 boundary.first_frame, boundary.last_frame, boundary.confidence);
-  if (last_final_ && overlap(*last_final_, boundary) && precedence(last_final_->kind) >= precedence(boundary.kind)) {
+  if (last_final_ && same_boundary(history_, *last_final_, boundary) &&
+      precedence(last_final_->kind) >= precedence(boundary.kind)) {
     return;
   }
   for (const Boundary& p : pending_) {
-    if (overlap(p, boundary) && precedence(p.kind) == precedence(boundary.kind)) return;  // already proposed
+    if (same_boundary(history_, p, boundary) && precedence(p.kind) == precedence(boundary.kind)) return;  // already proposed
   }
   // Lower-ranked proposals stay until decided: the one that outranks them may itself be outranked
   // (a hard cut, then a dissolve window over it that a fade beside it wins against).
@@ -135,7 +147,8 @@ void SceneDetector::propose(const Boundary& boundary) {
 }
 
 bool SceneDetector::outranked(const Boundary& boundary) const {
-  if (last_final_ && overlap(*last_final_, boundary) && precedence(last_final_->kind) >= precedence(boundary.kind)) {
+  if (last_final_ && same_boundary(history_, *last_final_, boundary) &&
+      precedence(last_final_->kind) >= precedence(boundary.kind)) {
     return true;
   }
   return std::any_of(pending_.begin(), pending_.end(), [&](const Boundary& p) {

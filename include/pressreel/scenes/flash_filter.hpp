@@ -34,4 +34,10 @@ class FlashFilter {
 // prediction's word: see predictability.hpp.)
 bool is_insert(const FrameHistory& history, int64_t first, int64_t last);
 
+// Whether frames [first, last] look like an insert between the frames around them: each has structure
+// (is_insert), and the change into the first of them leads away from the frame after the last, not
+// toward it. A soft cut's middle frame, a mix of the shots on either side, is on the way; so is each
+// frame of a steady morph or move. Needs frames first - 1 and last + 1.
+bool stands_apart(const FrameHistory& history, int64_t first, int64_t last);
+
 }  // namespace pressreel::scenes

@@ -12,5 +12,8 @@ namespace pressreel::scenes {
 
 // False when `index` or too few of its neighbours are kept: nothing to judge by, the detectors decide.
 bool predictable(const FrameHistory& history, int64_t index);
+// The luma prediction's part of it alone: its error at `index` does not stand out from its neighbours'
+// (whatever the colours did: a flash over a moving shot washes them out, yet the motion goes on).
+bool motion_predicts(const FrameHistory& history, int64_t index);
 
 }  // namespace pressreel::scenes
