@@ -8,9 +8,9 @@ namespace {
 
 // The prediction error must reach this many times the usual error around the frame to be a cut.
 // Busy motion that other signals mistake for a cut stays within 1.5 times its neighbours' error.
-constexpr double kStandOut = 2.0;
+constexpr double kCutStandsOut = 2.0;
 // Errors below this (0..255 at the common contrast) are coding noise and grain.
-constexpr double kNoiseResidual = 1.0;
+constexpr double kGrainResidual = 1.0;
 // Frames looked at on each side. Of their errors, the second smallest is the usual one: up to two of
 // them may be cuts themselves (the edges of a one- or two-frame insert next to this one).
 constexpr int64_t kSide = 2;
@@ -31,7 +31,7 @@ bool predictable(const FrameHistory& history, int64_t index) {
   }
   if (around.size() < 2) return false;
   std::nth_element(around.begin(), around.begin() + 1, around.end());
-  return d.residual < kStandOut * std::max(kNoiseResidual, around[1]);
+  return d.residual < kCutStandsOut * std::max(kGrainResidual, around[1]);
 }
 
 }  // namespace pressreel::scenes
