@@ -352,6 +352,38 @@ TEST(SceneDetector, FastMotionIsNotACut) {
   EXPECT_TRUE(detect(clip).scenes.cuts.empty());
 }
 
+// A screen: a still desktop of panels on a grid, 2 s at 25 fps, with `change` drawn over it from frame 50.
+std::filesystem::path make_screen_clip(const TempDir& dir, const std::string& name, const std::string& change) {
+  const auto clip = dir / name;
+  ffmpeg(with_h264({"-f", "lavfi", "-i",
+                    "color=c=0x5a6a7a:s=320x180:r=25:d=4,drawgrid=w=40:h=30:t=1:c=0xd0d0d0,"
+                    "drawbox=x=20:y=15:w=120:h=60:c=0x202020:t=2,drawbox=x=180:y=100:w=100:h=50:c=0xf0f0f0:t=3," +
+                        change}),
+         clip);
+  return clip;
+}
+
+TEST(SceneDetector, ADialogOpeningOverAStillScreenIsNotACut) {
+  TempDir dir;
+  // A dark panel with a light border over 40% of the screen, from frame 50; the rest stays.
+  const auto clip = make_screen_clip(
+      dir, "dialog.mp4",
+      "drawbox=x=70:y=40:w=190:h=110:c=0x303030:t=fill:enable='gte(n,50)',"
+      "drawbox=x=70:y=40:w=190:h=110:c=0xe0e0e0:t=3:enable='gte(n,50)'");
+  EXPECT_TRUE(detect(clip).scenes.cuts.empty());
+}
+
+TEST(SceneDetector, AWholeScreenSwitchToAnotherViewIsACut) {
+  TempDir dir;
+  // From frame 50 another view: other panels on another grid in other greys, over the whole screen.
+  const auto clip = make_screen_clip(
+      dir, "switch.mp4",
+      "drawbox=x=0:y=0:w=320:h=180:c=0xc8c0b0:t=fill:enable='gte(n,50)',"
+      "drawgrid=x=7:y=5:w=24:h=24:t=2:c=0x303030:enable='gte(n,50)',"
+      "drawbox=x=200:y=10:w=100:h=140:c=0x101010:t=fill:enable='gte(n,50)'");
+  EXPECT_EQ(frames_of(detect(clip).scenes), (std::vector<int64_t>{50}));
+}
+
 TEST(SceneDetector, VariableFrameRateCutsCarryTheirRealTimes) {
   TempDir dir;
   const auto clip = dir / "vfr.mkv";

@@ -8,9 +8,9 @@ namespace {
 
 // The prediction error must reach this many times the usual error around the frame to be a cut.
 // Busy motion that other signals mistake for a cut stays within 1.5 times its neighbours' error.
-constexpr double kStandOut = 2.0;
+constexpr double kCutStandsOut = 2.0;
 // Errors below this (0..255 at the common contrast) are coding noise and grain.
-constexpr double kNoiseResidual = 1.0;
+constexpr double kGrainResidual = 1.0;
 // Frames looked at on each side. Of their errors, the second smallest is the usual one: up to two of
 // them may be cuts themselves (the edges of a one- or two-frame insert next to this one).
 constexpr int64_t kSide = 2;
@@ -18,6 +18,13 @@ constexpr int64_t kSide = 2;
 // framings of one layout in other colours), it cannot speak. A light flickering to a dark frame moves
 // up to about 0.3 of it.
 constexpr double kColourChange = 0.4;
+// The picture stays when at least this share of it was still (with a camera's noise most of it is not:
+// there is no fixed layout to speak of) and at least this share of its still structure and of its
+// still areas is in place.
+constexpr double kMostlyKept = 0.5;
+// ... and the structure kept in place covers at least this share of the picture: more than a logo, a
+// caption or the edges of letterbox bars, which stay across real cuts.
+constexpr double kKeptStructure = 0.05;
 
 }  // namespace
 
@@ -35,7 +42,18 @@ bool motion_predicts(const FrameHistory& history, int64_t index) {
   }
   if (around.size() < 2) return false;
   std::nth_element(around.begin(), around.begin() + 1, around.end());
-  return d.residual < kStandOut * std::max(kNoiseResidual, around[1]);
+  return d.residual < kCutStandsOut * std::max(kGrainResidual, around[1]);
+}
+
+}  // namespace pressreel::scenes
+
+namespace pressreel::scenes {
+
+bool layout_stays(const FrameHistory& history, int64_t index) {
+  if (!history.contains(index)) return false;
+  const FrameDifference& d = history.at(index).diff;
+  return d.colour < kColourChange && d.still >= kMostlyKept && d.layout_kept >= kMostlyKept && d.still_kept >= kMostlyKept &&
+         d.layout * d.layout_kept >= kKeptStructure;
 }
 
 }  // namespace pressreel::scenes

@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "pressreel/scenes/predictability.hpp"
+#include "scenes/layout_survival.hpp"
 
 namespace pressreel::scenes {
 namespace {
@@ -26,6 +27,21 @@ int precedence(CutKind kind) {
 // shot length; a few frames still separate two boundaries.
 constexpr double kDecisive = 0.99;
 constexpr int64_t kMinFramesAfterDecisive = 5;  // a 3-frame flash between two shots is one cut
+// Frames whose stillness makes the layout a new frame is checked against (layout_survival.hpp): a few
+// are enough for noise and a moving subject to show, few enough that a shot of a handful has one.
+constexpr int64_t kLayoutFrames = 3;
+
+// The lumas of the frames just before the next one, oldest first (fewer at the start of the clip or
+// when the picture size changed).
+std::vector<cv::Mat> lumas_before(const FrameHistory& history, cv::Size size) {
+  std::vector<cv::Mat> lumas;
+  for (int64_t i = history.newest_index(); i > history.newest_index() - kLayoutFrames && history.contains(i); --i) {
+    const cv::Mat& luma = history.at(i).luma;
+    if (luma.size() != size) break;
+    lumas.insert(lumas.begin(), luma);
+  }
+  return lumas;
+}
 
 int64_t span_begin(const Boundary& b) { return std::min(b.first_frame, b.frame); }
 int64_t span_end(const Boundary& b) { return std::max(b.last_frame, b.frame); }
@@ -100,11 +116,17 @@ void SceneDetector::on_frame(const media::VideoFrame& frame, std::any& prepared)
   if (previous_) {
     record.diff = compare(*previous_, features, previous_mafd_);
     previous_mafd_ = record.diff.luma;
+    const LayoutChange layout = layout_change(lumas_before(history_, features.luma.size()), features.luma);
+    record.diff.layout = layout.layout;
+    record.diff.layout_kept = layout.kept;
+    record.diff.still = layout.still;
+    record.diff.still_kept = layout.still_kept;
   }
   record.mean_luma = features.mean_luma;
   record.black_ratio = features.black_ratio;
   record.white_ratio = features.white_ratio;
   record.thumb = features.thumb;
+  record.luma = features.luma;
   previous_ = std::move(features);
   history_.push(std::move(record));
   if (frame_listener_) frame_listener_(history_.newest());
@@ -187,6 +209,11 @@ void SceneDetector::decide(const Boundary& b) {
   if (b.kind == CutKind::cut && predictable(history_, b.frame)) {
     spdlog::debug("scenes: cut at frame {} (confidence {:.2f}) dropped: the frames around it predict it", b.frame,
                   b.confidence);
+    return;
+  }
+  if (b.kind == CutKind::cut && layout_stays(history_, b.frame)) {
+    spdlog::debug("scenes: cut at frame {} (confidence {:.2f}) dropped: most of the picture before stays in place",
+                  b.frame, b.confidence);
     return;
   }
   if (flash_filter_ && flash_filter_->is_flash(b, history_)) {

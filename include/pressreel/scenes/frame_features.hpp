@@ -54,6 +54,13 @@ struct FrameDifference {
   // 0..1). Motion and exposure leave them nearly as they were; a cut between two shots of the same
   // shapes in other colours does not.
   double colour = 0;
+  // The previous picture's layout (layout_survival.hpp), filled in by the detector, which keeps the
+  // frames before: the share of the picture that was still and structured, how much of it stayed in
+  // place, and the share that was still at all.
+  double layout = 0;
+  double layout_kept = 0;
+  double still = 0;
+  double still_kept = 0;
   double score = 0;      // the combination the cut decision uses, 0..255 scale
 };
 

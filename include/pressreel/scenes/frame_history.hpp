@@ -20,6 +20,7 @@ struct FrameRecord {
   FrameDifference diff;  // to the previous frame (all zero for the first)
   double mean_luma = 0, black_ratio = 0, white_ratio = 0;
   cv::Mat thumb;         // CV_32FC3 (see FrameFeatures::thumb)
+  cv::Mat luma;          // CV_8U at analysis size: what stayed still before a frame is judged on it
 
   bool black() const;    // nearly every pixel at black level
   bool white() const;
