@@ -53,7 +53,15 @@ cv::Mat shrink_planar_yuv(const AVFrame* frame, cv::Size size, media::Scaler& sc
       !(desc->flags & AV_PIX_FMT_FLAG_PLANAR) || desc->comp[0].depth != 8) {
     return {};
   }
-  const std::array<cv::Mat, 3> yuv = scaler.to_yuv_planes(frame, size);
+  // A picture at least four times as tall as the analysis frame gives it one field (every other row):
+  // each analysed row still averages two or more source rows, and swscale, the costliest step here
+  // after decoding, has half the rows to filter.
+  AVFrame field = *frame;
+  if (frame->height >= 4 * size.height) {
+    field.height = frame->height / 2;
+    for (int plane = 0; plane < 3; ++plane) field.linesize[plane] *= 2;
+  }
+  const std::array<cv::Mat, 3> yuv = scaler.to_yuv_planes(&field, size);
   cv::Mat ycrcb;
   cv::merge(std::vector<cv::Mat>{yuv[0], yuv[2], yuv[1]}, ycrcb);
   return ycrcb;
