@@ -2,9 +2,6 @@
 // (PySceneDetect's AdaptiveDetector). Fast motion raises the neighbours too, so it does not cut; a
 // quiet cut between similar shots still stands out against a still neighbourhood.
 #include <algorithm>
-#include <functional>
-#include <utility>
-#include <vector>
 
 #include "pressreel/scenes/boundary_detector.hpp"
 #include "pressreel/scenes/flash_filter.hpp"
@@ -74,24 +71,24 @@ class AdaptiveCutDetector final : public BoundaryDetector {
   // changes alternate with nothing: none of them is alone. A camera flash over a moving shot is the
   // same picture washed out: the motion predicts it.)
   double neighbourhood(const FrameHistory& history, int64_t target) const {
-    std::vector<std::pair<double, int64_t>> around;  // score, frame
+    int64_t edge = -1;  // the neighbour with the largest score (the later one of equals)
+    double largest = -1, second = -1;
     for (int64_t i = target - window_; i <= target + window_; ++i) {
-      if (i != target && i >= 1 && history.contains(i)) around.emplace_back(history.at(i).diff.score, i);
+      if (i == target || i < 1 || !history.contains(i)) continue;
+      const double score = history.at(i).diff.score;
+      if (score >= largest) {
+        second = largest;
+        largest = score;
+        edge = i;
+      } else if (score > second) {
+        second = score;
+      }
     }
-    if (around.empty()) return 0.0;
-    std::sort(around.begin(), around.end(), std::greater<>());
-    double sum = 0;
-    for (const auto& [score, frame] : around) sum += score;
-    if (around.size() >= 2) {
-      const auto [largest, edge] = around[0];
-      const double rest = (sum - largest) / static_cast<double>(around.size() - 1);
-      const bool other_edge = largest >= min_score_ && largest >= kAlone * around[1].first &&
-                              largest >= ratio_ * mean_around(history, edge, target) &&
-                              calm_but_for(history, target, edge) && !motion_predicts(history, target) &&
-                              stands_apart(history, std::min(edge, target), std::max(edge, target) - 1);
-      if (other_edge) return rest;
-    }
-    return sum / static_cast<double>(around.size());
+    const bool other_edge = second >= 0 && largest >= min_score_ && largest >= kAlone * second &&
+                            largest >= ratio_ * mean_around(history, edge, target) &&
+                            calm_but_for(history, target, edge) && !motion_predicts(history, target) &&
+                            stands_apart(history, std::min(edge, target), std::max(edge, target) - 1);
+    return mean_around(history, target, other_edge ? edge : target);
   }
 
   // The mean score of the frames around `edge`, but for `skip`.

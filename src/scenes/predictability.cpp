@@ -45,10 +45,6 @@ bool motion_predicts(const FrameHistory& history, int64_t index) {
   return d.residual < kCutStandsOut * std::max(kGrainResidual, around[1]);
 }
 
-}  // namespace pressreel::scenes
-
-namespace pressreel::scenes {
-
 bool layout_stays(const FrameHistory& history, int64_t index) {
   if (!history.contains(index)) return false;
   const FrameDifference& d = history.at(index).diff;

@@ -16,10 +16,6 @@ bool predictable(const FrameHistory& history, int64_t index);
 // (whatever the colours did: a flash over a moving shot washes them out, yet the motion goes on).
 bool motion_predicts(const FrameHistory& history, int64_t index);
 
-}  // namespace pressreel::scenes
-
-namespace pressreel::scenes {
-
 // Whether most of the picture before `index` is still in place in it (FrameDifference::layout and
 // still_kept, layout_survival.hpp): a window opening over a desktop that stays, a trace redrawn over a
 // fixed grid, a caption changing on a diagram. A cut replaces the picture whole, its structure (new
