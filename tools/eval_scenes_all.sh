@@ -9,7 +9,7 @@
 # precision, recall and F1, transitions found, cuts inside flashes, and cuts on never-cuts clips.
 #
 #   tools/eval_scenes_all.sh [BUILD_DIR]
-#   env: TUNE_SEEDS (default "1 2 3"), HELD_OUT_SEEDS (default "4 5 11 12"; set empty for none), WORK (default
+#   env: TUNE_SEEDS (default "1 2 3 5"), HELD_OUT_SEEDS (default "4 11 12 13 14 15 16"; set empty for none), WORK (default
 #        ${TMPDIR:-/tmp}/pressreel-scenes-eval), QUIET=1 prints only the totals, FULL_DECODE=1 detects on
 #        pictures decoded in full (eval-scenes --full-decode) instead of as `pressreel scenes` decodes
 # Exit 77 when ../shared/media is absent.
@@ -20,8 +20,8 @@ build=${1:-$src/build}
 cli=$build/pressreel
 media=$src/../shared/media
 work=${WORK:-${TMPDIR:-/tmp}/pressreel-scenes-eval}
-tune_seeds=${TUNE_SEEDS-1 2 3}
-held_seeds=${HELD_OUT_SEEDS-4 5 11 12}
+tune_seeds=${TUNE_SEEDS-1 2 3 5}
+held_seeds=${HELD_OUT_SEEDS-4 11 12 13 14 15 16}
 [[ -x "$cli" ]] || { echo "no pressreel binary at $cli (build it first)" >&2; exit 2; }
 [[ -d "$media/truth" ]] || { echo "no ../shared/media: skipped" >&2; exit 77; }
 mkdir -p "$work"
