@@ -1,6 +1,11 @@
 // The thread each preview rendition encodes on: jobs in the order posted, a failure handed back.
 #include <gtest/gtest.h>
 
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <stdexcept>
 #include <vector>
 
@@ -9,6 +14,7 @@
 namespace {
 
 using pressreel::preview::EncodeWorker;
+using pressreel::preview::worker_setup;
 
 TEST(EncodeWorker, RunsEveryJobInTheOrderPostedBeforeFinishReturns) {
   std::vector<int> ran;  // the worker's only until finish returns
@@ -44,6 +50,37 @@ TEST(EncodeWorker, ADestroyedWorkerThatWasNeverFinishedStops) {
     for (int i = 0; i < 8; ++i) worker.post([&ran] { ++ran; });
   }  // as when the decode pass fails elsewhere: no hang, no job after the worker is gone
   EXPECT_LE(ran, 8);
+}
+
+// The nice value of the calling thread alone (Linux keeps one per thread).
+int this_thread_nice() {
+  errno = 0;
+  return ::getpriority(PRIO_PROCESS, static_cast<id_t>(::syscall(SYS_gettid)));
+}
+
+TEST(EncodeWorker, ANiceWorkerRunsItsJobsAtLowerPriorityAndLeavesItsCallerAlone) {
+  const int caller = this_thread_nice();
+  if (caller > 14) GTEST_SKIP() << "the test already runs at nice " << caller;
+  int in_job = -100, in_plain_job = -100;
+  EncodeWorker nice(4, 5), plain(4);
+  nice.post([&in_job] { in_job = this_thread_nice(); });
+  plain.post([&in_plain_job] { in_plain_job = this_thread_nice(); });
+  nice.finish();
+  plain.finish();
+  EXPECT_EQ(in_job, caller + 5);
+  EXPECT_EQ(in_plain_job, caller);
+  EXPECT_EQ(this_thread_nice(), caller);
+}
+
+TEST(EncodeWorkerSetup, TheLargestRenditionKeepsItsPrioritySmallerOnesYieldWithQueuesOfAsManyBytes) {
+  const int p1080 = 1920 * 1080, p720 = 1280 * 720, p480 = 852 * 480, p240 = 426 * 240;
+  EXPECT_EQ(worker_setup(p1080, p1080).niceness, 0);
+  EXPECT_EQ(worker_setup(p1080, p1080).depth, 8u);
+  EXPECT_GT(worker_setup(p720, p1080).niceness, 0);
+  EXPECT_EQ(worker_setup(p720, p1080).depth, 18u);  // 8 pictures of 1080p hold 18 of 720p
+  EXPECT_EQ(worker_setup(p480, p1080).depth, 32u);  // 40 by bytes, capped
+  EXPECT_EQ(worker_setup(p240, p1080).depth, 32u);
+  EXPECT_EQ(worker_setup(p480, p480).niceness, 0);  // a single rendition is the largest
 }
 
 }  // namespace

@@ -1,11 +1,55 @@
 #include "preview/encode_worker.hpp"
 
+#include <spdlog/spdlog.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <utility>
 
 namespace pressreel::preview {
 
-EncodeWorker::EncodeWorker(size_t depth) : depth_(std::max<size_t>(1, depth)), thread_([this] { run(); }) {}
+namespace {
+
+// Pictures queued per rendition ahead of its encoder: enough to ride out a slow frame elsewhere in
+// the pass, few enough that three 1080p queues hold some tens of MB.
+constexpr size_t queued_pictures = 8;
+
+// On Linux a thread's nice value is its own: setpriority on the thread id leaves the rest of the
+// process alone. It only ever goes up here (lower priority), which needs no privilege.
+void lower_this_thread_priority(int niceness) {
+  if (niceness <= 0) return;
+  const auto tid = static_cast<id_t>(::syscall(SYS_gettid));
+  errno = 0;
+  const int current = ::getpriority(PRIO_PROCESS, tid);
+  if (errno != 0 || ::setpriority(PRIO_PROCESS, tid, std::min(19, current + niceness)) != 0) {
+    spdlog::debug("encoder thread keeps its priority: {}", std::strerror(errno));
+  }
+}
+
+}  // namespace
+
+// Each rendition encodes on one x264 thread, so the largest is the pass's critical path: the decoder
+// can run only as far ahead as its queue allows, and whenever the smaller encoders shared the cores
+// with it, it fell behind and then encoded alone on an otherwise idle machine (a 1080p source's pass
+// ran below 80% of two cores a quarter of the time). The smaller renditions therefore encode at a
+// lower priority, filling the time the largest leaves, with queues long enough to fall behind it
+// without stopping the decoder: as many pictures as hold the bytes of the largest one's queue, at most
+// `deepest_queue`. Priorities change only when each encoder runs, never what it is given: the bytes
+// stay the same.
+WorkerSetup worker_setup(int rendition_area, int largest_area) {
+  constexpr int yielding_niceness = 10;
+  constexpr size_t deepest_queue = 32;
+  if (rendition_area >= largest_area || rendition_area <= 0) return {queued_pictures, 0};
+  const auto depth = queued_pictures * static_cast<size_t>(largest_area) / static_cast<size_t>(rendition_area);
+  return {std::clamp(depth, queued_pictures, deepest_queue), yielding_niceness};
+}
+
+EncodeWorker::EncodeWorker(size_t depth, int niceness)
+    : depth_(std::max<size_t>(1, depth)), niceness_(niceness), thread_([this] { run(); }) {}
 
 EncodeWorker::~EncodeWorker() {
   {
@@ -49,6 +93,7 @@ void EncodeWorker::rethrow_failure() {
 }
 
 void EncodeWorker::run() {
+  lower_this_thread_priority(niceness_);
   for (;;) {
     Job job;
     {

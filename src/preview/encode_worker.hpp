@@ -5,7 +5,8 @@
 // rendition is the decode pass's critical path. Encoded inside the pass's serial stage, it waited
 // there for the other renditions' frames and for every other sink's in-order work; on its own thread
 // it encodes whenever a picture is queued. Each encoder still gets the same pictures in the same
-// order, and each muxer the same packets in the same order, so the bytes do not change.
+// order, and each muxer the same packets in the same order, so the bytes do not change. The smaller
+// renditions' workers yield to the largest one's (worker_setup).
 
 #include <condition_variable>
 #include <cstddef>
@@ -17,12 +18,22 @@
 
 namespace pressreel::preview {
 
+// The queue depth and priority of a rendition's worker, by its picture area and the largest
+// rendition's (encode_worker.cpp says why smaller renditions yield).
+struct WorkerSetup {
+  size_t depth = 0;
+  int niceness = 0;
+};
+WorkerSetup worker_setup(int rendition_area, int largest_area);
+
 class EncodeWorker {
  public:
   using Job = std::function<void()>;
 
   // `depth`: jobs queued at most before post waits (each holds a picture: this bounds the memory).
-  explicit EncodeWorker(size_t depth);
+  // `niceness`: added to the worker thread's nice value (0 keeps the caller's). Raising it needs no
+  // privilege.
+  explicit EncodeWorker(size_t depth, int niceness = 0);
   // A worker never finished (the pass failed elsewhere) drops what is still queued and stops.
   ~EncodeWorker();
   EncodeWorker(const EncodeWorker&) = delete;
@@ -39,6 +50,7 @@ class EncodeWorker {
   void rethrow_failure();
 
   const size_t depth_;
+  const int niceness_;
   std::mutex mutex_;
   std::condition_variable queued_, room_;
   std::deque<Job> jobs_;

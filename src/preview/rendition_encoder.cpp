@@ -34,10 +34,6 @@ namespace {
 
 const char* preview_stage = "preview";
 
-// Pictures queued per rendition ahead of its encoder: enough to ride out a slow frame elsewhere in
-// the pass, few enough that three 1080p queues hold some tens of MB.
-constexpr size_t queued_pictures = 8;
-
 // Frame threads per video encoder. x264's output depends on its thread count, so the count never
 // follows the machine's cores or how many clips run at once: the same clip and recipe give the same
 // bytes everywhere. The default shares six threads among the renditions, at least two each: with the
@@ -84,6 +80,8 @@ void RenditionEncoder::on_start(const media::ProbeResult& probe, const media::Vi
   open_audio(probe);
 
   const int threads = encoder_threads(options_, planned_.size());
+  int largest_area = 0;
+  for (const PlannedRendition& plan : planned_) largest_area = std::max(largest_area, plan.size.area());
   keyframes_by_time_ = video.variable_frame_rate;
   for (const PlannedRendition& plan : planned_) {
     auto out = std::make_unique<Output>(
@@ -103,7 +101,8 @@ void RenditionEncoder::on_start(const media::ProbeResult& probe, const media::Vi
     // packets (the same whatever the encoder's threads, run alone or beside another) gave another file.
     if (out->webm()) out->muxer->begin({{"fflags", "+bitexact"}});
     else out->muxer->begin({{"movflags", "+faststart"}});
-    out->worker = std::make_unique<EncodeWorker>(queued_pictures);
+    const WorkerSetup setup = worker_setup(plan.size.area(), largest_area);
+    out->worker = std::make_unique<EncodeWorker>(setup.depth, setup.niceness);
     outputs_.push_back(std::move(out));
   }
   spdlog::debug("{}: preview: {} renditions, {} encoder threads each, loudness {} {:+.2f} dB", clip_, planned_.size(),
