@@ -130,7 +130,7 @@ TEST(LayoutChange, AColourfulWindowOverHalfADesktopLeavesWholeRegionsAroundIt) {
   cv::extractChannel(window_colour, window_luma, 0);
   const scenes::LayoutChange c = scenes::layout_change(std::vector<cv::Mat>{desktop, desktop, desktop}, window_luma,
                                                        desktop_colour, window_colour);
-  EXPECT_GT(c.kept_regions, 0.25);
+  EXPECT_GT(c.kept_regions, 0.2);  // what layout_stays asks for
 }
 
 TEST(LayoutChange, TextKeptOverABackgroundOfAnotherColourLeavesNoWholeRegion) {

@@ -28,7 +28,7 @@ constexpr double kKeptStructure = 0.05;
 // Or blocks of the picture's layout covering this share of it are in place whole, colours too: the
 // desktop around a window that opened or closed. More than a row of blocks (a top bar as tall as a
 // block, 1/9 of a 16:9 picture) and far more than a logo; the GNOME screencast's window over half the
-// screen leaves about 0.25 of it (striped wallpaper: not every block around it holds structure).
+// screen leaves 0.3 of it (striped wallpaper: not every block around it holds structure).
 constexpr double kKeptRegions = 0.2;
 
 }  // namespace
