@@ -384,6 +384,52 @@ TEST(SceneDetector, AWholeScreenSwitchToAnotherViewIsACut) {
   EXPECT_EQ(frames_of(detect(clip).scenes), (std::vector<int64_t>{50}));
 }
 
+TEST(SceneDetector, AColourfulWindowOpeningOverHalfTheScreenIsNotACut) {
+  TempDir dir;
+  // An orange window with a light border, lines of text and a blue button over 47% of the screen from
+  // frame 50: it changes the colours of the picture as much as a cut between two framings would.
+  const std::string from50 = ":enable='gte(n,50)'";
+  const auto clip = make_screen_clip(
+      dir, "window.mp4",
+      "drawbox=x=60:y=30:w=200:h=135:c=0xe07020:t=fill" + from50 + ",drawbox=x=60:y=30:w=200:h=135:c=0xf0f0f0:t=3" +
+          from50 + ",drawbox=x=75:y=60:w=120:h=4:c=0x101010:t=fill" + from50 +
+          ",drawbox=x=75:y=80:w=150:h=4:c=0x101010:t=fill" + from50 + ",drawbox=x=75:y=100:w=90:h=4:c=0x101010:t=fill" +
+          from50 + ",drawbox=x=180:y=130:w=60:h=20:c=0x2040c0:t=fill" + from50);
+  EXPECT_TRUE(detect(clip).scenes.cuts.empty());
+}
+
+TEST(SceneDetector, ASwitchToAnotherViewUnderATopBarThatStaysIsACut) {
+  TempDir dir;
+  // A top bar of text-like marks, a block tall at analysis size, stays; everything below it is
+  // replaced at frame 50 by a dark view with another grid and a light panel.
+  const std::string from50 = ":enable='gte(n,50)'";
+  const auto clip = dir / "topbar.mp4";
+  ffmpeg(with_h264({"-f", "lavfi", "-i",
+                    "color=c=0x5a6a7a:s=320x180:r=25:d=4,drawgrid=w=40:h=30:t=1:c=0xd0d0d0,"
+                    "drawbox=x=20:y=35:w=120:h=60:c=0x202020:t=2,drawbox=x=180:y=100:w=100:h=50:c=0xf0f0f0:t=3,"
+                    "drawbox=x=0:y=20:w=320:h=160:c=0x1c2838:t=fill" + from50 +
+                        ",drawgrid=x=7:y=25:w=24:h=24:t=2:c=0x8090a0" + from50 +
+                        ",drawbox=x=30:y=40:w=60:h=120:c=0xd0d0d0:t=fill" + from50 +
+                        ",drawbox=x=0:y=0:w=320:h=20:c=0x202020:t=fill,drawbox=x=6:y=6:w=40:h=8:c=0xe0e0e0:t=1,"
+                        "drawbox=x=140:y=7:w=40:h=6:c=0xe0e0e0:t=fill,drawbox=x=250:y=5:w=10:h=10:c=0xe0e0e0:t=2,"
+                        "drawbox=x=270:y=5:w=44:h=10:c=0xc0c0c0:t=1"}),
+         clip);
+  EXPECT_EQ(frames_of(detect(clip).scenes), (std::vector<int64_t>{50}));
+}
+
+TEST(SceneDetector, ACutInsideWideBlackBordersWithALogoIsACut) {
+  TempDir dir;
+  // Two still pictures at 36% of the frame inside black borders that stay, with a logo on the border:
+  // most of the still picture is kept in place across the cut.
+  const auto clip = dir / "boxed.mp4";
+  ffmpeg(with_h264({"-f", "lavfi", "-i", "smptebars=s=192x108:r=25:d=2", "-f", "lavfi", "-i",
+                    "mandelbrot=s=192x108:r=25,trim=end_frame=1,loop=loop=49:size=1", "-filter_complex",
+                    "[0][1]concat=n=2:v=1,pad=320:180:64:36:black,drawbox=x=270:y=8:w=36:h=18:c=0xf0f0f0:t=2,"
+                    "drawbox=x=276:y=14:w=24:h=6:c=0xf0f0f0:t=fill"}),
+         clip);
+  EXPECT_EQ(frames_of(detect(clip).scenes), (std::vector<int64_t>{50}));
+}
+
 TEST(SceneDetector, VariableFrameRateCutsCarryTheirRealTimes) {
   TempDir dir;
   const auto clip = dir / "vfr.mkv";

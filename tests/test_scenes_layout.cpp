@@ -104,6 +104,55 @@ TEST(LayoutChange, OnACamerasNoisyPictureLittleIsStill) {
   EXPECT_LT(c.still, 0.5);  // below what layout_stays asks for
 }
 
+// A picture in colour (YCrCb): `luma` with one hue all over.
+cv::Mat in_colour(const cv::Mat& luma, int cr, int cb) {
+  cv::Mat ycrcb;
+  const cv::Mat red(luma.size(), CV_8U, cv::Scalar(cr)), blue(luma.size(), CV_8U, cv::Scalar(cb));
+  cv::merge(std::vector<cv::Mat>{luma, red, blue}, ycrcb);
+  return ycrcb;
+}
+
+TEST(LayoutChange, AColourfulWindowOverHalfADesktopLeavesWholeRegionsAroundIt) {
+  const cv::Mat desktop = screen(1);
+  const cv::Mat desktop_colour = in_colour(desktop, 120, 150);  // blue-grey
+  // An orange window with a border and lines of text over half of the picture.
+  const cv::Rect box(40, 20, 120, 80);
+  cv::Mat window = desktop.clone(), window_colour = desktop_colour.clone();
+  window(box).setTo(cv::Scalar(150));
+  window_colour(box).setTo(cv::Scalar(150, 180, 80));
+  for (cv::Mat* picture : {&window, &window_colour}) {
+    cv::rectangle(*picture, box, cv::Scalar::all(230), 2);
+    for (int y = box.y + 12; y < box.br().y - 8; y += 10) {
+      cv::line(*picture, {box.x + 8, y}, {box.x + 90, y}, cv::Scalar::all(20));
+    }
+  }
+  cv::Mat window_luma;
+  cv::extractChannel(window_colour, window_luma, 0);
+  const scenes::LayoutChange c = scenes::layout_change(std::vector<cv::Mat>{desktop, desktop, desktop}, window_luma,
+                                                       desktop_colour, window_colour);
+  EXPECT_GT(c.kept_regions, 0.2);  // what layout_stays asks for
+}
+
+TEST(LayoutChange, TextKeptOverABackgroundOfAnotherColourLeavesNoWholeRegion) {
+  // The same luma, every pixel in place, in another hue: in luma alone the whole layout stays.
+  const cv::Mat page = screen(2);
+  const scenes::LayoutChange luma_only = scenes::layout_change(std::vector<cv::Mat>{page, page, page}, page);
+  EXPECT_GT(luma_only.kept_regions, 0.25);
+  const scenes::LayoutChange c = scenes::layout_change(std::vector<cv::Mat>{page, page, page}, page,
+                                                       in_colour(page, 120, 150), in_colour(page, 170, 100));
+  EXPECT_GT(c.kept, 0.9);
+  EXPECT_EQ(c.kept_regions, 0.0);
+}
+
+TEST(LayoutChange, ASwitchUnderATopBarKeepsOnlyTheBarsRowOfRegions) {
+  // The top bar, one row of blocks tall (108 / 9 = 12 rows), stays; the view below it is another.
+  const cv::Mat before = screen(2);
+  cv::Mat after = screen(3);
+  before.rowRange(0, 12).copyTo(after.rowRange(0, 12));
+  const scenes::LayoutChange c = change({before, before, before}, after);
+  EXPECT_LE(c.kept_regions, 1.0 / 9.0 + 1e-9);
+}
+
 TEST(LayoutChange, TheFirstFrameHasNoLayout) {
   const scenes::LayoutChange c = change({}, screen(1));
   EXPECT_EQ(c.layout, 0.0);
@@ -112,7 +161,7 @@ TEST(LayoutChange, TheFirstFrameHasNoLayout) {
 
 // A frame record whose difference to the frame before carries a layout change and a colour change.
 scenes::FrameHistory one_change(double layout, double layout_kept, double still_kept, double colour = 0.0,
-                                double still = 1.0) {
+                                double still = 1.0, double kept_regions = 0.0) {
   scenes::FrameHistory history(8);
   for (int64_t i = 0; i < 3; ++i) {
     scenes::FrameRecord r;
@@ -123,6 +172,7 @@ scenes::FrameHistory one_change(double layout, double layout_kept, double still_
       r.diff.still = still;
       r.diff.still_kept = still_kept;
       r.diff.colour = colour;
+      r.diff.kept_regions = kept_regions;
     }
     history.push(r);
   }
@@ -148,6 +198,16 @@ TEST(LayoutStays, NotWhenOnlyTheStructureStays) {
 TEST(LayoutStays, NotWhenLittleOfThePictureWasStill) {
   // A jump cut on a camera's noisy picture: what was still by chance stays, but that is no layout.
   EXPECT_FALSE(scenes::layout_stays(one_change(0.1, 0.9, 0.9, 0.0, 0.2), 2));
+}
+
+TEST(LayoutStays, WhenWholeRegionsStayAroundAWindowOfNewColours) {
+  // The GNOME screencast's Displays window opening (frame 60) and closing (535): the colours change
+  // as much as at a cut, half of the structure is under the window, the desktop around it stays whole.
+  EXPECT_TRUE(scenes::layout_stays(one_change(0.28, 0.55, 0.6, 0.45, 1.0, 0.3), 2));
+  EXPECT_TRUE(scenes::layout_stays(one_change(0.34, 0.46, 0.58, 0.45, 1.0, 0.3), 2));
+  EXPECT_FALSE(scenes::layout_stays(one_change(0.34, 0.46, 0.58, 0.45, 1.0, 0.1), 2));  // a top bar's row
+  EXPECT_FALSE(scenes::layout_stays(one_change(0.34, 0.46, 0.58, 0.45, 0.2, 0.3), 2));  // a camera's picture
+  EXPECT_FALSE(scenes::layout_stays(one_change(0.34, 0.46, 0.3, 0.45, 1.0, 0.3), 2));   // most still areas change
 }
 
 TEST(LayoutStays, NotWhenWhatStaysIsAsSmallAsALogo) {

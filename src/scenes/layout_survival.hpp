@@ -16,10 +16,18 @@ struct LayoutChange {
   double kept = 0;    // share of that layout still in place in the frame (0..1; 0 when there is none)
   double still = 0;   // share of the picture that was still before the frame, flat or not (0..1)
   double still_kept = 0;  // share of that still part still in place in the frame (0..1)
+  // Share of the picture in blocks that held layout and are in place whole, colours too (0..1). A
+  // window opening over a desktop leaves the desktop around it exactly as it was, whatever colours
+  // the window brings; a cut keeps at most a logo, a strip of a top bar or flat bars whole, and text
+  // kept over a background that changes leaves no block of it whole.
+  double kept_regions = 0;
 };
 
 // `before`: CV_8U lumas of the frames just before `current`, oldest first, all of its size.
-// An empty `before` (the first frames of a clip) yields all zero.
-LayoutChange layout_change(std::span<const cv::Mat> before, const cv::Mat& current);
+// An empty `before` (the first frames of a clip) yields all zero. `colour_before` and `colour_now`
+// (CV_8UC3 YCrCb of the last frame before and of the current one, or empty) let kept_regions see
+// colours; without them it judges luma alone.
+LayoutChange layout_change(std::span<const cv::Mat> before, const cv::Mat& current, const cv::Mat& colour_before = {},
+                           const cv::Mat& colour_now = {});
 
 }  // namespace pressreel::scenes

@@ -25,6 +25,11 @@ constexpr double kMostlyKept = 0.5;
 // ... and the structure kept in place covers at least this share of the picture: more than a logo, a
 // caption or the edges of letterbox bars, which stay across real cuts.
 constexpr double kKeptStructure = 0.05;
+// Or blocks of the picture's layout covering this share of it are in place whole, colours too: the
+// desktop around a window that opened or closed. More than a row of blocks (a top bar as tall as a
+// block, 1/9 of a 16:9 picture) and far more than a logo; the GNOME screencast's window over half the
+// screen leaves 0.3 of it (striped wallpaper: not every block around it holds structure).
+constexpr double kKeptRegions = 0.2;
 
 }  // namespace
 
@@ -48,8 +53,15 @@ bool motion_predicts(const FrameHistory& history, int64_t index) {
 bool layout_stays(const FrameHistory& history, int64_t index) {
   if (!history.contains(index)) return false;
   const FrameDifference& d = history.at(index).diff;
-  return d.colour < kColourChange && d.still >= kMostlyKept && d.layout_kept >= kMostlyKept && d.still_kept >= kMostlyKept &&
-         d.layout * d.layout_kept >= kKeptStructure;
+  if (d.still < kMostlyKept || d.still_kept < kMostlyKept) return false;
+  // The structure stays in place, wherever it is; the colours, judged over the whole picture, must
+  // stay too (text kept over a background that changes hue at the same luma).
+  const bool structure_stays =
+      d.colour < kColourChange && d.layout_kept >= kMostlyKept && d.layout * d.layout_kept >= kKeptStructure;
+  // The change is confined: around it, whole regions of the layout stay as they were, colours and all
+  // (a window of new colours opening, or closing, over a desktop whose structure it half hides).
+  const bool rest_stays_whole = d.kept_regions >= kKeptRegions;
+  return structure_stays || rest_stays_whole;
 }
 
 }  // namespace pressreel::scenes

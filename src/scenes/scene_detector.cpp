@@ -116,11 +116,13 @@ void SceneDetector::on_frame(const media::VideoFrame& frame, std::any& prepared)
   if (previous_) {
     record.diff = compare(*previous_, features, previous_mafd_);
     previous_mafd_ = record.diff.luma;
-    const LayoutChange layout = layout_change(lumas_before(history_, features.luma.size()), features.luma);
+    const LayoutChange layout =
+        layout_change(lumas_before(history_, features.luma.size()), features.luma, previous_->ycrcb, features.ycrcb);
     record.diff.layout = layout.layout;
     record.diff.layout_kept = layout.kept;
     record.diff.still = layout.still;
     record.diff.still_kept = layout.still_kept;
+    record.diff.kept_regions = layout.kept_regions;
   }
   record.mean_luma = features.mean_luma;
   record.black_ratio = features.black_ratio;

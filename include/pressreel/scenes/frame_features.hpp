@@ -56,11 +56,13 @@ struct FrameDifference {
   double colour = 0;
   // The previous picture's layout (layout_survival.hpp), filled in by the detector, which keeps the
   // frames before: the share of the picture that was still and structured, how much of it stayed in
-  // place, and the share that was still at all.
+  // place, the share that was still at all, how much of that stayed, and the share of the picture in
+  // blocks of layout kept whole, colours too.
   double layout = 0;
   double layout_kept = 0;
   double still = 0;
   double still_kept = 0;
+  double kept_regions = 0;
   double score = 0;      // the combination the cut decision uses, 0..255 scale
 };
 

@@ -18,9 +18,11 @@ bool motion_predicts(const FrameHistory& history, int64_t index);
 
 // Whether most of the picture before `index` is still in place in it (FrameDifference::layout and
 // still_kept, layout_survival.hpp): a window opening over a desktop that stays, a trace redrawn over a
-// fixed grid, a caption changing on a diagram. A cut replaces the picture whole, its structure (new
-// drawings on a white page that stays) or its fill (a background changing colour behind text that
-// stays), so this is never true at one. False when `index` is not kept.
+// fixed grid, a caption changing on a diagram; or, around a change confined to part of the picture,
+// whole regions of its structure stay, colours too (kept_regions: a large window opening or closing).
+// A cut replaces the picture whole, its structure (new drawings on a white page that stays) or its fill
+// (a background changing colour behind text that stays), so this is never true at one. False when
+// `index` is not kept.
 bool layout_stays(const FrameHistory& history, int64_t index);
 
 }  // namespace pressreel::scenes
