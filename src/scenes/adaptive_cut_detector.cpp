@@ -1,11 +1,13 @@
 // Hard cuts: a frame whose difference to its predecessor stands out from its neighbours' differences
 // (PySceneDetect's AdaptiveDetector). Fast motion raises the neighbours too, so it does not cut; a
-// quiet cut between similar shots still stands out against a still neighbourhood.
+// quiet cut between similar shots still stands out against a still neighbourhood. Neighbours are the
+// frames that show new pictures (repeated_pictures.hpp): a held repeat's nothing says nothing of motion.
 #include <algorithm>
 
 #include "pressreel/scenes/boundary_detector.hpp"
 #include "pressreel/scenes/flash_filter.hpp"
 #include "pressreel/scenes/predictability.hpp"
+#include "scenes/repeated_pictures.hpp"
 
 namespace pressreel::scenes {
 namespace {
@@ -25,15 +27,15 @@ class AdaptiveCutDetector final : public BoundaryDetector {
   std::string_view name() const override { return "adaptive-cut"; }
   // A frame is judged once the neighbours of its neighbours are known (the other edge of an insert
   // is judged by its own).
-  int64_t latency_frames() const override { return 2 * window_ + 1; }
+  int64_t latency_frames() const override { return reach() + 1; }
 
   std::vector<Boundary> process(const FrameHistory& history) override {
-    return judge(history, history.newest_index() - 2 * window_);
+    return judge(history, history.newest_index() - reach());
   }
 
   std::vector<Boundary> flush(const FrameHistory& history) override {
     std::vector<Boundary> found;
-    for (int64_t target = history.newest_index() - 2 * window_ + 1; target <= history.newest_index(); ++target) {
+    for (int64_t target = history.newest_index() - reach() + 1; target <= history.newest_index(); ++target) {
       for (const Boundary& b : judge(history, target)) found.push_back(b);
     }
     return found;
@@ -73,8 +75,7 @@ class AdaptiveCutDetector final : public BoundaryDetector {
   double neighbourhood(const FrameHistory& history, int64_t target) const {
     int64_t edge = -1;  // the neighbour with the largest score (the later one of equals)
     double largest = -1, second = -1;
-    for (int64_t i = target - window_; i <= target + window_; ++i) {
-      if (i == target || i < 1 || !history.contains(i)) continue;
+    for (const int64_t i : neighbours(history, target)) {
       const double score = history.at(i).diff.score;
       if (score >= largest) {
         second = largest;
@@ -95,8 +96,8 @@ class AdaptiveCutDetector final : public BoundaryDetector {
   double mean_around(const FrameHistory& history, int64_t edge, int64_t skip) const {
     double sum = 0;
     int count = 0;
-    for (int64_t i = edge - window_; i <= edge + window_; ++i) {
-      if (i == edge || i == skip || i < 1 || !history.contains(i)) continue;
+    for (const int64_t i : neighbours(history, edge)) {
+      if (i == skip) continue;
       sum += history.at(i).diff.score;
       ++count;
     }
@@ -114,6 +115,17 @@ class AdaptiveCutDetector final : public BoundaryDetector {
     }
     return true;
   }
+
+  // The `window` frames that show new pictures on each side of `index`, oldest first.
+  std::vector<int64_t> neighbours(const FrameHistory& history, int64_t index) const {
+    const DistinctNeighbours n = distinct_neighbours(history, index, window_);
+    std::vector<int64_t> all(n.before.rbegin(), n.before.rend());
+    all.insert(all.end(), n.after.begin(), n.after.end());
+    return all;
+  }
+
+  // How far past a frame its neighbours' neighbours (and their runs of repeats) may lie.
+  int64_t reach() const { return 2 * distinct_reach(window_); }
 
   int window_;
   double ratio_, min_score_;

@@ -21,6 +21,10 @@ constexpr int kBlackLevel = 24;
 constexpr int kWhiteLevel = 232;
 // Below this many edge pixels (share of the picture) edges are noise, as in near-black frames.
 constexpr double kMinEdgeShare = 0.002;
+// Below this mean pixel difference (0..255) a frame is its predecessor's picture coded again: a
+// repeat coded at a web encode's quality moves pixels by a fraction of a level, any motion or a
+// camera's noise by more.
+constexpr double kRepeatContent = 1.0;
 
 uint64_t difference_hash(const cv::Mat& luma) {
   cv::Mat small;
@@ -179,6 +183,7 @@ FrameDifference compare(const FrameFeatures& a, const FrameFeatures& b, double p
 
   // Pixel content leads; histogram and edges lift cuts between shots of similar colour.
   d.score = d.content + 0.5 * d.luma + 10.0 * d.histogram + 10.0 * d.edges;
+  d.repeat = d.content < kRepeatContent;
   return d;
 }
 

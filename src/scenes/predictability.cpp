@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <vector>
 
+#include "scenes/repeated_pictures.hpp"
+
 namespace pressreel::scenes {
 namespace {
 
@@ -11,8 +13,9 @@ namespace {
 constexpr double kCutStandsOut = 2.0;
 // Errors below this (0..255 at the common contrast) are coding noise and grain.
 constexpr double kGrainResidual = 1.0;
-// Frames looked at on each side. Of their errors, the second smallest is the usual one: up to two of
-// them may be cuts themselves (the edges of a one- or two-frame insert next to this one).
+// Frames that show new pictures looked at on each side (a held repeat's error is none, whatever the
+// motion). Of their errors, the second smallest is the usual one: up to two of them may be cuts
+// themselves (the edges of a one- or two-frame insert next to this one).
 constexpr int64_t kSide = 2;
 // The prediction sees luma only: when this much of the colour distribution changes (a cut between two
 // framings of one layout in other colours), it cannot speak. A light flickering to a dark frame moves
@@ -42,8 +45,9 @@ bool motion_predicts(const FrameHistory& history, int64_t index) {
   if (!history.contains(index)) return false;
   const FrameDifference& d = history.at(index).diff;
   std::vector<double> around;
-  for (int64_t i = index - kSide; i <= index + kSide; ++i) {
-    if (i != index && i >= 1 && history.contains(i)) around.push_back(history.at(i).diff.residual);
+  const DistinctNeighbours n = distinct_neighbours(history, index, kSide);
+  for (const auto* side : {&n.before, &n.after}) {
+    for (const int64_t i : *side) around.push_back(history.at(i).diff.residual);
   }
   if (around.size() < 2) return false;
   std::nth_element(around.begin(), around.begin() + 1, around.end());

@@ -3,10 +3,12 @@
 // least one side of it the frames predict each other far better. A pan, a shaking hand-held camera,
 // a wobble, a flicker or an object walking in are predicted frame after frame, so they do not stand
 // out; a cut next to such a stretch still does, which the adaptive detector misses when the motion
-// raises the plain differences around the cut as much as the cut itself.
+// raises the plain differences around the cut as much as the cut itself. The sides are the frames that
+// show new pictures (repeated_pictures.hpp): a held repeat is predicted perfectly, whatever the motion.
 #include <algorithm>
 
 #include "pressreel/scenes/boundary_detector.hpp"
+#include "scenes/repeated_pictures.hpp"
 
 namespace pressreel::scenes {
 namespace {
@@ -25,10 +27,18 @@ class PredictionCutDetector final : public BoundaryDetector {
   explicit PredictionCutDetector(const SceneOptions& options) : min_score_(options.min_score) {}
 
   std::string_view name() const override { return "prediction-cut"; }
-  int64_t latency_frames() const override { return kSide + 1; }
+  int64_t latency_frames() const override { return distinct_reach(kSide) + 1; }
 
   std::vector<Boundary> process(const FrameHistory& history) override {
-    return judge(history, history.newest_index() - kSide);
+    return judge(history, history.newest_index() - distinct_reach(kSide));
+  }
+
+  std::vector<Boundary> flush(const FrameHistory& history) override {
+    std::vector<Boundary> found;
+    for (int64_t target = history.newest_index() - distinct_reach(kSide) + 1; target <= history.newest_index(); ++target) {
+      for (const Boundary& b : judge(history, target)) found.push_back(b);
+    }
+    return found;
   }
 
  private:
@@ -40,11 +50,10 @@ class PredictionCutDetector final : public BoundaryDetector {
     const FrameDifference& d = history.at(target).diff;
     if (d.unexplained < kMinUnexplained || d.score < min_score_) return {};
     if (history.at(target).black() || history.at(target - 1).black()) return {};  // fades' business
+    const DistinctNeighbours n = distinct_neighbours(history, target, kSide);
     double before = 0, after = 0;
-    for (int64_t i = 1; i <= kSide; ++i) {
-      before = std::max(before, history.at(target - i).diff.residual);
-      after = std::max(after, history.at(target + i).diff.residual);
-    }
+    for (const int64_t i : n.before) before = std::max(before, history.at(i).diff.residual);
+    for (const int64_t i : n.after) after = std::max(after, history.at(i).diff.residual);
     const double quieter = std::max(kNoiseResidual, std::min(before, after));
     if (d.residual <= std::max(before, after) || d.residual < kStandOut * quieter) return {};
     Boundary b;

@@ -93,15 +93,18 @@ std::string format_scenes(const SceneList& scenes, std::string_view format, std:
 }
 
 std::string stats_csv_header() {
-  return "frame,seconds,timecode,score,content,luma,scdet,histogram,hash,edges,flicker,residual,unexplained,mean_luma,black_ratio,white_ratio,colour,layout,layout_kept,still,still_kept,kept_regions\n";
+  return "frame,seconds,timecode,score,content,luma,scdet,histogram,hash,edges,flicker,residual,unexplained,mean_luma,black_ratio,white_ratio,colour,layout,layout_kept,still,still_kept,kept_regions,repeat\n";
 }
 
 std::string stats_csv_row(const FrameRecord& f) {
   const FrameDifference& d = f.diff;
-  return fmt::format("{},{:.6f},{},{:.3f},{:.3f},{:.3f},{:.3f},{:.4f},{:.4f},{:.4f},{:.3f},{:.3f},{:.4f},{:.3f},{:.4f},{:.4f},{:.4f},{:.4f},{:.4f},{:.4f},{:.4f},{:.4f}\n", f.index,
-                     f.time.seconds(), f.time.timecode(), d.score, d.content, d.luma, d.scdet, d.histogram, d.hash,
-                     d.edges, d.flicker, d.residual, d.unexplained, f.mean_luma, f.black_ratio, f.white_ratio, d.colour, d.layout, d.layout_kept, d.still, d.still_kept,
-                     d.kept_regions);
+  // One value per header column, in its order.
+  return fmt::format(
+      "{},{:.6f},{},{:.3f},{:.3f},{:.3f},{:.3f},{:.4f},{:.4f},{:.4f},{:.3f},{:.3f},{:.4f},{:.3f},{:.4f},{:.4f},{:.4f},"
+      "{:.4f},{:.4f},{:.4f},{:.4f},{:.4f},{:d}\n",
+      f.index, f.time.seconds(), f.time.timecode(), d.score, d.content, d.luma, d.scdet, d.histogram, d.hash, d.edges,
+      d.flicker, d.residual, d.unexplained, f.mean_luma, f.black_ratio, f.white_ratio, d.colour, d.layout, d.layout_kept,
+      d.still, d.still_kept, d.kept_regions, d.repeat ? 1 : 0);
 }
 
 }  // namespace pressreel::scenes

@@ -64,6 +64,9 @@ struct FrameDifference {
   double still_kept = 0;
   double kept_regions = 0;
   double score = 0;      // the combination the cut decision uses, 0..255 scale
+  // The same picture as before, coded again: footage of a lower frame rate shows each picture two or
+  // three times (repeated_pictures.hpp).
+  bool repeat = false;
 };
 
 // `previous_mafd` is the luma difference of the pair before (for scdet's term).
