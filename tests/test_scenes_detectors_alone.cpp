@@ -8,13 +8,12 @@
 
 #include <algorithm>
 #include <functional>
-#include <map>
 #include <memory>
-#include <optional>
 #include <vector>
 
 #include "pressreel/scenes/boundary_detector.hpp"
 #include "pressreel/scenes/frame_features.hpp"
+#include "scene_frames.hpp"
 
 namespace {
 
@@ -22,37 +21,16 @@ using namespace pressreel;
 using scenes::Boundary;
 using scenes::CutKind;
 
-constexpr double kFps = 25.0;
+using pressreel::testing::Clip;
+using pressreel::testing::mix;
+using pressreel::testing::run;
+using pressreel::testing::texture;
 
-// A colourful picture, 384x216: large soft colour areas (what a 48-px thumbnail still shows) with
-// fine detail on top (what motion estimation follows); the same for a seed.
-const cv::Mat& texture(int seed) {
-  static std::map<int, cv::Mat> made;
-  if (const auto it = made.find(seed); it != made.end()) return it->second;
-  cv::RNG rng(seed);
-  auto blobs = [&](double sigma) {
-    cv::Mat noise(cv::Size(384, 216), CV_32FC3), out;
-    rng.fill(noise, cv::RNG::UNIFORM, cv::Scalar::all(0), cv::Scalar::all(255));
-    cv::GaussianBlur(noise, out, cv::Size(0, 0), sigma);
-    cv::normalize(out, out, 0, 255, cv::NORM_MINMAX);
-    return out;
-  };
-  cv::Mat mixed = 0.75 * blobs(24.0) + 0.25 * blobs(2.0);
-  mixed.convertTo(made[seed], CV_8UC3);
-  return made[seed];
-}
+constexpr double kFps = 25.0;
 
 // Frame `i` (0..95) of a slow pan over texture `seed`: the camera moves right 1 px a frame and down
 // 1 px every 3.
 cv::Mat pan(int seed, int i) { return texture(seed)(cv::Rect(i, i / 3, 288, 162)).clone(); }
-
-cv::Mat mix(const cv::Mat& a, const cv::Mat& b, double t) {
-  cv::Mat out;
-  cv::addWeighted(a, 1.0 - t, b, t, 0.0, out);
-  return out;
-}
-
-using Clip = std::vector<cv::Mat>;
 
 // Shot A (seed 1) panning for `a_frames`, then what `between` makes, then shot B (seed 2) panning.
 Clip clip(int a_frames, const std::function<void(Clip&)>& between, int b_frames = 30) {
@@ -62,34 +40,6 @@ Clip clip(int a_frames, const std::function<void(Clip&)>& between, int b_frames 
   const int start = static_cast<int>(frames.size());
   for (int i = 0; i < b_frames; ++i) frames.push_back(pan(2, start + i));
   return frames;
-}
-
-// What one detector proposes over the whole clip, frame by frame and at its end.
-std::vector<Boundary> run(std::unique_ptr<scenes::BoundaryDetector> detector, const Clip& frames) {
-  scenes::FrameHistory history(static_cast<size_t>(detector->latency_frames()) + 16);
-  std::vector<Boundary> found;
-  std::optional<scenes::FrameFeatures> previous;
-  double previous_mafd = 0;
-  for (size_t i = 0; i < frames.size(); ++i) {
-    scenes::FrameFeatures features = scenes::compute_features(frames[i]);
-    scenes::FrameRecord r;
-    r.index = static_cast<int64_t>(i);
-    r.time = media::RationalTime(r.index, AVRational{1, 25});
-    r.duration = media::RationalTime(1, AVRational{1, 25});
-    if (previous) {
-      r.diff = scenes::compare(*previous, features, previous_mafd);
-      previous_mafd = r.diff.luma;
-    }
-    r.mean_luma = features.mean_luma;
-    r.black_ratio = features.black_ratio;
-    r.white_ratio = features.white_ratio;
-    r.thumb = features.thumb;
-    previous = std::move(features);
-    history.push(std::move(r));
-    for (const Boundary& b : detector->process(history)) found.push_back(b);
-  }
-  for (const Boundary& b : detector->flush(history)) found.push_back(b);
-  return found;
 }
 
 std::unique_ptr<scenes::BoundaryDetector> adaptive() { return scenes::make_adaptive_cut_detector({}); }

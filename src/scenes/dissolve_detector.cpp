@@ -15,6 +15,7 @@
 #include <vector>
 
 #include <opencv2/core.hpp>
+#include <opencv2/imgproc.hpp>
 #include <spdlog/spdlog.h>
 
 #include "pressreel/scenes/boundary_detector.hpp"
@@ -25,7 +26,11 @@ namespace {
 // Thumbnail differences are mean absolute values on 0..255.
 constexpr double kMinChange = 20.0;         // A to B (slow camera moves over soft pictures change less)
 constexpr double kChangedPixel = 12.0;
-constexpr double kMinCoverage = 0.5;        // share of the picture that changes from A to B (a title fading in covers less)
+// Share of the picture's structure that changes from A to B: a title fading in over a shot changes
+// less. Structure is what differs from a neighbour by as much as a change counts, in A or in B, and
+// what changes: a background both pictures share and that holds no detail (text cards over one
+// backdrop) is no part of it.
+constexpr double kMinCoverage = 0.5;
 // Before and after the dissolve the shots stay where they are on the way from A to B; a pan or
 // zoom goes on in the same direction.
 constexpr double kMaxOvershoot = 0.15;      // of |B - A|, a quarter of the window outside it
@@ -54,12 +59,14 @@ struct Candidate {
 class DissolveDetector final : public BoundaryDetector {
  public:
   explicit DissolveDetector(int64_t max_transition) : max_window_(max_transition + 2) {
-    // Every length up to a dozen frames, then about 15% apart: a dissolve of any length has a
-    // window that spans it with little of the shots around it.
+    // Every length up to a dozen frames, then about 15% apart, and the longest: a dissolve of any
+    // length up to the longest transition has a window that spans it with little of the shots around
+    // it. (22 lengths at 25 fps and 3 s.)
     for (int64_t length = kMinWindow; length <= max_window_;) {
       lengths_.push_back(length);
       length = std::max(length + 1, static_cast<int64_t>(std::lround(static_cast<double>(length) * 1.15)));
     }
+    if (lengths_.back() != max_window_) lengths_.push_back(max_window_);
   }
 
   std::string_view name() const override { return "dissolve"; }
@@ -200,6 +207,21 @@ class DissolveDetector final : public BoundaryDetector {
     return rest.dot(rest);
   }
 
+  // The share of the pictures' structure (see kMinCoverage) that changes from `a` to `b`.
+  static double structure_changed(const cv::Mat& a, const cv::Mat& b, const cv::Mat& change) {
+    const cv::Matx13f mean_of_channels(1.f / 3, 1.f / 3, 1.f / 3);
+    cv::Mat per_pixel, grey_a, grey_b, detail_a, detail_b;
+    cv::transform(cv::abs(change), per_pixel, mean_of_channels);
+    cv::transform(a, grey_a, mean_of_channels);
+    cv::transform(b, grey_b, mean_of_channels);
+    // Largest minus smallest value over each pixel's 3x3 neighbourhood.
+    cv::morphologyEx(grey_a, detail_a, cv::MORPH_GRADIENT, cv::Mat());
+    cv::morphologyEx(grey_b, detail_b, cv::MORPH_GRADIENT, cv::Mat());
+    const cv::Mat changed = per_pixel > kChangedPixel;
+    const int structure = cv::countNonZero(changed | (detail_a > kChangedPixel) | (detail_b > kChangedPixel));
+    return structure > 0 ? cv::countNonZero(changed) / static_cast<double>(structure) : 0.0;
+  }
+
   // Of all channels together: the picture's contrast.
   static double variance(const cv::Mat& picture) {
     cv::Scalar mean, deviation;
@@ -252,9 +274,7 @@ class DissolveDetector final : public BoundaryDetector {
     if (contrast_kept > kMaxContrastKept) return std::nullopt;
 
     const cv::Mat change = pb - pa;
-    cv::Mat per_pixel;
-    cv::transform(cv::abs(change), per_pixel, cv::Matx13f(1.f / 3, 1.f / 3, 1.f / 3));
-    const double coverage = cv::countNonZero(per_pixel > kChangedPixel) / static_cast<double>(per_pixel.total());
+    const double coverage = structure_changed(pa, pb, change);
     if (coverage < kMinCoverage) return std::nullopt;
     const double change_sq = change.dot(change);
     // A fade (B is A darker) or other light (a flicker of exposure: A brighter, dimmer, greyer) is not

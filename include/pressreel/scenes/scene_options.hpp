@@ -21,7 +21,8 @@ struct SceneOptions {
   double min_shot_seconds = 0.4;
 
   // Fades and dissolves longer than this are reported as if they started this long before their end.
-  double max_transition_seconds = 2.0;
+  // Trailers and featurettes dissolve over 2-3 s.
+  double max_transition_seconds = 3.0;
   // Fade out, black (or white) for at most this long, fade in: one transition, not two.
   double max_dip_seconds = 2.0;
 
