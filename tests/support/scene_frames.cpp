@@ -20,7 +20,11 @@ const cv::Mat& texture(int seed) {
     cv::normalize(out, out, 0, 255, cv::NORM_MINMAX);
     return out;
   };
-  cv::Mat mixed = 0.75 * blobs(24.0) + 0.25 * blobs(2.0);
+  // Two statements: the operands of `+` may be evaluated in either order (GCC and clang differ), and
+  // each call draws from the same generator.
+  const cv::Mat coarse = blobs(24.0);
+  const cv::Mat fine = blobs(2.0);
+  cv::Mat mixed = 0.75 * coarse + 0.25 * fine;
   mixed.convertTo(made[seed], CV_8UC3);
   return made[seed];
 }
