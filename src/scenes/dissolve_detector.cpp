@@ -48,6 +48,9 @@ constexpr int64_t kMinMixedFrames = 2;      // fewer are a (soft) hard cut, left
 constexpr int64_t kMinWindow = kMinMixedFrames + 2;
 constexpr int64_t kSettleFrames = 4;        // frames without a passing window before a dissolve is final
 constexpr double kNearlyBest = 0.9;
+// Past the chosen window a mix still going on raises alpha by at least this share of its step per
+// frame (less as the shot's own motion takes B away from the window's end).
+constexpr double kMinRiseOfMix = 0.2;
 
 struct Candidate {
   Boundary boundary;
@@ -133,7 +136,7 @@ class DissolveDetector final : public BoundaryDetector {
   // Reports the chosen window's dissolve (unless the shots move on beyond it) and forgets the windows
   // that overlap it; others in the group (a transition close by) wait for their turn.
   void release(const FrameHistory& history, std::vector<Boundary>& found) {
-    const Candidate h = choose();
+    Candidate h = choose();
     std::erase_if(group_, [&](const Candidate& c) { return c.a <= h.b && h.a <= c.b; });
     group_first_ = INT64_MAX;
     group_last_ = -1;
@@ -173,6 +176,7 @@ class DissolveDetector final : public BoundaryDetector {
       return count ? sum / count : 0.5;
     };
     const bool leaves_for_good = mean_alpha(before, h.a - 1) < 0.5 && mean_alpha(h.b + 1, after) > 0.5;
+    extend_to_full_strength(history, h);
     const bool moves_on = alpha_before < -kMaxOvershoot || alpha_after > 1.0 + kMaxOvershoot ||
                           h.distance < kMinSpeedup * around || !leaves_for_good;
     spdlog::debug("dissolve: frames {}-{} (window {}-{}): |B-A| {:.1f}, midpoint {:.2f}, coverage {:.2f}, residual "
@@ -185,6 +189,31 @@ class DissolveDetector final : public BoundaryDetector {
   }
 
   static const cv::Mat& thumb(const FrameHistory& history, int64_t i) { return history.at(i).thumb; }
+
+  // A window shorter than the dissolve (the shortest that explains nearly as much is chosen) ends on a
+  // frame B is not yet full in: the mix goes on past it, so alpha, measured against the window's ends,
+  // keeps rising past 1 frame by frame until B is full, then the shot's own motion takes it back.
+  static void extend_to_full_strength(const FrameHistory& history, Candidate& h) {
+    Boundary& boundary = h.boundary;
+    if (boundary.frame != h.b) return;  // B reached full strength inside the window
+    const cv::Mat& pa = thumb(history, h.a);
+    const cv::Mat change = thumb(history, h.b) - pa;
+    const double change_sq = change.dot(change);
+    auto alpha = [&](int64_t i) { return (thumb(history, i) - pa).dot(change) / change_sq; };
+    const double step = (1.0 - alpha(boundary.first_frame - 1)) / static_cast<double>(h.b - boundary.first_frame + 1);
+    if (step <= 0) return;
+    const int64_t furthest = h.b + (h.b - h.a) / 2;
+    double previous = 1.0;
+    int64_t full = h.b;
+    for (int64_t i = h.b + 1; i <= furthest && history.contains(i); ++i) {
+      const double now = alpha(i);
+      if (now - previous < step * kMinRiseOfMix) break;
+      full = i;
+      previous = now;
+    }
+    boundary.frame = full;
+    boundary.last_frame = full - 1;
+  }
 
   // Squared norm of what is left of `b` once each channel of `a` is brought to it by the gain and
   // offset that fit best (least squares): what a change of light cannot explain.
