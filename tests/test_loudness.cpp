@@ -1,8 +1,17 @@
 // EBU R128 measurement by the audio-only read, and normalisation of the previews' audio to the target.
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <vector>
+
+extern "C" {
+#include <libavutil/audio_fifo.h>
+#include <libavutil/channel_layout.h>
+}
+
 #include "pressreel/media/decode_pass.hpp"
 #include "pressreel/media/probe.hpp"
+#include "pressreel/media/resampler.hpp"
 #include "pressreel/preview/loudness.hpp"
 #include "pressreel/preview/loudness_normalizer.hpp"
 #include "pressreel/preview/rendition_encoder.hpp"
@@ -130,6 +139,55 @@ TEST(LoudnessNormalisation, QuietEvenAudioIsRaisedByOneGain) {
   EXPECT_LT(r["loudness"]["before"]["integrated_lufs"].get<double>(), -30.0);
   EXPECT_EQ(r["loudness"]["mode"], "linear");
   expect_on_target(dir / "out" / "preview-240p.mp4", r);
+}
+
+TEST(LoudnessNormalisation, LinearModeIsOneGainOnEverySampleAtTheClipsRate) {
+  // Quiet audio with room for its gain: linear mode. Every sample comes out the same sample times
+  // the gain loudnorm's linear mode applies (target minus measured loudness), none lost or added,
+  // and nothing else: no trip through 192 kHz and back, which would also touch the high tones.
+  preview::Loudness measured;
+  measured.integrated_lufs = -31.0;
+  measured.true_peak_dbtp = -20.0;
+  measured.range_lu = 4.0;
+  measured.threshold_lufs = -41.0;
+  const preview::LoudnessTarget target;
+  const preview::LoudnessPlan plan = preview::plan_loudness(measured, target);
+  ASSERT_EQ(plan.mode, preview::LoudnessMode::linear);
+  const media::AudioFormat format{AV_SAMPLE_FMT_FLTP, 48000, 2};
+  preview::LoudnessNormalizer normalizer(measured, target, plan, format, "test");
+  media::Resampler resampler(format, "test");
+  const media::AudioFifoPtr out = resampler.make_fifo();
+
+  const int samples = 48000, chunk = 1024;
+  std::vector<float> sent[2];
+  for (int start = 0; start < samples; start += chunk) {
+    media::FramePtr frame = media::make_frame();
+    frame->format = AV_SAMPLE_FMT_FLTP;
+    frame->sample_rate = 48000;
+    av_channel_layout_default(&frame->ch_layout, 2);
+    frame->nb_samples = std::min(chunk, samples - start);
+    ASSERT_GE(av_frame_get_buffer(frame.get(), 0), 0);
+    for (int c = 0; c < 2; ++c) {
+      auto* data = reinterpret_cast<float*>(frame->extended_data[c]);
+      for (int i = 0; i < frame->nb_samples; ++i) {
+        const double t = (start + i) / 48000.0;
+        data[i] = static_cast<float>(0.03 * std::sin(2 * M_PI * (c ? 15000.0 : 440.0) * t) + 0.01 * std::sin(2 * M_PI * 9100.0 * t));
+        sent[c].push_back(data[i]);
+      }
+    }
+    normalizer.process(frame.get(), *out);
+  }
+  normalizer.process(nullptr, *out);
+
+  ASSERT_EQ(av_audio_fifo_size(out.get()), samples);
+  std::vector<float> left(samples), right(samples);
+  void* planes[] = {left.data(), right.data()};
+  ASSERT_EQ(av_audio_fifo_read(out.get(), planes, samples), samples);
+  const double gain = std::pow(10.0, (target.integrated_lufs - measured.integrated_lufs) / 20.0);
+  for (int i = 0; i < samples; ++i) {
+    ASSERT_NEAR(left[i], gain * sent[0][static_cast<size_t>(i)], 1e-6) << "sample " << i;
+    ASSERT_NEAR(right[i], gain * sent[1][static_cast<size_t>(i)], 1e-6) << "sample " << i;
+  }
 }
 
 TEST(LoudnessNormalisation, LoudPeakyAudioIsBroughtDownUnderTheCeiling) {

@@ -64,6 +64,12 @@ std::string loudnorm_args(const Loudness& m, const LoudnessTarget& target, const
       plan.mode == LoudnessMode::linear ? "true" : "false");
 }
 
+// The gain loudnorm's linear mode applies: its target minus the measured integrated loudness (the
+// values loudnorm_args passes it).
+double linear_gain_db(const Loudness& m, const LoudnessTarget& target) {
+  return clamp_to_option(target.integrated_lufs, "I") - std::min(m.integrated_lufs, -0.01);
+}
+
 std::string describe_layout(int channels) {
   AVChannelLayout layout{};
   av_channel_layout_default(&layout, channels);
@@ -116,32 +122,44 @@ LoudnessNormalizer::LoudnessNormalizer(const Loudness& measured, const LoudnessT
   const std::string layout = describe_layout(format.channels);
   const std::string source_args = fmt::format("time_base=1/{}:sample_rate={}:sample_fmt={}:channel_layout={}",
                                               format.sample_rate, format.sample_rate, sample_format, layout);
-  const std::string args = loudnorm_args(measured, target, plan);
   // loudnorm takes and gives 192 kHz doubles; the graph converts to it, and back to the encoder's
-  // format and rate after it.
+  // format and rate after it. In linear mode loudnorm only multiplies every sample by one gain (its
+  // meters, and the two resamplings around it, cost a core for seconds on a trailer): `volume` applies
+  // that very gain, target minus measured loudness, at the clip's own rate.
+  const bool linear = plan.mode == LoudnessMode::linear;
+  const std::string args =
+      linear ? fmt::format("volume={:.6f}dB:precision=double", linear_gain_db(measured, target))
+             : loudnorm_args(measured, target, plan);
+  const char* filter = linear ? "volume" : "loudnorm";
   const std::string back =
       fmt::format("sample_fmts={}:sample_rates={}:channel_layouts={}", sample_format, format.sample_rate, layout);
-  AVFilterContext *loudnorm = nullptr, *resample = nullptr, *to_format = nullptr;
+  AVFilterContext *normalise = nullptr, *resample = nullptr, *to_format = nullptr;
   media::check_av(avfilter_graph_create_filter(&source_, avfilter_get_by_name("abuffer"), "in", source_args.c_str(),
                                                nullptr, graph_.get()),
                   clip_, stage, "audio source " + source_args);
-  media::check_av(avfilter_graph_create_filter(&loudnorm, avfilter_get_by_name("loudnorm"), "loudnorm", args.c_str(),
+  media::check_av(avfilter_graph_create_filter(&normalise, avfilter_get_by_name(filter), filter, args.c_str(),
                                                nullptr, graph_.get()),
-                  clip_, stage, "loudnorm " + args);
-  media::check_av(avfilter_graph_create_filter(&resample, avfilter_get_by_name("aresample"), "back",
-                                               std::to_string(format.sample_rate).c_str(), nullptr, graph_.get()),
-                  clip_, stage, "aresample");
+                  clip_, stage, fmt::format("{} {}", filter, args));
+  if (!linear) {
+    media::check_av(avfilter_graph_create_filter(&resample, avfilter_get_by_name("aresample"), "back",
+                                                 std::to_string(format.sample_rate).c_str(), nullptr, graph_.get()),
+                    clip_, stage, "aresample");
+  }
   media::check_av(avfilter_graph_create_filter(&to_format, avfilter_get_by_name("aformat"), "format", back.c_str(),
                                                nullptr, graph_.get()),
                   clip_, stage, "aformat " + back);
   media::check_av(
       avfilter_graph_create_filter(&sink_, avfilter_get_by_name("abuffersink"), "out", nullptr, nullptr, graph_.get()),
       clip_, stage, "audio sink");
-  media::check_av(avfilter_link(source_, 0, loudnorm, 0), clip_, stage);
-  media::check_av(avfilter_link(loudnorm, 0, resample, 0), clip_, stage);
-  media::check_av(avfilter_link(resample, 0, to_format, 0), clip_, stage);
+  media::check_av(avfilter_link(source_, 0, normalise, 0), clip_, stage);
+  if (resample != nullptr) {
+    media::check_av(avfilter_link(normalise, 0, resample, 0), clip_, stage);
+    media::check_av(avfilter_link(resample, 0, to_format, 0), clip_, stage);
+  } else {
+    media::check_av(avfilter_link(normalise, 0, to_format, 0), clip_, stage);
+  }
   media::check_av(avfilter_link(to_format, 0, sink_, 0), clip_, stage);
-  media::check_av(avfilter_graph_config(graph_.get(), nullptr), clip_, stage, "configuring loudnorm");
+  media::check_av(avfilter_graph_config(graph_.get(), nullptr), clip_, stage, fmt::format("configuring {}", filter));
 }
 
 namespace {

@@ -47,8 +47,9 @@ LoudnessPlan calibrate_dynamic_plan(const std::filesystem::path& clip, const med
 double calibrated_offset(double target_lufs, std::optional<double> at_zero, std::optional<double> at_probe);
 
 // loudnorm between a buffer source and sink, in the encoder's sample format, rate and channels (it
-// works at 192 kHz inside; the graph resamples back). Sample n out is sample n in: the output only
-// lags (up to loudnorm's 3 s window in dynamic mode) and is complete once the end is given.
+// works at 192 kHz inside; the graph resamples back); in linear mode, the one gain loudnorm would
+// apply, at the clip's rate. Sample n out is sample n in: the output only lags (up to loudnorm's 3 s
+// window in dynamic mode) and is complete once the end is given.
 class LoudnessNormalizer {
  public:
   LoudnessNormalizer(const Loudness& measured, const LoudnessTarget& target, const LoudnessPlan& plan,
