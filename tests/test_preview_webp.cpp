@@ -195,6 +195,22 @@ TEST(WebpBudget, OverAtTheLowestQualityTheCanvasShrinks) {
   EXPECT_LE(fitted.encodes, 4);
 }
 
+// Far over at the first encode (twice over even at the lowest quality, by the prior slope): the second
+// encode already takes the lowest quality on a canvas the prediction sizes, and fits. With a steeper
+// curve than the prior the canvas comes out smaller than needed, never over.
+TEST(WebpBudget, FarOverTheSecondEncodeShrinksTheCanvasAtTheLowestQuality) {
+  for (double slope : {0.015, 0.02, 0.03}) {
+    SCOPED_TRACE(::testing::Message() << "slope " << slope);
+    SizeModel model{2'000'000 * std::exp(0.015 * 40), slope};
+    const preview::FittedWebp fitted = model.fit({1'000'000});
+    EXPECT_EQ(fitted.encodes, 2);
+    EXPECT_LE(fitted.bytes.size(), 1'000'000u);
+    EXPECT_EQ(fitted.trial.quality, 20.0f);
+    EXPECT_LT(fitted.trial.scale, std::sqrt(0.5));
+    EXPECT_GT(fitted.trial.scale, 0.6);
+  }
+}
+
 // A budget the smallest canvas cannot meet: fewer frames; one nothing can meet is reported as over.
 TEST(WebpBudget, ThenFewerFramesAndAnImpossibleBudgetIsReportedOver) {
   preview::WebpBudget budget{20'000};

@@ -14,6 +14,8 @@ constexpr double aim = 0.94;
 // the measured slope between two encodes leads the third to a quality a little lower than needed:
 // it errs towards fitting.
 constexpr double prior_quality_slope = 0.015;
+// The steepest the curve has been seen between 60 and 20 (near 20); grainy trailers are flatter.
+constexpr double steepest_quality_slope = 0.03;
 
 // A first prediction that fits with fewer bytes than this share of the aim cost quality worth a
 // second encode to win back.
@@ -50,24 +52,35 @@ FittedWebp fit_webp_budget(const WebpTrial& first, std::vector<uint8_t> first_by
     };
     WebpTrial next = fitted.trial;
     next.quality = predict(highest, highest_bytes, prior_quality_slope, highest - 1.0f);
-    const bool fit = encode_at(next);
-    const double slope = std::log(highest_bytes / bytes()) / (highest - next.quality);
-    if (fit) {
-      if (bytes() >= far_under * aimed) return fitted;
-      next.quality = predict(fitted.trial.quality, bytes(), slope, highest - 1.0f);
-      if (next.quality > fitted.trial.quality) {
-        FittedWebp fitting = fitted;
-        if (!encode_at(next)) {
-          fitting.encodes = fitted.encodes;
-          fitted = std::move(fitting);
-        }
-      }
-      return fitted;
-    }
-    // Still over: down once more along the measured slope, unless lower quality saved nothing.
-    if (slope > 0 && fitted.trial.quality > budget.lowest_quality) {
-      next.quality = predict(fitted.trial.quality, bytes(), slope, fitted.trial.quality - 1.0f);
+    // So far over that even the steepest curve leaves the lowest quality over: the canvas shrinks in
+    // the same encode, by the area the prior leaves over, rather than after an encode at the lowest
+    // quality that cannot fit.
+    const double range = highest - budget.lowest_quality;
+    if (highest_bytes * std::exp(-steepest_quality_slope * range) > aimed && budget.smallest_scale < fitted.trial.scale) {
+      const double at_lowest = highest_bytes * std::exp(-prior_quality_slope * range);
+      next.quality = budget.lowest_quality;
+      next.scale = std::max(budget.smallest_scale, fitted.trial.scale * std::min(least_shrink, std::sqrt(aimed / at_lowest)));
       if (encode_at(next)) return fitted;
+    } else {
+      const bool fit = encode_at(next);
+      const double slope = std::log(highest_bytes / bytes()) / (highest - next.quality);
+      if (fit) {
+        if (bytes() >= far_under * aimed) return fitted;
+        next.quality = predict(fitted.trial.quality, bytes(), slope, highest - 1.0f);
+        if (next.quality > fitted.trial.quality) {
+          FittedWebp fitting = fitted;
+          if (!encode_at(next)) {
+            fitting.encodes = fitted.encodes;
+            fitted = std::move(fitting);
+          }
+        }
+        return fitted;
+      }
+      // Still over: down once more along the measured slope, unless lower quality saved nothing.
+      if (slope > 0 && fitted.trial.quality > budget.lowest_quality) {
+        next.quality = predict(fitted.trial.quality, bytes(), slope, fitted.trial.quality - 1.0f);
+        if (encode_at(next)) return fitted;
+      }
     }
   }
   // The canvas, at the quality reached: bytes follow its area.

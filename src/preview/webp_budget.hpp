@@ -2,7 +2,8 @@
 // Fitting an animated WebP into its byte budget in few encodes. Each encode of a teaser's WebP costs
 // seconds of CPU, so the next one is predicted from the sizes already seen rather than stepped down
 // blindly: quality first (its size is close to log-linear in libwebp's quality), then, when even the
-// lowest quality is over, a smaller canvas (bytes follow the area), then fewer frames. Every choice
+// lowest quality is over, a smaller canvas (bytes follow the area; in the second encode already when the
+// first is too far over for any quality to fit), then fewer frames. Every choice
 // depends only on the sizes of earlier encodes, so the same pictures give the same bytes on any
 // machine.
 #include <cstdint>
