@@ -138,6 +138,27 @@ const Clip& logo_fading_to_white() {
   return c;
 }
 
+// The logo on white in negative: light at its top left, dark grey (just off black) at its bottom
+// right, on black, fading to black over frames 30-69 (its darkest pixels reach the black level first).
+const Clip& logo_fading_to_black() {
+  static const Clip c = [] {
+    Clip frames;
+    for (int i = 0; i < 130; ++i) {
+      const double fade = std::clamp((i - 29) / 40.0, 0.0, 1.0);
+      cv::Mat frame(162, 288, CV_8UC3, cv::Scalar::all(0));
+      for (int y = 0; y < 36; ++y) {
+        for (int x = 0; x < 64; ++x) {
+          const double shade = 215.0 - 95.0 * (x / 63.0 + y / 35.0);
+          frame.at<cv::Vec3b>(63 + y, 112 + x) = cv::Vec3b::all(cv::saturate_cast<uchar>(shade * (1.0 - fade)));
+        }
+      }
+      frames.push_back(frame);
+    }
+    return frames;
+  }();
+  return c;
+}
+
 std::vector<int64_t> frames_of(const std::vector<Boundary>& found) {
   std::vector<int64_t> out;
   for (const Boundary& b : found) out.push_back(b.frame);
@@ -206,6 +227,16 @@ TEST(DetectorsAlone, TheFadeDetectorFollowsALogoFadingOutToWhite) {
   EXPECT_GE(found[0].first_frame, 30);
   // The same logo standing still on white is no fade.
   EXPECT_TRUE(run(fade(), Clip(logo_fading_to_white().begin(), logo_fading_to_white().begin() + 30)).empty());
+}
+
+TEST(DetectorsAlone, TheFadeDetectorFollowsALogoFadingOutToBlack) {
+  const auto found = run(fade(), logo_fading_to_black());
+  ASSERT_EQ(found.size(), 1u) << ::testing::PrintToString(frames_of(found));
+  EXPECT_EQ(found[0].kind, CutKind::fade);
+  // Black from about frame 66 on, as the logo on white is white.
+  EXPECT_NEAR(static_cast<double>(found[0].frame), 66, 4);
+  EXPECT_LT(found[0].first_frame, found[0].frame - 4);
+  EXPECT_GE(found[0].first_frame, 30);
 }
 
 TEST(DetectorsAlone, TheShortTransitionDetectorFindsAFourFrameWipeThatIsNoHardCut) {
