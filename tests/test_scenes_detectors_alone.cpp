@@ -7,6 +7,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <functional>
 #include <memory>
 #include <vector>
@@ -138,6 +139,50 @@ const Clip& logo_fading_to_white() {
   return c;
 }
 
+// The logo on white in negative: light at its top left, dark grey (just off black) at its bottom
+// right, on black, fading to black over frames 30-69 (its darkest pixels reach the black level first).
+const Clip& logo_fading_to_black() {
+  static const Clip c = [] {
+    Clip frames;
+    for (int i = 0; i < 130; ++i) {
+      const double fade = std::clamp((i - 29) / 40.0, 0.0, 1.0);
+      cv::Mat frame(162, 288, CV_8UC3, cv::Scalar::all(0));
+      for (int y = 0; y < 36; ++y) {
+        for (int x = 0; x < 64; ++x) {
+          const double shade = 215.0 - 95.0 * (x / 63.0 + y / 35.0);
+          frame.at<cv::Vec3b>(63 + y, 112 + x) = cv::Vec3b::all(cv::saturate_cast<uchar>(shade * (1.0 - fade)));
+        }
+      }
+      frames.push_back(frame);
+    }
+    return frames;
+  }();
+  return c;
+}
+
+// An oscilloscope falling silent: a thin green trace (a sine redrawn a little further on every frame)
+// over a dark grid, at full swing for 30 frames, flattening to a line over frames 30-69, then flat to
+// frame 129. The black share passes 98% as the trace flattens, but the trace keeps its brightness.
+const Clip& trace_flattening_on_black() {
+  static const Clip c = [] {
+    Clip frames;
+    for (int i = 0; i < 130; ++i) {
+      cv::Mat frame(162, 288, CV_8UC3, cv::Scalar::all(0));
+      for (int x = 0; x < 288; x += 24) cv::line(frame, {x, 0}, {x, 161}, cv::Scalar::all(14));
+      for (int y = 9; y < 162; y += 24) cv::line(frame, {0, y}, {287, y}, cv::Scalar::all(14));
+      const double swing = 70.0 * std::clamp((69 - i) / 40.0, 0.0, 1.0);
+      std::vector<cv::Point> trace;
+      for (int x = 0; x < 288; ++x) {
+        trace.emplace_back(x, cvRound(81.0 + swing * std::sin(2.0 * CV_PI * (x + 5 * i) / 48.0)));
+      }
+      cv::polylines(frame, trace, false, cv::Scalar(40, 170, 60), 1, cv::LINE_AA);
+      frames.push_back(frame);
+    }
+    return frames;
+  }();
+  return c;
+}
+
 std::vector<int64_t> frames_of(const std::vector<Boundary>& found) {
   std::vector<int64_t> out;
   for (const Boundary& b : found) out.push_back(b.frame);
@@ -206,6 +251,24 @@ TEST(DetectorsAlone, TheFadeDetectorFollowsALogoFadingOutToWhite) {
   EXPECT_GE(found[0].first_frame, 30);
   // The same logo standing still on white is no fade.
   EXPECT_TRUE(run(fade(), Clip(logo_fading_to_white().begin(), logo_fading_to_white().begin() + 30)).empty());
+}
+
+TEST(DetectorsAlone, TheFadeDetectorFollowsALogoFadingOutToBlack) {
+  const auto found = run(fade(), logo_fading_to_black());
+  ASSERT_EQ(found.size(), 1u) << ::testing::PrintToString(frames_of(found));
+  EXPECT_EQ(found[0].kind, CutKind::fade);
+  // Black from about frame 66 on, as the logo on white is white.
+  EXPECT_NEAR(static_cast<double>(found[0].frame), 66, 4);
+  EXPECT_LT(found[0].first_frame, found[0].frame - 4);
+  EXPECT_GE(found[0].first_frame, 30);
+}
+
+TEST(DetectorsAlone, ATraceFlatteningOnBlackIsNoFade) {
+  const Clip& clip = trace_flattening_on_black();
+  // What makes it hard: the picture turns black as a fade's would (98% of its pixels at black level).
+  EXPECT_LT(scenes::compute_features(clip.front()).black_ratio, 0.95);
+  EXPECT_GE(scenes::compute_features(clip.back()).black_ratio, 0.98);
+  EXPECT_EQ(frames_of(run(fade(), clip)), std::vector<int64_t>{});
 }
 
 TEST(DetectorsAlone, TheShortTransitionDetectorFindsAFourFrameWipeThatIsNoHardCut) {

@@ -4,7 +4,9 @@
 // shots); a long dip is a shot of its own, so its fade-out and fade-in are reported separately.
 // A picture that is nearly all black (white) already, a logo on white, fades by its last bright
 // (dark) pixels giving way: its mean moves too little, and in coarse coding steps, so there the fade
-// is followed by the share of pixels not yet at the dip's colour.
+// is followed by the share of pixels not yet at the dip's colour, and it is a fade only if the pixels
+// left off that colour have moved toward it in place: a trace on black that flattens (an oscilloscope
+// falling silent) raises the black share as much, but what remains of it stays as bright.
 #include <algorithm>
 #include <cmath>
 
@@ -20,6 +22,9 @@ constexpr double kMinPace = 0.4;
 // pixels flickering at the black or white level).
 constexpr double kMostlyAtDip = 0.1;
 constexpr double kMinShareStep = 0.001;
+// A fade scales every pixel's distance from the dip's colour by the same falling factor: across the
+// fade, the pixels still off that colour at its end keep at most this share of their distance.
+constexpr double kFadedTo = 0.8;
 
 class FadeDetector final : public BoundaryDetector {
  public:
@@ -138,7 +143,19 @@ class FadeDetector final : public BoundaryDetector {
       }
       --s;
     }
-    return std::min(k, s);
+    return s < k && dims_in_place(history, s, dip - 1) ? s : k;
+  }
+
+  // Whether the pixels off the dip's colour in frame `last` were further from it, in the same place,
+  // in frame `first`: what remains of the picture faded, rather than shrank.
+  bool dims_in_place(const FrameHistory& history, int64_t first, int64_t last) const {
+    const cv::Mat& before = history.at(first).luma;
+    const cv::Mat& after = history.at(last).luma;
+    const cv::Mat left = white_ ? after < kWhiteLevel : after > kBlackLevel;
+    const double luma_before = cv::mean(before, left)[0], luma_after = cv::mean(after, left)[0];
+    const double from = white_ ? 255.0 - luma_before : luma_before;
+    const double to = white_ ? 255.0 - luma_after : luma_after;
+    return to <= kFadedTo * from;
   }
 
   Boundary fade_out() const { return Boundary{dip_start_, fade_out_first_, dip_start_ - 1, CutKind::fade, 0.9}; }

@@ -15,10 +15,6 @@ extern "C" {
 namespace pressreel::scenes {
 namespace {
 
-// Full-range luma at or below this is black, at or above the other white (as ffmpeg's blackdetect
-// counts pixels: 10% of the range).
-constexpr int kBlackLevel = 24;
-constexpr int kWhiteLevel = 232;
 // Below this many edge pixels (share of the picture) edges are noise, as in near-black frames.
 constexpr double kMinEdgeShare = 0.002;
 // Below this mean pixel difference (0..255) a frame is its predecessor's picture coded again: a

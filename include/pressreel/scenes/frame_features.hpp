@@ -15,6 +15,10 @@ namespace pressreel::scenes {
 inline constexpr int kLumaBins = 32;
 inline constexpr int kChromaBins = 16;
 inline constexpr int kThumbWidth = 48;
+// Full-range luma at or below this is black, at or above the other white (as ffmpeg's blackdetect
+// counts pixels: 10% of the range).
+inline constexpr int kBlackLevel = 24;
+inline constexpr int kWhiteLevel = 232;
 
 // What one frame looks like, in small: everything a detector compares between frames.
 struct FrameFeatures {
