@@ -54,6 +54,7 @@ std::vector<scenes::Boundary> run(std::unique_ptr<scenes::BoundaryDetector> dete
     r.black_ratio = features.black_ratio;
     r.white_ratio = features.white_ratio;
     r.thumb = features.thumb;
+    r.luma = features.luma;
     previous = std::move(features);
     history.push(std::move(r));
     for (const scenes::Boundary& b : detector->process(history)) found.push_back(b);
