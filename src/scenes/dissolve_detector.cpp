@@ -7,11 +7,16 @@
 // Overlapping windows that pass are one dissolve: the one explaining the largest change is kept,
 // and reported once no window overlapping it has passed for a few frames, unless the shots around
 // it change as much on their own (a pan or zoom) or the picture comes back (a flicker). Shots that
-// shake or flicker are mixed too: their own change is weighed net, across as many frames.
+// shake or flicker are mixed too: their own change is weighed net, across as many frames. Between
+// hand-held shots the camera moves on while the pictures mix, so the ends of a short window are not
+// where the mixed pictures are: such windows are judged again with each end moved to where its
+// picture is in the frame it is compared with (aligned_views.hpp).
 #include <algorithm>
 #include <cstdint>
 #include <cmath>
 #include <optional>
+#include <tuple>
+#include <utility>
 #include <vector>
 
 #include <opencv2/core.hpp>
@@ -19,6 +24,7 @@
 #include <spdlog/spdlog.h>
 
 #include "pressreel/scenes/boundary_detector.hpp"
+#include "scenes/aligned_views.hpp"
 
 namespace pressreel::scenes {
 namespace {
@@ -51,17 +57,22 @@ constexpr double kNearlyBest = 0.9;
 // Past the chosen window a mix still going on raises alpha by at least this share of its step per
 // frame (less as the shot's own motion takes B away from the window's end).
 constexpr double kMinRiseOfMix = 0.2;
+// Windows up to this long are judged aligned when the plain midpoint test fails: dissolves between
+// hand-held shots in trailers take a third of a second to a second.
+constexpr double kMaxAlignedSeconds = 1.0;
 
 struct Candidate {
   Boundary boundary;
   int64_t a = 0, b = 0;    // the window: A and B
+  bool aligned = false;    // judged with A and B moved to where their pictures are (see AlignedViews)
   double quality = 0;      // change explained: |B - A| (1 - residual)
   double distance = 0, midpoint = 0, coverage = 0, residual = 0, contrast_kept = 0;  // for the debug log
 };
 
 class DissolveDetector final : public BoundaryDetector {
  public:
-  explicit DissolveDetector(int64_t max_transition) : max_window_(max_transition + 2) {
+  DissolveDetector(int64_t max_transition, int64_t max_aligned_window)
+      : max_window_(max_transition + 2), max_aligned_window_(max_aligned_window) {
     // Every length up to a dozen frames, then about 15% apart, and the longest: a dissolve of any
     // length up to the longest transition has a window that spans it with little of the shots around
     // it. (22 lengths at 25 fps and 3 s.)
@@ -79,6 +90,7 @@ class DissolveDetector final : public BoundaryDetector {
 
   std::vector<Boundary> process(const FrameHistory& history) override {
     const int64_t t = history.newest_index();
+    views_.forget_before(history.oldest_index());
     std::vector<Boundary> found;
     std::vector<Candidate> passing;
     for (const int64_t length : lengths_) {
@@ -144,12 +156,9 @@ class DissolveDetector final : public BoundaryDetector {
       group_first_ = std::min(group_first_, c.a);
       group_last_ = std::max(group_last_, c.b);
     }
-    const cv::Mat& pa = thumb(history, h.a);
-    const cv::Mat change = thumb(history, h.b) - pa;
-    auto alpha = [&](int64_t i) { return (thumb(history, i) - pa).dot(change) / change.dot(change); };
     const int64_t before = h.a - margin(h), after = h.b + margin(h);
-    const double alpha_before = history.contains(before) ? alpha(before) : 0.0;
-    const double alpha_after = history.contains(after) ? alpha(after) : 1.0;
+    const double alpha_before = alpha(history, h, before).value_or(0.0);
+    const double alpha_after = alpha(history, h, after).value_or(1.0);
     // Across the window the picture changes more than either shot changes on its own across as many
     // frames: a steady zoom or pan changes as much before and after. Net changes, not frame-to-frame
     // steps: a hand-held shake or a flicker changes every frame but comes back, a mix does not. The
@@ -157,8 +166,8 @@ class DissolveDetector final : public BoundaryDetector {
     // seen over the window's length (a slow zoom changes little over a few frames).
     const int64_t length = h.b - h.a;
     const bool seen_before = history.contains(h.a - length), seen_after = history.contains(h.b + length);
-    const double change_before = seen_before ? thumb_distance(thumb(history, h.a - length), pa) : 0.0;
-    const double change_after = seen_after ? thumb_distance(thumb(history, h.b), thumb(history, h.b + length)) : 0.0;
+    const double change_before = seen_before ? own_change(history, h.a - length, h.a, h.aligned) : 0.0;
+    const double change_after = seen_after ? own_change(history, h.b + length, h.b, h.aligned) : 0.0;
     const double around = seen_before && seen_after ? std::min(change_before, change_after)
                                                     : std::max(change_before, change_after);
     // A dissolve leaves A for good: the frames before the window are nearer A, those after nearer B.
@@ -168,8 +177,9 @@ class DissolveDetector final : public BoundaryDetector {
       double sum = 0;
       int count = 0;
       for (int64_t i = first; i <= last; ++i) {
-        if (history.contains(i)) {
-          sum += alpha(i);
+        if (!history.contains(i)) continue;
+        if (const auto value = alpha(history, h, i)) {
+          sum += *value;
           ++count;
         }
       }
@@ -179,37 +189,52 @@ class DissolveDetector final : public BoundaryDetector {
     extend_to_full_strength(history, h);
     const bool moves_on = alpha_before < -kMaxOvershoot || alpha_after > 1.0 + kMaxOvershoot ||
                           h.distance < kMinSpeedup * around || !leaves_for_good;
-    spdlog::debug("dissolve: frames {}-{} (window {}-{}): |B-A| {:.1f}, midpoint {:.2f}, coverage {:.2f}, residual "
+    spdlog::debug("dissolve: frames {}-{} (window {}-{}{}): |B-A| {:.1f}, midpoint {:.2f}, coverage {:.2f}, residual "
                   "{:.2f}, contrast kept {:.2f}, alpha {:.2f} before, {:.2f} after, {:.1f} across as many frames beside "
                   "it{}",
-                  h.boundary.first_frame, h.boundary.frame, h.a, h.b, h.distance, h.midpoint, h.coverage, h.residual,
-                  h.contrast_kept,
-                  alpha_before, alpha_after, around, moves_on ? ": camera motion, not a dissolve" : "");
+                  h.boundary.first_frame, h.boundary.frame, h.a, h.b, h.aligned ? ", aligned" : "", h.distance,
+                  h.midpoint, h.coverage, h.residual, h.contrast_kept, alpha_before, alpha_after, around,
+                  moves_on ? ": camera motion, not a dissolve" : "");
     if (!moves_on) found.push_back(h.boundary);
   }
 
   static const cv::Mat& thumb(const FrameHistory& history, int64_t i) { return history.at(i).thumb; }
 
+  // How far frame i has gone from the window's A to its B (0 at A, 1 at B), as the window was judged.
+  std::optional<double> alpha(const FrameHistory& history, const Candidate& h, int64_t i) {
+    if (!history.contains(i)) return std::nullopt;
+    const auto view = views_.ends_in(history, h.a, h.b, i, h.aligned);
+    if (!view) return std::nullopt;
+    const cv::Mat change = view->b - view->a;
+    return (view->frame - view->a).dot(change) / change.dot(change);
+  }
+
+  // How much a shot changes on its own from frame `from` to frame `to`: net of its motion when the
+  // window was judged aligned (a hand-held shot's picture moves a lot and stays the same). Shots that
+  // move out of view change as much as they are apart.
+  double own_change(const FrameHistory& history, int64_t from, int64_t to, bool aligned) {
+    const auto pair = views_.onto(history, from, to, aligned);
+    return pair ? thumb_distance(pair->first, pair->second) : thumb_distance(thumb(history, from), thumb(history, to));
+  }
+
   // A window shorter than the dissolve (the shortest that explains nearly as much is chosen) ends on a
   // frame B is not yet full in: the mix goes on past it, so alpha, measured against the window's ends,
   // keeps rising past 1 frame by frame until B is full, then the shot's own motion takes it back.
-  static void extend_to_full_strength(const FrameHistory& history, Candidate& h) {
+  void extend_to_full_strength(const FrameHistory& history, Candidate& h) {
     Boundary& boundary = h.boundary;
     if (boundary.frame != h.b) return;  // B reached full strength inside the window
-    const cv::Mat& pa = thumb(history, h.a);
-    const cv::Mat change = thumb(history, h.b) - pa;
-    const double change_sq = change.dot(change);
-    auto alpha = [&](int64_t i) { return (thumb(history, i) - pa).dot(change) / change_sq; };
-    const double step = (1.0 - alpha(boundary.first_frame - 1)) / static_cast<double>(h.b - boundary.first_frame + 1);
+    const auto before_mix = alpha(history, h, boundary.first_frame - 1);
+    if (!before_mix) return;
+    const double step = (1.0 - *before_mix) / static_cast<double>(h.b - boundary.first_frame + 1);
     if (step <= 0) return;
     const int64_t furthest = h.b + (h.b - h.a) / 2;
     double previous = 1.0;
     int64_t full = h.b;
     for (int64_t i = h.b + 1; i <= furthest && history.contains(i); ++i) {
-      const double now = alpha(i);
-      if (now - previous < step * kMinRiseOfMix) break;
+      const auto now = alpha(history, h, i);
+      if (!now || *now - previous < step * kMinRiseOfMix) break;
       full = i;
-      previous = now;
+      previous = *now;
     }
     boundary.frame = full;
     boundary.last_frame = full - 1;
@@ -278,23 +303,37 @@ class DissolveDetector final : public BoundaryDetector {
     return {first, full};
   }
 
+  // |middle - (A + B) / 2| relative to |B - A| at the nearer of the window's middle frames, and |B - A|
+  // at the first of them; none when aligned pictures share too little of a middle frame.
+  std::optional<std::pair<double, double>> midpoint(const FrameHistory& history, int64_t a, int64_t b, bool aligned) {
+    double nearest = INFINITY, distance = 0;
+    for (const int64_t m : {a + (b - a) / 2, a + (b - a + 1) / 2}) {
+      const auto view = views_.ends_in(history, a, b, m, aligned);
+      if (!view) return std::nullopt;
+      const double apart = thumb_distance(view->a, view->b);
+      if (m == a + (b - a) / 2) distance = apart;
+      if (apart > 0) nearest = std::min(nearest, thumb_distance(view->frame, 0.5 * (view->a + view->b)) / apart);
+    }
+    return std::pair{nearest, distance};
+  }
+
   // Whether frames [a, b] are a dissolve from frame a to frame b, and where it starts and ends.
-  static std::optional<Candidate> judge(const FrameHistory& history, int64_t a, int64_t b) {
+  std::optional<Candidate> judge(const FrameHistory& history, int64_t a, int64_t b) {
     const FrameRecord& outgoing = history.at(a);
     const FrameRecord& incoming = history.at(b);
     if (outgoing.black() || outgoing.white() || incoming.black() || incoming.white()) return std::nullopt;
     const cv::Mat& pa = outgoing.thumb;
     const cv::Mat& pb = incoming.thumb;
-    const double distance = thumb_distance(pa, pb);
-    if (distance < kMinChange) return std::nullopt;
+    if (thumb_distance(pa, pb) < kMinChange) return std::nullopt;
     // The cheap test first: most windows fail it.
-    const cv::Mat middle_expected = 0.5 * (pa + pb);
-    const double midpoint = std::min(thumb_distance(thumb(history, a + (b - a) / 2), middle_expected),
-                                     thumb_distance(thumb(history, a + (b - a + 1) / 2), middle_expected)) / distance;
-    if (midpoint > kMidpointTolerance) return std::nullopt;
+    auto [midpoint_share, distance] = *midpoint(history, a, b, false);
+    const bool aligned = midpoint_share > kMidpointTolerance;
+    if (aligned && (b - a > max_aligned_window_ || !AlignedViews::can_align(history, a, b))) return std::nullopt;
 
     // A mix of two different pictures has less contrast than either (their details average out);
-    // the same picture moved or zoomed keeps its contrast.
+    // the same picture moved or zoomed keeps its contrast. (Unrelated pictures average out wherever
+    // they are: this holds for moving shots too, before they are aligned.)
+    const cv::Mat middle_expected = 0.5 * (pa + pb);
     const cv::Mat& middle = thumb(history, a + (b - a) / 2);
     const double mix_variance = variance(middle_expected), ends_variance = 0.5 * (variance(pa) + variance(pb));
     const double contrast_lost = ends_variance - mix_variance;
@@ -302,20 +341,31 @@ class DissolveDetector final : public BoundaryDetector {
         contrast_lost > kMinContrastLoss * ends_variance ? (variance(middle) - mix_variance) / contrast_lost : 0.0;
     if (contrast_kept > kMaxContrastKept) return std::nullopt;
 
-    const cv::Mat change = pb - pa;
-    const double coverage = structure_changed(pa, pb, change);
+    if (aligned) {
+      const auto moved = midpoint(history, a, b, true);
+      if (!moved || moved->first > kMidpointTolerance || moved->second < kMinChange) return std::nullopt;
+      std::tie(midpoint_share, distance) = *moved;
+    }
+    // A and B as the middle frame shows them.
+    const auto ends = views_.ends_in(history, a, b, a + (b - a) / 2, aligned);
+    if (!ends) return std::nullopt;
+    const cv::Mat change = ends->b - ends->a;
+    const double coverage = structure_changed(ends->a, ends->b, change);
     if (coverage < kMinCoverage) return std::nullopt;
-    const double change_sq = change.dot(change);
     // A fade (B is A darker) or other light (a flicker of exposure: A brighter, dimmer, greyer) is not
     // a dissolve: B is A with each channel under a gain and an offset.
-    if (std::sqrt(relit_rest(pa, pb) / change_sq) < kSameUnderOtherLight) return std::nullopt;
+    if (std::sqrt(relit_rest(ends->a, ends->b) / change.dot(change)) < kSameUnderOtherLight) return std::nullopt;
 
     // How far each frame has gone from A to B, and how well the mix explains it.
     std::vector<double> alpha, residual;
     for (int64_t m = a; m <= b; ++m) {
-      const cv::Mat offset = thumb(history, m) - pa;
-      alpha.push_back(offset.dot(change) / change_sq);
-      const cv::Mat rest = offset - alpha.back() * change;
+      const auto view = views_.ends_in(history, a, b, m, aligned);
+      if (!view) return std::nullopt;
+      const cv::Mat change_in_view = view->b - view->a;
+      const double change_sq = change_in_view.dot(change_in_view);
+      const cv::Mat offset = view->frame - view->a;
+      alpha.push_back(offset.dot(change_in_view) / change_sq);
+      const cv::Mat rest = offset - alpha.back() * change_in_view;
       residual.push_back(std::sqrt(rest.dot(rest) / change_sq));
     }
     const auto [first, full] = extent(alpha);
@@ -328,12 +378,15 @@ class DissolveDetector final : public BoundaryDetector {
     const double mean_residual = residual_sum / static_cast<double>(full - first);
     if (mean_residual > kMaxResidual) return std::nullopt;
     // The same whatever the light: a hard cut between flickering shots can look gradual in the mix's
-    // terms (each frame's exposure moves it along A to B), not once the light is allowed for.
-    const double shape_change = thumb_shape_distance(pa, pb);
+    // terms (each frame's exposure moves it along A to B), not once the light is allowed for. (Each
+    // frame aligned to the next, when the shots move: their motion is no step of the mix.)
+    const double shape_change = thumb_shape_distance(ends->a, ends->b);
     double largest_step = 0;
     for (size_t i = first; i <= full; ++i) {
-      largest_step = std::max(largest_step, thumb_shape_distance(thumb(history, a + static_cast<int64_t>(i) - 1),
-                                                                 thumb(history, a + static_cast<int64_t>(i))));
+      const int64_t frame = a + static_cast<int64_t>(i);
+      const auto step = views_.onto(history, frame - 1, frame, aligned);
+      if (!step) return std::nullopt;
+      largest_step = std::max(largest_step, thumb_shape_distance(step->first, step->second));
     }
     if (largest_step > kMaxAlphaStep * shape_change) return std::nullopt;
     Candidate c;
@@ -342,17 +395,19 @@ class DissolveDetector final : public BoundaryDetector {
                           std::clamp(1.0 - mean_residual, 0.5, 1.0)};
     c.a = a;
     c.b = b;
+    c.aligned = aligned;
     c.quality = distance * (1.0 - mean_residual);
     c.distance = distance;
-    c.midpoint = midpoint;
+    c.midpoint = midpoint_share;
     c.coverage = coverage;
     c.contrast_kept = contrast_kept;
     c.residual = mean_residual;
     return c;
   }
 
-  int64_t max_window_;
+  int64_t max_window_, max_aligned_window_;
   std::vector<int64_t> lengths_;
+  AlignedViews views_;
   std::vector<Candidate> group_;  // overlapping windows that passed, not yet reported
   int64_t group_first_ = 0, group_last_ = -1, last_seen_ = 0;
 };
@@ -360,7 +415,8 @@ class DissolveDetector final : public BoundaryDetector {
 }  // namespace
 
 std::unique_ptr<BoundaryDetector> make_dissolve_detector(const SceneOptions& options, double fps) {
-  return std::make_unique<DissolveDetector>(std::max<int64_t>(4, std::llround(options.max_transition_seconds * fps)));
+  return std::make_unique<DissolveDetector>(std::max<int64_t>(4, std::llround(options.max_transition_seconds * fps)),
+                                            std::llround(kMaxAlignedSeconds * fps) + 2);
 }
 
 }  // namespace pressreel::scenes
