@@ -303,12 +303,13 @@ class DissolveDetector final : public BoundaryDetector {
     return {first, full};
   }
 
-  // |middle - (A + B) / 2| relative to |B - A| at the nearer of the window's middle frames, and |B - A|
-  // at the first of them; none when aligned pictures share too little of a middle frame.
-  std::optional<std::pair<double, double>> midpoint(const FrameHistory& history, int64_t a, int64_t b, bool aligned) {
+  // With A and B aligned to each of the window's middle frames (one or two): |middle - (A + B) / 2|
+  // relative to |B - A| at the nearer, and |B - A| at the first; none when the aligned pictures share
+  // too little of a middle frame.
+  std::optional<std::pair<double, double>> aligned_midpoint(const FrameHistory& history, int64_t a, int64_t b) {
     double nearest = INFINITY, distance = 0;
-    for (const int64_t m : {a + (b - a) / 2, a + (b - a + 1) / 2}) {
-      const auto view = views_.ends_in(history, a, b, m, aligned);
+    for (int64_t m = a + (b - a) / 2; m <= a + (b - a + 1) / 2; ++m) {
+      const auto view = views_.ends_in(history, a, b, m, true);
       if (!view) return std::nullopt;
       const double apart = thumb_distance(view->a, view->b);
       if (m == a + (b - a) / 2) distance = apart;
@@ -324,16 +325,18 @@ class DissolveDetector final : public BoundaryDetector {
     if (outgoing.black() || outgoing.white() || incoming.black() || incoming.white()) return std::nullopt;
     const cv::Mat& pa = outgoing.thumb;
     const cv::Mat& pb = incoming.thumb;
-    if (thumb_distance(pa, pb) < kMinChange) return std::nullopt;
+    double distance = thumb_distance(pa, pb);
+    if (distance < kMinChange) return std::nullopt;
     // The cheap test first: most windows fail it.
-    auto [midpoint_share, distance] = *midpoint(history, a, b, false);
-    const bool aligned = midpoint_share > kMidpointTolerance;
+    const cv::Mat middle_expected = 0.5 * (pa + pb);
+    double midpoint = std::min(thumb_distance(thumb(history, a + (b - a) / 2), middle_expected),
+                               thumb_distance(thumb(history, a + (b - a + 1) / 2), middle_expected)) / distance;
+    const bool aligned = midpoint > kMidpointTolerance;
     if (aligned && (b - a > max_aligned_window_ || !AlignedViews::can_align(history, a, b))) return std::nullopt;
 
     // A mix of two different pictures has less contrast than either (their details average out);
     // the same picture moved or zoomed keeps its contrast. (Unrelated pictures average out wherever
     // they are: this holds for moving shots too, before they are aligned.)
-    const cv::Mat middle_expected = 0.5 * (pa + pb);
     const cv::Mat& middle = thumb(history, a + (b - a) / 2);
     const double mix_variance = variance(middle_expected), ends_variance = 0.5 * (variance(pa) + variance(pb));
     const double contrast_lost = ends_variance - mix_variance;
@@ -342,9 +345,9 @@ class DissolveDetector final : public BoundaryDetector {
     if (contrast_kept > kMaxContrastKept) return std::nullopt;
 
     if (aligned) {
-      const auto moved = midpoint(history, a, b, true);
+      const auto moved = aligned_midpoint(history, a, b);
       if (!moved || moved->first > kMidpointTolerance || moved->second < kMinChange) return std::nullopt;
-      std::tie(midpoint_share, distance) = *moved;
+      std::tie(midpoint, distance) = *moved;
     }
     // A and B as the middle frame shows them.
     const auto ends = views_.ends_in(history, a, b, a + (b - a) / 2, aligned);
@@ -398,7 +401,7 @@ class DissolveDetector final : public BoundaryDetector {
     c.aligned = aligned;
     c.quality = distance * (1.0 - mean_residual);
     c.distance = distance;
-    c.midpoint = midpoint_share;
+    c.midpoint = midpoint;
     c.coverage = coverage;
     c.contrast_kept = contrast_kept;
     c.residual = mean_residual;
