@@ -40,55 +40,54 @@ FittedWebp fit_webp_budget(const WebpTrial& first, std::vector<uint8_t> first_by
   };
   if (fits()) return fitted;
 
+  // So far over that even the steepest curve leaves the lowest quality over: no quality is searched,
+  // the canvas's first step takes the lowest quality too, sized by what the prior predicts for it
+  // (rather than an encode at the lowest quality that cannot fit).
+  const float highest = fitted.trial.quality;
+  const double highest_bytes = bytes();
+  const double range = highest - budget.lowest_quality;
+  const bool far_over = range > 0 && budget.smallest_scale < fitted.trial.scale &&
+                        highest_bytes * std::exp(-steepest_quality_slope * range) > aimed;
+
   // Quality, in whole steps: bytes = a * exp(slope * quality). The first prediction comes from the
   // prior slope; the second from the slope the two encodes measured, down when still over, up when
   // far under (the prior was too shallow for these pictures) and the quality lost is worth an encode.
-  const float highest = fitted.trial.quality;
-  if (highest > budget.lowest_quality) {
-    const double highest_bytes = bytes();
+  if (range > 0 && !far_over) {
     const auto predict = [&](float from, double from_bytes, double slope, float ceiling) {
       const double quality = std::floor(from - std::log(from_bytes / aimed) / slope);
       return std::max(budget.lowest_quality, std::min(static_cast<float>(quality), ceiling));
     };
     WebpTrial next = fitted.trial;
     next.quality = predict(highest, highest_bytes, prior_quality_slope, highest - 1.0f);
-    // So far over that even the steepest curve leaves the lowest quality over: the canvas shrinks in
-    // the same encode, by the area the prior leaves over, rather than after an encode at the lowest
-    // quality that cannot fit.
-    const double range = highest - budget.lowest_quality;
-    if (highest_bytes * std::exp(-steepest_quality_slope * range) > aimed && budget.smallest_scale < fitted.trial.scale) {
-      const double at_lowest = highest_bytes * std::exp(-prior_quality_slope * range);
-      next.quality = budget.lowest_quality;
-      next.scale = std::max(budget.smallest_scale, fitted.trial.scale * std::min(least_shrink, std::sqrt(aimed / at_lowest)));
-      if (encode_at(next)) return fitted;
-    } else {
-      const bool fit = encode_at(next);
-      const double slope = std::log(highest_bytes / bytes()) / (highest - next.quality);
-      if (fit) {
-        if (bytes() >= far_under * aimed) return fitted;
-        next.quality = predict(fitted.trial.quality, bytes(), slope, highest - 1.0f);
-        if (next.quality > fitted.trial.quality) {
-          FittedWebp fitting = fitted;
-          if (!encode_at(next)) {
-            fitting.encodes = fitted.encodes;
-            fitted = std::move(fitting);
-          }
+    const bool fit = encode_at(next);
+    const double slope = std::log(highest_bytes / bytes()) / (highest - next.quality);
+    if (fit) {
+      if (bytes() >= far_under * aimed) return fitted;
+      next.quality = predict(fitted.trial.quality, bytes(), slope, highest - 1.0f);
+      if (next.quality > fitted.trial.quality) {
+        FittedWebp fitting = fitted;
+        if (!encode_at(next)) {
+          fitting.encodes = fitted.encodes;
+          fitted = std::move(fitting);
         }
-        return fitted;
       }
-      // Still over: down once more along the measured slope, unless lower quality saved nothing.
-      if (slope > 0 && fitted.trial.quality > budget.lowest_quality) {
-        next.quality = predict(fitted.trial.quality, bytes(), slope, fitted.trial.quality - 1.0f);
-        if (encode_at(next)) return fitted;
-      }
+      return fitted;
+    }
+    // Still over: down once more along the measured slope, unless lower quality saved nothing.
+    if (slope > 0 && fitted.trial.quality > budget.lowest_quality) {
+      next.quality = predict(fitted.trial.quality, bytes(), slope, fitted.trial.quality - 1.0f);
+      if (encode_at(next)) return fitted;
     }
   }
   // The canvas, at the quality reached: bytes follow its area.
+  double over = far_over ? highest_bytes * std::exp(-prior_quality_slope * range) : bytes();
   while (fitted.trial.scale > budget.smallest_scale) {
     WebpTrial next = fitted.trial;
-    const double by = std::min(least_shrink, std::sqrt(aimed / bytes()));
+    if (far_over) next.quality = budget.lowest_quality;
+    const double by = std::min(least_shrink, std::sqrt(aimed / over));
     next.scale = std::max(budget.smallest_scale, fitted.trial.scale * by);
     if (encode_at(next)) return fitted;
+    over = bytes();
   }
   // Fewer frames, each shown for longer: bytes follow their number.
   while (fitted.trial.frame_step < budget.largest_frame_step) {
