@@ -23,6 +23,7 @@ using scenes::Boundary;
 using scenes::CutKind;
 
 using pressreel::testing::Clip;
+using pressreel::testing::frames_of;
 using pressreel::testing::mix;
 using pressreel::testing::run;
 using pressreel::testing::texture;
@@ -116,47 +117,42 @@ const Clip& shaky_dissolving() {
   return c;
 }
 
-// A shaded logo (dark at its top left, light grey at its bottom right: 5% of the picture) on white,
-// still for 30 frames, then fading to white over frames 30-69 (its lightest pixels reach the white
-// level first), then white to frame 129. Its mean moves by less than 0.2 a frame: too slight for the
-// mean alone to show a fade.
-const Clip& logo_fading_to_white() {
-  static const Clip c = [] {
-    Clip frames;
-    for (int i = 0; i < 130; ++i) {
-      const double fade = std::clamp((i - 29) / 40.0, 0.0, 1.0);
-      cv::Mat frame(162, 288, CV_8UC3, cv::Scalar::all(255));
-      for (int y = 0; y < 36; ++y) {
-        for (int x = 0; x < 64; ++x) {
-          const double shade = 40.0 + 95.0 * (x / 63.0 + y / 35.0);
-          frame.at<cv::Vec3b>(63 + y, 112 + x) = cv::Vec3b::all(cv::saturate_cast<uchar>(shade + (255.0 - shade) * fade));
-        }
+// A 64x36 logo (5% of the picture) on a plain `background`, still for 30 frames, then fading over
+// frames 30-69, then gone to frame 129. `level(along, fade)` is the logo's level where `along` runs
+// from 0 at its top left to 2 at its bottom right, `fade` from 0 to 1.
+Clip logo_fading(int background, double (*level)(double along, double fade)) {
+  Clip frames;
+  for (int i = 0; i < 130; ++i) {
+    const double fade = std::clamp((i - 29) / 40.0, 0.0, 1.0);
+    cv::Mat frame(162, 288, CV_8UC3, cv::Scalar::all(background));
+    for (int y = 0; y < 36; ++y) {
+      for (int x = 0; x < 64; ++x) {
+        frame.at<cv::Vec3b>(63 + y, 112 + x) = cv::Vec3b::all(cv::saturate_cast<uchar>(level(x / 63.0 + y / 35.0, fade)));
       }
-      frames.push_back(frame);
     }
-    return frames;
-  }();
+    frames.push_back(frame);
+  }
+  return frames;
+}
+
+// A shaded logo (dark at its top left, light grey at its bottom right) on white, fading to white (its
+// lightest pixels reach the white level first). Its mean moves by less than 0.2 a frame: too slight for
+// the mean alone to show a fade.
+const Clip& logo_fading_to_white() {
+  static const Clip c = logo_fading(255, [](double along, double fade) {
+    const double shade = 40.0 + 95.0 * along;
+    return shade + (255.0 - shade) * fade;
+  });
   return c;
 }
 
 // The logo on white in negative: light at its top left, dark grey (just off black) at its bottom
-// right, on black, fading to black over frames 30-69 (its darkest pixels reach the black level first).
+// right, on black, fading to black (its darkest pixels reach the black level first).
 const Clip& logo_fading_to_black() {
-  static const Clip c = [] {
-    Clip frames;
-    for (int i = 0; i < 130; ++i) {
-      const double fade = std::clamp((i - 29) / 40.0, 0.0, 1.0);
-      cv::Mat frame(162, 288, CV_8UC3, cv::Scalar::all(0));
-      for (int y = 0; y < 36; ++y) {
-        for (int x = 0; x < 64; ++x) {
-          const double shade = 215.0 - 95.0 * (x / 63.0 + y / 35.0);
-          frame.at<cv::Vec3b>(63 + y, 112 + x) = cv::Vec3b::all(cv::saturate_cast<uchar>(shade * (1.0 - fade)));
-        }
-      }
-      frames.push_back(frame);
-    }
-    return frames;
-  }();
+  static const Clip c = logo_fading(0, [](double along, double fade) {
+    const double shade = 215.0 - 95.0 * along;
+    return shade * (1.0 - fade);
+  });
   return c;
 }
 
@@ -181,12 +177,6 @@ const Clip& trace_flattening_on_black() {
     return frames;
   }();
   return c;
-}
-
-std::vector<int64_t> frames_of(const std::vector<Boundary>& found) {
-  std::vector<int64_t> out;
-  for (const Boundary& b : found) out.push_back(b.frame);
-  return out;
 }
 
 TEST(DetectorsAlone, BothCutDetectorsFindAHardCutAtTheFirstFrameOfTheNewShot) {

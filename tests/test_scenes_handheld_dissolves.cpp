@@ -24,6 +24,7 @@ namespace {
 
 using namespace pressreel;
 using pressreel::testing::Clip;
+using pressreel::testing::frames_of;
 using pressreel::testing::mix;
 using pressreel::testing::run;
 using pressreel::testing::texture;
@@ -31,12 +32,6 @@ using scenes::Boundary;
 using scenes::CutKind;
 
 constexpr int kWidth = 288, kHeight = 162;
-
-std::vector<int64_t> frames_of(const std::vector<Boundary>& found) {
-  std::vector<int64_t> out;
-  for (const Boundary& b : found) out.push_back(b.frame);
-  return out;
-}
 
 // A hand-held camera over texture `seed` enlarged twice (768x432), in contrast too: the 288x162 window's speed is a
 // random walk (about 7 px a frame, turning within a few frames), it bounces off the picture's edges and

@@ -17,6 +17,7 @@ namespace {
 
 using namespace pressreel;
 using pressreel::testing::Clip;
+using pressreel::testing::frames_of;
 using pressreel::testing::mix;
 using pressreel::testing::run;
 using pressreel::testing::texture;
@@ -24,12 +25,6 @@ using scenes::Boundary;
 using scenes::CutKind;
 
 std::unique_ptr<scenes::BoundaryDetector> dissolve() { return scenes::make_dissolve_detector({}, 25.0); }
-
-std::vector<int64_t> frames_of(const std::vector<Boundary>& found) {
-  std::vector<int64_t> out;
-  for (const Boundary& b : found) out.push_back(b.frame);
-  return out;
-}
 
 // Frame `i` (0..160) of a slow drift over texture `seed`, 288x162: the camera moves 0.6 px a frame
 // right and 0.2 px down (sub-pixel, as a real camera does).

@@ -63,4 +63,10 @@ std::vector<scenes::Boundary> run(std::unique_ptr<scenes::BoundaryDetector> dete
   return found;
 }
 
+std::vector<int64_t> frames_of(const std::vector<scenes::Boundary>& found) {
+  std::vector<int64_t> out;
+  for (const scenes::Boundary& b : found) out.push_back(b.frame);
+  return out;
+}
+
 }  // namespace pressreel::testing

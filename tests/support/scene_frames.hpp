@@ -23,4 +23,7 @@ cv::Mat mix(const cv::Mat& a, const cv::Mat& b, double t);
 // What one detector proposes over the whole clip (25 fps), frame by frame and at its end.
 std::vector<scenes::Boundary> run(std::unique_ptr<scenes::BoundaryDetector> detector, const Clip& frames);
 
+// The boundaries' frames (the first frame of each new shot), in order.
+std::vector<int64_t> frames_of(const std::vector<scenes::Boundary>& found);
+
 }  // namespace pressreel::testing
