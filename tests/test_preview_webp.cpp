@@ -230,4 +230,48 @@ TEST(WebpBudget, ThenFewerFramesAndAnImpossibleBudgetIsReportedOver) {
   EXPECT_LT(impossible.trials.size(), 30u);
 }
 
+// The teaser projects the first trial's size from one part and encodes the other parts at the trial
+// the search takes next: next_webp_trial must be that trial, wherever the search goes (quality,
+// canvas at the lowest quality, canvas, frames), and nothing when the first fits or nothing is left.
+TEST(WebpBudget, NextTrialIsTheSearchsSecondEncode) {
+  preview::WebpBudget budget{1'000'000};
+  budget.largest_frame_step = 12;
+  for (double bytes_at_60 : {1.2e6, 2.5e6, std::floor(2e6 * std::exp(0.015 * 40)), 3e7}) {  // whole bytes, as encoded
+    SCOPED_TRACE(::testing::Message() << bytes_at_60 << " bytes at the first trial");
+    SizeModel model{bytes_at_60};
+    model.fit(budget);
+    ASSERT_FALSE(model.trials.empty());
+    const auto next = preview::next_webp_trial({}, bytes_at_60, budget);
+    ASSERT_TRUE(next.has_value());
+    EXPECT_EQ(*next, model.trials.front());
+  }
+  EXPECT_FALSE(preview::next_webp_trial({}, 900'000, budget).has_value());
+  preview::WebpBudget nothing_left{1'000'000, 20.0f, 1.0, 1};
+  EXPECT_FALSE(preview::next_webp_trial({20.0f}, 2e6, nothing_left).has_value());
+}
+
+// A first size projected rather than encoded: the same trials as after a whole encode of that size,
+// with one encode fewer, and the same WebP.
+TEST(WebpBudget, AProjectedFirstSizeTakesTheSameStepsWithoutItsEncode) {
+  preview::WebpBudget budget{1'000'000};
+  budget.largest_frame_step = 12;
+  for (double bytes_at_60 : {1.2e6, 2.5e6, std::floor(2e6 * std::exp(0.015 * 40)), 3e7}) {  // whole bytes, as encoded
+    SCOPED_TRACE(::testing::Message() << bytes_at_60 << " bytes at the first trial");
+    SizeModel whole{bytes_at_60};
+    const preview::FittedWebp encoded = whole.fit(budget);
+    SizeModel projected{bytes_at_60};
+    const preview::FittedWebp fitted =
+        preview::fit_webp_budget_projected({}, bytes_at_60, budget, std::ref(projected));
+    EXPECT_EQ(projected.trials, whole.trials);
+    EXPECT_EQ(fitted.trial, encoded.trial);
+    EXPECT_EQ(fitted.encodes, encoded.encodes - 1);
+    EXPECT_EQ(fitted.bytes.size(), encoded.bytes.size());
+  }
+  // Projected within the budget: the first trial is encoded whole after all, and kept when it fits.
+  SizeModel fits{900'000};
+  const preview::FittedWebp kept = preview::fit_webp_budget_projected({}, 900'000, budget, std::ref(fits));
+  EXPECT_EQ(fits.trials, std::vector<preview::WebpTrial>{preview::WebpTrial{}});
+  EXPECT_EQ(kept.encodes, 1);
+}
+
 }  // namespace

@@ -352,6 +352,25 @@ class TeaserWriter {
   // The WebP's first try: all its pictures at full size, at the recipe's quality.
   WebpTrial first_webp_trial() const { return {webp_settings_.quality}; }
 
+  // Serial, for the first stretch with WebP pictures: its part at the first trial tells the whole
+  // WebP's size at that trial (bytes follow the teaser's length, `teaser_ms`). Over the budget, the
+  // other parts are encoded at once at the trial the search would take next, rather than at a trial
+  // known to be thrown away. Returns the part when it is already at that trial.
+  std::optional<EncodedWebpPart> choose_webp_trial(const WebpStretch& stretch, double teaser_ms) {
+    EncodedWebpPart probe = encode_webp_part(stretch, first_webp_trial());
+    const double part_ms = static_cast<double>(std::max<int64_t>(1, stretch.end_ms - stretch.at_ms.front()));
+    projected_bytes_ = static_cast<double>(probe.webp.size()) * std::max(1.0, teaser_ms / part_ms);
+    // The frame step is not known yet, nor needed: quality and canvas are searched before frames.
+    parts_trial_ = next_webp_trial(first_webp_trial(), projected_bytes_, budget(1)).value_or(first_webp_trial());
+    spdlog::debug("{}: teaser: the WebP's first part, {} bytes over {} of {} ms, projects {:.0f} bytes at quality {}: "
+                  "its parts are encoded at quality {}, scale {:.3f}", clip_, probe.webp.size(), part_ms, teaser_ms,
+                  projected_bytes_, first_webp_trial().quality, parts_trial_.quality, parts_trial_.scale);
+    if (parts_trial_ == first_webp_trial()) return probe;
+    return std::nullopt;
+  }
+  // The trial every part is encoded at in the pass (choose_webp_trial's choice).
+  const WebpTrial& parts_trial() const { return parts_trial_; }
+
   // Parallel: one stretch's WebP pictures as a part of their own (see WebpPart), as `trial` asks.
   EncodedWebpPart encode_webp_part(const WebpStretch& stretch, const WebpTrial& trial) {
     const cv::Size canvas = webp_canvas(trial.scale);
@@ -375,18 +394,22 @@ class TeaserWriter {
   // described.
   nlohmann::json finish(std::span<const WebpStretch> stretches, std::vector<EncodedWebpPart> parts, double seconds) {
     if (parts.empty()) throw media::MediaError(clip_, teaser_stage, "no picture for the WebP");
-    WebpBudget budget{webp_max_bytes_, lowest_webp_quality};
-    budget.smallest_scale =
-        std::min(1.0, static_cast<double>(smallest_webp_side) / std::max(sizes_.webp.width, sizes_.webp.height));
+    int largest_frame_step = 1;
     for (const WebpStretch& stretch : stretches) {
-      budget.largest_frame_step = std::max(budget.largest_frame_step, static_cast<int>(stretch.pictures.size()));
+      largest_frame_step = std::max(largest_frame_step, static_cast<int>(stretch.pictures.size()));
     }
+    WebpTrial encoded = parts_trial_;
+    const auto encode = [&](const WebpTrial& trial) {
+      if (trial != encoded) {
+        tbb::parallel_for(size_t{0}, parts.size(), [&](size_t i) { parts[i] = encode_webp_part(stretches[i], trial); });
+        encoded = trial;
+      }
+      return join(parts, seconds);
+    };
     const FittedWebp webp =
-        fit_webp_budget(first_webp_trial(), join(parts, seconds), budget, [&](const WebpTrial& trial) {
-          tbb::parallel_for(size_t{0}, parts.size(),
-                            [&](size_t i) { parts[i] = encode_webp_part(stretches[i], trial); });
-          return join(parts, seconds);
-        });
+        parts_trial_ == first_webp_trial()
+            ? fit_webp_budget(first_webp_trial(), join(parts, seconds), budget(largest_frame_step), encode)
+            : fit_webp_budget_projected(first_webp_trial(), projected_bytes_, budget(largest_frame_step), encode);
     if (webp.over_budget) {
       spdlog::warn("{}: teaser: the WebP is {} bytes, over its budget of {} even at its smallest", clip_,
                    webp.bytes.size(), webp_max_bytes_);
@@ -405,6 +428,14 @@ class TeaserWriter {
   }
 
  private:
+  WebpBudget budget(int largest_frame_step) const {
+    WebpBudget budget{webp_max_bytes_, lowest_webp_quality};
+    budget.smallest_scale =
+        std::min(1.0, static_cast<double>(smallest_webp_side) / std::max(sizes_.webp.width, sizes_.webp.height));
+    budget.largest_frame_step = largest_frame_step;
+    return budget;
+  }
+
   // The canvas `scale` times the WebP's size, in even pixels (4:2:0).
   cv::Size webp_canvas(double scale) const {
     if (scale >= 1.0) return sizes_.webp;
@@ -435,6 +466,8 @@ class TeaserWriter {
   // BT.709 to BT.601 at the same size; a smaller WebP's pictures
   tbb::enumerable_thread_specific<media::Scaler> webp_scalers_;
   int64_t mp4_frames_ = 0;
+  WebpTrial parts_trial_{webp_settings_.quality};
+  double projected_bytes_ = 0;  // the whole WebP's at the first trial, from choose_webp_trial's part
 };
 
 // `video` as the decoder delivers it (upright, or as stored without autorotate). The caps bound the
@@ -498,8 +531,12 @@ nlohmann::json make_teaser(const media::ProbeResult& probe, std::span<const Teas
   std::vector<std::optional<EncodedWebpPart>> parts(stretches.size());
   size_t next = 0;
   using Token = std::shared_ptr<StretchWork>;
+  const auto index_of = [&](const Token& work) { return static_cast<size_t>(work->stretch - stretches.data()); };
+  const double teaser_ms = total_seconds(used) * 1000;
+  bool trial_chosen = false;
   // One stretch more than the cores in flight: every core decodes while the MP4's encoder takes the
-  // oldest; the WebP's parts are encoded side by side, after the MP4 has placed their pictures.
+  // oldest; the WebP's parts are encoded side by side, after the MP4 has placed their pictures and
+  // the first part has chosen the trial they are encoded at.
   tbb::parallel_pipeline(
       static_cast<size_t>(cores) + 1,
       tbb::make_filter<void, Token>(tbb::filter_mode::serial_in_order, [&](tbb::flow_control& control) -> Token {
@@ -522,10 +559,19 @@ nlohmann::json make_teaser(const media::ProbeResult& probe, std::span<const Teas
         // The last stretch: the MP4's encoder drains beside the WebP's last part.
         if (work->stretch == &stretches.back()) writer.finish_mp4();
         return work;
+      }) & tbb::make_filter<Token, Token>(tbb::filter_mode::parallel, [&](Token work) {
+        webp_pictures[index_of(work)] = writer.keep_webp_pictures(work->pictures);
+        return work;
+      }) & tbb::make_filter<Token, Token>(tbb::filter_mode::serial_in_order, [&](Token work) {
+        const size_t index = index_of(work);
+        if (!trial_chosen && webp_pictures[index]) {
+          parts[index] = writer.choose_webp_trial(*webp_pictures[index], teaser_ms);
+          trial_chosen = true;
+        }
+        return work;
       }) & tbb::make_filter<Token, void>(tbb::filter_mode::parallel, [&](Token work) {
-        const auto index = static_cast<size_t>(work->stretch - stretches.data());
-        webp_pictures[index] = writer.keep_webp_pictures(work->pictures);
-        if (webp_pictures[index]) parts[index] = writer.encode_webp_part(*webp_pictures[index], writer.first_webp_trial());
+        const size_t index = index_of(work);
+        if (webp_pictures[index] && !parts[index]) parts[index] = writer.encode_webp_part(*webp_pictures[index], writer.parts_trial());
       }));
   std::vector<WebpStretch> kept_pictures;
   std::vector<EncodedWebpPart> kept;

@@ -8,6 +8,7 @@
 // machine.
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <vector>
 
 namespace pressreel::preview {
@@ -41,5 +42,16 @@ using WebpEncode = std::function<std::vector<uint8_t>(const WebpTrial&)>;
 // largest canvas, then the most frames the predictions find within budget.max_bytes.
 FittedWebp fit_webp_budget(const WebpTrial& first, std::vector<uint8_t> first_bytes, const WebpBudget& budget,
                            const WebpEncode& encode);
+
+// The trial fit_webp_budget encodes after a first encode at `first` of `first_bytes` bytes; nothing
+// when those fit, or when no smaller trial is left.
+std::optional<WebpTrial> next_webp_trial(const WebpTrial& first, double first_bytes, const WebpBudget& budget);
+
+// fit_webp_budget when the first trial was not encoded whole: `projected_bytes` is its size projected
+// from a part of it. The search takes the same steps as after a whole encode of that size, so its
+// first encode is next_webp_trial's; only whole encodes are counted. (`first` is encoded whole only
+// when no smaller trial is left.)
+FittedWebp fit_webp_budget_projected(const WebpTrial& first, double projected_bytes, const WebpBudget& budget,
+                                     const WebpEncode& encode);
 
 }  // namespace pressreel::preview
