@@ -106,6 +106,9 @@ class ClipRun {
       stop_if_tripped();
       const std::lock_guard lock(timings_mutex_);
       timings[std::string(stage)] = seconds_since(stage_started);
+      // Where each stage sat in the clip's run, to see which of the stages after the pass is the longest path.
+      spdlog::debug("{}: {} ran from {:.3f} s to {:.3f} s", clip.path.string(), stage,
+                    std::chrono::duration<double>(stage_started - started_).count(), seconds_since(started_));
       return result;
     } catch (const StageFailure&) {
       throw;
@@ -126,6 +129,7 @@ class ClipRun {
   }
 
  private:
+  const Clock::time_point started_ = Clock::now();
   fs::file_time_type written_since_;
   Watchdog watchdog_;
   std::mutex timings_mutex_;

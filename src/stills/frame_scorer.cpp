@@ -6,13 +6,13 @@ namespace pressreel::stills {
 
 MeasuredFrame FrameScorer::measure(const AVFrame* picture, bool candidate) {
   const cv::Size size = media::analysis_size(media::display_size(picture), max_width_, false);
-  media::Scaler& scaler = scalers_.local();
+  Scalers& scalers = scalers_.local();
   MeasuredFrame m;
   if (!candidate) {
-    m.motion_gray = motion_thumbnail(scaler.to_gray(picture, size));
+    m.motion_gray = motion_thumbnail(scalers.gray.to_gray(picture, size));
     return m;
   }
-  m.image = scaler.to_bgr(picture, size);
+  m.image = scalers.bgr.to_bgr(picture, size);
   m.signals = measure_frame(m.image);
   m.bars = measure_bars(m.image);
   cv::Mat gray;

@@ -49,7 +49,12 @@ class FrameScorer {
   int max_width_;
   ScoreWeights weights_;
   double fps_;
-  tbb::enumerable_thread_specific<media::Scaler> scalers_;
+  // One scaler per conversion: a scaler keeps one swscale context, and alternating the gray copy of
+  // the frame before a candidate with the candidate's colour copy rebuilt it twice per candidate.
+  struct Scalers {
+    media::Scaler gray, bgr;
+  };
+  tbb::enumerable_thread_specific<Scalers> scalers_;
 };
 
 }  // namespace pressreel::stills
