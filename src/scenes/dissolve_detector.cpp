@@ -24,6 +24,7 @@
 #include <spdlog/spdlog.h>
 
 #include "pressreel/scenes/boundary_detector.hpp"
+#include "pressreel/scenes/frame_features.hpp"
 #include "scenes/aligned_views.hpp"
 
 namespace pressreel::scenes {
@@ -381,17 +382,21 @@ class DissolveDetector final : public BoundaryDetector {
     const double mean_residual = residual_sum / static_cast<double>(full - first);
     if (mean_residual > kMaxResidual) return std::nullopt;
     // The same whatever the light: a hard cut between flickering shots can look gradual in the mix's
-    // terms (each frame's exposure moves it along A to B), not once the light is allowed for. (Each
-    // frame aligned to the next, when the shots move: their motion is no step of the mix.)
-    const double shape_change = thumb_shape_distance(ends->a, ends->b);
-    double largest_step = 0;
-    for (size_t i = first; i <= full; ++i) {
-      const int64_t frame = a + static_cast<int64_t>(i);
-      const auto step = views_.onto(history, frame - 1, frame, aligned);
-      if (!step) return std::nullopt;
-      largest_step = std::max(largest_step, thumb_shape_distance(step->first, step->second));
+    // terms (each frame's exposure moves it along A to B), not once the light is allowed for, on the
+    // pictures' shapes. How far each frame has gone, not how much it changed from the one before: a
+    // shot that changes on its own (an object sliding across it, a visualiser's picture) changes
+    // every frame of the mix by as much, but mostly across the way from A to B, which the residual
+    // weighs, not along it.
+    double previous_shape = 0;
+    for (size_t i = first - 1; i <= full; ++i) {
+      const auto view = views_.ends_in(history, a, b, a + static_cast<int64_t>(i), aligned);
+      if (!view) return std::nullopt;
+      const cv::Mat shape_a = thumb_shape(view->a);
+      const cv::Mat shape_change = thumb_shape(view->b) - shape_a;
+      const double now = (thumb_shape(view->frame) - shape_a).dot(shape_change) / shape_change.dot(shape_change);
+      if (i >= first && (now < previous_shape - 0.1 || now - previous_shape > kMaxAlphaStep)) return std::nullopt;
+      previous_shape = now;
     }
-    if (largest_step > kMaxAlphaStep * shape_change) return std::nullopt;
     Candidate c;
     const int64_t frame = a + static_cast<int64_t>(full);
     c.boundary = Boundary{frame, a + static_cast<int64_t>(first), frame - 1, CutKind::dissolve,
