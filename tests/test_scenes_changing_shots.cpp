@@ -45,6 +45,11 @@ TEST(ChangingShots, ADissolveWhileAnObjectSlidesAcrossTheShotIsFound) {
   expect_one_dissolve_within_a_frame(run(dissolve(), entering_then_handheld(36, 15, 40, 10)), 40, 49);
 }
 
+TEST(ChangingShots, ADissolveIntoASlowerHandheldShotIsReportedOnce) {
+  // Windows that start inside the mix and end in B pass too, after the dissolve was reported.
+  expect_one_dissolve_within_a_frame(run(dissolve(), entering_then_handheld(30, 10, 40, 10, 0.5)), 40, 49);
+}
+
 TEST(ChangingShots, ACutAfterAnObjectSlidingAcrossIsNoDissolve) {
   EXPECT_EQ(frames_of(run(dissolve(), entering_then_handheld(36, 15, 45, 0))), std::vector<int64_t>{});
 }

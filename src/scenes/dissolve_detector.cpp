@@ -96,7 +96,9 @@ class DissolveDetector final : public BoundaryDetector {
     std::vector<Candidate> passing;
     for (const int64_t length : lengths_) {
       if (!history.contains(t - length)) break;
-      if (auto c = judge(history, t - length, t)) passing.push_back(*c);
+      // A window whose mix starts inside a dissolve already reported sees that dissolve again.
+      const auto c = judge(history, t - length, t);
+      if (c && c->boundary.first_frame >= reported_until_) passing.push_back(*c);
     }
     const bool joins = !group_.empty() && std::any_of(passing.begin(), passing.end(), [&](const Candidate& c) {
       return c.a <= group_last_;
@@ -196,7 +198,9 @@ class DissolveDetector final : public BoundaryDetector {
                   h.boundary.first_frame, h.boundary.frame, h.a, h.b, h.aligned ? ", aligned" : "", h.distance,
                   h.midpoint, h.coverage, h.residual, h.contrast_kept, alpha_before, alpha_after, around,
                   moves_on ? ": camera motion, not a dissolve" : "");
-    if (!moves_on) found.push_back(h.boundary);
+    if (moves_on) return;
+    found.push_back(h.boundary);
+    reported_until_ = h.boundary.frame;
   }
 
   static const cv::Mat& thumb(const FrameHistory& history, int64_t i) { return history.at(i).thumb; }
@@ -418,6 +422,7 @@ class DissolveDetector final : public BoundaryDetector {
   AlignedViews views_;
   std::vector<Candidate> group_;  // overlapping windows that passed, not yet reported
   int64_t group_first_ = 0, group_last_ = -1, last_seen_ = 0;
+  int64_t reported_until_ = 0;  // B's first frame at full strength in the last dissolve reported
 };
 
 }  // namespace
