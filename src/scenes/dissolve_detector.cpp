@@ -166,13 +166,20 @@ class DissolveDetector final : public BoundaryDetector {
     // frames: a steady zoom or pan changes as much before and after. Net changes, not frame-to-frame
     // steps: a hand-held shake or a flicker changes every frame but comes back, a mix does not. The
     // smaller side counts, so a cut beside the dissolve does not; the side after only once it has been
-    // seen over the window's length (a slow zoom changes little over a few frames).
+    // seen over the window's length (a slow zoom changes little over a few frames). A window judged
+    // as it is may speed up net of the camera's motion instead, all changes aligned: a hand-held
+    // shot changes a lot, and little once its motion is allowed for, which a mix does not.
     const int64_t length = h.b - h.a;
     const bool seen_before = history.contains(h.a - length), seen_after = history.contains(h.b + length);
-    const double change_before = seen_before ? own_change(history, h.a - length, h.a, h.aligned) : 0.0;
-    const double change_after = seen_after ? own_change(history, h.b + length, h.b, h.aligned) : 0.0;
-    const double around = seen_before && seen_after ? std::min(change_before, change_after)
-                                                    : std::max(change_before, change_after);
+    auto around = [&](bool aligned) {
+      const double change_before = seen_before ? own_change(history, h.a - length, h.a, aligned) : 0.0;
+      const double change_after = seen_after ? own_change(history, h.b + length, h.b, aligned) : 0.0;
+      return seen_before && seen_after ? std::min(change_before, change_after) : std::max(change_before, change_after);
+    };
+    const double around_as_judged = around(h.aligned);
+    const bool speeds_up = h.distance >= kMinSpeedup * around_as_judged ||
+                           (!h.aligned && AlignedViews::can_align(history, h.a, h.b) &&
+                            own_change(history, h.a, h.b, true) >= kMinSpeedup * around(true));
     // A dissolve leaves A for good: the frames before the window are nearer A, those after nearer B.
     // A flicker or a passing shadow goes there and back. (Means over a few frames: one frame's
     // exposure may lean either way.)
@@ -191,12 +198,12 @@ class DissolveDetector final : public BoundaryDetector {
     const bool leaves_for_good = mean_alpha(before, h.a - 1) < 0.5 && mean_alpha(h.b + 1, after) > 0.5;
     extend_to_full_strength(history, h);
     const bool moves_on = alpha_before < -kMaxOvershoot || alpha_after > 1.0 + kMaxOvershoot ||
-                          h.distance < kMinSpeedup * around || !leaves_for_good;
+                          !speeds_up || !leaves_for_good;
     spdlog::debug("dissolve: frames {}-{} (window {}-{}{}): |B-A| {:.1f}, midpoint {:.2f}, coverage {:.2f}, residual "
                   "{:.2f}, contrast kept {:.2f}, alpha {:.2f} before, {:.2f} after, {:.1f} across as many frames beside "
                   "it{}",
                   h.boundary.first_frame, h.boundary.frame, h.a, h.b, h.aligned ? ", aligned" : "", h.distance,
-                  h.midpoint, h.coverage, h.residual, h.contrast_kept, alpha_before, alpha_after, around,
+                  h.midpoint, h.coverage, h.residual, h.contrast_kept, alpha_before, alpha_after, around_as_judged,
                   moves_on ? ": camera motion, not a dissolve" : "");
     if (moves_on) return;
     found.push_back(h.boundary);
