@@ -24,6 +24,7 @@
 #include <spdlog/spdlog.h>
 
 #include "pressreel/scenes/boundary_detector.hpp"
+#include "pressreel/scenes/frame_features.hpp"
 #include "scenes/aligned_views.hpp"
 
 namespace pressreel::scenes {
@@ -95,7 +96,9 @@ class DissolveDetector final : public BoundaryDetector {
     std::vector<Candidate> passing;
     for (const int64_t length : lengths_) {
       if (!history.contains(t - length)) break;
-      if (auto c = judge(history, t - length, t)) passing.push_back(*c);
+      // A window whose mix starts inside a dissolve already reported sees that dissolve again.
+      const auto c = judge(history, t - length, t);
+      if (c && c->boundary.first_frame >= reported_until_) passing.push_back(*c);
     }
     const bool joins = !group_.empty() && std::any_of(passing.begin(), passing.end(), [&](const Candidate& c) {
       return c.a <= group_last_;
@@ -163,13 +166,20 @@ class DissolveDetector final : public BoundaryDetector {
     // frames: a steady zoom or pan changes as much before and after. Net changes, not frame-to-frame
     // steps: a hand-held shake or a flicker changes every frame but comes back, a mix does not. The
     // smaller side counts, so a cut beside the dissolve does not; the side after only once it has been
-    // seen over the window's length (a slow zoom changes little over a few frames).
+    // seen over the window's length (a slow zoom changes little over a few frames). A window judged
+    // as it is may speed up net of the camera's motion instead, all changes aligned: a hand-held
+    // shot changes a lot, and little once its motion is allowed for, which a mix does not.
     const int64_t length = h.b - h.a;
     const bool seen_before = history.contains(h.a - length), seen_after = history.contains(h.b + length);
-    const double change_before = seen_before ? own_change(history, h.a - length, h.a, h.aligned) : 0.0;
-    const double change_after = seen_after ? own_change(history, h.b + length, h.b, h.aligned) : 0.0;
-    const double around = seen_before && seen_after ? std::min(change_before, change_after)
-                                                    : std::max(change_before, change_after);
+    auto around = [&](bool aligned) {
+      const double change_before = seen_before ? own_change(history, h.a - length, h.a, aligned) : 0.0;
+      const double change_after = seen_after ? own_change(history, h.b + length, h.b, aligned) : 0.0;
+      return seen_before && seen_after ? std::min(change_before, change_after) : std::max(change_before, change_after);
+    };
+    const double around_as_judged = around(h.aligned);
+    const bool speeds_up = h.distance >= kMinSpeedup * around_as_judged ||
+                           (!h.aligned && AlignedViews::can_align(history, h.a, h.b) &&
+                            own_change(history, h.a, h.b, true) >= kMinSpeedup * around(true));
     // A dissolve leaves A for good: the frames before the window are nearer A, those after nearer B.
     // A flicker or a passing shadow goes there and back. (Means over a few frames: one frame's
     // exposure may lean either way.)
@@ -188,14 +198,16 @@ class DissolveDetector final : public BoundaryDetector {
     const bool leaves_for_good = mean_alpha(before, h.a - 1) < 0.5 && mean_alpha(h.b + 1, after) > 0.5;
     extend_to_full_strength(history, h);
     const bool moves_on = alpha_before < -kMaxOvershoot || alpha_after > 1.0 + kMaxOvershoot ||
-                          h.distance < kMinSpeedup * around || !leaves_for_good;
+                          !speeds_up || !leaves_for_good;
     spdlog::debug("dissolve: frames {}-{} (window {}-{}{}): |B-A| {:.1f}, midpoint {:.2f}, coverage {:.2f}, residual "
                   "{:.2f}, contrast kept {:.2f}, alpha {:.2f} before, {:.2f} after, {:.1f} across as many frames beside "
                   "it{}",
                   h.boundary.first_frame, h.boundary.frame, h.a, h.b, h.aligned ? ", aligned" : "", h.distance,
-                  h.midpoint, h.coverage, h.residual, h.contrast_kept, alpha_before, alpha_after, around,
+                  h.midpoint, h.coverage, h.residual, h.contrast_kept, alpha_before, alpha_after, around_as_judged,
                   moves_on ? ": camera motion, not a dissolve" : "");
-    if (!moves_on) found.push_back(h.boundary);
+    if (moves_on) return;
+    found.push_back(h.boundary);
+    reported_until_ = h.boundary.frame;
   }
 
   static const cv::Mat& thumb(const FrameHistory& history, int64_t i) { return history.at(i).thumb; }
@@ -381,17 +393,21 @@ class DissolveDetector final : public BoundaryDetector {
     const double mean_residual = residual_sum / static_cast<double>(full - first);
     if (mean_residual > kMaxResidual) return std::nullopt;
     // The same whatever the light: a hard cut between flickering shots can look gradual in the mix's
-    // terms (each frame's exposure moves it along A to B), not once the light is allowed for. (Each
-    // frame aligned to the next, when the shots move: their motion is no step of the mix.)
-    const double shape_change = thumb_shape_distance(ends->a, ends->b);
-    double largest_step = 0;
-    for (size_t i = first; i <= full; ++i) {
-      const int64_t frame = a + static_cast<int64_t>(i);
-      const auto step = views_.onto(history, frame - 1, frame, aligned);
-      if (!step) return std::nullopt;
-      largest_step = std::max(largest_step, thumb_shape_distance(step->first, step->second));
+    // terms (each frame's exposure moves it along A to B), not once the light is allowed for, on the
+    // pictures' shapes. How far each frame has gone, not how much it changed from the one before: a
+    // shot that changes on its own (an object sliding across it, a visualiser's picture) changes
+    // every frame of the mix by as much, but mostly across the way from A to B, which the residual
+    // weighs, not along it.
+    double previous_shape = 0;
+    for (size_t i = first - 1; i <= full; ++i) {
+      const auto view = views_.ends_in(history, a, b, a + static_cast<int64_t>(i), aligned);
+      if (!view) return std::nullopt;
+      const cv::Mat shape_a = thumb_shape(view->a);
+      const cv::Mat shape_change = thumb_shape(view->b) - shape_a;
+      const double now = (thumb_shape(view->frame) - shape_a).dot(shape_change) / shape_change.dot(shape_change);
+      if (i >= first && (now < previous_shape - 0.1 || now - previous_shape > kMaxAlphaStep)) return std::nullopt;
+      previous_shape = now;
     }
-    if (largest_step > kMaxAlphaStep * shape_change) return std::nullopt;
     Candidate c;
     const int64_t frame = a + static_cast<int64_t>(full);
     c.boundary = Boundary{frame, a + static_cast<int64_t>(first), frame - 1, CutKind::dissolve,
@@ -413,6 +429,7 @@ class DissolveDetector final : public BoundaryDetector {
   AlignedViews views_;
   std::vector<Candidate> group_;  // overlapping windows that passed, not yet reported
   int64_t group_first_ = 0, group_last_ = -1, last_seen_ = 0;
+  int64_t reported_until_ = 0;  // B's first frame at full strength in the last dissolve reported
 };
 
 }  // namespace

@@ -132,16 +132,17 @@ double thumb_distance(const cv::Mat& a, const cv::Mat& b) {
   return (d[0] + d[1] + d[2]) / 3.0;
 }
 
+cv::Mat thumb_shape(const cv::Mat& thumb) {
+  cv::Scalar mean, stddev;
+  cv::meanStdDev(thumb, mean, stddev);
+  cv::Mat out;
+  cv::subtract(thumb, mean, out);
+  cv::divide(out, cv::Scalar(std::max(1.0, stddev[0]), std::max(1.0, stddev[1]), std::max(1.0, stddev[2])), out);
+  return out;
+}
+
 double thumb_shape_distance(const cv::Mat& a, const cv::Mat& b) {
-  auto standardised = [](const cv::Mat& thumb) {
-    cv::Scalar mean, stddev;
-    cv::meanStdDev(thumb, mean, stddev);
-    cv::Mat out;
-    cv::subtract(thumb, mean, out);
-    cv::divide(out, cv::Scalar(std::max(1.0, stddev[0]), std::max(1.0, stddev[1]), std::max(1.0, stddev[2])), out);
-    return out;
-  };
-  const cv::Scalar d = cv::mean(cv::abs(standardised(a) - standardised(b)));
+  const cv::Scalar d = cv::mean(cv::abs(thumb_shape(a) - thumb_shape(b)));
   return (d[0] + d[1] + d[2]) / 3.0;
 }
 

@@ -78,8 +78,10 @@ FrameDifference compare(const FrameFeatures& a, const FrameFeatures& b, double p
 
 // Mean absolute difference of two thumbnails, 0..255.
 double thumb_distance(const cv::Mat& a, const cv::Mat& b);
-// The same after each channel of each thumbnail is brought to zero mean and unit contrast: how far
-// apart two pictures are whatever the light (unrelated pictures are about 1.1 apart).
+// A thumbnail with each channel brought to zero mean and unit contrast: its picture whatever the light.
+cv::Mat thumb_shape(const cv::Mat& thumb);
+// Mean absolute difference of two thumbnails' shapes: how far apart two pictures are whatever the
+// light (unrelated pictures are about 1.1 apart).
 double thumb_shape_distance(const cv::Mat& a, const cv::Mat& b);
 
 }  // namespace pressreel::scenes
