@@ -116,6 +116,16 @@ TEST(FuzzFindings, AFilmTitleThatIsNotTextGivesTheFolderName) {
   EXPECT_EQ(film.title(), "film");
 }
 
+// fuzz_manifest found it: a film's "year" (or "release_date") that is a number threw a json type_error
+// out of the clip page's publishing facts, and the gallery was not written.
+TEST(FuzzFindings, AFilmYearThatIsNotTextIsLeftOutOfTheClipPage) {
+  TempDir out;
+  write_manifest(out.path(), "film", "clip", R"({"clip": "clip", "status": "ok", "outputs": {},
+      "film_info": {"title": "City", "year": 6277831, "release_date": 20, "warnings": []}})");
+  EXPECT_NO_THROW(batch::write_gallery(out.path()));
+  EXPECT_TRUE(std::filesystem::exists(out.path() / "film" / "clip" / "index.html"));
+}
+
 TEST(FuzzFindings, ProbeTurnsTagsThatAreNotUtf8IntoUtf8) {
   // fuzz_probe_buffer: a Matroska tag with the byte 0xF7 made to_json(probe).dump() throw (JSON is
   // UTF-8). Old files often carry Latin-1 titles like this one; the probe now hands every reader (JSON,

@@ -32,7 +32,8 @@ VideoFacts facts_of(const GalleryFilm& film, const GalleryClip& clip, const std:
   VideoFacts v;
   v.name = clip.title;
   v.title = shared_title(film, clip);
-  std::string year = film.info.is_object() ? film.info.value("year", "") : "";
+  // film_info as the manifest holds it: only text is shown (another type is another version's or a hand edit).
+  const std::string year = string_field(film.info, "year");
   v.description = film.title() + (year.empty() ? "" : " (" + year + ")") + ": " + clip.title;
   if (!clip.posters.empty()) {
     v.thumbnail_url = folder + url_path(clip.posters.front().path);
@@ -47,7 +48,7 @@ VideoFacts facts_of(const GalleryFilm& film, const GalleryClip& clip, const std:
     }
   }
   v.upload_date = clip.creation_date;
-  if (v.upload_date.empty() && film.info.is_object()) v.upload_date = film.info.value("release_date", "");
+  if (v.upload_date.empty()) v.upload_date = string_field(film.info, "release_date");
   v.duration_seconds = clip.duration_seconds;
   for (const GalleryRendition& r : clip.renditions) {
     v.sources.push_back({folder + url_path(r.path), r.type, r.width, r.height});
