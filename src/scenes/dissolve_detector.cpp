@@ -398,13 +398,19 @@ class DissolveDetector final : public BoundaryDetector {
     // shot that changes on its own (an object sliding across it, a visualiser's picture) changes
     // every frame of the mix by as much, but mostly across the way from A to B, which the residual
     // weighs, not along it.
+    // Unaligned, the ends are the same two thumbnails for every frame: their shapes are worked out once.
+    cv::Mat shape_a, shape_change;
+    double change_squared = 0;
     double previous_shape = 0;
     for (size_t i = first - 1; i <= full; ++i) {
       const auto view = views_.ends_in(history, a, b, a + static_cast<int64_t>(i), aligned);
       if (!view) return std::nullopt;
-      const cv::Mat shape_a = thumb_shape(view->a);
-      const cv::Mat shape_change = thumb_shape(view->b) - shape_a;
-      const double now = (thumb_shape(view->frame) - shape_a).dot(shape_change) / shape_change.dot(shape_change);
+      if (aligned || shape_a.empty()) {
+        shape_a = thumb_shape(view->a);
+        shape_change = thumb_shape(view->b) - shape_a;
+        change_squared = shape_change.dot(shape_change);
+      }
+      const double now = (thumb_shape(view->frame) - shape_a).dot(shape_change) / change_squared;
       if (i >= first && (now < previous_shape - 0.1 || now - previous_shape > kMaxAlphaStep)) return std::nullopt;
       previous_shape = now;
     }
