@@ -4,7 +4,9 @@
 #include <tbb/parallel_pipeline.h>
 #include <tbb/task_arena.h>
 
+#include <atomic>
 #include <chrono>
+#include <ctime>
 #include <deque>
 #include <memory>
 #include <mutex>
@@ -97,6 +99,39 @@ class Source {
   bool drained_ = false;
 };
 
+// CPU time of the calling thread, in nanoseconds.
+int64_t thread_cpu_ns() {
+  timespec now{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
+  return int64_t{now.tv_sec} * 1'000'000'000 + now.tv_nsec;
+}
+
+// What each sink's prepare and on_frame cost in CPU over the pass, for the debug log.
+class SinkCosts {
+ public:
+  explicit SinkCosts(size_t sinks) : prepare_(sinks), serial_(sinks) {}
+  template <typename F>
+  void prepare(size_t sink, F&& work) { timed(prepare_[sink], work); }
+  template <typename F>
+  void serial(size_t sink, F&& work) { timed(serial_[sink], work); }
+  void log(std::span<FrameSink* const> sinks, const std::string& clip) const {
+    for (size_t i = 0; i < sinks.size(); ++i) {
+      spdlog::debug("{}: pass CPU of {}: prepare {:.2f} s, in order {:.2f} s", clip, sinks[i]->name(),
+                    prepare_[i].load() / 1e9, serial_[i].load() / 1e9);
+    }
+  }
+
+ private:
+  template <typename F>
+  static void timed(std::atomic<int64_t>& total, F& work) {
+    const int64_t start = thread_cpu_ns();
+    work();
+    total += thread_cpu_ns() - start;
+  }
+  std::vector<std::atomic<int64_t>> prepare_;
+  std::vector<std::atomic<int64_t>> serial_;
+};
+
 }  // namespace
 
 DecodeSummary run_decode_pass(const ProbeResult& probe, std::span<FrameSink* const> sinks,
@@ -119,6 +154,7 @@ DecodeSummary run_decode_pass(const ProbeResult& probe, std::span<FrameSink* con
   std::optional<RationalTime> end;
 
   TokensInFlight in_flight;
+  SinkCosts costs(sinks.size());
   tbb::parallel_pipeline(
       tokens,
       tbb::make_filter<void, Token*>(
@@ -138,7 +174,9 @@ DecodeSummary run_decode_pass(const ProbeResult& probe, std::span<FrameSink* con
                   // Isolated: a sink's prepare may wait in OpenCV's oneTBB loops, and must not pick up
                   // another frame's prepare there, which would reuse its thread's scaler mid-call.
                   tbb::this_task_arena::isolate([&] {
-                    for (size_t i = 0; i < sinks.size(); ++i) token->prepared[i] = sinks[i]->prepare(*frame);
+                    for (size_t i = 0; i < sinks.size(); ++i) {
+                      costs.prepare(i, [&] { token->prepared[i] = sinks[i]->prepare(*frame); });
+                    }
                   });
                 }
                 return token;
@@ -147,7 +185,9 @@ DecodeSummary run_decode_pass(const ProbeResult& probe, std::span<FrameSink* con
               tbb::filter_mode::serial_in_order, [&](Token* raw) {
                 const std::unique_ptr<Token> token = in_flight.take(raw);
                 if (const auto* frame = std::get_if<VideoFrame>(&token->item)) {
-                  for (size_t i = 0; i < sinks.size(); ++i) sinks[i]->on_frame(*frame, token->prepared[i]);
+                  for (size_t i = 0; i < sinks.size(); ++i) {
+                    costs.serial(i, [&] { sinks[i]->on_frame(*frame, token->prepared[i]); });
+                  }
                   ++summary.frames;
                   end = frame->time + frame->duration;
                   if (options.on_progress) options.on_progress(*frame);
@@ -168,6 +208,7 @@ DecodeSummary run_decode_pass(const ProbeResult& probe, std::span<FrameSink* con
   summary.filter_chain = source.video().filter_chain();
   summary.audio_error = source.audio_error();
   summary.decode_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  costs.log(sinks, clip);
   for (FrameSink* sink : sinks) sink->on_end(summary);
   return summary;
 }
