@@ -2,6 +2,7 @@
 // and what a failure does. Then the real stages' declarations, for every combination of outputs.
 #include <gtest/gtest.h>
 #include <tbb/info.h>
+#include <tbb/task_arena.h>
 
 #include <atomic>
 #include <chrono>
@@ -18,11 +19,13 @@ using nlohmann::json;
 // A stage that records when it ran and returns {name: true}, or throws.
 class FakeStage : public OutputStage {
  public:
-  FakeStage(std::string name, std::vector<std::string_view> needs, std::function<void()> body = {})
-      : name_(std::move(name)), needs_(std::move(needs)), body_(std::move(body)) {}
+  FakeStage(std::string name, std::vector<std::string_view> needs, std::function<void()> body = {},
+            bool long_running = false)
+      : name_(std::move(name)), needs_(std::move(needs)), body_(std::move(body)), long_running_(long_running) {}
   std::string_view name() const override { return name_; }
   bool enabled(const Recipe::Outputs& want) const override { return name_ != "teaser" || want.teaser; }
   std::vector<std::string_view> needs() const override { return needs_; }
+  bool long_running() const override { return long_running_; }
   json run(ClipContext&) const override { return {{name_, true}}; }
   void body() const {
     if (body_) body_();
@@ -32,6 +35,7 @@ class FakeStage : public OutputStage {
   std::string name_;
   std::vector<std::string_view> needs_;
   std::function<void()> body_;
+  bool long_running_;
 };
 
 // Runs the fakes' bodies through the graph the way the clip job runs real stages, and logs the order.
@@ -99,6 +103,18 @@ TEST(OutputStages, IndependentStagesRunSideBySide) {
   GraphRun graph;
   graph.run({&left, &right});
   EXPECT_TRUE(overlapped);
+}
+
+TEST(OutputStages, TheLongStageAndWhatItNeedsGoFirstWhenThreadsAreShort) {
+  // One thread: the order stages start in is the graph's choice alone.
+  FakeStage needed("needed", {}), other("other", {}), more("more", {});
+  FakeStage teaser("teaser", {"needed"}, {}, true);
+  GraphRun graph;
+  tbb::task_arena one_thread(1);
+  one_thread.execute([&] { graph.run({&needed, &other, &more, &teaser}); });
+  ASSERT_EQ(graph.started.size(), 4u);
+  EXPECT_EQ(graph.started[0], "needed");
+  EXPECT_EQ(graph.started[1], "teaser");
 }
 
 TEST(OutputStages, AFailureIsRethrownWithItsTypeAndStagesThatNeedItNeverRun) {

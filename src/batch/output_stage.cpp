@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <map>
 #include <mutex>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -27,6 +28,22 @@ std::vector<const OutputStage*> enabled_stages(const std::vector<std::unique_ptr
   return enabled;
 }
 
+namespace {
+
+// The long-running stages and everything they need, directly or not.
+std::set<std::string_view> on_long_path(const std::vector<const OutputStage*>& stages) {
+  std::set<std::string_view> urgent;
+  // Needs are listed before the stage that needs them: one walk from the back reaches them all.
+  for (auto it = stages.rbegin(); it != stages.rend(); ++it) {
+    if (!(*it)->long_running() && !urgent.contains((*it)->name())) continue;
+    urgent.insert((*it)->name());
+    for (const auto need : (*it)->needs()) urgent.insert(need);
+  }
+  return urgent;
+}
+
+}  // namespace
+
 nlohmann::json run_stage_graph(const std::vector<const OutputStage*>& stages, const StageCall& call) {
   using tbb::flow::continue_msg;
   using Node = tbb::flow::continue_node<continue_msg>;
@@ -36,14 +53,18 @@ nlohmann::json run_stage_graph(const std::vector<const OutputStage*>& stages, co
   tbb::flow::graph graph;
   tbb::flow::broadcast_node<continue_msg> start(graph);
   std::map<std::string_view, std::unique_ptr<Node>> nodes;
+  const std::set<std::string_view> urgent = on_long_path(stages);
   // A stage may need only stages listed before it: the graph is built in one walk and has no cycle.
   for (const auto* stage : stages) {
     if (nodes.contains(stage->name())) throw std::logic_error(fmt::format("two output stages named '{}'", stage->name()));
-    auto node = std::make_unique<Node>(graph, [&, stage](continue_msg) {
-      nlohmann::json entries = call(*stage);
-      const std::lock_guard lock(outputs_mutex);
-      if (entries.is_object()) outputs.update(entries);
-    });
+    auto node = std::make_unique<Node>(
+        graph,
+        [&, stage](continue_msg) {
+          nlohmann::json entries = call(*stage);
+          const std::lock_guard lock(outputs_mutex);
+          if (entries.is_object()) outputs.update(entries);
+        },
+        urgent.contains(stage->name()) ? tbb::flow::node_priority_t{1} : tbb::flow::no_priority);
     const auto needs = stage->needs();
     if (needs.empty()) tbb::flow::make_edge(start, *node);
     for (const auto need : needs) {

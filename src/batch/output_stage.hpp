@@ -69,6 +69,10 @@ class OutputStage {
   virtual bool enabled(const Recipe::Outputs& want) const = 0;
   // The stages that must have finished before this one starts.
   virtual std::vector<std::string_view> needs() const { return {}; }
+  // Whether this stage is the long pole after the pass (the teaser re-reads and encodes for seconds):
+  // it and every stage it needs go ahead of the others whenever both wait for a thread, so the clip
+  // ends when it does rather than a short stage later.
+  virtual bool long_running() const { return false; }
   // Writes the stage's files into context.folder; returns its entries of the manifest's "outputs"
   // (an object, empty when the stage writes none).
   virtual nlohmann::json run(ClipContext& context) const = 0;

@@ -40,6 +40,7 @@ class TeaserStage : public OutputStage {
   std::string_view name() const override { return "teaser"; }
   bool enabled(const Recipe::Outputs& want) const override { return want.teaser; }
   std::vector<std::string_view> needs() const override { return {"shot_stills"}; }
+  bool long_running() const override { return true; }
   nlohmann::json run(ClipContext& context) const override {
     const Recipe& recipe = context.recipe;
     const RankedShots shots = rank_shots(context.pass.scenes, context.results.shot_stills);
