@@ -19,23 +19,34 @@ double clamp01(double v) {
   return std::clamp(v, 0.0, 1.0);
 }
 
-// Hasler & Suesstrunk (2003): spread and mean of the opponent channels rg and yb. Statistics of the
-// whole picture: a quarter of the pixels measure them as well.
+// Hasler & Suesstrunk (2003): spread and mean of the opponent channels rg = R - G and
+// yb = (R + G) / 2 - B. Statistics of the whole picture: every other pixel of every other row (a
+// quarter) measures them as well. One pass over the 8-bit pixels: each value is a whole or half number
+// and the sums of up to a few million of them stay exact in a double.
 double colourfulness_of(const cv::Mat& bgr) {
-  cv::Mat small = bgr, f;
-  // A picture one pixel wide or high has no quarter to take (cv::resize refuses an empty size).
-  if (bgr.cols >= 2 && bgr.rows >= 2) cv::resize(bgr, small, {}, 0.5, 0.5, cv::INTER_NEAREST);
-  small.convertTo(f, CV_32F);
-  cv::Mat ch[3];
-  cv::split(f, ch);
-  const cv::Mat rg = ch[2] - ch[1];
-  const cv::Mat yb = 0.5 * (ch[2] + ch[1]) - ch[0];
-  cv::Scalar rg_mean, rg_std, yb_mean, yb_std;
-  cv::meanStdDev(rg, rg_mean, rg_std);
-  cv::meanStdDev(yb, yb_mean, yb_std);
-  const double spread = std::hypot(rg_std[0], yb_std[0]);
-  const double mean = std::hypot(rg_mean[0], yb_mean[0]);
-  return spread + 0.3 * mean;
+  CV_Assert(bgr.type() == CV_8UC3);
+  // A picture one pixel wide or high has no quarter to take: all of it is measured.
+  const int step = bgr.cols >= 2 && bgr.rows >= 2 ? 2 : 1;
+  const int cols = step == 2 ? cvRound(bgr.cols * 0.5) : bgr.cols;
+  const int rows = step == 2 ? cvRound(bgr.rows * 0.5) : bgr.rows;
+  double rg_sum = 0, rg_squares = 0, yb_sum = 0, yb_squares = 0;
+  for (int y = 0; y < rows; ++y) {
+    const cv::Vec3b* row = bgr.ptr<cv::Vec3b>(y * step);
+    for (int x = 0; x < cols; ++x) {
+      const cv::Vec3b& p = row[x * step];
+      const double rg = static_cast<double>(p[2]) - p[1];
+      const double yb = 0.5 * (static_cast<double>(p[2]) + p[1]) - p[0];
+      rg_sum += rg;
+      rg_squares += rg * rg;
+      yb_sum += yb;
+      yb_squares += yb * yb;
+    }
+  }
+  const double n = static_cast<double>(cols) * rows;
+  const double rg_mean = rg_sum / n, yb_mean = yb_sum / n;
+  const double rg_std = std::sqrt(std::max(0.0, rg_squares / n - rg_mean * rg_mean));
+  const double yb_std = std::sqrt(std::max(0.0, yb_squares / n - yb_mean * yb_mean));
+  return std::hypot(rg_std, yb_std) + 0.3 * std::hypot(rg_mean, yb_mean);
 }
 
 }  // namespace
