@@ -3,6 +3,7 @@
 
 #include <opencv2/imgproc.hpp>
 
+#include "pressreel/media/scaler.hpp"
 #include "pressreel/stills/frame_score.hpp"
 
 namespace pressreel::stills {
@@ -22,6 +23,49 @@ double colourfulness_reference(const cv::Mat& bgr) {
   cv::meanStdDev(rg, rg_mean, rg_std);
   cv::meanStdDev(yb, yb_mean, yb_std);
   return std::hypot(rg_std[0], yb_std[0]) + 0.3 * std::hypot(rg_mean[0], yb_mean[0]);
+}
+
+// Sharpness (the Laplacian's variance) and edge density (|Laplacian| > 40) at the analysis width, as
+// OpenCV gives them in floating point.
+std::pair<double, double> laplacian_reference(const cv::Mat& bgr) {
+  cv::Mat gray, laplacian, strong;
+  cv::cvtColor(bgr, gray, cv::COLOR_BGR2GRAY);
+  if (const cv::Size size = media::analysis_size(gray.size(), analysis_width, true); size != gray.size()) {
+    cv::resize(gray, gray, size, 0, 0, gray.cols > size.width ? cv::INTER_AREA : cv::INTER_LINEAR);
+  }
+  cv::Laplacian(gray, laplacian, CV_32F);
+  cv::Scalar mean, stddev;
+  cv::meanStdDev(laplacian, mean, stddev);
+  cv::compare(cv::abs(laplacian), 40.0, strong, cv::CMP_GT);
+  return {stddev[0] * stddev[0], cv::countNonZero(strong) / static_cast<double>(gray.total())};
+}
+
+TEST(FrameSignals, SharpnessAndEdgeDensityMatchTheLaplacianInFloatingPoint) {
+  cv::RNG rng(11);
+  const std::vector<cv::Size> sizes = {{640, 360}, {641, 361}, {1280, 720}, {333, 17}, {2, 2}, {1, 9}, {9, 1}, {1, 1}};
+  for (const cv::Size size : sizes) {
+    cv::Mat noise(size, CV_8UC3), blurred;
+    rng.fill(noise, cv::RNG::UNIFORM, 0, 256);
+    cv::GaussianBlur(noise, blurred, {5, 5}, 1.5);
+    for (const cv::Mat& bgr : {noise, blurred}) {
+      const auto [sharpness, edges] = laplacian_reference(bgr);
+      const FrameSignals got = measure_frame(bgr);
+      EXPECT_NEAR(got.sharpness, sharpness, 1e-9 * std::max(1.0, sharpness)) << size;
+      EXPECT_DOUBLE_EQ(got.edge_density, edges) << size;
+    }
+  }
+  // A hard edge: values at exactly +-40 and beyond, and a view whose rows are not contiguous.
+  cv::Mat steps(200, 300, CV_8UC3, cv::Scalar::all(100));
+  steps(cv::Rect(150, 0, 150, 200)).setTo(cv::Scalar::all(140));
+  steps(cv::Rect(0, 100, 300, 100)).setTo(cv::Scalar::all(250));
+  const cv::Mat view = steps(cv::Rect(3, 5, 201, 151));
+  for (const cv::Mat& bgr : {steps, view}) {
+    const auto [sharpness, edges] = laplacian_reference(bgr);
+    const FrameSignals got = measure_frame(bgr);
+    EXPECT_NEAR(got.sharpness, sharpness, 1e-9 * std::max(1.0, sharpness));
+    EXPECT_DOUBLE_EQ(got.edge_density, edges);
+    EXPECT_GT(got.edge_density, 0.0);
+  }
 }
 
 TEST(FrameSignals, ColourfulnessMatchesTheFormulaOnAQuarterOfThePixels) {

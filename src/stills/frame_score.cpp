@@ -71,14 +71,24 @@ FrameSignals measure_frame(const cv::Mat& bgr, const cv::Mat& previous_gray) {
   if (const cv::Size size = media::analysis_size(gray.size(), analysis_width, true); size != gray.size()) {
     cv::resize(gray, gray, size, 0, 0, gray.cols > size.width ? cv::INTER_AREA : cv::INTER_LINEAR);
   }
+  // Sharpness is the Laplacian's variance; edge density the share of pixels where it is strong. The
+  // Laplacian of 8-bit pixels is a whole number within +-1020: 16 bits hold it, and its sums are exact.
   cv::Mat laplacian;
-  cv::Laplacian(gray, laplacian, CV_32F);
-  cv::Scalar lap_mean, lap_std;
-  cv::meanStdDev(laplacian, lap_mean, lap_std);
-  s.sharpness = lap_std[0] * lap_std[0];
-  cv::Mat strong;
-  cv::compare(cv::abs(laplacian), 40.0, strong, cv::CMP_GT);
-  s.edge_density = cv::countNonZero(strong) / static_cast<double>(gray.total());
+  cv::Laplacian(gray, laplacian, CV_16S);
+  int64_t sum = 0, squares = 0, strong = 0;
+  for (int y = 0; y < laplacian.rows; ++y) {
+    const int16_t* row = laplacian.ptr<int16_t>(y);
+    for (int x = 0; x < laplacian.cols; ++x) {
+      const int64_t v = row[x];
+      sum += v;
+      squares += v * v;
+      strong += (v > 40 || v < -40) ? 1 : 0;
+    }
+  }
+  const double pixels = static_cast<double>(laplacian.total());
+  const double lap_mean = static_cast<double>(sum) / pixels;
+  s.sharpness = std::max(0.0, static_cast<double>(squares) / pixels - lap_mean * lap_mean);
+  s.edge_density = static_cast<double>(strong) / pixels;
 
   cv::Scalar mean, stddev;
   cv::meanStdDev(gray, mean, stddev);
