@@ -1,6 +1,7 @@
 // The dissolve detector compares each frame with many others, so the work on thumbnails and lumas is
-// done once per frame where it can be: phase correlation from each frame's spectrum. These pin the
-// results to the straightforward computations they replace: cv::phaseCorrelate on the two lumas.
+// done once per frame where it can be: phase correlation from each frame's spectrum, thumbnail
+// distances without temporaries, many at once. These pin the results to the straightforward
+// computations they replace: cv::phaseCorrelate on the two lumas, cv::mean(cv::abs(a - b)).
 #include <gtest/gtest.h>
 
 #include <opencv2/imgproc.hpp>
@@ -8,6 +9,7 @@
 #include <cmath>
 #include <vector>
 
+#include "pressreel/scenes/frame_features.hpp"
 #include "scene_frames.hpp"
 #include "scenes/picture_shift.hpp"
 
@@ -121,6 +123,46 @@ TEST(PictureShift, APictureMovedIsFoundWhereItWentAndATinyOneNot) {
   const cv::Size tiny(12, 12);
   EXPECT_FALSE(scenes::picture_shift(scenes::shift_spectrum(moved(1, 0, 0, tiny)),
                                      scenes::shift_spectrum(moved(1, 1, 0, tiny))));
+}
+
+cv::Mat random_thumb(int seed) {
+  cv::Mat out(27, 48, CV_32FC3);
+  cv::RNG rng(static_cast<uint64_t>(seed));
+  rng.fill(out, cv::RNG::UNIFORM, 0.0, 255.0);
+  return out;
+}
+
+double straightforward_distance(const cv::Mat& a, const cv::Mat& b) {
+  const cv::Scalar d = cv::mean(cv::abs(a - b));
+  return (d[0] + d[1] + d[2]) / 3.0;
+}
+
+TEST(ThumbDistance, EqualsTheMeanOfTheAbsoluteDifferenceToTheBit) {
+  for (int seed = 1; seed <= 20; ++seed) {
+    const cv::Mat a = random_thumb(seed), b = random_thumb(seed + 100);
+    EXPECT_EQ(scenes::thumb_distance(a, b), straightforward_distance(a, b));
+    // The mix the dissolve detector expects in a window's middle, and part of a thumbnail (an aligned view).
+    cv::Mat middle;
+    cv::addWeighted(a, 0.5, b, 0.5, 0.0, middle);
+    EXPECT_EQ(scenes::thumb_distance(random_thumb(seed + 200), middle),
+              straightforward_distance(random_thumb(seed + 200), 0.5 * (a + b)));
+    const cv::Rect part(3, 2, 40, 21);
+    EXPECT_EQ(scenes::thumb_distance(a(part), b(part)), straightforward_distance(a(part), b(part)));
+  }
+  EXPECT_EQ(scenes::thumb_distance(random_thumb(1), random_thumb(1)), 0.0);
+}
+
+TEST(ThumbDistance, ManyAtOnceAreEachAsOneByOne) {
+  const cv::Mat to = random_thumb(1);
+  std::vector<cv::Mat> from;
+  for (int seed = 2; seed <= 24; ++seed) from.push_back(random_thumb(seed));
+  from.push_back(to);
+  std::vector<const cv::Mat*> pointers;
+  for (const cv::Mat& m : from) pointers.push_back(&m);
+  const std::vector<double> distances = scenes::thumb_distances(pointers, to);
+  ASSERT_EQ(distances.size(), from.size());
+  for (size_t k = 0; k < from.size(); ++k) EXPECT_EQ(distances[k], straightforward_distance(from[k], to));
+  EXPECT_TRUE(scenes::thumb_distances({}, to).empty());
 }
 
 }  // namespace
