@@ -1,7 +1,7 @@
 // The dissolve detector compares each frame with many others, so the work on thumbnails and lumas is
 // done once per frame where it can be: phase correlation from each frame's spectrum, thumbnail
-// distances without temporaries, many at once. These pin the results to the straightforward
-// computations they replace: cv::phaseCorrelate on the two lumas, cv::mean(cv::abs(a - b)).
+// distances without temporaries, many at once, and mixes. These pin the results to the straightforward
+// computations they replace: cv::phaseCorrelate on the two lumas, cv::mean(cv::abs(a - b)), 0.5 * (a + b).
 #include <gtest/gtest.h>
 
 #include <opencv2/imgproc.hpp>
@@ -106,16 +106,16 @@ TEST(PictureShift, NoiseAndUnrelatedPicturesScoreAsPhaseCorrelateScoresThem) {
     // A flat picture's spectrum is rounding error but for its lowest frequencies: where its peak is, is
     // noise to both, and neither finds a picture there.
     const cv::Mat flat(size, CV_8UC1, cv::Scalar(128));
-    EXPECT_LT(scenes::phase_correlation(scenes::shift_spectrum(flat), scenes::shift_spectrum(moved(1, 0, 0, size))).peak,
-              0.05);
+    const scenes::ShiftSpectrum picture = scenes::shift_spectrum(moved(1, 0, 0, size));
+    EXPECT_LT(scenes::phase_correlation(scenes::shift_spectrum(flat), picture).peak, 0.05);
     EXPECT_LT(reference(flat, moved(1, 0, 0, size)).peak, 0.05);
   }
 }
 
 TEST(PictureShift, APictureMovedIsFoundWhereItWentAndATinyOneNot) {
   const cv::Size size(192, 108);
-  const auto shift =
-      scenes::picture_shift(scenes::shift_spectrum(moved(1, 0, 0, size)), scenes::shift_spectrum(moved(1, 12, -6, size)));
+  const auto shift = scenes::picture_shift(scenes::shift_spectrum(moved(1, 0, 0, size)),
+                                           scenes::shift_spectrum(moved(1, 12, -6, size)));
   ASSERT_TRUE(shift);
   // Texture pixels at half their size, to a pixel: the picture's edges, reflected, do not move with it.
   EXPECT_NEAR(shift->x, 6.0, 1.0);
@@ -143,7 +143,8 @@ TEST(ThumbDistance, EqualsTheMeanOfTheAbsoluteDifferenceToTheBit) {
     EXPECT_EQ(scenes::thumb_distance(a, b), straightforward_distance(a, b));
     // The mix the dissolve detector expects in a window's middle, and part of a thumbnail (an aligned view).
     cv::Mat middle;
-    cv::addWeighted(a, 0.5, b, 0.5, 0.0, middle);
+    scenes::thumb_mix(a, b, middle);
+    EXPECT_EQ(cv::countNonZero(middle.reshape(1) != cv::Mat(0.5 * (a + b)).reshape(1)), 0);
     EXPECT_EQ(scenes::thumb_distance(random_thumb(seed + 200), middle),
               straightforward_distance(random_thumb(seed + 200), 0.5 * (a + b)));
     const cv::Rect part(3, 2, 40, 21);

@@ -362,7 +362,7 @@ class DissolveDetector final : public BoundaryDetector {
     if (distance < kMinChange) return std::nullopt;
     // The cheap test first: most windows fail it.
     cv::Mat& middle_expected = mix_;
-    cv::addWeighted(pa, 0.5, pb, 0.5, 0.0, middle_expected);
+    thumb_mix(pa, pb, middle_expected);
     const std::vector<double> to_middle =
         thumb_distances({&thumb(history, a + (b - a) / 2), &thumb(history, a + (b - a + 1) / 2)}, middle_expected);
     double midpoint = std::min(to_middle[0], to_middle[1]) / distance;

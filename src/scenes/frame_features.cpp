@@ -159,6 +159,19 @@ std::vector<double> thumb_distances(const std::vector<const cv::Mat*>& from, con
 
 double thumb_distance(const cv::Mat& a, const cv::Mat& b) { return thumb_distances({&a}, b).front(); }
 
+// Halving is exact: this is (a + b) rounded, halved, as cv::addWeighted(a, 0.5, b, 0.5) has it, in a
+// loop the compiler vectorises.
+void thumb_mix(const cv::Mat& a, const cv::Mat& b, cv::Mat& out) {
+  CV_Assert(a.type() == CV_32FC3 && b.type() == CV_32FC3 && a.size() == b.size());
+  out.create(a.size(), a.type());
+  for (int y = 0; y < a.rows; ++y) {
+    const float* row_a = a.ptr<float>(y);
+    const float* row_b = b.ptr<float>(y);
+    float* row_out = out.ptr<float>(y);
+    for (int x = 0; x < 3 * a.cols; ++x) row_out[x] = (row_a[x] + row_b[x]) * 0.5f;
+  }
+}
+
 cv::Mat thumb_shape(const cv::Mat& thumb) {
   cv::Scalar mean, stddev;
   cv::meanStdDev(thumb, mean, stddev);

@@ -39,8 +39,8 @@ const cv::Mat& hann(cv::Size size) {
   return window;
 }
 
-// The correlation surface rolled by half its size each way, so that no shift is at its centre (rows/2,
-// cols/2 rounded down, as cv::phaseCorrelate has it, so that shifts agree with it on odd sizes too).
+// The correlation surface rolled by half its size each way, so that a shift of nothing is at its centre
+// (half rounded down, as cv::phaseCorrelate has it, so that shifts agree with it on odd sizes too).
 cv::Mat centred(const cv::Mat& surface) {
   const int down = surface.rows / 2, right = surface.cols / 2;
   const int rows_below = surface.rows - down, cols_beside = surface.cols - right;
