@@ -1,6 +1,7 @@
 #include "scenes/aligned_views.hpp"
 
-#include "scenes/picture_shift.hpp"
+#include <algorithm>
+#include <cstdint>
 
 namespace pressreel::scenes {
 namespace {
@@ -38,7 +39,8 @@ std::optional<std::pair<cv::Mat, cv::Mat>> AlignedViews::onto(const FrameHistory
 }
 
 void AlignedViews::forget_before(int64_t oldest) {
-  std::erase_if(shifts_, [&](const auto& entry) { return std::min(entry.first.first, entry.first.second) < oldest; });
+  shifts_.erase(shifts_.begin(), shifts_.lower_bound(Pair{oldest, INT64_MIN, false}));
+  spectra_.erase(spectra_.begin(), spectra_.lower_bound(oldest));
 }
 
 // A picture too faint in frame `to` to be found there (an end of a dissolve in the frames where the
@@ -48,10 +50,16 @@ cv::Point2d AlignedViews::thumb_shift(const FrameHistory& history, int64_t from,
   const cv::Mat& luma_from = history.at(from).luma;
   const cv::Mat& luma_to = history.at(to).luma;
   if (from == to || luma_from.empty() || luma_from.size() != luma_to.size()) return {};
-  auto [entry, added] = shifts_.try_emplace({from, to});
-  if (added) entry->second = picture_shift(luma_from, luma_to);
+  auto [entry, added] = shifts_.try_emplace(Pair{std::min(from, to), std::max(from, to), from < to});
+  if (added) entry->second = picture_shift(spectrum(history, from), spectrum(history, to));
   const double scale = static_cast<double>(thumb_of(history, from).cols) / luma_from.cols;
   return entry->second ? *entry->second * scale : cv::Point2d();
+}
+
+const ShiftSpectrum& AlignedViews::spectrum(const FrameHistory& history, int64_t i) {
+  auto [entry, added] = spectra_.try_emplace(i);
+  if (added) entry->second = shift_spectrum(history.at(i).luma);
+  return entry->second;
 }
 
 }  // namespace pressreel::scenes

@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cmath>
+#include <map>
 #include <optional>
 #include <tuple>
 #include <utility>
@@ -92,12 +93,20 @@ class DissolveDetector final : public BoundaryDetector {
   std::vector<Boundary> process(const FrameHistory& history) override {
     const int64_t t = history.newest_index();
     views_.forget_before(history.oldest_index());
+    variances_.erase(variances_.begin(), variances_.lower_bound(history.oldest_index()));
+    shapes_.erase(shapes_.begin(), shapes_.lower_bound(history.oldest_index()));
     std::vector<Boundary> found;
     std::vector<Candidate> passing;
+    // How far apart the ends of each window are, all at once.
+    std::vector<const cv::Mat*> starts;
     for (const int64_t length : lengths_) {
       if (!history.contains(t - length)) break;
+      starts.push_back(&thumb(history, t - length));
+    }
+    const std::vector<double> distances = thumb_distances(starts, thumb(history, t));
+    for (size_t k = 0; k < distances.size(); ++k) {
       // A window whose mix starts inside a dissolve already reported sees that dissolve again.
-      const auto c = judge(history, t - length, t);
+      const auto c = judge(history, t - lengths_[k], t, distances[k]);
       if (c && c->boundary.first_frame >= reported_until_) passing.push_back(*c);
     }
     const bool joins = !group_.empty() && std::any_of(passing.begin(), passing.end(), [&](const Candidate& c) {
@@ -211,6 +220,18 @@ class DissolveDetector final : public BoundaryDetector {
   }
 
   static const cv::Mat& thumb(const FrameHistory& history, int64_t i) { return history.at(i).thumb; }
+
+  // A frame's thumbnail is in many windows: its contrast and shape are worked out once.
+  double thumb_variance(const FrameHistory& history, int64_t i) {
+    auto [entry, added] = variances_.try_emplace(i);
+    if (added) entry->second = variance(thumb(history, i));
+    return entry->second;
+  }
+  const cv::Mat& shape(const FrameHistory& history, int64_t i) {
+    auto [entry, added] = shapes_.try_emplace(i);
+    if (added) entry->second = thumb_shape(thumb(history, i));
+    return entry->second;
+  }
 
   // How far frame i has gone from the window's A to its B (0 at A, 1 at B), as the window was judged.
   std::optional<double> alpha(const FrameHistory& history, const Candidate& h, int64_t i) {
@@ -330,30 +351,33 @@ class DissolveDetector final : public BoundaryDetector {
     return std::pair{nearest, distance};
   }
 
-  // Whether frames [a, b] are a dissolve from frame a to frame b, and where it starts and ends.
-  std::optional<Candidate> judge(const FrameHistory& history, int64_t a, int64_t b) {
+  // Whether frames [a, b] are a dissolve from frame a to frame b, and where it starts and ends; `distance`
+  // is thumb_distance of the two.
+  std::optional<Candidate> judge(const FrameHistory& history, int64_t a, int64_t b, double distance) {
     const FrameRecord& outgoing = history.at(a);
     const FrameRecord& incoming = history.at(b);
     if (outgoing.black() || outgoing.white() || incoming.black() || incoming.white()) return std::nullopt;
     const cv::Mat& pa = outgoing.thumb;
     const cv::Mat& pb = incoming.thumb;
-    double distance = thumb_distance(pa, pb);
     if (distance < kMinChange) return std::nullopt;
     // The cheap test first: most windows fail it.
-    const cv::Mat middle_expected = 0.5 * (pa + pb);
-    double midpoint = std::min(thumb_distance(thumb(history, a + (b - a) / 2), middle_expected),
-                               thumb_distance(thumb(history, a + (b - a + 1) / 2), middle_expected)) / distance;
+    cv::Mat& middle_expected = mix_;
+    thumb_mix(pa, pb, middle_expected);
+    const std::vector<double> to_middle =
+        thumb_distances({&thumb(history, a + (b - a) / 2), &thumb(history, a + (b - a + 1) / 2)}, middle_expected);
+    double midpoint = std::min(to_middle[0], to_middle[1]) / distance;
     const bool aligned = midpoint > kMidpointTolerance;
     if (aligned && (b - a > max_aligned_window_ || !AlignedViews::can_align(history, a, b))) return std::nullopt;
 
     // A mix of two different pictures has less contrast than either (their details average out);
     // the same picture moved or zoomed keeps its contrast. (Unrelated pictures average out wherever
     // they are: this holds for moving shots too, before they are aligned.)
-    const cv::Mat& middle = thumb(history, a + (b - a) / 2);
-    const double mix_variance = variance(middle_expected), ends_variance = 0.5 * (variance(pa) + variance(pb));
+    const double mix_variance = variance(middle_expected);
+    const double ends_variance = 0.5 * (thumb_variance(history, a) + thumb_variance(history, b));
     const double contrast_lost = ends_variance - mix_variance;
-    const double contrast_kept =
-        contrast_lost > kMinContrastLoss * ends_variance ? (variance(middle) - mix_variance) / contrast_lost : 0.0;
+    const double contrast_kept = contrast_lost > kMinContrastLoss * ends_variance
+                                     ? (thumb_variance(history, a + (b - a) / 2) - mix_variance) / contrast_lost
+                                     : 0.0;
     if (contrast_kept > kMaxContrastKept) return std::nullopt;
 
     if (aligned) {
@@ -373,12 +397,18 @@ class DissolveDetector final : public BoundaryDetector {
 
     // How far each frame has gone from A to B, and how well the mix explains it.
     std::vector<double> alpha, residual;
+    std::vector<EndsView> views;  // of each frame, again for the shapes below
+    cv::Mat change_in_view;       // unaligned, the same for every frame
+    double change_sq = 0;
     for (int64_t m = a; m <= b; ++m) {
-      const auto view = views_.ends_in(history, a, b, m, aligned);
-      if (!view) return std::nullopt;
-      const cv::Mat change_in_view = view->b - view->a;
-      const double change_sq = change_in_view.dot(change_in_view);
-      const cv::Mat offset = view->frame - view->a;
+      const auto found = views_.ends_in(history, a, b, m, aligned);
+      if (!found) return std::nullopt;
+      const EndsView& view = views.emplace_back(*found);
+      if (aligned || change_in_view.empty()) {
+        change_in_view = view.b - view.a;
+        change_sq = change_in_view.dot(change_in_view);
+      }
+      const cv::Mat offset = view.frame - view.a;
       alpha.push_back(offset.dot(change_in_view) / change_sq);
       const cv::Mat rest = offset - alpha.back() * change_in_view;
       residual.push_back(std::sqrt(rest.dot(rest) / change_sq));
@@ -398,19 +428,20 @@ class DissolveDetector final : public BoundaryDetector {
     // shot that changes on its own (an object sliding across it, a visualiser's picture) changes
     // every frame of the mix by as much, but mostly across the way from A to B, which the residual
     // weighs, not along it.
-    // Unaligned, the ends are the same two thumbnails for every frame: their shapes are worked out once.
+    // Unaligned, the ends are the same two thumbnails for every frame, and each frame is as it is: their
+    // shapes are the frames' own.
     cv::Mat shape_a, shape_change;
     double change_squared = 0;
     double previous_shape = 0;
     for (size_t i = first - 1; i <= full; ++i) {
-      const auto view = views_.ends_in(history, a, b, a + static_cast<int64_t>(i), aligned);
-      if (!view) return std::nullopt;
+      const EndsView& view = views[i];
       if (aligned || shape_a.empty()) {
-        shape_a = thumb_shape(view->a);
-        shape_change = thumb_shape(view->b) - shape_a;
+        shape_a = aligned ? thumb_shape(view.a) : shape(history, a);
+        shape_change = (aligned ? thumb_shape(view.b) : shape(history, b)) - shape_a;
         change_squared = shape_change.dot(shape_change);
       }
-      const double now = (thumb_shape(view->frame) - shape_a).dot(shape_change) / change_squared;
+      const cv::Mat& frame_shape = aligned ? thumb_shape(view.frame) : shape(history, a + static_cast<int64_t>(i));
+      const double now = (frame_shape - shape_a).dot(shape_change) / change_squared;
       if (i >= first && (now < previous_shape - 0.1 || now - previous_shape > kMaxAlphaStep)) return std::nullopt;
       previous_shape = now;
     }
@@ -433,6 +464,9 @@ class DissolveDetector final : public BoundaryDetector {
   int64_t max_window_, max_aligned_window_;
   std::vector<int64_t> lengths_;
   AlignedViews views_;
+  std::map<int64_t, double> variances_;  // of frames' thumbnails, while the history keeps them
+  std::map<int64_t, cv::Mat> shapes_;
+  cv::Mat mix_;                          // the midpoint test's expected middle, kept for its memory
   std::vector<Candidate> group_;  // overlapping windows that passed, not yet reported
   int64_t group_first_ = 0, group_last_ = -1, last_seen_ = 0;
   int64_t reported_until_ = 0;  // B's first frame at full strength in the last dissolve reported

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
+#include <utility>
 
 #include <opencv2/imgproc.hpp>
 
@@ -37,17 +39,82 @@ const cv::Mat& hann(cv::Size size) {
   return window;
 }
 
+// The correlation surface rolled by half its size each way, so that a shift of nothing is at its centre
+// (half rounded down, as cv::phaseCorrelate has it, so that shifts agree with it on odd sizes too).
+cv::Mat centred(const cv::Mat& surface) {
+  const int down = surface.rows / 2, right = surface.cols / 2;
+  const int rows_below = surface.rows - down, cols_beside = surface.cols - right;
+  cv::Mat out(surface.size(), surface.type());
+  surface(cv::Rect(0, 0, cols_beside, rows_below)).copyTo(out(cv::Rect(right, down, cols_beside, rows_below)));
+  surface(cv::Rect(cols_beside, 0, right, rows_below)).copyTo(out(cv::Rect(0, down, right, rows_below)));
+  surface(cv::Rect(0, rows_below, cols_beside, down)).copyTo(out(cv::Rect(right, 0, cols_beside, down)));
+  surface(cv::Rect(cols_beside, rows_below, right, down)).copyTo(out(cv::Rect(0, 0, right, down)));
+  return out;
+}
+
+// The centre of mass of the 5x5 pixels around the peak (cut at the surface's edges), and their sum.
+std::pair<cv::Point2d, double> peak_centroid(const cv::Mat& surface, cv::Point peak) {
+  const int first_row = std::max(0, peak.y - 2), last_row = std::min(surface.rows - 1, peak.y + 2);
+  const int first_col = std::max(0, peak.x - 2), last_col = std::min(surface.cols - 1, peak.x + 2);
+  double sum = 0, sum_x = 0, sum_y = 0;
+  for (int y = first_row; y <= last_row; ++y) {
+    const float* row = surface.ptr<float>(y);
+    for (int x = first_col; x <= last_col; ++x) {
+      sum += row[x];
+      sum_x += x * static_cast<double>(row[x]);
+      sum_y += y * static_cast<double>(row[x]);
+    }
+  }
+  const double weight = sum + std::numeric_limits<double>::epsilon();  // a surface of zeros has no centre
+  return {cv::Point2d(sum_x / weight, sum_y / weight), sum};
+}
+
 }  // namespace
 
-std::optional<cv::Point2d> picture_shift(const cv::Mat& from, const cv::Mat& to) {
-  CV_Assert(from.type() == CV_8UC1 && to.type() == CV_8UC1 && from.size() == to.size());
-  const cv::Mat a = correlation_picture(from), b = correlation_picture(to);
-  if (a.cols < kMinCorrelationSide || a.rows < kMinCorrelationSide) return std::nullopt;
-  double peak = 0;
-  const cv::Point2d shift = cv::phaseCorrelate(a, b, hann(a.size()), &peak);
-  if (peak < kMinPeak) return std::nullopt;
-  const double scale = static_cast<double>(from.cols) / a.cols;
-  return shift * scale;
+ShiftSpectrum shift_spectrum(const cv::Mat& luma) {
+  CV_Assert(luma.type() == CV_8UC1);
+  const cv::Mat picture = correlation_picture(luma);
+  ShiftSpectrum out;
+  out.picture = picture.size();
+  out.scale = static_cast<double>(luma.cols) / picture.cols;
+  if (picture.cols < kMinCorrelationSide || picture.rows < kMinCorrelationSide) return out;
+  cv::Mat windowed;
+  cv::multiply(hann(picture.size()), picture, windowed);
+  const cv::Size padded(cv::getOptimalDFTSize(picture.cols), cv::getOptimalDFTSize(picture.rows));
+  cv::copyMakeBorder(windowed, windowed, 0, padded.height - picture.rows, 0, padded.width - picture.cols,
+                     cv::BORDER_CONSTANT, cv::Scalar::all(0));
+  cv::dft(windowed, out.phase, cv::DFT_COMPLEX_OUTPUT);
+  // The product of two such phases is the normalised cross-power spectrum of phase correlation.
+  for (int y = 0; y < out.phase.rows; ++y) {
+    auto* row = out.phase.ptr<cv::Vec2f>(y);
+    for (int x = 0; x < out.phase.cols; ++x) {
+      const double re = row[x][0], im = row[x][1], magnitude = std::sqrt(re * re + im * im);
+      row[x] = magnitude > 0 ? cv::Vec2f(static_cast<float>(re / magnitude), static_cast<float>(im / magnitude))
+                             : cv::Vec2f(0, 0);
+    }
+  }
+  return out;
+}
+
+Correlation phase_correlation(const ShiftSpectrum& from, const ShiftSpectrum& to) {
+  CV_Assert(from.picture == to.picture && !from.phase.empty() && !to.phase.empty());
+  cv::Mat product, surface;
+  cv::mulSpectrums(from.phase, to.phase, product, 0, true);
+  cv::idft(product, surface, cv::DFT_REAL_OUTPUT);
+  surface = centred(surface);
+  cv::Point peak;
+  cv::minMaxLoc(surface, nullptr, nullptr, nullptr, &peak);
+  const auto [centre, sum] = peak_centroid(surface, peak);
+  const cv::Point2d shift(surface.cols / 2.0 - centre.x, surface.rows / 2.0 - centre.y);
+  // A picture found whole sums to the surface's size.
+  return {shift * from.scale, sum / static_cast<double>(surface.total())};
+}
+
+std::optional<cv::Point2d> picture_shift(const ShiftSpectrum& from, const ShiftSpectrum& to) {
+  if (from.phase.empty() || to.phase.empty()) return std::nullopt;
+  const Correlation found = phase_correlation(from, to);
+  if (found.peak < kMinPeak) return std::nullopt;
+  return found.shift;
 }
 
 std::vector<cv::Mat> on_common_part(const std::vector<cv::Mat>& pictures, const std::vector<cv::Point2d>& shifts,

@@ -4,6 +4,7 @@
 
 #include <array>
 #include <cstdint>
+#include <vector>
 
 #include <opencv2/core.hpp>
 
@@ -78,6 +79,11 @@ FrameDifference compare(const FrameFeatures& a, const FrameFeatures& b, double p
 
 // Mean absolute difference of two thumbnails, 0..255.
 double thumb_distance(const cv::Mat& a, const cv::Mat& b);
+// thumb_distance of each of `from` to `to`, at once: faster than one by one.
+std::vector<double> thumb_distances(const std::vector<const cv::Mat*>& from, const cv::Mat& to);
+// The even mix of two thumbnails, (a + b) / 2 to the bit, into `out` (whose memory a caller that mixes
+// many pairs keeps).
+void thumb_mix(const cv::Mat& a, const cv::Mat& b, cv::Mat& out);
 // A thumbnail with each channel brought to zero mean and unit contrast: its picture whatever the light.
 cv::Mat thumb_shape(const cv::Mat& thumb);
 // Mean absolute difference of two thumbnails' shapes: how far apart two pictures are whatever the
