@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdlib>
+#include <vector>
 
 namespace pressreel::scenes {
 namespace {
@@ -33,15 +35,6 @@ cv::Mat block_shares(const cv::Mat& mask, cv::Size blocks) {
   return shares;
 }
 
-// The pixels whose colour (Cr and Cb) moved no more than kKept between the two pictures.
-cv::Mat colour_in_place(const cv::Mat& before, const cv::Mat& now) {
-  cv::Mat moved;
-  cv::absdiff(before, now, moved);
-  std::array<cv::Mat, 3> channels;
-  cv::split(moved, channels);
-  return (channels[1] <= kKept) & (channels[2] <= kKept);
-}
-
 double kept_regions(const cv::Mat& layout, const cv::Mat& in_place) {
   const int across = std::min(kBlocksAcross, layout.cols);
   const cv::Size blocks(across, std::max(1, (layout.rows * across + layout.cols / 2) / layout.cols));
@@ -56,30 +49,61 @@ LayoutChange layout_change(std::span<const cv::Mat> before, const cv::Mat& curre
                            const cv::Mat& colour_now) {
   LayoutChange change;
   if (before.empty()) return change;
-  cv::Mat lowest = before.front().clone(), highest = before.front().clone();
-  for (const cv::Mat& luma : before.subspan(1)) {
-    cv::min(lowest, luma, lowest);
-    cv::max(highest, luma, highest);
-  }
   const cv::Mat& last = before.back();
-  const cv::Mat still = (highest - lowest) <= kStill;
+  CV_Assert(current.type() == CV_8UC1);
+  for (const cv::Mat& luma : before) CV_Assert(luma.type() == CV_8UC1 && luma.size() == current.size());
   cv::Mat gradient;
   cv::morphologyEx(last, gradient, cv::MORPH_GRADIENT, cv::Mat());
-  const cv::Mat layout = still & (gradient >= kStructure);
-  cv::Mat moved;
-  cv::absdiff(last, current, moved);
-  cv::Mat in_place = moved <= kKept;
-  const cv::Mat kept = layout & in_place;
-  const double total = static_cast<double>(current.total());
-  const int layout_pixels = cv::countNonZero(layout);
-  change.layout = layout_pixels / total;
-  change.kept = layout_pixels > 0 ? cv::countNonZero(kept) / static_cast<double>(layout_pixels) : 0.0;
-  const int still_pixels = cv::countNonZero(still);
-  change.still = still_pixels / total;
-  change.still_kept = still_pixels > 0 ? cv::countNonZero(still & in_place) / static_cast<double>(still_pixels) : 0.0;
-  if (!colour_before.empty() && colour_before.size() == colour_now.size()) {
-    in_place &= colour_in_place(colour_before, colour_now);
+  const bool with_colour = !colour_before.empty() && colour_before.size() == colour_now.size();
+  CV_Assert(!with_colour || (colour_now.size() == current.size() && colour_before.type() == CV_8UC3 &&
+                             colour_now.type() == CV_8UC3));
+  // One pass over the pixels: whether each was still over the frames before, is layout (still and
+  // structured), and is in place in the current frame.
+  const int cols = current.cols;
+  cv::Mat layout(current.size(), CV_8U), in_place(current.size(), CV_8U);
+  std::vector<uint8_t> lowest(cols), highest(cols);
+  int layout_pixels = 0, kept_pixels = 0, still_pixels = 0, still_kept_pixels = 0;
+  for (int y = 0; y < current.rows; ++y) {
+    const uint8_t* first = before[0].ptr<uint8_t>(y);
+    std::copy(first, first + cols, lowest.begin());
+    std::copy(first, first + cols, highest.begin());
+    for (const cv::Mat& luma : before.subspan(1)) {
+      const uint8_t* row = luma.ptr<uint8_t>(y);
+      for (int x = 0; x < cols; ++x) {
+        lowest[x] = std::min(lowest[x], row[x]);
+        highest[x] = std::max(highest[x], row[x]);
+      }
+    }
+    const uint8_t* previous = last.ptr<uint8_t>(y);
+    const uint8_t* now = current.ptr<uint8_t>(y);
+    const uint8_t* structure = gradient.ptr<uint8_t>(y);
+    uint8_t* layout_row = layout.ptr<uint8_t>(y);
+    uint8_t* in_place_row = in_place.ptr<uint8_t>(y);
+    for (int x = 0; x < cols; ++x) {
+      const uint8_t still = highest[x] - lowest[x] <= kStill;
+      const uint8_t is_layout = still & (structure[x] >= kStructure);
+      const uint8_t moved = previous[x] > now[x] ? previous[x] - now[x] : now[x] - previous[x];
+      const uint8_t kept = moved <= kKept;
+      still_pixels += still;
+      still_kept_pixels += still & kept;
+      layout_pixels += is_layout;
+      kept_pixels += is_layout & kept;
+      layout_row[x] = static_cast<uint8_t>(-is_layout);
+      in_place_row[x] = static_cast<uint8_t>(-kept);
+    }
   }
+  if (with_colour) {
+    // Cr and Cb moved no more than kKept (Y is left to the luma's test).
+    cv::Mat moved, colour_kept;
+    cv::absdiff(colour_before, colour_now, moved);
+    cv::inRange(moved, cv::Scalar(0, 0, 0), cv::Scalar(255, kKept, kKept), colour_kept);
+    in_place &= colour_kept;
+  }
+  const double total = static_cast<double>(current.total());
+  change.layout = layout_pixels / total;
+  change.kept = layout_pixels > 0 ? kept_pixels / static_cast<double>(layout_pixels) : 0.0;
+  change.still = still_pixels / total;
+  change.still_kept = still_pixels > 0 ? still_kept_pixels / static_cast<double>(still_pixels) : 0.0;
   change.kept_regions = kept_regions(layout, in_place);
   return change;
 }
