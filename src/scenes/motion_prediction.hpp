@@ -14,8 +14,14 @@ struct Prediction {
   double unexplained = 0;  // share of pixels that prediction misses by more than a noise level (0..1)
 };
 
-// `previous` and `current`: CV_8U luma of the same size. Not thread-safe across calls on one thread
-// (keeps one flow solver per thread).
+// `luma` (CV_8U) brought to the one mean and contrast at which predictions compare pictures.
+cv::Mat normalised_luma(const cv::Mat& luma);
+
+// `previous` and `current`: CV_8U luma of the same size. Keeps one flow solver and its buffers per
+// thread.
 Prediction predict(const cv::Mat& previous, const cv::Mat& current);
+// The same from lumas already normalised (normalised_luma): a clip's frames are each normalised once,
+// in the parallel stage, rather than twice in order (as the new frame of one pair and the old of the next).
+Prediction predict_normalised(const cv::Mat& previous, const cv::Mat& current);
 
 }  // namespace pressreel::scenes

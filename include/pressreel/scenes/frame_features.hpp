@@ -27,6 +27,8 @@ struct FrameFeatures {
   cv::Mat luma;           // CV_8U at analysis size
   cv::Mat edges;          // CV_8U, 255 on edges (Canny)
   cv::Mat edges_dilated;  // edges grown by a few pixels, so small motion is not an edge change
+  int edge_count = 0;     // pixels on edges
+  cv::Mat luma_normalised;  // luma at one mean and contrast, as motion prediction compares frames
   cv::Mat thumb;          // CV_32FC3 BGR, kThumbWidth wide: transitions and flashes are checked on it
   std::array<float, kLumaBins + 2 * kChromaBins> histogram{};  // Y, Cr, Cb; each part sums to 1
   uint64_t hash = 0;      // difference hash of the luma (9x8 gradient signs)
