@@ -27,7 +27,18 @@ constexpr double kMean = 128.0, kContrast = 48.0;
 // and freshly allocated each frame, the page faults of filling it cost more than filling it. (Not the
 // flow field: DIS starts from a flow it is given of the right size.)
 struct PredictionBuffers {
-  cv::Ptr<cv::DISOpticalFlow> solver = cv::DISOpticalFlow::create(cv::DISOpticalFlow::PRESET_ULTRAFAST);
+  // A solver per picture size. Given a picture too small for its preset (under about 91x32), DIS
+  // picks a coarser patch size and scales and keeps them: later pictures of another size (the next
+  // clip's, on a batch worker's thread) were then predicted differently, or crashed it.
+  cv::DISOpticalFlow& solver_for(cv::Size size) {
+    if (!solver || size != solver_size) {
+      solver = cv::DISOpticalFlow::create(cv::DISOpticalFlow::PRESET_ULTRAFAST);
+      solver_size = size;
+    }
+    return *solver;
+  }
+  cv::Ptr<cv::DISOpticalFlow> solver;
+  cv::Size solver_size;
   cv::Mat map, predicted;
 };
 
@@ -61,13 +72,15 @@ Prediction predict_normalised(const cv::Mat& matched, const cv::Mat& target) {
   p.flicker = cv::norm(matched(inner), target(inner), cv::NORM_L1) / static_cast<double>(inner.area());
 
   // flow(x): where pixel x of the current frame was in the previous one.
-  // DIS needs a picture of some size: on a sliver (a 2-pixel-high clip's analysis frame) nothing moves
-  // in a way flow could follow, so the prediction is the previous frame as it stands.
+  // DIS needs a picture of some size: its preset's 8-pixel patches at a quarter of the size, 32 pixels
+  // a side (OpenCV 4.6's solver crashes on a picture under 32 high and 80 or more wide). On a sliver (a
+  // very wide clip's analysis frame) nothing moves in a way flow could follow, so the prediction is
+  // the previous frame as it stands.
   PredictionBuffers& b = buffers();
   cv::Mat flow;
-  constexpr int min_flow_side = 16;
+  constexpr int min_flow_side = 32;
   if (target.cols >= min_flow_side && target.rows >= min_flow_side) {
-    b.solver->calc(target, matched, flow);
+    b.solver_for(target.size()).calc(target, matched, flow);
   } else {
     flow = cv::Mat::zeros(target.size(), CV_32FC2);
   }
