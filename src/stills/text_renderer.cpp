@@ -6,6 +6,7 @@
 #include <hb.h>
 
 #include <algorithm>
+#include <climits>
 #include <map>
 #include <mutex>
 #include <stdexcept>
@@ -128,10 +129,12 @@ std::vector<FriBidiLevel> bidi_levels(const std::u32string& text) {
 // glyphs in visual order.
 void reorder_runs(std::vector<Run>& runs) {
   if (runs.empty()) return;
-  FriBidiLevel highest = 0, lowest_odd = 255;
+  // In int: FriBidiLevel is a signed char, where a "none yet" of 255 was -1 (the two extra reversals it
+  // caused, at levels 0 and -1, undid each other).
+  int highest = 0, lowest_odd = INT_MAX;
   for (const Run& r : runs) {
-    highest = std::max(highest, r.level);
-    if (r.level % 2 == 1) lowest_odd = std::min(lowest_odd, r.level);
+    highest = std::max<int>(highest, r.level);
+    if (r.level % 2 == 1) lowest_odd = std::min<int>(lowest_odd, r.level);
   }
   for (int level = highest; level >= lowest_odd; --level) {
     for (auto it = runs.begin(); it != runs.end();) {
