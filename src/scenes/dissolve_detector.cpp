@@ -346,7 +346,10 @@ class DissolveDetector final : public BoundaryDetector {
       if (!view) return std::nullopt;
       const double apart = thumb_distance(view->a, view->b);
       if (m == a + (b - a) / 2) distance = apart;
-      if (apart > 0) nearest = std::min(nearest, thumb_distance(view->frame, 0.5 * (view->a + view->b)) / apart);
+      if (apart > 0) {
+        thumb_mix(view->a, view->b, mix_);
+        nearest = std::min(nearest, thumb_distance(view->frame, mix_) / apart);
+      }
     }
     return std::pair{nearest, distance};
   }
@@ -466,7 +469,7 @@ class DissolveDetector final : public BoundaryDetector {
   AlignedViews views_;
   std::map<int64_t, double> variances_;  // of frames' thumbnails, while the history keeps them
   std::map<int64_t, cv::Mat> shapes_;
-  cv::Mat mix_;                          // the midpoint test's expected middle, kept for its memory
+  cv::Mat mix_;                          // the midpoint tests' expected middle, kept for its memory
   std::vector<Candidate> group_;  // overlapping windows that passed, not yet reported
   int64_t group_first_ = 0, group_last_ = -1, last_seen_ = 0;
   int64_t reported_until_ = 0;  // B's first frame at full strength in the last dissolve reported

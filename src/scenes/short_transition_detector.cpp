@@ -53,7 +53,8 @@ class ShortTransitionDetector final : public BoundaryDetector {
     if (std::sqrt(scaled.dot(scaled) / change_sq) < 0.3) return {};  // the light changed, not the shot
 
     // A clean mix of its ends is the dissolve detector's, which finds its whole extent.
-    const cv::Mat middle_expected = 0.5 * (pa + incoming.thumb);
+    cv::Mat middle_expected;
+    thumb_mix(pa, incoming.thumb, middle_expected);
     if (std::min(thumb_distance(history.at(a + k_ / 2).thumb, middle_expected),
                  thumb_distance(history.at(a + (k_ + 1) / 2).thumb, middle_expected)) < kCleanMix * peak) {
       return {};
