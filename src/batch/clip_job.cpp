@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <ctime>
 #include <mutex>
 #include <optional>
 #include <vector>
@@ -16,6 +15,7 @@
 #include "batch/input_key.hpp"
 #include "batch/source_json.hpp"
 #include "batch/watchdog.hpp"
+#include "pressreel/media/cpu_time.hpp"
 #include "pressreel/media/decode_pass.hpp"
 #include "pressreel/media/error.hpp"
 #include "pressreel/preview/loudness.hpp"
@@ -35,13 +35,6 @@ using nlohmann::json;
 using Clock = std::chrono::steady_clock;
 
 double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
-
-// CPU time of the whole process (every thread) so far.
-double process_cpu_seconds() {
-  timespec now{};
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &now);
-  return static_cast<double>(now.tv_sec) + static_cast<double>(now.tv_nsec) * 1e-9;
-}
 
 json new_manifest(const FilmSource& film, const ClipSource& clip, const Recipe& recipe) {
   return {{"pressreel_version", version()},
@@ -108,7 +101,7 @@ class ClipRun {
   template <typename Step>
   auto timed(std::string_view stage, Step&& step) {
     const auto stage_started = Clock::now();
-    const double cpu_started = process_cpu_seconds();
+    const double cpu_started = media::process_cpu_seconds();
     watchdog_.enter(std::string(stage));
     try {
       auto result = step();
@@ -119,7 +112,7 @@ class ClipRun {
       // path, and the process's CPU meanwhile (under twice the wall time on two cores: one was idle).
       spdlog::debug("{}: {} ran from {:.3f} s to {:.3f} s, process CPU {:.2f} s meanwhile", clip.path.string(), stage,
                     std::chrono::duration<double>(stage_started - started_).count(), seconds_since(started_),
-                    process_cpu_seconds() - cpu_started);
+                    media::process_cpu_seconds() - cpu_started);
       return result;
     } catch (const StageFailure&) {
       throw;

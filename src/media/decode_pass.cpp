@@ -6,7 +6,6 @@
 
 #include <atomic>
 #include <chrono>
-#include <ctime>
 #include <deque>
 #include <memory>
 #include <mutex>
@@ -17,6 +16,7 @@
 #include <vector>
 
 #include "media/stream_reader.hpp"
+#include "pressreel/media/cpu_time.hpp"
 #include "pressreel/media/error.hpp"
 
 namespace pressreel::media {
@@ -99,13 +99,6 @@ class Source {
   bool drained_ = false;
 };
 
-// CPU time of the calling thread, in nanoseconds.
-int64_t thread_cpu_ns() {
-  timespec now{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
-  return int64_t{now.tv_sec} * 1'000'000'000 + now.tv_nsec;
-}
-
 // What each sink's prepare and on_frame cost in CPU over the pass, for the debug log.
 class SinkCosts {
  public:
@@ -117,19 +110,19 @@ class SinkCosts {
   void log(std::span<FrameSink* const> sinks, const std::string& clip) const {
     for (size_t i = 0; i < sinks.size(); ++i) {
       spdlog::debug("{}: pass CPU of {}: prepare {:.2f} s, in order {:.2f} s", clip, sinks[i]->name(),
-                    prepare_[i].load() / 1e9, serial_[i].load() / 1e9);
+                    prepare_[i].load(), serial_[i].load());
     }
   }
 
  private:
   template <typename F>
-  static void timed(std::atomic<int64_t>& total, F& work) {
-    const int64_t start = thread_cpu_ns();
+  static void timed(std::atomic<double>& total, F& work) {
+    const double start = thread_cpu_seconds();
     work();
-    total += thread_cpu_ns() - start;
+    total += thread_cpu_seconds() - start;
   }
-  std::vector<std::atomic<int64_t>> prepare_;
-  std::vector<std::atomic<int64_t>> serial_;
+  std::vector<std::atomic<double>> prepare_;  // seconds
+  std::vector<std::atomic<double>> serial_;
 };
 
 }  // namespace

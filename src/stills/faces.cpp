@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
-#include <ctime>
 #include <mutex>
 #include <opencv2/imgproc.hpp>
 #include <opencv2/objdetect.hpp>
@@ -13,6 +12,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "pressreel/media/cpu_time.hpp"
 #include "pressreel/media/scaler.hpp"
 #include "stills/blazeface.hpp"
 
@@ -49,12 +49,6 @@ int open_eyes(cv::CascadeClassifier& eyes, const cv::Mat& gray, const cv::Rect& 
   const int eye_min = std::max(6, face.width / 8);
   eyes.detectMultiScale(gray(upper), found, 1.1, 3, 0, {eye_min, eye_min});
   return std::min<int>(2, static_cast<int>(found.size()));
-}
-
-double thread_cpu_ms() {
-  timespec t{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
-  return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
 }
 
 // The folder lists warned about; `nullopt` in a clip worker, whose batch has warned.
@@ -187,7 +181,7 @@ FaceDetector::Method FaceDetector::method() const {
 
 std::vector<FaceBox> FaceDetector::detect(const cv::Mat& bgr) {
   const auto start = std::chrono::steady_clock::now();
-  const double cpu_start = thread_cpu_ms();
+  const double cpu_start = media::thread_cpu_seconds();
   cv::Mat gray;
   cv::cvtColor(bgr, gray, cv::COLOR_BGR2GRAY);
   cv::equalizeHist(gray, gray);
@@ -198,7 +192,7 @@ std::vector<FaceBox> FaceDetector::detect(const cv::Mat& bgr) {
   spdlog::debug("faces: {} on {}x{}: {} found in {:.1f} ms, {:.1f} ms CPU",
                 method() == Method::blazeface ? "blazeface" : "haar", bgr.cols, bgr.rows, faces.size(),
                 std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count(),
-                thread_cpu_ms() - cpu_start);
+                (media::thread_cpu_seconds() - cpu_start) * 1e3);
   return faces;
 }
 
