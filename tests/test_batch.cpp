@@ -156,6 +156,14 @@ TEST(Concurrency, SplitsTheCoresBetweenClipsAndDecoderThreads) {
   EXPECT_EQ(batch::plan_concurrency(3, 10, 8).decoder_threads, 3);
 }
 
+TEST(Concurrency, TheDecoderTakesOneThreadWhenThePreviewsEncodersFillItsShare) {
+  EXPECT_EQ(batch::pass_decoder_threads(2, 6), 1);   // the web recipe's 6 x264 threads on 2 cores
+  EXPECT_EQ(batch::pass_decoder_threads(6, 6), 1);
+  EXPECT_EQ(batch::pass_decoder_threads(16, 6), 16);  // encoders alone leave cores idle
+  EXPECT_EQ(batch::pass_decoder_threads(2, 0), 2);    // no previews: the decoder is the pass's work
+  EXPECT_EQ(batch::pass_decoder_threads(0, 0), 1);
+}
+
 TEST(RunCommand, ProcessesTheBatchReportsFailuresAndExitsWithTheRightCode) {
   TempDir dir;
   make_test_clip(dir / "in" / "Film A" / "trailer.mp4", 30, "25");

@@ -145,6 +145,22 @@ TEST_F(Preview720p, ReportDescribesEachOutputWithLoudnessBeforeAndAfter) {
   EXPECT_NEAR(r["loudness"]["after"]["integrated_lufs"].get<double>(), -16.0, 1.0);
 }
 
+TEST(Preview, EncoderThreadsAreKnownBeforeThePassFromTheRenditionsTheSourceGets) {
+  const auto video = [](int width, int height) {
+    media::VideoStreamInfo v;
+    v.width = v.display_width = width;
+    v.height = v.display_height = height;
+    return v;
+  };
+  const preview::RenditionEncoder defaults("unused");
+  EXPECT_EQ(defaults.encoder_threads_for(video(1920, 1080)), 3 * 2);  // six shared by three renditions
+  EXPECT_EQ(defaults.encoder_threads_for(video(1280, 720)), 2 * 3);
+  EXPECT_EQ(defaults.encoder_threads_for(video(320, 240)), 1 * 6);
+  preview::PreviewOptions options;
+  options.encoder_threads = 1;
+  EXPECT_EQ(preview::RenditionEncoder("unused", options).encoder_threads_for(video(1280, 720)), 2);
+}
+
 TEST(Preview, SmallSourceGetsOneRenditionAtItsOwnSizeAnd51IsDownmixedToStereo) {
   TempDir dir;
   const auto clip = dir / "small51.mp4";

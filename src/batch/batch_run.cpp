@@ -80,6 +80,15 @@ Concurrency plan_concurrency(int requested_jobs, size_t clip_count, unsigned cor
   return {clips, threads};
 }
 
+// Encoders that alone have the share's threads keep its cores busy; the decoder's frame threads would
+// only add CPU (a sixth more on H.264) and a frame of latency each. On the 2-minute bench trailers
+// (2 cores) one thread took 2-3% off the wall time (bench/preview_vs_ffmpeg.sh). Decoded pictures are
+// the same whatever the thread count.
+int pass_decoder_threads(int share, int encoder_threads) {
+  share = std::max(1, share);
+  return encoder_threads >= share ? 1 : share;
+}
+
 int64_t clip_memory_limit(const Limits& limits, int clips_at_once) {
   return limits.max_memory_bytes > 0 ? limits.max_memory_bytes
                                      : default_max_memory_bytes(physical_memory_bytes(), clips_at_once);

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <mutex>
 #include <optional>
+#include <thread>
 #include <vector>
 
 #include "batch/output_stage.hpp"
@@ -15,6 +16,7 @@
 #include "batch/input_key.hpp"
 #include "batch/source_json.hpp"
 #include "batch/watchdog.hpp"
+#include "pressreel/batch/batch_run.hpp"
 #include "pressreel/media/cpu_time.hpp"
 #include "pressreel/media/decode_pass.hpp"
 #include "pressreel/media/error.hpp"
@@ -165,6 +167,11 @@ class PassSinks {
 
   const std::vector<media::FrameSink*>& sinks() const { return sinks_; }
 
+  // The previews' video encoder threads for `video` as delivered; 0 without previews.
+  int encoder_threads(const media::VideoStreamInfo& video) const {
+    return previews_ ? previews_->encoder_threads_for(video) : 0;
+  }
+
   PassProducts products() {
     return {detector_.result(), &keeper_, &storyboard_, &sheet_tiles_, previews_ ? &*previews_ : nullptr};
   }
@@ -221,10 +228,20 @@ const media::ProbeResult& checked_probe(ClipRun& run) {
   return probe;
 }
 
+// libavcodec threads for the pass's decoder: the recipe's count, else from the clip's share of the
+// cores (all of them outside a batch) and what the previews' encoders run beside it.
+int decoder_threads(const ClipRun& run, const media::ProbeResult& probe, const PassSinks& sinks) {
+  if (run.recipe.decoder.threads > 0) return run.recipe.decoder.threads;
+  const int share = run.options.decoder_threads > 0 ? run.options.decoder_threads
+                                                     : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  return pass_decoder_threads(share, sinks.encoder_threads(media::as_delivered(*probe.main_video(), run.recipe.decoder)));
+}
+
 void decode_once(ClipRun& run, const media::ProbeResult& probe, const PassSinks& sinks) {
   media::DecodePassOptions pass;
   pass.decoder = run.recipe.decoder;
-  if (run.options.decoder_threads > 0 && run.recipe.decoder.threads == 0) pass.decoder.threads = run.options.decoder_threads;
+  pass.decoder.threads = decoder_threads(run, probe, sinks);
+  spdlog::debug("{}: decoding with {} libavcodec thread(s)", run.clip.path.string(), pass.decoder.threads);
   pass.input = run.input;
   pass.max_frames_in_flight = static_cast<size_t>(run.recipe.frames_in_flight);
   const double duration = probe.duration_seconds;

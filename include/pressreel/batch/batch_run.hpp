@@ -56,6 +56,11 @@ struct Concurrency {
 };
 Concurrency plan_concurrency(int requested_jobs, size_t clip_count, unsigned cores);
 
+// libavcodec threads for a clip's pass decoder, from its share of the cores and the video encoder
+// threads its previews run beside the pass: one when the encoders alone have as many threads as the
+// share, else the share.
+int pass_decoder_threads(int share, int encoder_threads);
+
 // [limits] max_memory_bytes, or when it is 0 the machine's share for each of `clips_at_once`.
 int64_t clip_memory_limit(const Limits& limits, int clips_at_once);
 

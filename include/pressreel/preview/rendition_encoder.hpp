@@ -46,6 +46,9 @@ class RenditionEncoder : public media::FrameSink {
   // the pass, rather than part of the pass's last step, where it would leave the other cores idle.
   nlohmann::json report() const;
   const std::vector<PlannedRendition>& renditions() const { return planned_; }
+  // Before on_start: the video encoder threads its renditions of `video` (as delivered) will run,
+  // all renditions together.
+  int encoder_threads_for(const media::VideoStreamInfo& video) const;
 
  private:
   struct Output;
