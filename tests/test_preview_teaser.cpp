@@ -364,6 +364,25 @@ TEST(Teaser, ABusyWebpMeetsTheDefaultBudgetAtASmallerSize) {
   EXPECT_NEAR(static_cast<double>(webp.frames.size()), report["seconds"].get<double>() * 12, 3);
 }
 
+// A calm first piece and a grainy second: by its time the first part would project a WebP within the
+// megabyte, encode every part at the recipe's quality and then all of them again. Its small share of
+// the MP4's bytes tells how far over the whole is, and the WebP is encoded once.
+TEST(Teaser, ACalmFirstPieceDoesNotHideABusyRest) {
+  TempDir dir;
+  const auto clip = dir / "calm-then-grain.mp4";
+  pressreel::testing::ffmpeg({"-f", "lavfi", "-i", "testsrc2=size=640x360:rate=25:duration=5", "-vf",
+                              "noise=alls=40:allf=t:enable='gte(t,2.5)'", "-c:v", "libx264", "-preset", "ultrafast",
+                              "-crf", "16", "-g", "25"},
+                             clip);
+  const std::vector<preview::TeaserPiece> pieces = {{seconds(0.2), seconds(2.4)}, {seconds(2.6), seconds(4.8)}};
+  const nlohmann::json report = preview::make_teaser(media::probe(clip), pieces, dir / "out");
+  const nlohmann::json& written = report["outputs"][1];
+  EXPECT_LE(static_cast<int64_t>(std::filesystem::file_size(dir / "out" / "teaser.webp")), 1'000'000);
+  EXPECT_FALSE(written["over_budget"].get<bool>());
+  EXPECT_LT(written["quality"].get<double>(), 60.0);
+  EXPECT_EQ(written["encodes"].get<int>(), 1);
+}
+
 TEST(Teaser, IsCutOffAtEightSeconds) {
   TempDir dir;
   const auto clip = pressreel::testing::make_test_clip(dir / "c.mp4", 300, "25", {"-g", "25"}, 320, 240);

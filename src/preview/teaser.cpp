@@ -310,7 +310,7 @@ class TeaserWriter {
   void encode_mp4(TeaserPicture& p, int64_t pts, bool to_webp) {
     p.mp4->pict_type = AV_PICTURE_TYPE_NONE;
     p.mp4->pts = pts;
-    mp4_->send(p.mp4.get(), [&](AVPacket& packet) { mp4_mux_->write(packet, 0, tb_); });
+    mp4_->send(p.mp4.get(), [&](AVPacket& packet) { write_mp4(packet); });
     ++mp4_frames_;
     if (to_webp) {
       p.webp_ms = av_rescale_q(pts, tb_, AVRational{1, 1000});
@@ -320,9 +320,15 @@ class TeaserWriter {
       p.webp.reset();
     }
   }
+  // Serial: an MP4 packet into the file, its size noted at its time in the teaser.
+  void write_mp4(AVPacket& packet) {
+    if (packet.pts != AV_NOPTS_VALUE) mp4_packets_.emplace_back(av_rescale_q(packet.pts, tb_, AVRational{1, 1000}), packet.size);
+    mp4_mux_->write(packet, 0, tb_);
+  }
+
   // Serial, after the last picture: the MP4 is complete.
   void finish_mp4() {
-    mp4_->finish([&](AVPacket& p) { mp4_mux_->write(p, 0, tb_); });
+    mp4_->finish([&](AVPacket& p) { write_mp4(p); });
     mp4_mux_->finish();
     mp4_mux_.reset();
     mp4_.reset();
@@ -352,23 +358,38 @@ class TeaserWriter {
   // The WebP's first try: all its pictures at full size, at the recipe's quality.
   WebpTrial first_webp_trial() const { return {webp_settings_.quality}; }
 
-  // Serial, for the first stretch with WebP pictures: its part at the first trial tells the whole
-  // WebP's size at that trial (bytes follow the teaser's length, `teaser_ms`). Over the budget, the
-  // other parts are encoded at once at the trial the search would take next, rather than at a trial
-  // known to be thrown away. Returns the part when it is already at that trial.
-  std::optional<EncodedWebpPart> choose_webp_trial(const WebpStretch& stretch, double teaser_ms) {
-    EncodedWebpPart probe = encode_webp_part(stretch, first_webp_trial());
+  // Once the MP4 is complete, for the first stretch with WebP pictures and its part at the first
+  // trial: that part tells the whole WebP's size at that trial, by its share of the teaser. Pieces
+  // differ in how hard they are to encode, and both codecs pay alike for detail and motion: on the
+  // bench trailer a calm first part is 3.6% of the WebP and its stretch 3.8% of the MP4, where its
+  // share of the time (22%) projected a sixth of the WebP's size. So the share is the MP4's bytes
+  // when they say the part is far calmer or busier than its time; otherwise its time, as x264's rate
+  // control alone moves a share by a sixth (on uniform grain the first half of the time took 59% of
+  // the bytes: mbtree gives the last frames fewer). Over the budget, the other parts are encoded at
+  // the trial the search would take next, rather than at a trial known to be thrown away. Returns
+  // whether the part already is at that trial.
+  bool choose_webp_trial(const EncodedWebpPart& probe, const WebpStretch& stretch, double teaser_ms) {
     const double part_ms = static_cast<double>(std::max<int64_t>(1, stretch.end_ms - stretch.at_ms.front()));
-    projected_bytes_ = static_cast<double>(probe.webp.size()) * std::max(1.0, teaser_ms / part_ms);
+    int64_t mp4_total = 0, mp4_part = 0;
+    for (const auto& [ms, bytes] : mp4_packets_) {
+      mp4_total += bytes;
+      if (ms >= stretch.at_ms.front() && ms < stretch.end_ms) mp4_part += bytes;
+    }
+    const double time_share = std::min(1.0, part_ms / teaser_ms);
+    const double mp4_share = mp4_total > 0 ? static_cast<double>(mp4_part) / static_cast<double>(mp4_total) : 0.0;
+    constexpr double far_from_time = 1.5;
+    const bool by_bytes = mp4_share > 0 && (mp4_share > far_from_time * time_share || mp4_share * far_from_time < time_share);
+    const double share = by_bytes ? mp4_share : time_share;
+    projected_bytes_ = static_cast<double>(probe.webp.size()) / share;
     // The frame step is not known yet, nor needed: quality and canvas are searched before frames.
     parts_trial_ = next_webp_trial(first_webp_trial(), projected_bytes_, budget(1)).value_or(first_webp_trial());
-    spdlog::debug("{}: teaser: the WebP's first part, {} bytes over {} of {} ms, projects {:.0f} bytes at quality {}: "
-                  "its parts are encoded at quality {}, scale {:.3f}", clip_, probe.webp.size(), part_ms, teaser_ms,
-                  projected_bytes_, first_webp_trial().quality, parts_trial_.quality, parts_trial_.scale);
-    if (parts_trial_ == first_webp_trial()) return probe;
-    return std::nullopt;
+    spdlog::debug("{}: teaser: the WebP's first part, {} bytes over {} of {} ms and {:.1f}% of the MP4's bytes, "
+                  "projects {:.0f} bytes at quality {} by its share of the {}: its parts are encoded at quality {}, "
+                  "scale {:.3f}", clip_, probe.webp.size(), part_ms, teaser_ms, 100 * mp4_share, projected_bytes_,
+                  first_webp_trial().quality, by_bytes ? "bytes" : "time", parts_trial_.quality, parts_trial_.scale);
+    return parts_trial_ == first_webp_trial();
   }
-  // The trial every part is encoded at in the pass (choose_webp_trial's choice).
+  // The trial every part is encoded at (choose_webp_trial's choice).
   const WebpTrial& parts_trial() const { return parts_trial_; }
 
   // Parallel: one stretch's WebP pictures as a part of their own (see WebpPart), as `trial` asks.
@@ -466,6 +487,7 @@ class TeaserWriter {
   // BT.709 to BT.601 at the same size; a smaller WebP's pictures
   tbb::enumerable_thread_specific<media::Scaler> webp_scalers_;
   int64_t mp4_frames_ = 0;
+  std::vector<std::pair<int64_t, int>> mp4_packets_;  // each packet's time in the teaser (ms) and bytes
   WebpTrial parts_trial_{webp_settings_.quality};
   double projected_bytes_ = 0;  // the whole WebP's at the first trial, from choose_webp_trial's part
 };
@@ -533,10 +555,10 @@ nlohmann::json make_teaser(const media::ProbeResult& probe, std::span<const Teas
   using Token = std::shared_ptr<StretchWork>;
   const auto index_of = [&](const Token& work) { return static_cast<size_t>(work->stretch - stretches.data()); };
   const double teaser_ms = total_seconds(used) * 1000;
-  bool trial_chosen = false;
+  std::optional<size_t> first_part;  // the first stretch with WebP pictures: its part, at the first trial
   // One stretch more than the cores in flight: every core decodes while the MP4's encoder takes the
-  // oldest; the WebP's parts are encoded side by side, after the MP4 has placed their pictures and
-  // the first part has chosen the trial they are encoded at.
+  // oldest. The first WebP part is encoded at the first trial alongside; the others wait for the
+  // trial the whole MP4 lets choose_webp_trial pick.
   tbb::parallel_pipeline(
       static_cast<size_t>(cores) + 1,
       tbb::make_filter<void, Token>(tbb::filter_mode::serial_in_order, [&](tbb::flow_control& control) -> Token {
@@ -556,23 +578,24 @@ nlohmann::json make_teaser(const media::ProbeResult& probe, std::span<const Teas
           writer.encode_mp4(p, pts, to_webp);
         }
         if (work->stretch->last) timeline.end_piece(work->stretch->piece);
-        // The last stretch: the MP4's encoder drains beside the WebP's last part.
         if (work->stretch == &stretches.back()) writer.finish_mp4();
         return work;
       }) & tbb::make_filter<Token, Token>(tbb::filter_mode::parallel, [&](Token work) {
         webp_pictures[index_of(work)] = writer.keep_webp_pictures(work->pictures);
         return work;
-      }) & tbb::make_filter<Token, Token>(tbb::filter_mode::serial_in_order, [&](Token work) {
+      }) & tbb::make_filter<Token, void>(tbb::filter_mode::serial_in_order, [&](Token work) {
         const size_t index = index_of(work);
-        if (!trial_chosen && webp_pictures[index]) {
-          parts[index] = writer.choose_webp_trial(*webp_pictures[index], teaser_ms);
-          trial_chosen = true;
+        if (!first_part && webp_pictures[index]) {
+          parts[index] = writer.encode_webp_part(*webp_pictures[index], writer.first_webp_trial());
+          first_part = index;
         }
-        return work;
-      }) & tbb::make_filter<Token, void>(tbb::filter_mode::parallel, [&](Token work) {
-        const size_t index = index_of(work);
-        if (webp_pictures[index] && !parts[index]) parts[index] = writer.encode_webp_part(*webp_pictures[index], writer.parts_trial());
       }));
+  if (first_part && !writer.choose_webp_trial(*parts[*first_part], *webp_pictures[*first_part], teaser_ms)) {
+    parts[*first_part].reset();
+  }
+  tbb::parallel_for(size_t{0}, parts.size(), [&](size_t i) {
+    if (webp_pictures[i] && !parts[i]) parts[i] = writer.encode_webp_part(*webp_pictures[i], writer.parts_trial());
+  });
   std::vector<WebpStretch> kept_pictures;
   std::vector<EncodedWebpPart> kept;
   for (size_t i = 0; i < parts.size(); ++i) {
