@@ -75,11 +75,11 @@ TEST(EncodeWorker, ANiceWorkerRunsItsJobsAtLowerPriorityAndLeavesItsCallerAlone)
 TEST(EncodeWorkerSetup, TheLargestRenditionKeepsItsPrioritySmallerOnesYieldWithQueuesOfAsManyBytes) {
   const int p1080 = 1920 * 1080, p720 = 1280 * 720, p480 = 852 * 480, p240 = 426 * 240;
   EXPECT_EQ(worker_setup(p1080, p1080).niceness, 0);
-  EXPECT_EQ(worker_setup(p1080, p1080).depth, 8u);
-  EXPECT_GT(worker_setup(p720, p1080).niceness, 0);
-  EXPECT_EQ(worker_setup(p720, p1080).depth, 18u);  // 8 pictures of 1080p hold 18 of 720p
-  EXPECT_EQ(worker_setup(p480, p1080).depth, 32u);  // 40 by bytes, capped
-  EXPECT_EQ(worker_setup(p240, p1080).depth, 32u);
+  EXPECT_EQ(worker_setup(p1080, p1080).depth, 24u);
+  EXPECT_EQ(worker_setup(p720, p1080).niceness, 19);
+  EXPECT_EQ(worker_setup(p720, p1080).depth, 54u);  // 24 pictures of 1080p hold 54 of 720p
+  EXPECT_EQ(worker_setup(p480, p1080).depth, 64u);  // 121 by bytes, capped
+  EXPECT_EQ(worker_setup(p240, p1080).depth, 64u);
   EXPECT_EQ(worker_setup(p480, p480).niceness, 0);  // a single rendition is the largest
 }
 
