@@ -14,12 +14,14 @@ namespace pressreel::preview {
 
 namespace {
 
-// Pictures queued ahead of the largest rendition's encoder: a second of video, so that the pass runs
-// on (analysis, the smaller encoders) while that encoder is on a hard stretch, rather than stopping
-// the decoder and leaving a core idle. With 8, a 720p source's pass left 6-8% of two cores idle and
-// took 1.1-1.7 s longer on the 2-minute bench trailer (3 runs each, alternated). Three 1080p-source
-// queues hold under 200 MB.
-constexpr size_t queued_pictures = 24;
+// What the queues hold, as pixels of pictures: a second of 720p (24 pictures, 33 MB) ahead of any
+// rendition's encoder, so that the pass runs on (analysis, the smaller encoders) while the largest is
+// on a hard stretch, rather than stopping the decoder and leaving a core idle. With 8 pictures, a
+// 720p source's pass left 6-8% of two cores idle and took 1.1-1.7 s longer on the 2-minute bench
+// trailer (3 runs each, alternated). Held as bytes, not pictures: 24 of 1080p in each of three queues
+// made a 10-minute clip's peak memory 1.17 times a 1-minute one's.
+constexpr int64_t queued_pixels = int64_t{24} * 1280 * 720;
+constexpr size_t fewest_queued = 8;
 
 // On Linux a thread's nice value is its own: setpriority on the thread id leaves the rest of the
 // process alone. It only ever goes up here (lower priority), which needs no privilege.
@@ -40,16 +42,16 @@ void lower_this_thread_priority(int niceness) {
 // with it, it fell behind and then encoded alone on an otherwise idle machine (a 1080p source's pass
 // ran below 80% of two cores a quarter of the time). The smaller renditions therefore encode at a
 // lower priority, filling the time the largest leaves, with queues long enough to fall behind it
-// without stopping the decoder: as many pictures as hold the bytes of the largest one's queue, at most
-// `deepest_queue`. The lowest priority: at nice 10 they still took a tenth of a core from the largest
+// without stopping the decoder: as many pictures as hold `queued_pixels`, at most `deepest_queue`. The lowest priority: at nice 10 they still took a tenth of a core from the largest
 // and the analysis (nice 19 was 0.4-1.0 s faster on the bench trailer; nice 0 2 s slower). Priorities
 // change only when each encoder runs, never what it is given: the bytes stay the same.
 WorkerSetup worker_setup(int rendition_area, int largest_area) {
   constexpr int yielding_niceness = 19;
   constexpr size_t deepest_queue = 64;
-  if (rendition_area >= largest_area || rendition_area <= 0) return {queued_pictures, 0};
-  const auto depth = queued_pictures * static_cast<size_t>(largest_area) / static_cast<size_t>(rendition_area);
-  return {std::clamp(depth, queued_pictures, deepest_queue), yielding_niceness};
+  const size_t depth = std::clamp(static_cast<size_t>(queued_pixels / std::max(1, rendition_area)), fewest_queued,
+                                  deepest_queue);
+  if (rendition_area >= largest_area || rendition_area <= 0) return {depth, 0};
+  return {depth, yielding_niceness};
 }
 
 EncodeWorker::EncodeWorker(size_t depth, int niceness)
