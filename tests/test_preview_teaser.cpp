@@ -23,6 +23,15 @@ cv::Size webp_canvas(const std::filesystem::path& path) {
 
 media::RationalTime seconds(double s) { return media::RationalTime::from_seconds(s, AVRational{1, 1000}); }
 
+// Five seconds of 640x360 moving pattern under heavy film grain (`grain` is ffmpeg's noise filter
+// options), the kind that makes an animated WebP large, kept crisp by x264.
+std::filesystem::path grainy_clip(const std::filesystem::path& clip, const std::string& grain) {
+  pressreel::testing::ffmpeg({"-f", "lavfi", "-i", "testsrc2=size=640x360:rate=25:duration=5", "-vf", "noise=" + grain,
+                              "-c:v", "libx264", "-preset", "ultrafast", "-crf", "16", "-g", "25"},
+                             clip);
+  return clip;
+}
+
 scenes::Shot shot(double start, double end) {
   scenes::Shot s;
   s.time = {seconds(start), seconds(end)};
@@ -343,10 +352,7 @@ TEST(Teaser, TheWebpKeepsToItsByteBudget) {
 // smaller instead, within its budget, in one whole encode, and still the whole animation.
 TEST(Teaser, ABusyWebpMeetsTheDefaultBudgetAtASmallerSize) {
   TempDir dir;
-  const auto clip = dir / "grain.mp4";
-  pressreel::testing::ffmpeg({"-f", "lavfi", "-i", "testsrc2=size=640x360:rate=25:duration=5", "-vf",
-                              "noise=alls=40:allf=t", "-c:v", "libx264", "-preset", "ultrafast", "-crf", "16", "-g", "25"},
-                             clip);
+  const auto clip = grainy_clip(dir / "grain.mp4", "alls=40:allf=t");
   const std::vector<preview::TeaserPiece> pieces = {{seconds(0.2), seconds(2.6)}, {seconds(2.6), seconds(4.8)}};
   const nlohmann::json report = preview::make_teaser(media::probe(clip), pieces, dir / "out");
   const nlohmann::json& written = report["outputs"][1];
@@ -369,11 +375,7 @@ TEST(Teaser, ABusyWebpMeetsTheDefaultBudgetAtASmallerSize) {
 // the MP4's bytes tells how far over the whole is, and the WebP is encoded once.
 TEST(Teaser, ACalmFirstPieceDoesNotHideABusyRest) {
   TempDir dir;
-  const auto clip = dir / "calm-then-grain.mp4";
-  pressreel::testing::ffmpeg({"-f", "lavfi", "-i", "testsrc2=size=640x360:rate=25:duration=5", "-vf",
-                              "noise=alls=40:allf=t:enable='gte(t,2.5)'", "-c:v", "libx264", "-preset", "ultrafast",
-                              "-crf", "16", "-g", "25"},
-                             clip);
+  const auto clip = grainy_clip(dir / "calm-then-grain.mp4", "alls=40:allf=t:enable='gte(t,2.5)'");
   const std::vector<preview::TeaserPiece> pieces = {{seconds(0.2), seconds(2.4)}, {seconds(2.6), seconds(4.8)}};
   const nlohmann::json report = preview::make_teaser(media::probe(clip), pieces, dir / "out");
   const nlohmann::json& written = report["outputs"][1];

@@ -10,6 +10,7 @@ extern "C" {
 }
 
 #include "media/stored_code.hpp"
+#include "pressreel/media/probe.hpp"
 
 namespace pressreel::media {
 namespace {
@@ -37,6 +38,11 @@ cv::Size display_size(const AVFrame* frame) {
   const AVRational sar = frame->sample_aspect_ratio;
   if (sar.num <= 0 || sar.den <= 0 || sar.num == sar.den) return {frame->width, frame->height};
   return {std::max(1, static_cast<int>(std::lround(frame->width * av_q2d(sar)))), frame->height};
+}
+
+cv::Size display_size(const VideoStreamInfo& video) {
+  return {video.display_width > 0 ? video.display_width : video.width,
+          video.display_height > 0 ? video.display_height : video.height};
 }
 
 cv::Size fit_within(cv::Size source, int max_width, int max_height, bool even) {

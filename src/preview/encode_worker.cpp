@@ -42,9 +42,10 @@ void lower_this_thread_priority(int niceness) {
 // with it, it fell behind and then encoded alone on an otherwise idle machine (a 1080p source's pass
 // ran below 80% of two cores a quarter of the time). The smaller renditions therefore encode at a
 // lower priority, filling the time the largest leaves, with queues long enough to fall behind it
-// without stopping the decoder: as many pictures as hold `queued_pixels`, at most `deepest_queue`. The lowest priority: at nice 10 they still took a tenth of a core from the largest
-// and the analysis (nice 19 was 0.4-1.0 s faster on the bench trailer; nice 0 2 s slower). Priorities
-// change only when each encoder runs, never what it is given: the bytes stay the same.
+// without stopping the decoder: as many pictures as hold `queued_pixels`, at most `deepest_queue`.
+// The lowest priority: at nice 10 they still took a tenth of a core from the largest and the
+// analysis (nice 19 was 0.4-1.0 s faster on the bench trailer; nice 0 2 s slower). Priorities change
+// only when each encoder runs, never what it is given: the bytes stay the same.
 WorkerSetup worker_setup(int rendition_area, int largest_area) {
   constexpr int yielding_niceness = 19;
   constexpr size_t deepest_queue = 64;

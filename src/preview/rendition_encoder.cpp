@@ -56,11 +56,6 @@ bool encoder_ready(const AVFrame* picture) {
   return picture->format == AV_PIX_FMT_YUV420P && square && bt709 && limited;
 }
 
-cv::Size display_of(const media::VideoStreamInfo& video) {
-  return {video.display_width > 0 ? video.display_width : video.width,
-          video.display_height > 0 ? video.display_height : video.height};
-}
-
 bool encodable_as_is(const AVFrame* picture, cv::Size size) {
   return encoder_ready(picture) && picture->width == size.width && picture->height == size.height;
 }
@@ -77,13 +72,13 @@ RenditionEncoder::RenditionEncoder(std::filesystem::path folder, PreviewOptions 
 RenditionEncoder::~RenditionEncoder() = default;
 
 int RenditionEncoder::encoder_threads_for(const media::VideoStreamInfo& video) const {
-  const size_t renditions = plan_renditions(display_of(video), options_.renditions).size();
+  const size_t renditions = plan_renditions(media::display_size(video), options_.renditions).size();
   return static_cast<int>(renditions) * encoder_threads(options_, renditions);
 }
 
 void RenditionEncoder::on_start(const media::ProbeResult& probe, const media::VideoStreamInfo& video) {
   clip_ = probe.path.string();
-  planned_ = plan_renditions(display_of(video), options_.renditions);
+  planned_ = plan_renditions(media::display_size(video), options_.renditions);
   std::filesystem::create_directories(folder_);
   open_audio(probe);
 

@@ -495,8 +495,7 @@ class TeaserWriter {
 // `video` as the decoder delivers it (upright, or as stored without autorotate). The caps bound the
 // picture as it is shown: a portrait clip's teaser is at most mp4.height tall, not that wide.
 PictureSizes picture_sizes(const media::VideoStreamInfo& video, const TeaserOptions& options) {
-  const cv::Size display(video.display_width > 0 ? video.display_width : video.width,
-                         video.display_height > 0 ? video.display_height : video.height);
+  const cv::Size display = media::display_size(video);
   return {media::fit_within(display, options.max_width, options.mp4.height, true),
           media::fit_within(display, options.webp_max_width, options.mp4.height, true)};
 }

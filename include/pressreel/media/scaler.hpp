@@ -10,8 +10,12 @@
 
 namespace pressreel::media {
 
+struct VideoStreamInfo;
+
 // Width x height of the frame as displayed: its sample aspect ratio applied to the width.
 cv::Size display_size(const AVFrame* frame);
+// The stream's picture as a viewer sees it (upright, square pixels), or its coded size when unknown.
+cv::Size display_size(const VideoStreamInfo& video);
 // The largest size with `source`'s aspect that fits in max_width x max_height (0 = no limit),
 // never larger than the source; even dimensions when `even` (for 4:2:0 encoders).
 cv::Size fit_within(cv::Size source, int max_width, int max_height, bool even = false);
