@@ -152,13 +152,25 @@ TEST(Preview, EncoderThreadsAreKnownBeforeThePassFromTheRenditionsTheSourceGets)
     v.height = v.display_height = height;
     return v;
   };
+  // Every default rendition is capped H.264, which takes one thread whatever is asked (the same bytes
+  // every run): the count is the renditions the source gets.
   const preview::RenditionEncoder defaults("unused");
-  EXPECT_EQ(defaults.encoder_threads_for(video(1920, 1080)), 3 * 2);  // six shared by three renditions
-  EXPECT_EQ(defaults.encoder_threads_for(video(1280, 720)), 2 * 3);
-  EXPECT_EQ(defaults.encoder_threads_for(video(320, 240)), 1 * 6);
-  preview::PreviewOptions options;
-  options.encoder_threads = 1;
-  EXPECT_EQ(preview::RenditionEncoder("unused", options).encoder_threads_for(video(1280, 720)), 2);
+  EXPECT_EQ(defaults.encoder_threads_for(video(1920, 1080)), 3);
+  EXPECT_EQ(defaults.encoder_threads_for(video(1280, 720)), 2);
+  EXPECT_EQ(defaults.encoder_threads_for(video(320, 240)), 1);
+  // Uncapped renditions take the threads asked: six shared by the renditions, at least two each,
+  // or the recipe's.
+  preview::PreviewOptions uncapped;
+  for (preview::RenditionOptions& r : uncapped.renditions) r.maxrate = r.bufsize = 0;
+  EXPECT_EQ(preview::RenditionEncoder("unused", uncapped).encoder_threads_for(video(1920, 1080)), 3 * 2);
+  EXPECT_EQ(preview::RenditionEncoder("unused", uncapped).encoder_threads_for(video(1280, 720)), 2 * 3);
+  EXPECT_EQ(preview::RenditionEncoder("unused", uncapped).encoder_threads_for(video(320, 240)), 1 * 6);
+  uncapped.encoder_threads = 1;
+  EXPECT_EQ(preview::RenditionEncoder("unused", uncapped).encoder_threads_for(video(1280, 720)), 2);
+  // One capped rendition among uncapped ones still takes one.
+  uncapped.encoder_threads = 4;
+  uncapped.renditions[1].maxrate = 3'500'000;
+  EXPECT_EQ(preview::RenditionEncoder("unused", uncapped).encoder_threads_for(video(1920, 1080)), 4 + 1 + 4);
 }
 
 TEST(Preview, SmallSourceGetsOneRenditionAtItsOwnSizeAnd51IsDownmixedToStereo) {

@@ -38,7 +38,9 @@ const char* preview_stage = "preview";
 // follows the machine's cores or how many clips run at once: the same clip and recipe give the same
 // bytes everywhere. The default shares six threads among the renditions, at least two each: with the
 // decoder and scalers also running, that keeps two cores busy (where a batch of three renditions ran
-// with two each before) and a larger machine busy through the clips running side by side.
+// with two each before) and a larger machine busy through the clips running side by side. This is
+// what is asked; capped H.264 (every default rendition) runs one whatever is asked, see
+// video_encoder_threads.
 int encoder_threads(const PreviewOptions& options, size_t renditions) {
   if (options.encoder_threads > 0) return options.encoder_threads;
   constexpr int shared_threads = 6;
@@ -72,8 +74,11 @@ RenditionEncoder::RenditionEncoder(std::filesystem::path folder, PreviewOptions 
 RenditionEncoder::~RenditionEncoder() = default;
 
 int RenditionEncoder::encoder_threads_for(const media::VideoStreamInfo& video) const {
-  const size_t renditions = plan_renditions(media::display_size(video), options_.renditions).size();
-  return static_cast<int>(renditions) * encoder_threads(options_, renditions);
+  const std::vector<PlannedRendition> planned = plan_renditions(media::display_size(video), options_.renditions);
+  const int asked = encoder_threads(options_, planned.size());
+  int threads = 0;
+  for (const PlannedRendition& plan : planned) threads += video_encoder_threads(plan.options, asked);
+  return threads;
 }
 
 void RenditionEncoder::on_start(const media::ProbeResult& probe, const media::VideoStreamInfo& video) {
@@ -108,8 +113,12 @@ void RenditionEncoder::on_start(const media::ProbeResult& probe, const media::Vi
     out->worker = std::make_unique<EncodeWorker>(setup.depth, setup.niceness);
     outputs_.push_back(std::move(out));
   }
-  spdlog::debug("{}: preview: {} renditions, {} encoder threads each, loudness {} {:+.2f} dB", clip_, planned_.size(),
-                threads, to_string(loudness_plan_.mode), loudness_plan_.gain_db);
+  std::vector<std::string> threads_each;
+  for (const PlannedRendition& plan : planned_) {
+    threads_each.push_back(fmt::format("{} {}", plan.options.name, video_encoder_threads(plan.options, threads)));
+  }
+  spdlog::debug("{}: preview: {} renditions, encoder threads {}, loudness {} {:+.2f} dB", clip_, planned_.size(),
+                fmt::join(threads_each, ", "), to_string(loudness_plan_.mode), loudness_plan_.gain_db);
 }
 
 void RenditionEncoder::open_audio(const media::ProbeResult& probe) {

@@ -31,6 +31,15 @@ std::string x264_params() {
 
 }  // namespace
 
+// x264's VBV with frame threads plans each frame's size from the frames the other threads are still
+// encoding, as far as they have got (ratecontrol.c, update_vbv_plan: frame_size_estimated of each
+// active thread): a capped rendition's bytes then follow the machine's load (two previews of one clip
+// at once differed). One thread per capped encoder gives the same bytes every time.
+int video_encoder_threads(const RenditionOptions& r, int requested) {
+  if (r.codec == VideoCodec::h264 && r.maxrate > 0) return 1;
+  return std::max(1, requested);
+}
+
 std::string encoder_name(VideoCodec codec) {
   switch (codec) {
     case VideoCodec::h264: return "libx264";
@@ -73,12 +82,7 @@ std::unique_ptr<media::Encoder> open_video_encoder(const RenditionOptions& r, co
     c.color_trc = AVCOL_TRC_BT709;
     c.colorspace = AVCOL_SPC_BT709;
     c.color_range = AVCOL_RANGE_MPEG;
-    c.thread_count = setup.threads;
-    // x264's VBV with frame threads plans each frame's size from the frames the other threads are
-    // still encoding, as far as they have got (ratecontrol.c, update_vbv_plan: frame_size_estimated
-    // of each active thread): a capped rendition's bytes then follow the machine's load (two previews
-    // of one clip at once differed). One thread per capped encoder gives the same bytes every time.
-    if (r.codec == VideoCodec::h264 && r.maxrate > 0) c.thread_count = 1;
+    c.thread_count = video_encoder_threads(r, setup.threads);
     // MP4 derives a track's length from decode timestamps; with B-frames those are the reordered
     // presentation times shifted by the reorder delay, which for VFR no longer lands on the real
     // end. Without B-frames decode and presentation times coincide and the duration is exact.

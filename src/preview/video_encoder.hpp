@@ -26,6 +26,10 @@ struct VideoEncoderSetup {
 std::unique_ptr<media::Encoder> open_video_encoder(const RenditionOptions& rendition, const VideoEncoderSetup& setup,
                                                    const std::string& clip);
 
+// The threads an encoder of `rendition` runs when asked for `requested`: capped H.264 always one (x264's
+// VBV with frame threads follows the machine's load, see open_video_encoder), others as asked.
+int video_encoder_threads(const RenditionOptions& rendition, int requested);
+
 // The libav encoder name for a preview codec ("libx264", "libvpx-vp9", "libsvtav1").
 std::string encoder_name(VideoCodec codec);
 

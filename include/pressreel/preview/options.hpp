@@ -42,7 +42,7 @@ struct AudioOptions {
 struct PreviewOptions {
   std::vector<RenditionOptions> renditions;  // default_renditions() when built by default
   double gop_seconds = 2.0;                  // closed GOP of about this length
-  int encoder_threads = 0;                   // per video encoder; 0 = sized from cores and renditions
+  int encoder_threads = 0;                   // per uncapped encoder; 0 = six shared by renditions, 2+ each
   AudioOptions audio;
 
   PreviewOptions();
