@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <fstream>
@@ -14,7 +15,6 @@
 #include "pressreel/batch/clip_worker.hpp"
 #include "pressreel/batch/recipe.hpp"
 #include "pressreel/batch/worker_fork_server.hpp"
-#include "batch/worker_environment.hpp"
 #include "pressreel/media/probe.hpp"
 #include "test_support.hpp"
 
@@ -102,19 +102,10 @@ TEST(WorkerForkServer, AServerThatIsGoneCostsNoClipTheBatchStartsWorkersByExec) 
   EXPECT_TRUE(fs::exists(clip.out / "film" / "good" / "manifest.json"));
 }
 
-TEST(WorkerEnvironment, AsksMallocForHugePagesAndKeepsTheUsersTunables) {
-  using batch::worker_environment;
-  EXPECT_EQ(worker_environment({"HOME=/root"}),
-            (std::vector<std::string>{"HOME=/root", "GLIBC_TUNABLES=glibc.malloc.hugetlb=1"}));
-  EXPECT_EQ(worker_environment({"GLIBC_TUNABLES=glibc.malloc.arena_max=2", "A=b"}),
-            (std::vector<std::string>{"GLIBC_TUNABLES=glibc.malloc.arena_max=2:glibc.malloc.hugetlb=1", "A=b"}));
-  EXPECT_EQ(worker_environment({"GLIBC_TUNABLES="}), (std::vector<std::string>{"GLIBC_TUNABLES=glibc.malloc.hugetlb=1"}));
-  // A user who chose otherwise (0: no huge pages) keeps the choice.
-  EXPECT_EQ(worker_environment({"GLIBC_TUNABLES=glibc.malloc.hugetlb=0"}),
-            (std::vector<std::string>{"GLIBC_TUNABLES=glibc.malloc.hugetlb=0"}));
-}
-
-TEST(WorkerForkServer, AServerExecutedFromTheCliForksWorkersWithTheWorkerEnvironment) {
+TEST(WorkerForkServer, AServerExecutedFromTheCliForksWorkersWithTheBatchsEnvironment) {
+  ::setenv("PRESSREEL_TEST_MARK", "batch", 1);
+  std::vector<std::string> batch_environment;
+  for (char** entry = environ; *entry != nullptr; ++entry) batch_environment.emplace_back(*entry);
   auto server = batch::WorkerForkServer::start(pressreel::testing::cli());
   ASSERT_NE(server, nullptr);
   int request[2], report[2];
@@ -122,9 +113,8 @@ TEST(WorkerForkServer, AServerExecutedFromTheCliForksWorkersWithTheWorkerEnviron
   ASSERT_EQ(::pipe(report), 0);
   const pid_t worker = server->start_worker(request[0], report[1]);
   const auto environment = environment_of(worker);
-  EXPECT_NE(std::find(environment.begin(), environment.end(), std::string("GLIBC_TUNABLES=") + batch::huge_page_tunable),
-            environment.end())
-      << "the worker inherits the environment the server was executed with";
+  // Nothing added or dropped: a GLIBC_TUNABLES of the user's reaches the workers, and no other.
+  EXPECT_EQ(environment, batch_environment) << "the worker inherits the batch's environment";
   EXPECT_EQ(environment_of(server->pid()), environment);
   std::string name;
   std::getline(std::ifstream("/proc/" + std::to_string(server->pid()) + "/comm"), name);

@@ -17,7 +17,7 @@
 #include "pressreel/batch/clip_worker.hpp"
 #include "pressreel/batch/worker_fork_server.hpp"
 #include "pressreel/version.hpp"
-#include "worker_environment.hpp"
+#include "exec_args.hpp"
 #include "worker_protocol.hpp"
 
 namespace pressreel::batch {
@@ -52,10 +52,8 @@ pid_t spawn_worker(const fs::path& worker, int request_fd, int report_fd) {
   const std::string program = worker.string();
   std::vector<std::string> args = {program, "worker", "--report-fd", "3", "--batch-pid", std::to_string(::getpid())};
   const std::vector<char*> argv = exec_pointers(args);
-  std::vector<std::string> environment = worker_environment();
   pid_t pid = 0;
-  const int rc =
-      posix_spawn(&pid, program.c_str(), &actions, nullptr, argv.data(), exec_pointers(environment).data());
+  const int rc = posix_spawn(&pid, program.c_str(), &actions, nullptr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
   if (rc != 0) throw std::system_error(rc, std::generic_category(), "starting a worker (" + program + ")");
   return pid;

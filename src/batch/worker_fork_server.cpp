@@ -23,7 +23,7 @@
 #include <vector>
 
 #include "pressreel/batch/clip_worker.hpp"
-#include "worker_environment.hpp"
+#include "exec_args.hpp"
 
 namespace pressreel::batch {
 namespace {
@@ -141,14 +141,13 @@ bool receive_pipes(int socket, int fds[2]) {
 
 namespace {
 
-// In the forked server: becomes `program fork-server`, whose workers then start with the environment
-// of worker_environment.hpp. Returns only when the exec fails; the server then serves as it is.
+// In the forked server: becomes `program fork-server`, a fresh image of its own (named for ps and
+// top) with the batch's environment. Returns only when the exec fails; the server then serves as it is.
 void exec_server(const std::filesystem::path& program, int socket, pid_t batch) {
   if (::fcntl(socket, F_SETFD, 0) != 0) return;  // the socket must survive the exec
   std::vector<std::string> args = {program.string(), "fork-server", "--socket-fd", std::to_string(socket),
                                    "--batch-pid", std::to_string(batch)};
-  std::vector<std::string> environment = worker_environment();
-  ::execve(args[0].c_str(), exec_pointers(args).data(), exec_pointers(environment).data());
+  ::execv(args[0].c_str(), exec_pointers(args).data());
   ::fcntl(socket, F_SETFD, FD_CLOEXEC);
 }
 

@@ -10,9 +10,9 @@
 // that each worker is re-parented to the batch (a child subreaper): the batch waits for its workers
 // as it would for ones it started by exec, and a worker dies with the batch (PR_SET_PDEATHSIG).
 //
-// The `run` command execs the server once (`pressreel fork-server`, hidden) right after forking it, so
-// that it and every worker it forks start with the environment of worker_environment.hpp (malloc on
-// huge pages, which glibc only reads at exec): one exec per batch instead of one per clip.
+// The `run` command execs the server once (`pressreel fork-server`, hidden) right after forking it:
+// the workers it forks come from a fresh image, named for ps and top, not from a copy of the batch's
+// heap. One exec per batch instead of one per clip.
 
 #include <sys/types.h>
 
