@@ -36,6 +36,26 @@ TEST(Loudness, SineAtMinus20DbfsInBothChannelsReadsMinus20Lufs) {
   EXPECT_TRUE(reading.error.empty());
 }
 
+TEST(Loudness, APeakInTheLastTenthOfASecondIsMeasured) {
+  TempDir dir;
+  // A -26 dBFS tone whose last 40 ms, after 4 s, carry a full-scale burst: the audio's last, partial
+  // 100 ms block (where the burst is) completes no block of ebur128's. A pool clip with a click there
+  // was read at -9.7 dBTP instead of +1.8, given linear gain, and its preview peaked at +6.9 dBTP.
+  pressreel::testing::ffmpeg(
+      {"-f", "lavfi", "-i",
+       "aevalsrc=if(gte(t\\,4)\\,0.99\\,0.05)*sin(2*PI*1000*t)|0.05*sin(2*PI*1000*t):s=48000:d=4.04",
+       "-c:a", "pcm_s16le"},
+      dir / "click.wav");
+  const auto reading = preview::measure_loudness(dir / "click.wav");
+  ASSERT_TRUE(reading.loudness.has_value());
+  EXPECT_GT(reading.loudness->true_peak_dbtp, -1.0);
+  EXPECT_NEAR(reading.loudness->seconds, 4.04, 0.01) << "the padding that completes the block is not counted";
+  // The loudness is the tone's: the burst is shorter than a block.
+  EXPECT_NEAR(reading.loudness->integrated_lufs, -26.0, 0.5);
+  // With the peak known, the plan cannot be a plain gain.
+  EXPECT_EQ(preview::plan_loudness(*reading.loudness, {}).mode, preview::LoudnessMode::dynamic);
+}
+
 TEST(Loudness, VideoOnlyClipHasNothingToMeasure) {
   TempDir dir;
   const auto clip = pressreel::testing::make_test_clip(dir / "v.mp4", 10, "25");

@@ -19,7 +19,8 @@ extern "C" {
 
 namespace pressreel::preview {
 
-LoudnessMeter::LoudnessMeter(const AVFrame& first, const std::string& clip) : clip_(clip) {
+LoudnessMeter::LoudnessMeter(const AVFrame& first, const std::string& clip)
+    : clip_(clip), format_(media::ref_frame(&first)) {
   graph_.reset(avfilter_graph_alloc());
   if (!graph_) throw std::bad_alloc();
   graph_->nb_threads = 1;
@@ -57,18 +58,49 @@ LoudnessMeter::LoudnessMeter(const AVFrame& first, const std::string& clip) : cl
 }
 
 void LoudnessMeter::add(const AVFrame* frame) {
+  if (frame == nullptr) add_padding();
   media::FramePtr copy = frame ? media::ref_frame(frame) : nullptr;
+  if (frame != nullptr) input_samples_ += frame->nb_samples;
   // buffersrc takes the copy's references; nullptr marks the end of the audio.
   media::check_av(av_buffersrc_add_frame_flags(source_, copy.get(), 0), clip_, "loudness");
   for (;;) {
     const int rc = av_buffersink_get_frame(sink_, out_.get());
     if (rc == AVERROR(EAGAIN) || rc == AVERROR_EOF) return;
     media::check_av(rc, clip_, "loudness");
-    read_metadata(*out_);
-    samples_ += out_->nb_samples;
     rate_ = out_->sample_rate;
+    if (samples_ + out_->nb_samples <= input_samples_) {
+      read_metadata(*out_);
+      samples_ += out_->nb_samples;
+    } else {
+      // The audio's last samples with the padding after them: only their peak is taken.
+      double peak = 0;
+      if (const AVDictionaryEntry* e = av_dict_get(out_->metadata, "lavfi.r128.true_peak", nullptr, 0)) {
+        peak = std::atof(e->value);
+      }
+      peak_ = std::max(peak_, peak);
+      samples_ = std::max(samples_, input_samples_);
+    }
     av_frame_unref(out_.get());
   }
+}
+
+// ebur128 reports the true peak with each 100 ms block it completes. The audio's last, partial block
+// completes none, and the peak interpolator needs samples past a peak to find it: a click in the last
+// tenth of a second went unmeasured (a pool clip, -9.7 dBTP read where FFmpeg's summary says +1.8, so
+// its preview was given +5.8 dB of linear gain and peaked at +6.9 dBTP). A block of silence after the
+// end completes it; only its peak is read (the loudness values keep to the audio's own blocks).
+void LoudnessMeter::add_padding() {
+  media::FramePtr silence = media::make_frame();
+  silence->format = format_->format;
+  silence->sample_rate = format_->sample_rate;
+  media::check_av(av_channel_layout_copy(&silence->ch_layout, &format_->ch_layout), clip_, "loudness");
+  silence->nb_samples = std::max(1, format_->sample_rate / 10);
+  media::check_av(av_frame_get_buffer(silence.get(), 0), clip_, "loudness", "padding");
+  media::check_av(av_samples_set_silence(silence->extended_data, 0, silence->nb_samples,
+                                         silence->ch_layout.nb_channels, static_cast<AVSampleFormat>(silence->format)),
+                  clip_, "loudness", "padding");
+  silence->pts = AV_NOPTS_VALUE;
+  media::check_av(av_buffersrc_add_frame_flags(source_, silence.get(), 0), clip_, "loudness", "padding");
 }
 
 Loudness LoudnessMeter::result() const {

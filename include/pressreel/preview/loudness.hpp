@@ -71,6 +71,8 @@ class LoudnessMeter {
 
  private:
   void read_metadata(const AVFrame& frame);
+  // A block of silence after the last frame: see add.
+  void add_padding();
 
   std::string clip_;
   media::FilterGraphPtr graph_;
@@ -80,8 +82,10 @@ class LoudnessMeter {
   double integrated_ = -70.0, range_ = 0.0, peak_ = 0.0;
   double gated_energy_ = 0.0;  // sum over blocks above the absolute gate of 10^(M/10)
   int64_t gated_blocks_ = 0;
-  int64_t samples_ = 0;
+  int64_t samples_ = 0;        // measured (out of the meter), padding not counted
+  int64_t input_samples_ = 0;  // given to add
   int rate_ = 0;
+  media::FramePtr format_;  // the first frame, for the padding's format
 };
 
 nlohmann::json to_json(const Loudness& loudness);
