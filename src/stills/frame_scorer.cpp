@@ -14,9 +14,9 @@ MeasuredFrame FrameScorer::measure(const AVFrame* picture, bool candidate) {
   }
   m.image = scalers.bgr.to_bgr(picture, size);
   m.signals = measure_frame(m.image);
-  m.bars = measure_bars(m.image);
   cv::Mat gray;
   cv::cvtColor(m.image, gray, cv::COLOR_BGR2GRAY);
+  m.bars = measure_bars(gray);  // the same gray it would convert to
   m.motion_gray = motion_thumbnail(gray);
   return m;
 }

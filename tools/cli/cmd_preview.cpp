@@ -29,7 +29,7 @@ Action add_preview_command(CLI::App& app) {
   cmd->add_option("--webm", args->webm, "also a 720p WebM rendition: vp9 or av1")->check(CLI::IsMember({"vp9", "av1"}));
   cmd->add_option("--preset", args->preset, "x264 preset of the H.264 renditions");
   cmd->add_option("--crf", args->crf, "x264 CRF of the H.264 renditions");
-  cmd->add_option("--threads", args->threads, "frame threads per video encoder (0 = sized from the cores; an H.264 rendition with a bitrate cap takes one, for the same bytes every run)");
+  cmd->add_option("--threads", args->threads, "frame threads per video encoder (0 = six shared by the renditions, at least two each; an H.264 rendition with a bitrate cap takes one, for the same bytes every run)");
   cmd->add_option("--target-lufs", args->target_lufs, "integrated loudness target");
   cmd->add_option("--teaser", args->teaser, "also teaser.mp4/.webp from these ranges, in seconds: 3.5-5 12-13.5 ...");
   cmd->add_flag("--no-audio", args->no_audio, "renditions without audio");
