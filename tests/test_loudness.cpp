@@ -153,6 +153,17 @@ TEST(LoudnessNormalisation, QuietBedWithFullScaleClicksReachesTheTargetUnderTheC
   expect_on_target(dir / "out" / "preview-240p.mp4", r);
 }
 
+TEST(LoudnessNormalisation, AudioShorterThanLoudnormsWindowStillReachesTheTarget) {
+  TempDir dir;
+  // The bed and clicks above, for 2 s: loudnorm's dynamic mode works on 3 s windows, and a 2.5 s pool
+  // clip given to it as is came out 14 LU under its own loudness, let alone the target.
+  const nlohmann::json r = preview_with_audio(
+      dir, "0.03*sin(2*PI*220*t)+0.02*sin(2*PI*347*t)+if(lt(mod(t\\,1)\\,0.001)\\,0.99*sin(2*PI*1000*t)\\,0)", 2);
+  EXPECT_EQ(r["loudness"]["mode"], "dynamic");
+  EXPECT_NEAR(r["loudness"]["after"]["seconds"].get<double>(), 2.0, 0.05) << "the padding is cut off";
+  expect_on_target(dir / "out" / "preview-240p.mp4", r);
+}
+
 TEST(LoudnessNormalisation, QuietEvenAudioIsRaisedByOneGain) {
   TempDir dir;
   const nlohmann::json r = preview_with_audio(dir, "0.02*sin(2*PI*440*t)*(1+0.3*sin(2*PI*0.5*t))", 6);

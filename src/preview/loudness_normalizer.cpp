@@ -32,6 +32,11 @@ constexpr double least_trusted_slope = 0.2;
 // How far past the trials the line is followed: further out it has missed by more than 1 LU both
 // ways (the Blupi trailer came out 1.1 LU loud at 3.7 dB).
 constexpr double max_extrapolation_db = 1.5;
+// loudnorm's dynamic mode works on a 3 s window. Audio shorter than that it pads with silence on its
+// own, but its gain then goes wrong: a 2.5 s pool clip measured at -23.9 LUFS came out at -37.6.
+// Padded to the window first (and the padding cut off after), the same clip came out at -20.3 with
+// its peaks at the limit.
+constexpr double loudnorm_window_seconds = 3.0;
 
 // An option's range as this FFmpeg's loudnorm declares it (LRA's maximum grew between versions).
 std::pair<double, double> loudnorm_range(const char* option) {
@@ -133,10 +138,18 @@ LoudnessNormalizer::LoudnessNormalizer(const Loudness& measured, const LoudnessT
   const char* filter = linear ? "volume" : "loudnorm";
   const std::string back =
       fmt::format("sample_fmts={}:sample_rates={}:channel_layouts={}", sample_format, format.sample_rate, layout);
-  AVFilterContext *normalise = nullptr, *resample = nullptr, *to_format = nullptr;
+  AVFilterContext *normalise = nullptr, *resample = nullptr, *to_format = nullptr, *pad = nullptr;
   media::check_av(avfilter_graph_create_filter(&source_, avfilter_get_by_name("abuffer"), "in", source_args.c_str(),
                                                nullptr, graph_.get()),
                   clip_, stage, "audio source " + source_args);
+  if (!linear && measured.seconds < loudnorm_window_seconds) {
+    // A tenth of a second over the window: the resampling to 192 kHz in front of loudnorm keeps a
+    // few samples back.
+    const auto whole = static_cast<int64_t>(std::ceil((loudnorm_window_seconds + 0.1) * format.sample_rate));
+    media::check_av(avfilter_graph_create_filter(&pad, avfilter_get_by_name("apad"), "pad",
+                                                 fmt::format("whole_len={}", whole).c_str(), nullptr, graph_.get()),
+                    clip_, stage, "apad");
+  }
   media::check_av(avfilter_graph_create_filter(&normalise, avfilter_get_by_name(filter), filter, args.c_str(),
                                                nullptr, graph_.get()),
                   clip_, stage, fmt::format("{} {}", filter, args));
@@ -151,7 +164,12 @@ LoudnessNormalizer::LoudnessNormalizer(const Loudness& measured, const LoudnessT
   media::check_av(
       avfilter_graph_create_filter(&sink_, avfilter_get_by_name("abuffersink"), "out", nullptr, nullptr, graph_.get()),
       clip_, stage, "audio sink");
-  media::check_av(avfilter_link(source_, 0, normalise, 0), clip_, stage);
+  if (pad != nullptr) {
+    media::check_av(avfilter_link(source_, 0, pad, 0), clip_, stage);
+    media::check_av(avfilter_link(pad, 0, normalise, 0), clip_, stage);
+  } else {
+    media::check_av(avfilter_link(source_, 0, normalise, 0), clip_, stage);
+  }
   if (resample != nullptr) {
     media::check_av(avfilter_link(normalise, 0, resample, 0), clip_, stage);
     media::check_av(avfilter_link(resample, 0, to_format, 0), clip_, stage);
@@ -268,10 +286,12 @@ void LoudnessNormalizer::drain(AVAudioFifo& out) {
     const int rc = av_buffersink_get_frame(sink_, out_.get());
     if (rc == AVERROR(EAGAIN) || rc == AVERROR_EOF) return;
     media::check_av(rc, clip_, stage);
-    const int n = out_->nb_samples;
-    const int written = av_audio_fifo_write(&out, reinterpret_cast<void**>(out_->extended_data), n);
+    // Sample n out is sample n in: what comes out past the samples given is padding.
+    const int n = static_cast<int>(std::clamp<int64_t>(next_pts_ - handed_out_, 0, out_->nb_samples));
+    const int written = n > 0 ? av_audio_fifo_write(&out, reinterpret_cast<void**>(out_->extended_data), n) : 0;
     av_frame_unref(out_.get());
     if (written < n) throw std::bad_alloc();
+    handed_out_ += n;
   }
 }
 

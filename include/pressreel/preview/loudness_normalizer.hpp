@@ -67,7 +67,8 @@ class LoudnessNormalizer {
   AVFilterContext* source_ = nullptr;  // owned by graph_
   AVFilterContext* sink_ = nullptr;    // owned by graph_
   media::FramePtr out_ = media::make_frame();
-  int64_t next_pts_ = 0;
+  int64_t next_pts_ = 0;  // samples given
+  int64_t handed_out_ = 0;  // samples handed out: never more than given (a short clip's padding is cut off)
 };
 
 }  // namespace pressreel::preview
