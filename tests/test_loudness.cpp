@@ -137,6 +137,7 @@ void expect_on_target(const std::filesystem::path& preview, const nlohmann::json
   EXPECT_LE(measured.loudness->true_peak_dbtp, target.true_peak_dbtp);
   // The manifest records the same reading of the written file.
   EXPECT_NEAR(report["loudness"]["after"]["integrated_lufs"].get<double>(), measured.loudness->integrated_lufs, 1e-6);
+  EXPECT_EQ(report["loudness"]["on_target"], true);
 }
 
 TEST(LoudnessNormalisation, QuietBedWithFullScaleClicksReachesTheTargetUnderTheCeiling) {
@@ -162,6 +163,17 @@ TEST(LoudnessNormalisation, AudioShorterThanLoudnormsWindowStillReachesTheTarget
   EXPECT_EQ(r["loudness"]["mode"], "dynamic");
   EXPECT_NEAR(r["loudness"]["after"]["seconds"].get<double>(), 2.0, 0.05) << "the padding is cut off";
   expect_on_target(dir / "out" / "preview-240p.mp4", r);
+}
+
+TEST(LoudnessNormalisation, APreviewThatCannotReachTheTargetSaysSo) {
+  TempDir dir;
+  // Nothing but 1 ms full-scale clicks: their loudness is all in peaks already at the ceiling, so no
+  // limiter brings it to -16 LUFS without clipping them. The manifest says the target was missed.
+  const nlohmann::json r =
+      preview_with_audio(dir, "if(lt(mod(t\\,0.5)\\,0.001)\\,0.99*sin(2*PI*1000*t)\\,0)", 4);
+  EXPECT_EQ(r["loudness"]["mode"], "dynamic");
+  EXPECT_LT(r["loudness"]["after"]["integrated_lufs"].get<double>(), -17.0);
+  EXPECT_EQ(r["loudness"]["on_target"], false);
 }
 
 TEST(LoudnessNormalisation, QuietEvenAudioIsRaisedByOneGain) {

@@ -276,6 +276,19 @@ void RenditionEncoder::on_end(const media::DecodeSummary& summary) {
   audio_error_ = summary.audio_error;
 }
 
+namespace {
+
+// What a publisher checks on the written file: within 1 LU of the target, true peak under the ceiling.
+// A clip whose audio is mostly peaks (clicks) cannot be both without clipping them; the manifest then
+// says so rather than the preview passing unnoticed.
+bool on_target(const nlohmann::json& after, const LoudnessTarget& target) {
+  if (!after.contains("integrated_lufs") || !after.contains("true_peak_dbtp")) return false;
+  return std::abs(after["integrated_lufs"].get<double>() - target.integrated_lufs) <= 1.0 &&
+         after["true_peak_dbtp"].get<double>() <= target.true_peak_dbtp;
+}
+
+}  // namespace
+
 nlohmann::json RenditionEncoder::report() const {
   nlohmann::json report = nlohmann::json::array();
   // Loudness after normalisation, measured once per audio codec: every rendition of a container
@@ -298,6 +311,9 @@ nlohmann::json RenditionEncoder::report() const {
                                 {"target_lufs", options_.audio.target.integrated_lufs},
                                 {"true_peak_ceiling_dbtp", options_.audio.target.true_peak_dbtp},
                                 {"after", measured->second}});
+      if (loudness_plan_.mode != LoudnessMode::none) {
+        entry["loudness"]["on_target"] = on_target(measured->second, options_.audio.target);
+      }
     }
     if (!audio_error_.empty()) entry["audio_error"] = audio_error_;
     report.push_back(std::move(entry));
