@@ -68,18 +68,9 @@ void LoudnessMeter::add(const AVFrame* frame) {
     if (rc == AVERROR(EAGAIN) || rc == AVERROR_EOF) return;
     media::check_av(rc, clip_, "loudness");
     rate_ = out_->sample_rate;
-    if (samples_ + out_->nb_samples <= input_samples_) {
-      read_metadata(*out_);
-      samples_ += out_->nb_samples;
-    } else {
-      // The audio's last samples with the padding after them: only their peak is taken.
-      double peak = 0;
-      if (const AVDictionaryEntry* e = av_dict_get(out_->metadata, "lavfi.r128.true_peak", nullptr, 0)) {
-        peak = std::atof(e->value);
-      }
-      peak_ = std::max(peak_, peak);
-      samples_ = std::max(samples_, input_samples_);
-    }
+    // The audio's last samples with the padding after them: only their peak is taken.
+    read_metadata(*out_, samples_ + out_->nb_samples > input_samples_);
+    samples_ = std::min(samples_ + out_->nb_samples, input_samples_);
     av_frame_unref(out_.get());
   }
 }
@@ -114,13 +105,14 @@ Loudness LoudnessMeter::result() const {
   return l;
 }
 
-void LoudnessMeter::read_metadata(const AVFrame& frame) {
+void LoudnessMeter::read_metadata(const AVFrame& frame, bool peak_only) {
   auto value = [&](const char* key, double& into) {
     if (const AVDictionaryEntry* e = av_dict_get(frame.metadata, key, nullptr, 0)) into = std::atof(e->value);
   };
+  value("lavfi.r128.true_peak", peak_);  // linear, maximum so far over all channels
+  if (peak_only) return;
   value("lavfi.r128.I", integrated_);
   value("lavfi.r128.LRA", range_);
-  value("lavfi.r128.true_peak", peak_);  // linear, maximum so far over all channels
   double momentary = -120.0;
   value("lavfi.r128.M", momentary);
   if (momentary > -70.0) {

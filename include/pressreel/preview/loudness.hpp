@@ -70,7 +70,8 @@ class LoudnessMeter {
   int64_t samples() const { return samples_; }
 
  private:
-  void read_metadata(const AVFrame& frame);
+  // The meter's values on `frame`; only its true peak when `peak_only` (a block with padding in it).
+  void read_metadata(const AVFrame& frame, bool peak_only);
   // A block of silence after the last frame: see add.
   void add_padding();
 
