@@ -13,6 +13,7 @@ extern "C" {
 #include "pressreel/media/probe.hpp"
 #include "pressreel/media/resampler.hpp"
 #include "pressreel/preview/loudness.hpp"
+#include "pressreel/preview/loudness_calibration.hpp"
 #include "pressreel/preview/loudness_normalizer.hpp"
 #include "pressreel/preview/rendition_encoder.hpp"
 #include "test_support.hpp"
@@ -53,7 +54,7 @@ TEST(Loudness, APeakInTheLastTenthOfASecondIsMeasured) {
   // The loudness is the tone's: the burst is shorter than a block.
   EXPECT_NEAR(reading.loudness->integrated_lufs, -26.0, 0.5);
   // With the peak known, the plan cannot be a plain gain.
-  EXPECT_EQ(preview::plan_loudness(*reading.loudness, {}).mode, preview::LoudnessMode::dynamic);
+  EXPECT_EQ(preview::plan_loudness(*reading.loudness, {}).mode, preview::LoudnessMode::limited);
 }
 
 TEST(Loudness, VideoOnlyClipHasNothingToMeasure) {
@@ -64,7 +65,7 @@ TEST(Loudness, VideoOnlyClipHasNothingToMeasure) {
   EXPECT_TRUE(reading.error.empty());
 }
 
-TEST(Loudness, LinearWhereThePeaksLeaveRoomDynamicWhereTheyDoNot) {
+TEST(Loudness, LinearWhereThePeaksLeaveRoomLimitedWhereTheyDoNot) {
   const preview::LoudnessTarget target;  // -16 LUFS, -1.5 dBTP
   const double limit = target.true_peak_dbtp - preview::codec_peak_headroom_db;
   // A quiet, even mix: +8 dB keeps its peak under the limit.
@@ -78,28 +79,73 @@ TEST(Loudness, LinearWhereThePeaksLeaveRoomDynamicWhereTheyDoNot) {
   EXPECT_DOUBLE_EQ(plan.gain_db, -4.0);
   // A peaky mix: +8 dB would put its peak at +4 dBTP, so the limiter has to work.
   plan = preview::plan_loudness({-24.0, -4.0, 5, 10, -34}, target);
-  EXPECT_EQ(plan.mode, preview::LoudnessMode::dynamic);
+  EXPECT_EQ(plan.mode, preview::LoudnessMode::limited);
   EXPECT_DOUBLE_EQ(plan.gain_db, 8.0);
   // Digital silence is left alone.
   EXPECT_EQ(preview::plan_loudness({-70.0, -120.0, 0, 10, -70}, target).mode, preview::LoudnessMode::none);
 }
 
-TEST(Loudness, CalibrationFollowsTheTrialsLineOrKeepsTheNearerTrial) {
-  // Real clips' trials at offsets 0 and 1.5 dB. A steady rise: the offset on the line through them
-  // (Blender's Big Buck Bunny, -16.5 then -15.6 LUFS: 0.6 LU per dB, 0.83 dB to go).
-  EXPECT_NEAR(preview::calibrated_offset(-16.0, -16.5, -15.6), 0.5 / 0.6, 1e-9);
-  // Too loud already without an offset: the line is followed down, at most 1.5 dB.
-  EXPECT_NEAR(preview::calibrated_offset(-16.0, -15.4, -14.0), -0.6 / (1.4 / 1.5), 1e-9);
-  EXPECT_DOUBLE_EQ(preview::calibrated_offset(-16.0, -14.4, -13.0), -1.5);
-  // Louder with less offset (a Planet Blupi clip, -16.9 then -17.3): no line, the nearer trial.
-  EXPECT_DOUBLE_EQ(preview::calibrated_offset(-16.0, -16.9, -17.3), 0.0);
-  EXPECT_DOUBLE_EQ(preview::calibrated_offset(-16.0, -17.3, -17.1), 1.5);  // 0.13 LU per dB: flat
-  // A line is not followed more than 1.5 dB past the probe.
-  EXPECT_DOUBLE_EQ(preview::calibrated_offset(-16.0, -30.0, -29.5), 3.0);
-  // A trial that could not read the audio leaves the other's offset, or none.
-  EXPECT_DOUBLE_EQ(preview::calibrated_offset(-16.0, std::nullopt, -17.0), 1.5);
-  EXPECT_DOUBLE_EQ(preview::calibrated_offset(-16.0, -17.0, std::nullopt), 0.0);
-  EXPECT_DOUBLE_EQ(preview::calibrated_offset(-16.0, std::nullopt, std::nullopt), 0.0);
+TEST(Loudness, TrialsFollowTheLineToTheTargetAndLowerTheLimitWhereTheCodecLiftsThePeaks) {
+  const preview::LoudnessTarget target;  // -16 LUFS, -1.5 dBTP
+  preview::LoudnessPlan first;
+  first.mode = preview::LoudnessMode::limited;
+  first.gain_db = -3.73;
+  first.limit_dbtp = -2.5;
+  using Trials = std::vector<preview::LoudnessTrial>;
+  // No trial yet: the plan itself.
+  EXPECT_DOUBLE_EQ(preview::next_loudness_trial({}, target, first)->gain_db, -3.73);
+  // A Planet Blupi clip's trials (pool play108): the second, louder, came out of AAC 1.69 dB over its
+  // limit and 0.69 dB over the ceiling. The limit comes down by that rise and 0.2 dB. The limiter
+  // scales, so the trials are points of loudness over the limit against gain over the limit; the
+  // lower limit wants 0.89 LU more of that, and the line through the two rises 0.127 LU per dB.
+  Trials trials = {{-3.73, -2.5, -16.70, -1.64}, {-0.73, -2.5, -16.32, -0.81}};
+  std::optional<preview::LoudnessPlan> next = preview::next_loudness_trial(trials, target, first);
+  ASSERT_TRUE(next.has_value());
+  const double limit = -1.5 - 0.2 - 1.69;
+  EXPECT_NEAR(next->limit_dbtp, limit, 1e-9);
+  EXPECT_NEAR(next->gain_db - limit, (-0.73 + 2.5) + ((-16.0 - limit) - (-16.32 + 2.5)) / (0.38 / 3.0), 1e-9);
+  EXPECT_EQ(next->mode, preview::LoudnessMode::limited);
+  // At the new limit, with one trial short of the target and one past it: between the two.
+  trials.push_back({1.76, next->limit_dbtp, -16.87, -1.94});
+  trials.push_back({10.46, next->limit_dbtp, -14.52, -1.86});
+  next = preview::next_loudness_trial(trials, target, first);
+  ASSERT_TRUE(next.has_value());
+  EXPECT_NEAR(next->gain_db, 1.76 + 0.87 * (10.46 - 1.76) / (16.87 - 14.52), 1e-9);
+  // Within 0.5 LU and under the ceiling: done, and that trial is the plan.
+  trials.push_back({5.0, next->limit_dbtp, -16.04, -2.26});
+  EXPECT_FALSE(preview::next_loudness_trial(trials, target, first).has_value());
+  const preview::LoudnessPlan best = preview::best_loudness_trial(trials, target, first);
+  EXPECT_DOUBLE_EQ(best.gain_db, 5.0);
+  EXPECT_NEAR(best.limit_dbtp, -3.39, 1e-9);
+  EXPECT_EQ(best.trials, 5);
+}
+
+TEST(Loudness, TrialsStopWhenUsedUpOrGoingNowhereAndTheBestIsUnderTheCeiling) {
+  const preview::LoudnessTarget target;
+  preview::LoudnessPlan first;
+  first.mode = preview::LoudnessMode::limited;
+  first.gain_db = 8.0;
+  first.limit_dbtp = -2.5;
+  using Trials = std::vector<preview::LoudnessTrial>;
+  // A flat response (clicks at the limit already) is followed as if it rose 0.1 LU per dB, and no
+  // further than 40 dB past the plan's gain.
+  Trials flat = {{8.0, -2.5, -20.0, -2.6}, {11.0, -2.5, -19.99, -2.6}};
+  EXPECT_DOUBLE_EQ(preview::next_loudness_trial(flat, target, first)->gain_db, 48.0);
+  // The line leading back to a trial already run: nothing more to learn.
+  flat.push_back({48.0, -2.5, -19.98, -2.6});
+  EXPECT_FALSE(preview::next_loudness_trial(flat, target, first).has_value());
+  // Six trials are the most.
+  Trials six(6, {8.0, -2.5, -18.0, -2.6});
+  for (size_t i = 0; i < six.size(); ++i) six[i].gain_db += static_cast<double>(i);
+  EXPECT_FALSE(preview::next_loudness_trial(six, target, first).has_value());
+  // The best: under the ceiling before nearer the target; of two as near, the smaller gain.
+  const Trials mixed = {{9.0, -2.5, -16.0, -1.2}, {12.0, -2.5, -16.6, -2.4}, {30.0, -2.5, -16.55, -2.3}};
+  EXPECT_DOUBLE_EQ(preview::best_loudness_trial(mixed, target, first).gain_db, 12.0);
+  // None under the ceiling: the lowest peak.
+  const Trials over = {{9.0, -2.5, -16.0, -1.2}, {7.0, -2.5, -16.9, -1.4}};
+  EXPECT_DOUBLE_EQ(preview::best_loudness_trial(over, target, first).gain_db, 7.0);
+  // No trials (the audio could not be read): the plan as it was.
+  EXPECT_DOUBLE_EQ(preview::best_loudness_trial({}, target, first).gain_db, 8.0);
 }
 
 TEST(Loudness, RelativeGateIsTenLuBelowTheBlocksAboveTheAbsoluteGate) {
@@ -150,18 +196,18 @@ TEST(LoudnessNormalisation, QuietBedWithFullScaleClicksReachesTheTargetUnderTheC
       dir, "0.03*sin(2*PI*220*t)+0.02*sin(2*PI*347*t)+if(lt(mod(t\\,1)\\,0.001)\\,0.99*sin(2*PI*1000*t)\\,0)", 8);
   EXPECT_GT(r["loudness"]["before"]["true_peak_dbtp"].get<double>(), -0.5);
   EXPECT_LT(r["loudness"]["before"]["integrated_lufs"].get<double>(), -25.0);
-  EXPECT_EQ(r["loudness"]["mode"], "dynamic");
+  EXPECT_EQ(r["loudness"]["mode"], "limited");
   expect_on_target(dir / "out" / "preview-240p.mp4", r);
 }
 
-TEST(LoudnessNormalisation, AudioShorterThanLoudnormsWindowStillReachesTheTarget) {
+TEST(LoudnessNormalisation, ShortAudioReachesTheTargetAndKeepsItsLength) {
   TempDir dir;
-  // The bed and clicks above, for 2 s: loudnorm's dynamic mode works on 3 s windows, and a 2.5 s pool
-  // clip given to it as is came out 14 LU under its own loudness, let alone the target.
+  // The bed and clicks above, for 2 s (a 2.5 s pool clip once came out 14 LU under its own loudness
+  // through loudnorm's 3 s window): on target, and no longer than it was.
   const nlohmann::json r = preview_with_audio(
       dir, "0.03*sin(2*PI*220*t)+0.02*sin(2*PI*347*t)+if(lt(mod(t\\,1)\\,0.001)\\,0.99*sin(2*PI*1000*t)\\,0)", 2);
-  EXPECT_EQ(r["loudness"]["mode"], "dynamic");
-  EXPECT_NEAR(r["loudness"]["after"]["seconds"].get<double>(), 2.0, 0.05) << "the padding is cut off";
+  EXPECT_EQ(r["loudness"]["mode"], "limited");
+  EXPECT_NEAR(r["loudness"]["after"]["seconds"].get<double>(), 2.0, 0.05) << "nothing added";
   expect_on_target(dir / "out" / "preview-240p.mp4", r);
 }
 
@@ -171,7 +217,7 @@ TEST(LoudnessNormalisation, APreviewThatCannotReachTheTargetSaysSo) {
   // limiter brings it to -16 LUFS without clipping them. The manifest says the target was missed.
   const nlohmann::json r =
       preview_with_audio(dir, "if(lt(mod(t\\,0.5)\\,0.001)\\,0.99*sin(2*PI*1000*t)\\,0)", 4);
-  EXPECT_EQ(r["loudness"]["mode"], "dynamic");
+  EXPECT_EQ(r["loudness"]["mode"], "limited");
   EXPECT_LT(r["loudness"]["after"]["integrated_lufs"].get<double>(), -17.0);
   EXPECT_EQ(r["loudness"]["on_target"], false);
 }
@@ -184,9 +230,20 @@ TEST(LoudnessNormalisation, QuietEvenAudioIsRaisedByOneGain) {
   expect_on_target(dir / "out" / "preview-240p.mp4", r);
 }
 
+// An empty 48 kHz stereo frame of planar floats, `samples` long.
+media::FramePtr stereo_float_frame(int samples) {
+  media::FramePtr frame = media::make_frame();
+  frame->format = AV_SAMPLE_FMT_FLTP;
+  frame->sample_rate = 48000;
+  av_channel_layout_default(&frame->ch_layout, 2);
+  frame->nb_samples = samples;
+  if (av_frame_get_buffer(frame.get(), 0) < 0) throw std::bad_alloc();
+  return frame;
+}
+
 TEST(LoudnessNormalisation, LinearModeIsOneGainOnEverySampleAtTheClipsRate) {
   // Quiet audio with room for its gain: linear mode. Every sample comes out the same sample times
-  // the gain loudnorm's linear mode applies (target minus measured loudness), none lost or added,
+  // the plan's gain (target minus measured loudness), none lost or added,
   // and nothing else: no trip through 192 kHz and back, which would also touch the high tones.
   preview::Loudness measured;
   measured.integrated_lufs = -31.0;
@@ -197,19 +254,14 @@ TEST(LoudnessNormalisation, LinearModeIsOneGainOnEverySampleAtTheClipsRate) {
   const preview::LoudnessPlan plan = preview::plan_loudness(measured, target);
   ASSERT_EQ(plan.mode, preview::LoudnessMode::linear);
   const media::AudioFormat format{AV_SAMPLE_FMT_FLTP, 48000, 2};
-  preview::LoudnessNormalizer normalizer(measured, target, plan, format, "test");
+  preview::LoudnessNormalizer normalizer(plan, format, "test");
   media::Resampler resampler(format, "test");
   const media::AudioFifoPtr out = resampler.make_fifo();
 
   const int samples = 48000, chunk = 1024;
   std::vector<float> sent[2];
   for (int start = 0; start < samples; start += chunk) {
-    media::FramePtr frame = media::make_frame();
-    frame->format = AV_SAMPLE_FMT_FLTP;
-    frame->sample_rate = 48000;
-    av_channel_layout_default(&frame->ch_layout, 2);
-    frame->nb_samples = std::min(chunk, samples - start);
-    ASSERT_GE(av_frame_get_buffer(frame.get(), 0), 0);
+    media::FramePtr frame = stereo_float_frame(std::min(chunk, samples - start));
     for (int c = 0; c < 2; ++c) {
       auto* data = reinterpret_cast<float*>(frame->extended_data[c]);
       for (int i = 0; i < frame->nb_samples; ++i) {
@@ -230,6 +282,53 @@ TEST(LoudnessNormalisation, LinearModeIsOneGainOnEverySampleAtTheClipsRate) {
   for (int i = 0; i < samples; ++i) {
     ASSERT_NEAR(left[i], gain * sent[0][static_cast<size_t>(i)], 1e-6) << "sample " << i;
     ASSERT_NEAR(right[i], gain * sent[1][static_cast<size_t>(i)], 1e-6) << "sample " << i;
+  }
+}
+
+TEST(LoudnessNormalisation, LimitedModeHoldsThePeaksAtTheLimitAndLeavesTheRestAtTheGain) {
+  // A -30 dBFS tone with one full-scale burst in its middle, given 12 dB: the burst would peak at
+  // +12 dBFS. Out of the limiter: as many samples as went in, none over the limit (the true peak at
+  // four times the rate is held there, so the samples are too), and away from the burst (more than
+  // the limiter's lookahead and release), every sample is the gain times the input.
+  preview::LoudnessPlan plan;
+  plan.mode = preview::LoudnessMode::limited;
+  plan.gain_db = 12.0;
+  plan.limit_dbtp = -2.5;
+  const media::AudioFormat format{AV_SAMPLE_FMT_FLTP, 48000, 2};
+  preview::LoudnessNormalizer normalizer(plan, format, "test");
+  media::Resampler resampler(format, "test");
+  const media::AudioFifoPtr out = resampler.make_fifo();
+  const int samples = 96000, chunk = 1024, burst_start = 48000, burst_end = 48480;
+  std::vector<float> sent;
+  for (int start = 0; start < samples; start += chunk) {
+    media::FramePtr frame = stereo_float_frame(std::min(chunk, samples - start));
+    for (int i = 0; i < frame->nb_samples; ++i) {
+      const int n = start + i;
+      const double level = n >= burst_start && n < burst_end ? 0.99 : 0.0316;
+      const auto v = static_cast<float>(level * std::sin(2 * M_PI * 440.0 * n / 48000.0));
+      for (int c = 0; c < 2; ++c) reinterpret_cast<float*>(frame->extended_data[c])[i] = v;
+      sent.push_back(v);
+    }
+    normalizer.process(frame.get(), *out);
+  }
+  normalizer.process(nullptr, *out);
+
+  const int got = av_audio_fifo_size(out.get());
+  EXPECT_LE(got, samples);
+  EXPECT_GE(got, samples - 512) << "at most the resampler's rounding short (the audio track pads it)";
+  std::vector<float> left(static_cast<size_t>(got)), right(static_cast<size_t>(got));
+  void* planes[] = {left.data(), right.data()};
+  ASSERT_EQ(av_audio_fifo_read(out.get(), planes, got), got);
+  const double limit = std::pow(10.0, plan.limit_dbtp / 20.0), gain = std::pow(10.0, plan.gain_db / 20.0);
+  float peak = 0.0f;
+  for (const float v : left) peak = std::max(peak, std::abs(v));
+  EXPECT_LE(peak, limit * 1.01);
+  EXPECT_GT(peak, limit * 0.9) << "the burst is held at the limit, not below it";
+  for (int i = 4800; i < 38400; i += 7) {
+    ASSERT_NEAR(left[static_cast<size_t>(i)], gain * sent[static_cast<size_t>(i)], 2e-3) << "sample " << i;
+  }
+  for (int i = 72000; i < got - 4800; i += 7) {
+    ASSERT_NEAR(right[static_cast<size_t>(i)], gain * sent[static_cast<size_t>(i)], 2e-3) << "sample " << i;
   }
 }
 

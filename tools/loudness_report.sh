@@ -3,10 +3,12 @@
 # values: -16 LUFS, -1.5 dBTP ceiling) and measures the source and every written rendition with
 # FFmpeg's own ebur128 filter (integrated loudness, true peak), independently of pressreel's reading.
 # A rendition passes when it is within +-1 LU of the target and its true peak is at most the ceiling.
-# Prints one line per clip (the first rendition; all renditions of a clip carry the same audio) and a
-# count of failures; exits 1 when any clip fails. Clips without audio are listed as such.
+# Prints one line per clip and container (renditions in one container carry the same audio) and a
+# count of failures; exits 1 when any clip fails, 77 when there is no shared footage to check. Clips
+# without audio are listed as such.
 # Usage: tools/loudness_report.sh [CLIP...]   (default: the clips with audio in ../shared/media and
-#        ../shared/media/pool); env: PRESSREEL (default build/pressreel), TARGET, CEILING
+#        ../shared/media/pool); env: PRESSREEL (default build/pressreel), TARGET, CEILING, PREVIEW_ARGS
+#        (more options of `pressreel preview`: "--webm vp9" checks the Opus audio of a WebM too)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 pressreel=${PRESSREEL:-$root/build/pressreel}
@@ -21,6 +23,10 @@ if ((${#clips[@]} == 0)); then
   for f in "$media"/clips/* "$media"/pool/*; do
     [[ -f $f && $f != *.md && $f != *.gif ]] && clips+=("$f")
   done
+  if ((${#clips[@]} == 0)); then
+    echo "no clips in $media/clips or $media/pool: skipped"
+    exit 77
+  fi
 fi
 
 # ebur128 of the first audio stream of FILE: "I TP" (LUFS, dBTP), or nothing without audio.
@@ -41,7 +47,8 @@ for clip in "${clips[@]}"; do
     continue
   fi
   out=$work/$name
-  if ! "$pressreel" -q preview "$clip" -o "$out" >"$work/report.json" 2>"$work/err.log"; then
+  # shellcheck disable=SC2086 # PREVIEW_ARGS is a list of options
+  if ! "$pressreel" -q preview ${PREVIEW_ARGS:-} "$clip" -o "$out" >"$work/report.json" 2>"$work/err.log"; then
     printf "%-52s %8s %8s %s\n" "$name" "$src_i" "$src_tp" "preview failed: $(tail -1 "$work/err.log")"
     failed=$((failed + 1))
     continue
@@ -51,14 +58,18 @@ import json, sys
 r = json.load(open('$work/report.json'))['outputs']
 r = r[0] if isinstance(r, list) else r
 print(r.get('loudness', {}).get('mode', '?'))" 2>/dev/null || echo "?")
-  first=$(ls "$out"/preview-*.mp4 "$out"/preview-*.webm 2>/dev/null | head -1 || true)
-  read -r out_i out_tp < <(measure "$first") || true
-  verdict=$(awk -v i="$out_i" -v p="$out_tp" -v t="$target" -v c="$ceiling" \
-    'BEGIN {d = i - t; if (d < 0) d = -d; print (d <= 1 && p <= c) ? "ok" : "FAIL"}')
-  [[ $verdict == FAIL ]] && failed=$((failed + 1))
-  checked=$((checked + 1))
-  printf "%-52s %8s %8s %8s %8s %-8s %s\n" "$name" "$src_i" "$src_tp" "$out_i" "$out_tp" "$mode" "$verdict"
+  # Every rendition of a container carries the same audio: the first MP4 and the first WebM.
+  for ext in mp4 webm; do
+    file=$(ls "$out"/preview-*.$ext 2>/dev/null | head -1 || true)
+    [[ -n $file ]] || continue
+    read -r out_i out_tp < <(measure "$file") || true
+    verdict=$(awk -v i="$out_i" -v p="$out_tp" -v t="$target" -v c="$ceiling" \
+      'BEGIN {d = i - t; if (d < 0) d = -d; print (d <= 1 && p <= c) ? "ok" : "FAIL"}')
+    [[ $verdict == FAIL ]] && failed=$((failed + 1))
+    checked=$((checked + 1))
+    printf "%-52s %8s %8s %8s %8s %-8s %s\n" "$name ($ext)" "$src_i" "$src_tp" "$out_i" "$out_tp" "$mode" "$verdict"
+  done
   rm -rf "$out"
 done
-echo "$checked clips with audio checked, $failed failed (target $target LUFS +-1 LU, true peak <= $ceiling dBTP)"
+echo "$checked previews of clips with audio checked, $failed failed (target $target LUFS +-1 LU, true peak <= $ceiling dBTP)"
 ((failed == 0))

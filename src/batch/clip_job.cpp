@@ -181,7 +181,7 @@ class PassSinks {
   // watchdog can stop it like every other read of the clip.
   static std::optional<preview::LoudnessReading> measure_loudness(ClipRun& run, const media::ProbeResult& probe) {
     if (!run.recipe.preview.audio.enabled || probe.main_audio() == nullptr) return std::nullopt;
-    return run.timed("loudness", [&] { return std::optional(preview::measure_loudness(run.clip.path, run.input, run.recipe.preview.audio)); });
+    return run.timed("loudness", [&] { return std::optional(preview::measure_loudness(run.clip.path, run.input, run.recipe.preview)); });
   }
 
   scenes::SceneDetector detector_;

@@ -49,7 +49,7 @@ AudioTrack::AudioTrack(const AudioTrackSettings& settings, std::string clip, med
       fifo_(resampler_.make_fifo()),
       rate_(settings.sample_rate) {
   if (settings.plan.mode != LoudnessMode::none) {
-    normalizer_.emplace(settings.measured, settings.target, settings.plan, resampler_.out(), clip_);
+    normalizer_.emplace(settings.plan, resampler_.out(), clip_);
     normalized_ = resampler_.make_fifo();
   }
 }
@@ -144,7 +144,7 @@ void AudioTrack::finish(media::RationalTime end) {
       pass_on(std::min<int64_t>({frame_size(), limit - passed_, av_audio_fifo_size(fifo_.get())}));
     }
     if (normalizer_) {
-      normalizer_->process(nullptr, *normalized_);  // loudnorm hands out what its window still holds
+      normalizer_->process(nullptr, *normalized_);  // the limiter hands out what its lookahead still holds
       // It gives back as many samples as it took; a shortfall could only be the resampler's rounding.
       const int64_t short_by = limit - (encoded_ + av_audio_fifo_size(normalized_.get()));
       if (short_by > 0) pad_silence_into(*normalized_, short_by);

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <deque>
+#include <tuple>
 #include <nlohmann/json.hpp>
 
 extern "C" {
@@ -15,6 +16,7 @@ extern "C" {
 
 #include "media/stream_reader.hpp"
 #include "pressreel/media/error.hpp"
+#include "pressreel/preview/loudness_calibration.hpp"
 #include "pressreel/preview/loudness_normalizer.hpp"
 
 namespace pressreel::preview {
@@ -174,13 +176,26 @@ LoudnessReading measure_loudness(const std::filesystem::path& clip, const media:
 }
 
 LoudnessReading measure_loudness(const std::filesystem::path& clip, const media::InputPolicy& policy,
-                                 const AudioOptions& audio) {
+                                 const PreviewOptions& preview) {
+  const AudioOptions& audio = preview.audio;
   LoudnessReading reading = measure_loudness(clip, policy);
   if (!reading.loudness || !audio.normalize) return reading;
   LoudnessPlan plan = plan_loudness(*reading.loudness, audio.target);
-  if (plan.mode == LoudnessMode::dynamic) {
-    const media::AudioFormat format{AV_SAMPLE_FMT_FLTP, audio.sample_rate, audio.channels};
-    plan = calibrate_dynamic_plan(clip, policy, *reading.loudness, audio.target, plan, format);
+  if (plan.mode == LoudnessMode::limited) {
+    // The trials encode as the renditions do: AAC for MP4 (and when there are none), Opus for WebM.
+    bool mp4 = preview.renditions.empty(), webm = false;
+    for (const RenditionOptions& r : preview.renditions) (r.codec == VideoCodec::h264 ? mp4 : webm) = true;
+    std::vector<AudioTrackSettings> encodings;
+    for (const auto& [used, codec, bitrate] : {std::tuple{mp4, "aac", audio.aac_bitrate},
+                                               std::tuple{webm, "libopus", audio.opus_bitrate}}) {
+      if (!used) continue;
+      AudioTrackSettings& e = encodings.emplace_back();
+      e.codec = codec;
+      e.bitrate = bitrate;
+      e.sample_rate = audio.sample_rate;
+      e.channels = audio.channels;
+    }
+    plan = calibrate_limited_plan(clip, policy, audio.target, plan, encodings);
   }
   reading.plan = plan;
   return reading;

@@ -123,7 +123,7 @@ void RenditionEncoder::on_start(const media::ProbeResult& probe, const media::Vi
 
 void RenditionEncoder::open_audio(const media::ProbeResult& probe) {
   if (!options_.audio.enabled || probe.main_audio() == nullptr) return;
-  if (!loudness_) loudness_ = measure_loudness(probe.path, {}, options_.audio);
+  if (!loudness_) loudness_ = measure_loudness(probe.path, {}, options_);
   if (!loudness_->error.empty()) spdlog::warn("{}", loudness_->error);
   // Audio that cannot be decoded at all gets no track; audio that breaks part way is kept (and
   // padded with silence to the end) so the video is never lost.
@@ -139,8 +139,6 @@ void RenditionEncoder::open_audio(const media::ProbeResult& probe) {
   AudioTrackSettings settings;
   settings.sample_rate = options_.audio.sample_rate;
   settings.channels = options_.audio.channels;
-  settings.measured = *loudness_->loudness;
-  settings.target = options_.audio.target;
   settings.plan = loudness_plan_;
   if (mp4) {
     settings.codec = "aac";

@@ -21,10 +21,7 @@ struct AudioTrackSettings {
   int64_t bitrate = 128000;
   int sample_rate = 48000;
   int channels = 2;
-  // Loudness normalisation: the first pass's measurement, the target and the plan (mode none
-  // leaves the audio as it is).
-  Loudness measured;
-  LoudnessTarget target;
+  // Loudness normalisation (mode none leaves the audio as it is).
   LoudnessPlan plan;
   bool global_header = true;   // codec headers in extradata (MP4, WebM)
 };

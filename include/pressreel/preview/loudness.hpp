@@ -20,21 +20,22 @@ struct Loudness {
   double true_peak_dbtp = -120.0;  // maximum true peak over all channels
   double range_lu = 0.0;           // loudness range (EBU Tech 3342)
   double seconds = 0.0;            // audio measured
-  double threshold_lufs = -70.0;   // relative gating threshold (loudnorm's measured_thresh)
+  double threshold_lufs = -70.0;   // relative gating threshold (what loudnorm calls measured_thresh)
 };
 
 enum class LoudnessMode {
   none,     // silence, or normalisation switched off: the audio passes unchanged
   linear,   // one gain for the whole clip
-  dynamic,  // gain that follows the short-term loudness, with loudnorm's true-peak limiter
+  limited,  // one gain, then a true-peak limiter (FFmpeg's alimiter at four times the rate) holding
+            // the peaks at the limit
 };
 std::string to_string(LoudnessMode mode);
 
 struct LoudnessPlan {
   LoudnessMode mode = LoudnessMode::none;
-  double gain_db = 0.0;     // target - measured integrated loudness (the mean gain in dynamic mode)
-  double limit_dbtp = 0.0;  // the true peak loudnorm aims at: the ceiling less the codec's headroom
-  double offset_db = 0.0;   // dynamic mode: the loudness its limiter takes off, given back before it
+  double gain_db = 0.0;     // linear: target - measured loudness; limited: the gain in front of the limiter
+  double limit_dbtp = 0.0;  // the true peak aimed at: the ceiling less the codec's headroom
+  int trials = 0;           // limited: trial runs the gain and limit were found by (calibrate_limited_plan)
 };
 
 struct LoudnessReading {
@@ -47,10 +48,11 @@ struct LoudnessReading {
 // way is measured up to the failure and the error is reported; a clip without audio gives nothing.
 LoudnessReading measure_loudness(const std::filesystem::path& clip, const media::InputPolicy& policy = {});
 
-// The same, and the plan that normalises it to `audio`'s target (when audio.normalize): dynamic
-// plans are calibrated by a trial run over the audio (see calibrate_dynamic_plan).
+// The same, and the plan that normalises it to `preview.audio`'s target (when audio.normalize):
+// limited plans are calibrated by trial runs over the audio, encoded as `preview`'s renditions
+// encode it (see calibrate_limited_plan).
 LoudnessReading measure_loudness(const std::filesystem::path& clip, const media::InputPolicy& policy,
-                                 const AudioOptions& audio);
+                                 const PreviewOptions& preview);
 
 // Decodes the main audio stream of `clip` (video packets are discarded by the demuxer) and hands
 // each decoded frame to `on_audio`. False when the clip has no audio stream. A read or decode error,
