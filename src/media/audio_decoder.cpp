@@ -8,15 +8,19 @@
 namespace pressreel::media {
 
 AudioDecoder::AudioDecoder(const AVStream* stream, std::string clip, RationalTime origin)
-    : clip_(std::move(clip)), time_base_(stream->time_base), origin_(origin) {
-  const AVCodec* codec = avcodec_find_decoder(stream->codecpar->codec_id);
+    : AudioDecoder(*stream->codecpar, stream->time_base, std::move(clip), origin) {}
+
+AudioDecoder::AudioDecoder(const AVCodecParameters& parameters, AVRational time_base, std::string clip,
+                           RationalTime origin)
+    : clip_(std::move(clip)), time_base_(time_base), origin_(origin) {
+  const AVCodec* codec = avcodec_find_decoder(parameters.codec_id);
   if (codec == nullptr) {
-    throw MediaError(clip_, "audio", fmt::format("no decoder for codec '{}'", avcodec_get_name(stream->codecpar->codec_id)));
+    throw MediaError(clip_, "audio", fmt::format("no decoder for codec '{}'", avcodec_get_name(parameters.codec_id)));
   }
   codec_.reset(avcodec_alloc_context3(codec));
   if (!codec_) throw std::bad_alloc();
-  check_av(avcodec_parameters_to_context(codec_.get(), stream->codecpar), clip_, "audio");
-  codec_->pkt_timebase = stream->time_base;
+  check_av(avcodec_parameters_to_context(codec_.get(), &parameters), clip_, "audio");
+  codec_->pkt_timebase = time_base;
   check_av(avcodec_open2(codec_.get(), codec, nullptr), clip_, "audio", "opening the decoder");
 }
 

@@ -14,6 +14,8 @@ class AudioDecoder {
  public:
   // `origin` is the instant AudioFrame::time counts from (the first video frame's PTS).
   AudioDecoder(const AVStream* stream, std::string clip, RationalTime origin = {});
+  // A decoder of packets that come from elsewhere than a demuxer (an encoder's), in `time_base`.
+  AudioDecoder(const AVCodecParameters& parameters, AVRational time_base, std::string clip, RationalTime origin = {});
   AudioDecoder(const AudioDecoder&) = delete;
   AudioDecoder& operator=(const AudioDecoder&) = delete;
 

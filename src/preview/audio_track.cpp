@@ -29,6 +29,15 @@ constexpr double max_buffered_seconds = 30.0;
 
 }  // namespace
 
+AudioTrackSettings audio_track_settings(const AudioOptions& audio, bool webm) {
+  AudioTrackSettings settings;
+  settings.codec = webm ? "libopus" : "aac";
+  settings.bitrate = webm ? audio.opus_bitrate : audio.aac_bitrate;
+  settings.sample_rate = audio.sample_rate;
+  settings.channels = audio.channels;
+  return settings;
+}
+
 AudioTrack::AudioTrack(const AudioTrackSettings& settings, std::string clip, media::Encoder::PacketHandler on_packet)
     : clip_(std::move(clip)),
       settings_(settings),

@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <cmath>
 #include <deque>
-#include <tuple>
 #include <nlohmann/json.hpp>
 
 extern "C" {
@@ -186,15 +185,8 @@ LoudnessReading measure_loudness(const std::filesystem::path& clip, const media:
     bool mp4 = preview.renditions.empty(), webm = false;
     for (const RenditionOptions& r : preview.renditions) (r.codec == VideoCodec::h264 ? mp4 : webm) = true;
     std::vector<AudioTrackSettings> encodings;
-    for (const auto& [used, codec, bitrate] : {std::tuple{mp4, "aac", audio.aac_bitrate},
-                                               std::tuple{webm, "libopus", audio.opus_bitrate}}) {
-      if (!used) continue;
-      AudioTrackSettings& e = encodings.emplace_back();
-      e.codec = codec;
-      e.bitrate = bitrate;
-      e.sample_rate = audio.sample_rate;
-      e.channels = audio.channels;
-    }
+    if (mp4) encodings.push_back(audio_track_settings(audio, false));
+    if (webm) encodings.push_back(audio_track_settings(audio, true));
     plan = calibrate_limited_plan(clip, policy, audio.target, plan, encodings);
   }
   reading.plan = plan;

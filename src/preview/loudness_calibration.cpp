@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <deque>
 #include <memory>
 #include <string>
 
@@ -12,6 +13,7 @@ extern "C" {
 #include <libavcodec/avcodec.h>
 }
 
+#include "media/audio_decoder.hpp"
 #include "pressreel/media/error.hpp"
 #include "pressreel/preview/loudness_normalizer.hpp"
 
@@ -60,57 +62,46 @@ bool nearer(const LoudnessTrial& t, const LoudnessTrial& than, const LoudnessTar
   return d < -as_near_lu || (d <= as_near_lu && t.gain_db < than.gain_db);
 }
 
-// An AAC or Opus decoder for the packets of `encoder`, handing each decoded frame on.
-class PacketDecoder {
+// One encoding of a trial: the audio track, a decoder of its packets and a meter of what they decode to.
+class TrialEncoding {
  public:
-  PacketDecoder(const AVCodecContext& encoder, const std::string& clip) : clip_(clip) {
-    const AVCodec* codec = avcodec_find_decoder(encoder.codec_id);
-    if (codec == nullptr) throw media::MediaError(clip_, trial_stage, "no decoder for the preview audio codec");
-    context_.reset(avcodec_alloc_context3(codec));
-    if (!context_) throw std::bad_alloc();
+  TrialEncoding(const AudioTrackSettings& settings, const std::string& clip)
+      : clip_(clip), track_(settings, clip, [this](AVPacket& p) { decode(&p); }) {
     std::unique_ptr<AVCodecParameters, void (*)(AVCodecParameters*)> parameters(
         avcodec_parameters_alloc(), [](AVCodecParameters* p) { avcodec_parameters_free(&p); });
     if (!parameters) throw std::bad_alloc();
+    const AVCodecContext& encoder = *track_.encoder().context();
     media::check_av(avcodec_parameters_from_context(parameters.get(), &encoder), clip_, trial_stage);
-    media::check_av(avcodec_parameters_to_context(context_.get(), parameters.get()), clip_, trial_stage);
-    context_->pkt_timebase = encoder.time_base;
-    context_->thread_count = 1;
-    media::check_av(avcodec_open2(context_.get(), codec, nullptr), clip_, trial_stage, "opening the decoder");
+    decoder_.emplace(*parameters, encoder.time_base, clip_);
   }
 
-  // Decodes `packet` (nullptr drains) and gives every frame to `out`.
-  template <class Out>
-  void decode(const AVPacket* packet, Out&& out) {
-    media::check_av(avcodec_send_packet(context_.get(), packet), clip_, trial_stage);
-    for (;;) {
-      const int rc = avcodec_receive_frame(context_.get(), frame_.get());
-      if (rc == AVERROR(EAGAIN) || rc == AVERROR_EOF) return;
-      media::check_av(rc, clip_, trial_stage);
-      out(*frame_);
-      av_frame_unref(frame_.get());
-    }
+  AudioTrack& track() { return track_; }
+  // Ends the track at `end`, drains the decoder and the meter; the measurement, if any audio came out.
+  std::optional<Loudness> finish(media::RationalTime end) {
+    track_.finish(end);
+    decode(nullptr);
+    if (!meter_) return std::nullopt;
+    meter_->add(nullptr);
+    if (meter_->samples() == 0) return std::nullopt;
+    return meter_->result();
   }
 
  private:
+  // Decodes `packet` (nullptr drains) and meters what comes out.
+  void decode(const AVPacket* packet) {
+    decoder_->decode(packet, decoded_);
+    for (; !decoded_.empty(); decoded_.pop_front()) {
+      const AVFrame& f = *decoded_.front().samples;
+      if (!meter_) meter_.emplace(f, clip_);
+      meter_->add(&f);
+    }
+  }
+
   std::string clip_;
-  media::CodecContextPtr context_;
-  media::FramePtr frame_ = media::make_frame();
-};
-
-// One encoding of a trial: the audio track, a decoder of its packets and a meter of what they decode to.
-struct TrialEncoding {
-  TrialEncoding(const AudioTrackSettings& settings, const std::string& clip)
-      : track(settings, clip, [this, clip](AVPacket& p) { decoder->decode(&p, [&](const AVFrame& f) { measure(f, clip); }); }) {
-    decoder.emplace(*track.encoder().context(), clip);
-  }
-  void measure(const AVFrame& f, const std::string& clip) {
-    if (!meter) meter.emplace(f, clip);
-    meter->add(&f);
-  }
-
-  std::optional<PacketDecoder> decoder;
-  std::optional<LoudnessMeter> meter;
-  AudioTrack track;
+  std::optional<media::AudioDecoder> decoder_;  // made once the track's encoder is open
+  std::deque<media::AudioFrame> decoded_;
+  std::optional<LoudnessMeter> meter_;
+  AudioTrack track_;
 };
 
 // The clip's main audio through every audio track in `encodings` (which share one plan), encoded and
@@ -124,6 +115,7 @@ std::optional<LoudnessTrial> run_trial(const std::filesystem::path& clip, const 
   std::string error;
   int64_t samples = 0;  // read so far, at the source's rate: the audio's own clock from its start
   int rate = 0;
+  std::vector<std::optional<Loudness>> results;
   try {
     read_main_audio(
         clip, policy,
@@ -133,31 +125,27 @@ std::optional<LoudnessTrial> run_trial(const std::filesystem::path& clip, const 
                                         media::share_frame(media::ref_frame(&frame))};
           samples += frame.nb_samples;
           for (auto& t : tracks) {
-            t->track.add(audio);
-            t->track.encode_until(media::RationalTime(samples, AVRational{1, rate}));
+            t->track().add(audio);
+            t->track().encode_until(media::RationalTime(samples, AVRational{1, rate}));
           }
         },
         error);
-    for (auto& t : tracks) {
-      if (rate > 0) t->track.finish(media::RationalTime(samples, AVRational{1, rate}));
-      t->decoder->decode(nullptr, [&](const AVFrame& f) { t->measure(f, name); });
-      if (t->meter) t->meter->add(nullptr);
+    if (rate > 0) {
+      for (auto& t : tracks) results.push_back(t->finish(media::RationalTime(samples, AVRational{1, rate})));
     }
   } catch (const media::MediaError& e) {
     error = e.what();
   }
   if (!error.empty()) spdlog::debug("{}: loudness trial: {}", name, error);
-  if (!error.empty() || tracks.empty()) return std::nullopt;
+  if (!error.empty() || results.empty()) return std::nullopt;
   const LoudnessPlan& plan = encodings.front().plan;
   LoudnessTrial trial{plan.gain_db, plan.limit_dbtp, target.integrated_lufs, -120.0};
-  for (const auto& t : tracks) {
-    if (!t->meter || t->meter->samples() == 0) return std::nullopt;
-    const Loudness result = t->meter->result();
-    if (result.integrated_lufs <= -70.0) return std::nullopt;
-    if (std::abs(result.integrated_lufs - target.integrated_lufs) >= std::abs(trial.lufs - target.integrated_lufs)) {
-      trial.lufs = result.integrated_lufs;
+  for (const std::optional<Loudness>& result : results) {
+    if (!result || result->integrated_lufs <= -70.0) return std::nullopt;
+    if (std::abs(result->integrated_lufs - target.integrated_lufs) >= std::abs(trial.lufs - target.integrated_lufs)) {
+      trial.lufs = result->integrated_lufs;
     }
-    trial.peak_dbtp = std::max(trial.peak_dbtp, result.true_peak_dbtp);
+    trial.peak_dbtp = std::max(trial.peak_dbtp, result->true_peak_dbtp);
   }
   return trial;
 }

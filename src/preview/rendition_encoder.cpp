@@ -136,20 +136,16 @@ void RenditionEncoder::open_audio(const media::ProbeResult& probe) {
 
   bool mp4 = false, webm = false;
   for (const PlannedRendition& plan : planned_) (plan.container == "webm" ? webm : mp4) = true;
-  AudioTrackSettings settings;
-  settings.sample_rate = options_.audio.sample_rate;
-  settings.channels = options_.audio.channels;
-  settings.plan = loudness_plan_;
   if (mp4) {
-    settings.codec = "aac";
-    settings.bitrate = options_.audio.aac_bitrate;
+    AudioTrackSettings settings = audio_track_settings(options_.audio, false);
+    settings.plan = loudness_plan_;
     aac_ = std::make_unique<AudioTrack>(settings, clip_, [this](AVPacket& p) {
       send_audio_packet(p, false, aac_->encoder().context()->time_base);
     });
   }
   if (webm) {
-    settings.codec = "libopus";
-    settings.bitrate = options_.audio.opus_bitrate;
+    AudioTrackSettings settings = audio_track_settings(options_.audio, true);
+    settings.plan = loudness_plan_;
     opus_ = std::make_unique<AudioTrack>(settings, clip_, [this](AVPacket& p) {
       send_audio_packet(p, true, opus_->encoder().context()->time_base);
     });

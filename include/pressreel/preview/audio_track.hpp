@@ -26,6 +26,10 @@ struct AudioTrackSettings {
   bool global_header = true;   // codec headers in extradata (MP4, WebM)
 };
 
+// The audio track of the renditions in one container, as `audio` sets them: AAC-LC for MP4, Opus
+// for WebM (the plan left at none).
+AudioTrackSettings audio_track_settings(const AudioOptions& audio, bool webm);
+
 class AudioTrack {
  public:
   // `on_packet` receives every encoded packet, timestamps in encoder().context()->time_base.

@@ -37,17 +37,17 @@ constexpr int max_loudness_trials = 6;
 std::optional<LoudnessPlan> next_loudness_trial(const std::vector<LoudnessTrial>& trials,
                                                 const LoudnessTarget& target, const LoudnessPlan& first);
 
-// The plan of the best trial: the one 0.1 dB under the ceiling nearest the target (of two within 0.1 LU of
-// each other, the one with less gain); when none is under the ceiling, the one with the lowest peak. `first` as it is when there are no trials.
+// The plan of the best trial: the one 0.1 dB under the ceiling nearest the target (of two within
+// 0.1 LU of each other, the one with less gain); when none is under the ceiling, the one with the
+// lowest peak. `first` as it is when there are no trials.
 LoudnessPlan best_loudness_trial(const std::vector<LoudnessTrial>& trials, const LoudnessTarget& target,
                                  const LoudnessPlan& first);
 
 // Runs the trials for a limited plan over the clip's main audio, encoded as each of `encodings` says
 // (AAC, and Opus when there are WebM renditions; their plans are replaced): a trial's loudness is the
 // one furthest from the target and its peak the highest. A plan of any other mode is returned as it
-// is. The
-// first two run side by side. A trial that cannot read the audio ends the search with what the
-// others found.
+// is. The first two run side by side. A trial that cannot read the audio ends the search with what
+// the others found.
 LoudnessPlan calibrate_limited_plan(const std::filesystem::path& clip, const media::InputPolicy& policy,
                                     const LoudnessTarget& target, LoudnessPlan plan,
                                     std::vector<AudioTrackSettings> encodings);
