@@ -4,7 +4,8 @@
 # FFmpeg's own ebur128 filter (integrated loudness, true peak), independently of pressreel's reading.
 # A rendition passes when it is within +-1 LU of the target and its true peak is at most the ceiling.
 # Prints one line per clip and container (renditions in one container carry the same audio) and a
-# count of failures; exits 1 when any clip fails, 77 when there is no shared footage to check. Clips
+# count of failures (mode "+2nd": the read-back found the first encoding off target and the previews
+# were encoded again with a corrected plan); exits 1 when any clip fails, 77 when there is no shared footage to check. Clips
 # without audio are listed as such.
 # Usage: tools/loudness_report.sh [CLIP...]   (default: the clips with audio in ../shared/media and
 #        ../shared/media/pool); env: PRESSREEL (default build/pressreel), TARGET, CEILING, PREVIEW_ARGS
@@ -37,7 +38,7 @@ measure() {
          END {if (i != "") print i, p}'
 }
 
-printf "%-52s %8s %8s %8s %8s %-8s %s\n" clip src_lufs src_tp out_lufs out_tp mode result
+printf "%-52s %8s %8s %8s %8s %-12s %s\n" clip src_lufs src_tp out_lufs out_tp mode result
 failed=0 checked=0
 for clip in "${clips[@]}"; do
   name=$(basename "$clip")
@@ -57,7 +58,8 @@ for clip in "${clips[@]}"; do
 import json, sys
 r = json.load(open('$work/report.json'))['outputs']
 r = r[0] if isinstance(r, list) else r
-print(r.get('loudness', {}).get('mode', '?'))" 2>/dev/null || echo "?")
+l = r.get('loudness', {})
+print(l.get('mode', '?') + ('+2nd' if 'first_try' in l else ''))" 2>/dev/null || echo "?")
   # Every rendition of a container carries the same audio: the first MP4 and the first WebM.
   for ext in mp4 webm; do
     file=$(ls "$out"/preview-*.$ext 2>/dev/null | head -1 || true)
@@ -67,7 +69,7 @@ print(r.get('loudness', {}).get('mode', '?'))" 2>/dev/null || echo "?")
       'BEGIN {d = i - t; if (d < 0) d = -d; print (d <= 1 && p <= c) ? "ok" : "FAIL"}')
     [[ $verdict == FAIL ]] && failed=$((failed + 1))
     checked=$((checked + 1))
-    printf "%-52s %8s %8s %8s %8s %-8s %s\n" "$name ($ext)" "$src_i" "$src_tp" "$out_i" "$out_tp" "$mode" "$verdict"
+    printf "%-52s %8s %8s %8s %8s %-12s %s\n" "$name ($ext)" "$src_i" "$src_tp" "$out_i" "$out_tp" "$mode" "$verdict"
   done
   rm -rf "$out"
 done

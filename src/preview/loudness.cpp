@@ -179,18 +179,20 @@ LoudnessReading measure_loudness(const std::filesystem::path& clip, const media:
   const AudioOptions& audio = preview.audio;
   LoudnessReading reading = measure_loudness(clip, policy);
   if (!reading.loudness || !audio.normalize) return reading;
-  LoudnessPlan plan = plan_loudness(*reading.loudness, audio.target);
-  if (plan.mode == LoudnessMode::limited) {
-    // The trials encode as the renditions do: AAC for MP4 (and when there are none), Opus for WebM.
-    bool mp4 = preview.renditions.empty(), webm = false;
-    for (const RenditionOptions& r : preview.renditions) (r.codec == VideoCodec::h264 ? mp4 : webm) = true;
-    std::vector<AudioTrackSettings> encodings;
-    if (mp4) encodings.push_back(audio_track_settings(audio, false));
-    if (webm) encodings.push_back(audio_track_settings(audio, true));
-    plan = calibrate_limited_plan(clip, policy, audio.target, plan, encodings);
-  }
-  reading.plan = plan;
+  reading.plan = plan_for_previews(clip, policy, preview, plan_loudness(*reading.loudness, audio.target));
   return reading;
+}
+
+LoudnessPlan plan_for_previews(const std::filesystem::path& clip, const media::InputPolicy& policy,
+                               const PreviewOptions& preview, const LoudnessPlan& plan) {
+  if (plan.mode != LoudnessMode::limited) return plan;
+  // The trials encode as the renditions do: AAC for MP4 (and when there are none), Opus for WebM.
+  bool mp4 = preview.renditions.empty(), webm = false;
+  for (const RenditionOptions& r : preview.renditions) (r.codec == VideoCodec::h264 ? mp4 : webm) = true;
+  std::vector<AudioTrackSettings> encodings;
+  if (mp4) encodings.push_back(audio_track_settings(preview.audio, false));
+  if (webm) encodings.push_back(audio_track_settings(preview.audio, true));
+  return calibrate_limited_plan(clip, policy, preview.audio.target, plan, encodings);
 }
 
 nlohmann::json to_json(const Loudness& l) {

@@ -260,4 +260,33 @@ LoudnessPlan calibrate_limited_plan(const std::filesystem::path& clip, const med
   return best_loudness_trial(trials, target, plan);
 }
 
+bool publishable(const Loudness& written, const LoudnessTarget& target) {
+  return std::abs(written.integrated_lufs - target.integrated_lufs) <= 1.0 &&
+         written.true_peak_dbtp <= target.true_peak_dbtp;
+}
+
+std::optional<LoudnessPlan> corrected_plan(const LoudnessPlan& used, std::span<const Loudness> written,
+                                           const LoudnessTarget& target) {
+  if (used.mode != LoudnessMode::linear || written.empty()) return std::nullopt;
+  if (std::all_of(written.begin(), written.end(), [&](const Loudness& w) { return publishable(w, target); })) {
+    return std::nullopt;
+  }
+  double missed = 0.0, peak = -120.0;
+  for (const Loudness& w : written) {
+    missed += target.integrated_lufs - w.integrated_lufs;
+    peak = std::max(peak, w.true_peak_dbtp);
+  }
+  missed /= static_cast<double>(written.size());
+  LoudnessPlan plan = used;
+  plan.gain_db += missed;
+  // One gain moves the written loudness and the peaks about alike, but the codec's noise on the peaks
+  // moves with it (bright noise: 1.7 dB more gain, 2.8 dB more peak): linear only with the headroom
+  // the first plan left the codec.
+  if (peak + missed > target.true_peak_dbtp - codec_peak_headroom_db) {
+    plan.mode = LoudnessMode::limited;
+    plan.limit_dbtp = target.true_peak_dbtp - codec_peak_headroom_db;
+  }
+  return plan;
+}
+
 }  // namespace pressreel::preview

@@ -7,6 +7,7 @@
 #include <map>
 
 #include "pressreel/media/error.hpp"
+#include "pressreel/preview/loudness_calibration.hpp"
 #include "media/stored_code.hpp"
 #include "preview/encode_worker.hpp"
 #include "preview/video_encoder.hpp"
@@ -83,6 +84,7 @@ int RenditionEncoder::encoder_threads_for(const media::VideoStreamInfo& video) c
 
 void RenditionEncoder::on_start(const media::ProbeResult& probe, const media::VideoStreamInfo& video) {
   clip_ = probe.path.string();
+  probe_ = probe;
   planned_ = plan_renditions(media::display_size(video), options_.renditions);
   std::filesystem::create_directories(folder_);
   open_audio(probe);
@@ -270,49 +272,73 @@ void RenditionEncoder::on_end(const media::DecodeSummary& summary) {
   audio_error_ = summary.audio_error;
 }
 
-namespace {
-
-// What a publisher checks on the written file: within 1 LU of the target, true peak under the ceiling.
-// A clip whose audio is mostly peaks (clicks) cannot be both without clipping them; the manifest then
-// says so rather than the preview passing unnoticed.
-bool on_target(const nlohmann::json& after, const LoudnessTarget& target) {
-  if (!after.contains("integrated_lufs") || !after.contains("true_peak_dbtp")) return false;
-  return std::abs(after["integrated_lufs"].get<double>() - target.integrated_lufs) <= 1.0 &&
-         after["true_peak_dbtp"].get<double>() <= target.true_peak_dbtp;
+const RenditionEncoder::Written& RenditionEncoder::written(const Output& out) const {
+  auto it = written_.find(out.plan.container);
+  if (it == written_.end()) {
+    const std::filesystem::path file = out.file.final_path();
+    it = written_.emplace(out.plan.container, Written{file.filename().string(), measure_loudness(file)}).first;
+  }
+  return it->second;
 }
-
-}  // namespace
 
 nlohmann::json RenditionEncoder::report() const {
   nlohmann::json report = nlohmann::json::array();
   // Loudness after normalisation, measured once per audio codec: every rendition of a container
   // carries the very same encoded audio packets.
-  std::map<std::string, nlohmann::json> after;
   for (const auto& out : outputs_) {
     nlohmann::json entry = describe_output(out->file.final_path());
     entry["rendition"] = to_json(out->plan.options);
     if (out->audio_stream >= 0 && loudness_ && loudness_->loudness) {
-      auto measured = after.find(out->plan.container);
-      if (measured == after.end()) {
-        const LoudnessReading reading = measure_loudness(out->file.final_path());
-        nlohmann::json value = reading.loudness ? to_json(*reading.loudness) : nlohmann::json();
-        value["measured_on"] = out->file.final_path().filename().string();
-        measured = after.emplace(out->plan.container, value).first;
-      }
+      const Written& w = written(*out);
+      nlohmann::json after = w.reading.loudness ? to_json(*w.reading.loudness) : nlohmann::json();
+      after["measured_on"] = w.file;
       // The mode and limit say how the target was reached; `after` is read from the written file.
       entry["loudness"] = to_json(loudness_plan_);
       entry["loudness"].update({{"before", to_json(*loudness_->loudness)},
                                 {"target_lufs", options_.audio.target.integrated_lufs},
                                 {"true_peak_ceiling_dbtp", options_.audio.target.true_peak_dbtp},
-                                {"after", measured->second}});
+                                {"after", after}});
+      // What a publisher checks on the written file. A clip whose audio is mostly peaks (clicks)
+      // cannot be both without clipping them; the manifest then says so rather than the preview
+      // passing unnoticed.
       if (loudness_plan_.mode != LoudnessMode::none) {
-        entry["loudness"]["on_target"] = on_target(measured->second, options_.audio.target);
+        entry["loudness"]["on_target"] = w.reading.loudness && publishable(*w.reading.loudness, options_.audio.target);
+      }
+      if (!first_try_plan_.is_null()) {
+        entry["loudness"]["first_try"] = first_try_plan_;
+        entry["loudness"]["first_try"]["after"] = first_try_after_.at(out->plan.container);
       }
     }
     if (!audio_error_.empty()) entry["audio_error"] = audio_error_;
     report.push_back(std::move(entry));
   }
   return report;
+}
+
+nlohmann::json RenditionEncoder::read_back(const media::DecodePassOptions& again) {
+  std::vector<Loudness> measured;
+  std::map<std::string, nlohmann::json> after;
+  for (const auto& out : outputs_) {
+    if (out->audio_stream < 0 || !loudness_ || !loudness_->loudness || !probe_) continue;
+    const Written& w = written(*out);
+    if (!w.reading.loudness) return report();  // unreadable as written: reported as it is
+    if (after.emplace(out->plan.container, to_json(*w.reading.loudness)).second) measured.push_back(*w.reading.loudness);
+  }
+  const LoudnessTarget& target = options_.audio.target;
+  const std::optional<LoudnessPlan> corrected = corrected_plan(loudness_plan_, measured, target);
+  if (!corrected) return report();
+  LoudnessReading reading = *loudness_;
+  reading.plan = plan_for_previews(probe_->path, again.input, options_, *corrected);
+  spdlog::info("{}: the previews' audio came out at {:.1f} LUFS, {:.1f} dBTP from a gain of {:+.2f} dB (target {} "
+               "LUFS, ceiling {} dBTP): encoding them again, {} with a gain of {:+.2f} dB",
+               clip_, measured.front().integrated_lufs, measured.front().true_peak_dbtp, loudness_plan_.gain_db,
+               target.integrated_lufs, target.true_peak_dbtp, to_string(reading.plan->mode), reading.plan->gain_db);
+  RenditionEncoder second(folder_, options_, reading);
+  second.first_try_plan_ = to_json(loudness_plan_);
+  second.first_try_after_ = std::move(after);
+  media::FrameSink* sinks[] = {&second};
+  media::run_decode_pass(*probe_, sinks, again);
+  return second.report();
 }
 
 }  // namespace pressreel::preview

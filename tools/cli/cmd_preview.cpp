@@ -52,7 +52,7 @@ Action add_preview_command(CLI::App& app) {
     media::FrameSink* sinks[] = {&encoder};
     const media::DecodeSummary summary = media::run_decode_pass(probe, sinks);
     spdlog::info("{}: {} frames in {:.2f} s", args->clip, summary.frames, summary.decode_seconds);
-    nlohmann::json report = {{"clip", args->clip}, {"outputs", encoder.report()}};
+    nlohmann::json report = {{"clip", args->clip}, {"outputs", encoder.read_back()}};
     if (!args->teaser.empty()) {
       std::vector<preview::TeaserPiece> pieces;
       const AVRational ms{1, 1000};

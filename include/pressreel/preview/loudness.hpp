@@ -54,6 +54,11 @@ LoudnessReading measure_loudness(const std::filesystem::path& clip, const media:
 LoudnessReading measure_loudness(const std::filesystem::path& clip, const media::InputPolicy& policy,
                                  const PreviewOptions& preview);
 
+// `plan` as the previews will use it: a limited plan calibrated by trial runs over `clip`'s audio,
+// encoded as `preview`'s renditions encode it (AAC for MP4, Opus for WebM); any other as it is.
+LoudnessPlan plan_for_previews(const std::filesystem::path& clip, const media::InputPolicy& policy,
+                               const PreviewOptions& preview, const LoudnessPlan& plan);
+
 // Decodes the main audio stream of `clip` (video packets are discarded by the demuxer) and hands
 // each decoded frame to `on_audio`. False when the clip has no audio stream. A read or decode error,
 // or a MediaError thrown by `on_audio`, ends the read and is put in `error`.

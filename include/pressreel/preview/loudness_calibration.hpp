@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <optional>
+#include <span>
 #include <vector>
 
 #include "pressreel/media/input.hpp"
@@ -51,5 +52,20 @@ LoudnessPlan best_loudness_trial(const std::vector<LoudnessTrial>& trials, const
 LoudnessPlan calibrate_limited_plan(const std::filesystem::path& clip, const media::InputPolicy& policy,
                                     const LoudnessTarget& target, LoudnessPlan plan,
                                     std::vector<AudioTrackSettings> encodings);
+
+// Whether audio as written is what a publisher accepts: within 1 LU of the target, its true peak at
+// most the ceiling.
+bool publishable(const Loudness& written, const LoudnessTarget& target);
+
+// A linear plan is not tried before the pass: one gain is exact, but the codec is not. It takes
+// loudness away with the highs it drops (bright noise at 128 kb/s AAC lost 1.7 LU) and can put peaks
+// back over the ones it was given (2.1 dB on a real clip). When the audio written with `used`
+// (`written`: each container's, read back) is not publishable, the plan that corrects it: the gain
+// moved by the loudness missed (the mean over the containers), linear while the written peaks moved
+// by as much stay the codec's headroom under the ceiling, limited otherwise (its gain and limit then
+// found by trials, calibrate_limited_plan). Nothing when all is publishable, or the plan was not linear
+// (limited plans were tried through the codec already).
+std::optional<LoudnessPlan> corrected_plan(const LoudnessPlan& used, std::span<const Loudness> written,
+                                           const LoudnessTarget& target);
 
 }  // namespace pressreel::preview

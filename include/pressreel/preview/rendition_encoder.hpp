@@ -5,13 +5,16 @@
 // No frame is decoded twice.
 
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 #include <tbb/enumerable_thread_specific.h>
 
+#include "pressreel/media/decode_pass.hpp"
 #include "pressreel/media/encoder.hpp"
 #include "pressreel/media/frame_sink.hpp"
 #include "pressreel/media/muxer.hpp"
@@ -45,6 +48,11 @@ class RenditionEncoder : public media::FrameSink {
   // a whole decode of the audio) on one core, so it is the caller's to run, beside other work after
   // the pass, rather than part of the pass's last step, where it would leave the other cores idle.
   nlohmann::json report() const;
+  // After on_end: report(), unless the audio as written missed the target under a linear plan (see
+  // corrected_plan). Then the renditions are encoded once more with the corrected plan, in a decode
+  // pass of their own (`again`: its decoder and input policy), and the report is theirs, each
+  // entry's loudness saying under "first_try" what the first plan gave.
+  nlohmann::json read_back(const media::DecodePassOptions& again = {});
   const std::vector<PlannedRendition>& renditions() const { return planned_; }
   // Before on_start: the video encoder threads its renditions of `video` (as delivered) will run,
   // all renditions together.
@@ -57,9 +65,21 @@ class RenditionEncoder : public media::FrameSink {
   void send_audio_packet(AVPacket& packet, bool webm, AVRational time_base);
   void force_keyframe_on_time_grid(Output& out, AVFrame& picture) const;
 
+  // The loudness of an output's audio as written: read from the first rendition of each container.
+  struct Written {
+    std::string file;
+    LoudnessReading reading;
+  };
+  const Written& written(const Output& out) const;
+
   std::filesystem::path folder_;
   PreviewOptions options_;
   std::optional<LoudnessReading> loudness_;
+  std::optional<media::ProbeResult> probe_;  // from on_start, for a second pass
+  mutable std::map<std::string, Written> written_;  // by container
+  // When this encoder corrects another's audio: that one's plan and what its written audio measured.
+  nlohmann::json first_try_plan_;
+  std::map<std::string, nlohmann::json> first_try_after_;  // by container
   std::string clip_;
   bool keyframes_by_time_ = false;  // VFR: GOPs start on the time grid, not every N frames
   LoudnessPlan loudness_plan_;  // mode none until open_audio plans it

@@ -1,5 +1,7 @@
 // The renditions as written, read back: codec, size, bit rate, duration, and their loudness after
 // (a whole decode of the audio on one core, so it runs beside the stills rather than inside the pass).
+// When that loudness missed the target under a linear plan, the previews are encoded again with the
+// plan corrected by it (RenditionEncoder::read_back): the stream stage waits for this one.
 #include "batch/stages/stages.hpp"
 
 namespace pressreel::batch {
@@ -10,7 +12,14 @@ class PreviewReadBackStage : public OutputStage {
   std::string_view name() const override { return "preview_read_back"; }
   bool enabled(const Recipe::Outputs& want) const override { return want.previews; }
   nlohmann::json run(ClipContext& context) const override {
-    return {{"previews", context.pass.previews->report()}};
+    // Audio that missed the target is encoded again in a pass of the previews alone: decoded as the
+    // clip's pass decoded it (the same pictures), on one decoder thread beside the other stages.
+    media::DecodePassOptions again;
+    again.decoder = context.recipe.decoder;
+    if (again.decoder.threads <= 0) again.decoder.threads = 1;
+    again.input = context.input;
+    again.max_frames_in_flight = static_cast<size_t>(context.recipe.frames_in_flight);
+    return {{"previews", context.pass.previews->read_back(again)}};
   }
 };
 
