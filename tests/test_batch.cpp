@@ -266,6 +266,32 @@ TEST(CiRecipe, FailsClipsThatOtherRecipesOnlyWarnAbout) {
   EXPECT_NE(strict["error"]["message"].get<std::string>().find("no poster"), std::string::npos);
 }
 
+TEST(CiRecipe, FailsAClipWhosePreviewAudioIsOffTheLoudnessTarget) {
+  TempDir dir;
+  // Nothing but 1 ms full-scale clicks: no limiter brings them to -16 LUFS without clipping them, so
+  // the previews are written short of it. A warning on the web recipe, a failure on the ci one.
+  pressreel::testing::ffmpeg({"-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25", "-f", "lavfi", "-i",
+                              "aevalsrc=if(lt(mod(t\\,0.5)\\,0.001)\\,0.99*sin(2*PI*1000*t)\\,0):s=48000", "-t", "4",
+                              "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "pcm_s16le"},
+                             dir / "in" / "film" / "clicks.mov");
+  const auto run = [&](const std::string& pipeline, const std::string& out) {
+    return pressreel::testing::run_command(fmt::format("{} --quiet run '{}' -o '{}' --pipeline {} 2>/dev/null",
+                                                       pressreel::testing::cli(), (dir / "in").string(),
+                                                       (dir / out).string(), pipeline));
+  };
+  ASSERT_EQ(run("web", "web"), 0);
+  const auto web = read_json(dir / "web" / "film" / "clicks" / "manifest.json");
+  EXPECT_EQ(web["status"], "ok");
+  EXPECT_EQ(web["outputs"]["previews"][0]["loudness"]["on_target"], false);
+  ASSERT_EQ(web["warnings"].size(), 1u) << web["warnings"].dump();
+  EXPECT_NE(web["warnings"][0].get<std::string>().find("off the loudness target"), std::string::npos);
+  EXPECT_EQ(run("ci", "ci"), 1);
+  const auto ci = read_json(dir / "ci" / "film" / "clicks" / "manifest.json");
+  EXPECT_EQ(ci["status"], "failed");
+  EXPECT_EQ(ci["error"]["stage"], "checks");
+  EXPECT_NE(ci["error"]["message"].get<std::string>().find("off the loudness target"), std::string::npos);
+}
+
 // The face detector is part of a clip's input key: a clip done with Haar (no model found) is done again
 // once BlazeFace's model is found, and then not again.
 TEST(BatchKey, AClipDoneWithHaarIsDoneAgainOnceTheFaceModelIsFound) {

@@ -6,6 +6,8 @@
 #include <chrono>
 #include <mutex>
 #include <optional>
+#include <set>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -275,6 +277,20 @@ void make_outputs(ClipRun& run, const media::ProbeResult& probe, PassSinks& sink
 // outputs' size, once more now that all are written.
 void check_outputs(ClipRun& run) {
   json& manifest = run.manifest;
+  // Previews whose audio no plan brought to the target (a few clicks whose peaks leave no room) are
+  // still written; the clip's warnings say so, once per written audio.
+  std::set<std::string> off_target;
+  for (const json& preview : manifest["outputs"].value("previews", json::array())) {
+    const json loudness = preview.value("loudness", json::object());
+    if (loudness.value("on_target", true)) continue;
+    const json after = loudness.value("after", json::object());
+    if (!off_target.insert(after.value("measured_on", "")).second) continue;
+    manifest["warnings"].push_back(fmt::format(
+        "the previews' audio is off the loudness target: {:.1f} LUFS, true peak {:.1f} dBTP (target {} LUFS, ceiling "
+        "{} dBTP)",
+        after.value("integrated_lufs", -70.0), after.value("true_peak_dbtp", -120.0), loudness.value("target_lufs", 0.0),
+        loudness.value("true_peak_ceiling_dbtp", 0.0)));
+  }
   if (run.recipe.strict) {
     if (run.recipe.outputs.poster && manifest["outputs"].value("poster", json(nullptr)).is_null()) {
       manifest["warnings"].push_back("no poster could be chosen");
