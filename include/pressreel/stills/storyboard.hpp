@@ -46,7 +46,7 @@ class StoryboardSampler : public media::FrameSink {
  public:
   explicit StoryboardSampler(StoryboardOptions options = {});
 
-  std::string_view name() const override { return "storyboard"; }
+  std::string_view name() const override { return options_.name; }  // in the pass's logs too
   void on_start(const media::ProbeResult& probe, const media::VideoStreamInfo& video) override;
   std::any prepare(const media::VideoFrame& frame) override;
   void on_frame(const media::VideoFrame& frame, std::any& prepared) override;
