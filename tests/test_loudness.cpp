@@ -118,6 +118,7 @@ TEST(Loudness, TrialsFollowTheLineToTheTargetAndLowerTheLimitWhereTheCodecLiftsT
   EXPECT_DOUBLE_EQ(best.gain_db, 5.0);
   EXPECT_NEAR(best.limit_dbtp, -3.39, 1e-9);
   EXPECT_EQ(best.trials, 5);
+  EXPECT_TRUE(best.trial_reached);
 }
 
 TEST(Loudness, TrialsStopWhenUsedUpOrGoingNowhereAndTheBestIsUnderTheCeiling) {
@@ -144,6 +145,8 @@ TEST(Loudness, TrialsStopWhenUsedUpOrGoingNowhereAndTheBestIsUnderTheCeiling) {
   // None under the ceiling: the lowest peak.
   const Trials over = {{9.0, -2.5, -16.0, -1.2}, {7.0, -2.5, -16.9, -1.4}};
   EXPECT_DOUBLE_EQ(preview::best_loudness_trial(over, target, first).gain_db, 7.0);
+  EXPECT_FALSE(preview::best_loudness_trial(over, target, first).trial_reached);  // its peak is over the ceiling
+
   // No trials (the audio could not be read): the plan as it was.
   EXPECT_DOUBLE_EQ(preview::best_loudness_trial({}, target, first).gain_db, 8.0);
 }
@@ -177,11 +180,28 @@ TEST(Loudness, ALinearPlanWhoseWrittenAudioMissedIsCorrectedByTheMiss) {
     EXPECT_NEAR(plan->gain_db, 2.63 + (-16.0 - w.integrated_lufs), 1e-9);
     EXPECT_DOUBLE_EQ(plan->limit_dbtp, -1.5 - preview::codec_peak_headroom_db);
   }
-  // Limited plans were tried through the codec already; no plan, nothing to correct.
+  // A limited plan whose trials never reached the target (clicks) would not now; no plan, nothing to do.
   used.mode = preview::LoudnessMode::limited;
   EXPECT_FALSE(preview::corrected_plan(used, Written{{-18.0, -3.0}}, target).has_value());
   used.mode = preview::LoudnessMode::none;
   EXPECT_FALSE(preview::corrected_plan(used, Written{{-18.0, -3.0}}, target).has_value());
+  // A limited plan whose trial was on target, landing a little off in the pass: trials again, from
+  // the gain moved by the miss and the limit lowered by the peak's excess over the ceiling and 0.2 dB.
+  used.mode = preview::LoudnessMode::limited;
+  used.trial_reached = true;
+  used.trials = 3;
+  plan = preview::corrected_plan(used, Written{{-16.3, -1.42}}, target);
+  ASSERT_TRUE(plan.has_value());
+  EXPECT_EQ(plan->mode, preview::LoudnessMode::limited);
+  EXPECT_NEAR(plan->gain_db, 2.63 + 0.3, 1e-9);
+  EXPECT_NEAR(plan->limit_dbtp, -2.5 - 0.08 - 0.2, 1e-9);
+  EXPECT_EQ(plan->trials, 0);
+  EXPECT_FALSE(plan->trial_reached);
+  plan = preview::corrected_plan(used, Written{{-17.2, -2.0}}, target);  // short only: the limit stays
+  ASSERT_TRUE(plan.has_value());
+  EXPECT_NEAR(plan->gain_db, 2.63 + 1.2, 1e-9);
+  EXPECT_DOUBLE_EQ(plan->limit_dbtp, -2.5);
+  EXPECT_FALSE(preview::corrected_plan(used, Written{{-16.3, -1.6}}, target).has_value());
 }
 
 TEST(Loudness, RelativeGateIsTenLuBelowTheBlocksAboveTheAbsoluteGate) {

@@ -223,6 +223,7 @@ LoudnessPlan best_loudness_trial(const std::vector<LoudnessTrial>& trials, const
   if (best != nullptr) {
     plan.gain_db = best->gain_db;
     plan.limit_dbtp = best->limit_dbtp;
+    plan.trial_reached = publishable(Loudness{best->lufs, best->peak_dbtp}, target);
   }
   return plan;
 }
@@ -267,7 +268,8 @@ bool publishable(const Loudness& written, const LoudnessTarget& target) {
 
 std::optional<LoudnessPlan> corrected_plan(const LoudnessPlan& used, std::span<const Loudness> written,
                                            const LoudnessTarget& target) {
-  if (used.mode != LoudnessMode::linear || written.empty()) return std::nullopt;
+  if (used.mode == LoudnessMode::none || written.empty()) return std::nullopt;
+  if (used.mode == LoudnessMode::limited && !used.trial_reached) return std::nullopt;
   if (std::all_of(written.begin(), written.end(), [&](const Loudness& w) { return publishable(w, target); })) {
     return std::nullopt;
   }
@@ -279,6 +281,13 @@ std::optional<LoudnessPlan> corrected_plan(const LoudnessPlan& used, std::span<c
   missed /= static_cast<double>(written.size());
   LoudnessPlan plan = used;
   plan.gain_db += missed;
+  if (used.mode == LoudnessMode::limited) {
+    // Found again by trials from the miss, the limit lowered by any peak over the ceiling.
+    if (peak > target.true_peak_dbtp) plan.limit_dbtp -= peak - target.true_peak_dbtp + peak_margin_db;
+    plan.trials = 0;
+    plan.trial_reached = false;
+    return plan;
+  }
   // One gain moves the written loudness and the peaks about alike, but the codec's noise on the peaks
   // moves with it (bright noise: 1.7 dB more gain, 2.8 dB more peak): linear only with the headroom
   // the first plan left the codec.

@@ -36,6 +36,7 @@ struct LoudnessPlan {
   double gain_db = 0.0;     // linear: target - measured loudness; limited: the gain in front of the limiter
   double limit_dbtp = 0.0;  // the true peak aimed at: the ceiling less the codec's headroom
   int trials = 0;           // limited: trial runs the gain and limit were found by (calibrate_limited_plan)
+  bool trial_reached = false;  // limited: the chosen trial's encoded audio was on target (±1 LU, under the ceiling)
 };
 
 struct LoudnessReading {

@@ -63,8 +63,12 @@ bool publishable(const Loudness& written, const LoudnessTarget& target);
 // (`written`: each container's, read back) is not publishable, the plan that corrects it: the gain
 // moved by the loudness missed (the mean over the containers), linear while the written peaks moved
 // by as much stay the codec's headroom under the ceiling, limited otherwise (its gain and limit then
-// found by trials, calibrate_limited_plan). Nothing when all is publishable, or the plan was not linear
-// (limited plans were tried through the codec already).
+// found by trials, calibrate_limited_plan). A limited plan whose trial reached the target can still
+// land a little off: its trials' audio starts at its own first sample, the previews' where the
+// picture starts, so the codec's frames fall elsewhere. It is found again by trials from the gain
+// moved by the miss, its limit lowered by any peak over the ceiling (and 0.2 dB). Nothing when all is
+// publishable, for no plan, or for a limited plan whose trials never reached the target (clicks
+// whose peaks leave the limiter no room would not now either).
 std::optional<LoudnessPlan> corrected_plan(const LoudnessPlan& used, std::span<const Loudness> written,
                                            const LoudnessTarget& target);
 

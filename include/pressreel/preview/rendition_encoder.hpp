@@ -48,8 +48,8 @@ class RenditionEncoder : public media::FrameSink {
   // a whole decode of the audio) on one core, so it is the caller's to run, beside other work after
   // the pass, rather than part of the pass's last step, where it would leave the other cores idle.
   nlohmann::json report() const;
-  // After on_end: report(), unless the audio as written missed the target under a linear plan (see
-  // corrected_plan). Then the renditions are encoded once more with the corrected plan, in a decode
+  // After on_end: report(), unless the audio as written missed the target under a plan that
+  // corrected_plan can correct. Then the renditions are encoded once more with the corrected plan, in a decode
   // pass of their own (`again`: its decoder and input policy), and the report is theirs, each
   // entry's loudness saying under "first_try" what the first plan gave.
   nlohmann::json read_back(const media::DecodePassOptions& again = {});

@@ -1,7 +1,7 @@
 // The renditions as written, read back: codec, size, bit rate, duration, and their loudness after
 // (a whole decode of the audio on one core, so it runs beside the stills rather than inside the pass).
-// When that loudness missed the target under a linear plan, the previews are encoded again with the
-// plan corrected by it (RenditionEncoder::read_back): the stream stage waits for this one.
+// When that loudness missed the target, the previews are encoded again with the plan corrected by it
+// (RenditionEncoder::read_back): the stream stage waits for this one.
 #include "batch/stages/stages.hpp"
 
 namespace pressreel::batch {
