@@ -244,17 +244,20 @@ TEST(ProbeCommand, PrintsJsonOtherToolsRead) {
 
 namespace {
 
+// `pressreel run` of DIR/in into DIR/OUT with `pipeline`; its exit code.
+int run_pipeline(const TempDir& dir, const std::string& pipeline, const std::string& out) {
+  return pressreel::testing::run_command(fmt::format("{} --quiet run '{}' -o '{}' --pipeline {} 2>/dev/null",
+                                                     pressreel::testing::cli(), (dir / "in").string(),
+                                                     (dir / out).string(), pipeline));
+}
+
 TEST(CiRecipe, FailsClipsThatOtherRecipesOnlyWarnAbout) {
   TempDir dir;
   // A clip that is black throughout has no frame worth a poster: a warning elsewhere, a failure in CI.
   pressreel::testing::ffmpeg({"-f", "lavfi", "-i", "color=c=black:size=320x240:rate=25", "-frames:v", "50", "-c:v",
                               "libx264", "-preset", "ultrafast"},
                              dir / "in" / "film" / "black.mp4");
-  const auto run = [&](const std::string& pipeline, const std::string& out) {
-    return pressreel::testing::run_command(fmt::format("{} --quiet run '{}' -o '{}' --pipeline {} 2>/dev/null",
-                                                       pressreel::testing::cli(), (dir / "in").string(),
-                                                       (dir / out).string(), pipeline));
-  };
+  const auto run = [&](const std::string& pipeline, const std::string& out) { return run_pipeline(dir, pipeline, out); };
   ASSERT_EQ(run("article", "lenient"), 0);
   const auto lenient = read_json(dir / "lenient" / "film" / "black" / "manifest.json");
   EXPECT_EQ(lenient["status"], "ok");
@@ -274,11 +277,7 @@ TEST(CiRecipe, FailsAClipWhosePreviewAudioIsOffTheLoudnessTarget) {
                               "aevalsrc=if(lt(mod(t\\,0.5)\\,0.001)\\,0.99*sin(2*PI*1000*t)\\,0):s=48000", "-t", "4",
                               "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "pcm_s16le"},
                              dir / "in" / "film" / "clicks.mov");
-  const auto run = [&](const std::string& pipeline, const std::string& out) {
-    return pressreel::testing::run_command(fmt::format("{} --quiet run '{}' -o '{}' --pipeline {} 2>/dev/null",
-                                                       pressreel::testing::cli(), (dir / "in").string(),
-                                                       (dir / out).string(), pipeline));
-  };
+  const auto run = [&](const std::string& pipeline, const std::string& out) { return run_pipeline(dir, pipeline, out); };
   ASSERT_EQ(run("web", "web"), 0);
   const auto web = read_json(dir / "web" / "film" / "clicks" / "manifest.json");
   EXPECT_EQ(web["status"], "ok");

@@ -240,12 +240,8 @@ int decoder_threads(const ClipRun& run, const media::ProbeResult& probe, const P
 }
 
 void decode_once(ClipRun& run, const media::ProbeResult& probe, const PassSinks& sinks) {
-  media::DecodePassOptions pass;
-  pass.decoder = run.recipe.decoder;
-  pass.decoder.threads = decoder_threads(run, probe, sinks);
+  media::DecodePassOptions pass = decode_pass_options(run.recipe, run.input, decoder_threads(run, probe, sinks));
   spdlog::debug("{}: decoding with {} libavcodec thread(s)", run.clip.path.string(), pass.decoder.threads);
-  pass.input = run.input;
-  pass.max_frames_in_flight = static_cast<size_t>(run.recipe.frames_in_flight);
   const double duration = probe.duration_seconds;
   // A delivered frame is the decode pass's progress: a pass that delivers none for stall_seconds is stuck.
   pass.on_progress = [&](const media::VideoFrame& f) {

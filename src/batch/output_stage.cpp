@@ -11,6 +11,15 @@
 
 namespace pressreel::batch {
 
+media::DecodePassOptions decode_pass_options(const Recipe& recipe, const media::InputPolicy& input, int decoder_threads) {
+  media::DecodePassOptions pass;
+  pass.decoder = recipe.decoder;
+  pass.decoder.threads = decoder_threads;
+  pass.input = input;
+  pass.max_frames_in_flight = static_cast<size_t>(recipe.frames_in_flight);
+  return pass;
+}
+
 std::vector<const OutputStage*> enabled_stages(const std::vector<std::unique_ptr<OutputStage>>& stages,
                                                const Recipe::Outputs& want) {
   std::vector<const OutputStage*> enabled;

@@ -19,6 +19,7 @@
 
 #include "pressreel/batch/discovery.hpp"
 #include "pressreel/batch/recipe.hpp"
+#include "pressreel/media/decode_pass.hpp"
 #include "pressreel/media/input.hpp"
 #include "pressreel/media/probe.hpp"
 #include "pressreel/preview/rendition_encoder.hpp"
@@ -77,6 +78,11 @@ class OutputStage {
   // (an object, empty when the stage writes none).
   virtual nlohmann::json run(ClipContext& context) const = 0;
 };
+
+// How a clip is decoded for its pass, and again for any stage that must see the very same pictures
+// (the previews encoded a second time): the recipe's decoder on `decoder_threads`, the clip's input
+// policy, the recipe's frames in flight. No progress callback.
+media::DecodePassOptions decode_pass_options(const Recipe& recipe, const media::InputPolicy& input, int decoder_threads);
 
 // Every after-pass stage pressreel has.
 std::vector<std::unique_ptr<OutputStage>> all_stages();

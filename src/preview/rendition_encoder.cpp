@@ -316,14 +316,13 @@ nlohmann::json RenditionEncoder::report() const {
 }
 
 nlohmann::json RenditionEncoder::read_back(const media::DecodePassOptions& again) {
-  std::vector<Loudness> measured;
-  std::map<std::string, nlohmann::json> after;
+  if (!loudness_ || !loudness_->loudness || !probe_) return report();
   for (const auto& out : outputs_) {
-    if (out->audio_stream < 0 || !loudness_ || !loudness_->loudness || !probe_) continue;
-    const Written& w = written(*out);
-    if (!w.reading.loudness) return report();  // unreadable as written: reported as it is
-    if (after.emplace(out->plan.container, to_json(*w.reading.loudness)).second) measured.push_back(*w.reading.loudness);
+    // Unreadable as written: reported as it is.
+    if (out->audio_stream >= 0 && !written(*out).reading.loudness) return report();
   }
+  std::vector<Loudness> measured;  // one per container with audio
+  for (const auto& [container, w] : written_) measured.push_back(*w.reading.loudness);
   const LoudnessTarget& target = options_.audio.target;
   const std::optional<LoudnessPlan> corrected = corrected_plan(loudness_plan_, measured, target);
   if (!corrected) return report();
@@ -335,7 +334,7 @@ nlohmann::json RenditionEncoder::read_back(const media::DecodePassOptions& again
                target.integrated_lufs, target.true_peak_dbtp, to_string(reading.plan->mode), reading.plan->gain_db);
   RenditionEncoder second(folder_, options_, reading);
   second.first_try_plan_ = to_json(loudness_plan_);
-  second.first_try_after_ = std::move(after);
+  for (const auto& [container, w] : written_) second.first_try_after_[container] = to_json(*w.reading.loudness);
   media::FrameSink* sinks[] = {&second};
   media::run_decode_pass(*probe_, sinks, again);
   return second.report();

@@ -14,12 +14,8 @@ class PreviewReadBackStage : public OutputStage {
   nlohmann::json run(ClipContext& context) const override {
     // Audio that missed the target is encoded again in a pass of the previews alone: decoded as the
     // clip's pass decoded it (the same pictures), on one decoder thread beside the other stages.
-    media::DecodePassOptions again;
-    again.decoder = context.recipe.decoder;
-    if (again.decoder.threads <= 0) again.decoder.threads = 1;
-    again.input = context.input;
-    again.max_frames_in_flight = static_cast<size_t>(context.recipe.frames_in_flight);
-    return {{"previews", context.pass.previews->read_back(again)}};
+    const int threads = context.recipe.decoder.threads > 0 ? context.recipe.decoder.threads : 1;
+    return {{"previews", context.pass.previews->read_back(decode_pass_options(context.recipe, context.input, threads))}};
   }
 };
 
