@@ -92,6 +92,7 @@ struct KeptStills {
   std::vector<stills::ShotStill> stills;
   size_t most_held = 0, most_full_resolution = 0;
   size_t shot_images_at_end = 0;  // moderate JPEGs held for closed shots on the pass's last frame
+  size_t finalists_looked_at = 0;  // by the face detector
 };
 
 KeptStills keep(const std::filesystem::path& clip, const std::vector<scenes::Cut>& cuts, int64_t frames,
@@ -108,6 +109,7 @@ KeptStills keep(const std::filesystem::path& clip, const std::vector<scenes::Cut
   kept.most_held = live.most_held;
   kept.most_full_resolution = live.most_full_resolution;
   kept.shot_images_at_end = live.last_shot_images;
+  kept.finalists_looked_at = keeper.finalists_looked_at();
   return kept;
 }
 
@@ -215,6 +217,42 @@ TEST(CandidateKeeper, MemoryStaysBoundedOnALongClipWithManyShots) {
   // of the 39 shots closed during the pass (117).
   EXPECT_LE(kept.shot_images_at_end, 38u + options.finalists);
   for (const auto& s : kept.stills) EXPECT_FALSE(s.image_jpeg.empty());
+}
+
+TEST(SamePicture, GrainIsTheSamePictureAndAFaceSizedChangeIsNot) {
+  cv::Mat a(36, 64, CV_8UC1);
+  cv::randu(a, 30, 220);
+  cv::Mat grain(a.size(), CV_8UC1), b;
+  cv::randu(grain, 0, 3);
+  cv::add(a, grain, b);
+  EXPECT_TRUE(stills::same_picture(a, a));
+  EXPECT_TRUE(stills::same_picture(a, b));
+  // A part a tenth of the width across, 30 grey levels brighter: a face come into the picture.
+  cv::Mat c = b.clone();
+  c(cv::Rect(20, 10, 6, 6)) += cv::Scalar(30);
+  EXPECT_FALSE(stills::same_picture(a, c));
+  EXPECT_FALSE(stills::same_picture(a, cv::Mat()));
+  cv::Mat wider;
+  cv::resize(a, wider, cv::Size(64, 48));
+  EXPECT_FALSE(stills::same_picture(a, wider));
+}
+
+// A still shot's finalists show one picture: once the best is found to hold no face, the others are
+// not looked at. A moving picture's finalists differ, and each that could win is looked at.
+TEST(CandidateKeeper, LooksForFacesOnceInAStillShotWithoutAFace) {
+  TempDir dir;
+  const std::filesystem::path still = dir / "still.mp4";
+  pressreel::testing::ffmpeg({"-f", "lavfi", "-i", "smptehdbars=size=320x180:rate=25", "-vf",
+                              "noise=alls=3:allf=t,format=yuv420p", "-frames:v", "150", "-c:v", "libx264"},
+                             still);
+  const std::filesystem::path moving = pressreel::testing::make_test_clip(dir / "moving.mp4", 150, "25", {}, 320, 180);
+  const std::vector<scenes::Cut> cuts = {cut_at(50, 25), cut_at(100, 25)};
+  const KeptStills still_kept = keep(still, cuts, 150);
+  const KeptStills moving_kept = keep(moving, cuts, 150);
+  ASSERT_EQ(still_kept.stills.size(), 3u);
+  ASSERT_EQ(moving_kept.stills.size(), 3u);
+  EXPECT_EQ(still_kept.finalists_looked_at, 3u);
+  EXPECT_GT(moving_kept.finalists_looked_at, 3u);
 }
 
 TEST(FaceDetector, LooksForFacesOfAtLeastASeventeenthOfTheWidth) {

@@ -1,6 +1,7 @@
 #include "pressreel/stills/candidate_keeper.hpp"
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 #include <tbb/task_arena.h>
 
 #include <algorithm>
@@ -185,6 +186,7 @@ void CandidateKeeper::on_frame(const media::VideoFrame& frame, std::any& prepare
   c.signals = p->signals;
   c.signals.motion = motion_between(p->motion_gray, previous);
   c.bars = p->bars;
+  c.look = p->motion_gray;
   // Black, white and blank frames are never a still, whatever else the shot holds. A frame next to a
   // cut is kept only as a last resort, for a shot too short to have a frame clear of its cuts.
   if (is_near_uniform(c.signals)) return;
@@ -325,7 +327,7 @@ void CandidateKeeper::close_shot(int64_t end_frame) {
     }
     if (i < finalists) {
       Finalist f{c.frame,         c.time, c.signals, c.cheap_score, {}, c.image.size(), std::move(c.full_resolution),
-                 c.near_cut};
+                 c.near_cut,    c.look};
       f.image_jpeg = std::make_shared<const std::vector<uint8_t>>(
           c.image.empty() ? std::vector<uint8_t>() : encode_jpeg(c.image, {memory_jpeg_quality}));
       closed.finalists.push_back(std::move(f));
@@ -355,16 +357,19 @@ void CandidateKeeper::judge_settled_shots() {
 
 void CandidateKeeper::look_for_faces(ClosedShot& shot) {
   // The task shares only the finalists' JPEGs, which never change once encoded, and copies of their
-  // signals, and writes only its own result slot; the serial stage keeps changing the shot's other
-  // members.
+  // signals and looks, and writes only its own result slot; the serial stage keeps changing the
+  // shot's other members.
   std::vector<std::shared_ptr<const std::vector<uint8_t>>> images;
   std::vector<FrameSignals> signals;
+  std::vector<cv::Mat> looks;
   for (const Finalist& f : shot.finalists) {
     images.push_back(f.image_jpeg);
     signals.push_back(f.signals);
+    looks.push_back(f.look);
   }
   shot.faces = std::make_shared<FinalistFaces>();
-  judging_->run([this, images = std::move(images), signals = std::move(signals), faces = shot.faces] {
+  judging_->run([this, images = std::move(images), signals = std::move(signals), looks = std::move(looks),
+                 faces = shot.faces] {
     // In an arena of this thread alone: OpenCV's own parallel loops run on oneTBB and stay on it. A
     // thread waiting in one must not pick up another face task here, which would reuse this thread's
     // detector mid-detection. Nor is BlazeFace split over threads, which costs it 17% more CPU when
@@ -375,17 +380,26 @@ void CandidateKeeper::look_for_faces(ClosedShot& shot) {
       if (!detector) detector.emplace();
       // Best first by cheap score. Faces only add to a score, so a finalist that could not beat the
       // best so far even with the best face is not looked at: the choice is the same, and a clear
-      // face in the first spares the cascade (up to a tenth of a second a frame) on the others.
+      // face in the first spares the cascade (up to a tenth of a second a frame) on the others. Nor
+      // is one that shows the same picture as a finalist found to have no face (a still shot's
+      // frames a quarter of a second apart): it has none either, and without one it cannot beat the
+      // best so far.
       double best = -std::numeric_limits<double>::infinity();
+      std::vector<size_t> faceless;
       for (size_t i = 0; i < images.size(); ++i) {
         FrameSignals s = signals[i];
-        const double most = scorer_.score_of(s) + std::max(0.0, options_.weights.faces);
-        if (most <= best) {
+        const double without_faces = scorer_.score_of(s);
+        const auto like_faceless = [&] {
+          return std::any_of(faceless.begin(), faceless.end(), [&](size_t j) { return same_picture(looks[j], looks[i]); });
+        };
+        if (without_faces + std::max(0.0, options_.weights.faces) <= best || (without_faces <= best && like_faceless())) {
           faces->found.emplace_back();
           continue;
         }
         s.faces = detector->detect(decode_image(*images[i]));
         s.faces_checked = true;
+        finalists_looked_at_.fetch_add(1, std::memory_order_relaxed);
+        if (s.faces.empty()) faceless.push_back(i);
         best = std::max(best, scorer_.score_of(s));
         faces->found.emplace_back(std::move(s.faces));
       }
@@ -440,6 +454,7 @@ std::vector<ShotStill> CandidateKeeper::finish(const scenes::SceneList& scenes) 
   close_shot(std::numeric_limits<int64_t>::max());
 
   judging_->wait();  // rethrows what a face task threw
+  spdlog::debug("stills: faces looked for in {} finalists of {} shots", finalists_looked_at(), closed_.size());
   std::vector<ShotStill> stills;
   for (ClosedShot& shot : closed_) stills.push_back(shot.judged ? std::move(*shot.judged) : judge(shot));
   closed_.clear();

@@ -118,6 +118,8 @@ class CandidateKeeper : public media::FrameSink {
   size_t held_shot_images() const;
   // Closed shots whose face task has not finished yet.
   size_t shots_awaiting_faces() const;
+  // Finalists the face detector has looked at so far (see look_for_faces: not every finalist needs it).
+  size_t finalists_looked_at() const { return finalists_looked_at_.load(std::memory_order_relaxed); }
 
  private:
   struct Candidate {
@@ -129,6 +131,7 @@ class CandidateKeeper : public media::FrameSink {
     cv::Mat full_resolution;  // display size, only for the clip's best few
     bool near_cut = false;    // within the cut margin: a still only for a shot with nothing better
     FrameBars bars;
+    cv::Mat look;             // the motion copy (motion_thumbnail), to tell look-alike finalists apart
   };
   struct Finalist {
     int64_t frame = 0;
@@ -139,6 +142,7 @@ class CandidateKeeper : public media::FrameSink {
     cv::Size image_size;
     cv::Mat full_resolution;
     bool near_cut = false;
+    cv::Mat look;
   };
   // Faces of each finalist, filled by a background task; read once `done` is set (or after
   // judging_->wait()).
@@ -194,6 +198,7 @@ class CandidateKeeper : public media::FrameSink {
   int64_t open_shot_start_ = 0;  // first frame of the shot being decoded
   // One detector per thread (cascades keep state); the tasks that run them.
   tbb::enumerable_thread_specific<std::optional<FaceDetector>> detectors_;
+  std::atomic<size_t> finalists_looked_at_{0};
   // Behind a pointer: task_group's destructor may throw, which a sink's destructor must not.
   std::unique_ptr<tbb::task_group> judging_ = std::make_unique<tbb::task_group>();
 };

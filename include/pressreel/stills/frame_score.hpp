@@ -65,6 +65,10 @@ FrameSignals measure_frame(const cv::Mat& bgr, const cv::Mat& previous_gray = {}
 cv::Mat motion_thumbnail(const cv::Mat& gray);
 // Mean absolute difference of two motion thumbnails, 0..1.
 double motion_between(const cv::Mat& a, const cv::Mat& b);
+// Whether two motion thumbnails show the same picture: no part of it (a tenth of the picture's width
+// across) changed by more than the grain of a still shot does. Anything that could hold a face
+// appearing, leaving or moving changes a part by more.
+bool same_picture(const cv::Mat& a, const cv::Mat& b);
 
 // True when the frame is essentially one flat colour (black, white, a plain card without text).
 bool is_near_uniform(const FrameSignals& signals);
