@@ -63,11 +63,7 @@ cv::Mat motion_thumbnail(const cv::Mat& gray) {
 
 bool same_picture(const cv::Mat& a, const cv::Mat& b) {
   if (a.empty() || a.size() != b.size() || a.type() != b.type()) return false;
-  double most = 0;
-  cv::Mat diff;
-  cv::absdiff(a, b, diff);
-  cv::minMaxLoc(diff, nullptr, &most);
-  return most <= same_picture_most_change;
+  return cv::norm(a, b, cv::NORM_INF) <= same_picture_most_change;
 }
 
 double motion_between(const cv::Mat& a, const cv::Mat& b) {
