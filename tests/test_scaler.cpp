@@ -1,9 +1,14 @@
-// media::Scaler's analysis path: the planes shot detection measures.
+// media::Scaler's analysis path: the planes shot detection measures; the SIMD paths libav is told to use.
 #include <gtest/gtest.h>
 
 #include <opencv2/imgproc.hpp>
 
+#include "pressreel/media/cpu_paths.hpp"
 #include "pressreel/media/scaler.hpp"
+
+extern "C" {
+#include <libavutil/cpu.h>
+}
 
 namespace media = pressreel::media;
 
@@ -106,4 +111,51 @@ TEST(Scaler, AnalysisSizeIsBoundedByAreaAndAspectWhateverThePictureShape) {
       EXPECT_LE(size.height, 1280) << shape;
     }
   }
+}
+
+TEST(CpuPaths, GathersAreSlowOnAmdAndOnHaswellOnly) {
+  EXPECT_TRUE(media::gathers_are_slow("AuthenticAMD", 0x17, 0x31));  // Zen 2
+  EXPECT_TRUE(media::gathers_are_slow("AuthenticAMD", 0x1a, 0x02));  // Zen 5, measured (build/scaler_paths)
+  EXPECT_TRUE(media::gathers_are_slow("GenuineIntel", 6, 0x3c));     // Haswell
+  EXPECT_FALSE(media::gathers_are_slow("GenuineIntel", 6, 0x55));    // Skylake-SP
+  EXPECT_FALSE(media::gathers_are_slow("GenuineIntel", 6, 0x8f));    // Sapphire Rapids
+  EXPECT_FALSE(media::gathers_are_slow("", 0, 0));                   // not x86, or cpuid unreadable
+}
+
+// Telling libav that gathers are slow changes which functions scale, never what they write: the
+// scenes' planes, the stills' BGR and a rendition's picture are the same bytes either way.
+TEST(CpuPaths, ScaledPicturesAreTheSameWithOrWithoutGathers) {
+  cv::Mat y(720, 1280, CV_8U), u(360, 640, CV_8U), v(360, 640, CV_8U);
+  cv::RNG rng(11);
+  for (cv::Mat* plane : {&y, &u, &v}) {
+    rng.fill(*plane, cv::RNG::UNIFORM, 16, 236);
+    cv::GaussianBlur(*plane, *plane, {0, 0}, 2);
+  }
+  const media::FramePtr frame = yuv420_frame(y, u, v, AVCOL_RANGE_MPEG, AVCOL_SPC_BT709);
+  struct Scaled {
+    std::array<cv::Mat, 3> planes;
+    cv::Mat bgr, rendition_luma;
+  };
+  const auto scale = [&](bool gathers) {
+    av_force_cpu_flags(-1);
+    const int flags = av_get_cpu_flags();
+    av_force_cpu_flags(gathers ? flags & ~AV_CPU_FLAG_SLOW_GATHER : flags | AV_CPU_FLAG_SLOW_GATHER);
+    media::Scaler area(media::ScaleQuality::area), good(media::ScaleQuality::good), rendition(media::ScaleQuality::good);
+    Scaled s{area.to_yuv_planes(frame.get(), {192, 108}), good.to_bgr(frame.get(), {640, 360}), {}};
+    const media::FramePtr small = rendition.to_frame(frame.get(), 852, 480, AV_PIX_FMT_YUV420P);
+    s.rendition_luma = cv::Mat(480, 852, CV_8U, small->data[0], small->linesize[0]).clone();
+    av_force_cpu_flags(-1);
+    return s;
+  };
+  const Scaled with = scale(true), without = scale(false);
+  for (int p = 0; p < 3; ++p) EXPECT_EQ(cv::norm(with.planes[p], without.planes[p], cv::NORM_INF), 0) << p;
+  EXPECT_EQ(cv::norm(with.bgr, without.bgr, cv::NORM_INF), 0);
+  EXPECT_EQ(cv::norm(with.rendition_luma, without.rendition_luma, cv::NORM_INF), 0);
+  // Once per process, and only ever adding the flag.
+  const bool set = media::prefer_gather_free_paths();
+  EXPECT_EQ(media::prefer_gather_free_paths(), set);
+  if (set) {
+    EXPECT_TRUE(av_get_cpu_flags() & AV_CPU_FLAG_SLOW_GATHER);
+  }
+  av_force_cpu_flags(-1);
 }

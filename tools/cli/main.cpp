@@ -6,6 +6,7 @@
 #include <map>
 
 #include "commands.hpp"
+#include "pressreel/media/cpu_paths.hpp"
 #include "pressreel/media/logging.hpp"
 #include "pressreel/version.hpp"
 
@@ -56,6 +57,7 @@ int main(int argc, char** argv) {
   spdlog::set_pattern("%^%l%$: %v");
   spdlog::set_level(quiet ? spdlog::level::err : spdlog::level::from_str(log_level));
   pressreel::media::route_libav_logs_to_spdlog();
+  pressreel::media::prefer_gather_free_paths();
   for (CLI::App* sub : app.get_subcommands()) {
     try {
       return actions.at(sub)();
