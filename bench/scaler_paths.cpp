@@ -53,7 +53,7 @@ void BM_Scale(benchmark::State& state, Conversion conversion) {
       case Conversion::scenes_planes: benchmark::DoNotOptimize(scaler.to_yuv_planes(frame.get(), {192, 108})); break;
       case Conversion::stills_bgr: benchmark::DoNotOptimize(scaler.to_bgr(frame.get(), {640, 360})); break;
       case Conversion::rendition_480p:
-        benchmark::DoNotOptimize(scaler.to_frame(frame.get(), 852, 480, AV_PIX_FMT_YUV420P));
+        benchmark::DoNotOptimize(scaler.to_frame(frame.get(), 854, 480, AV_PIX_FMT_YUV420P));
         break;
     }
   }

@@ -73,14 +73,14 @@ TEST(EncodeWorker, ANiceWorkerRunsItsJobsAtLowerPriorityAndLeavesItsCallerAlone)
 }
 
 TEST(EncodeWorkerSetup, TheLargestRenditionKeepsItsPrioritySmallerOnesYieldEveryQueueHoldsASecondOf720p) {
-  const int p1080 = 1920 * 1080, p720 = 1280 * 720, p480 = 852 * 480, p240 = 426 * 240;
+  const int p1080 = 1920 * 1080, p720 = 1280 * 720, p480 = 854 * 480, p240 = 426 * 240;
   EXPECT_EQ(worker_setup(p1080, p1080).niceness, 0);
   // Every queue holds the bytes of 24 pictures of 720p.
   EXPECT_EQ(worker_setup(p1080, p1080).depth, 10u);
   EXPECT_EQ(worker_setup(p720, p1080).niceness, 19);
   EXPECT_EQ(worker_setup(p720, p1080).depth, 24u);
   EXPECT_EQ(worker_setup(p720, p720).depth, 24u);
-  EXPECT_EQ(worker_setup(p480, p1080).depth, 54u);
+  EXPECT_EQ(worker_setup(p480, p1080).depth, 53u);
   EXPECT_EQ(worker_setup(p240, p1080).depth, 64u);  // 216 by bytes, capped
   EXPECT_EQ(worker_setup(1920 * 4, 1920 * 1080).depth, 64u);
   EXPECT_EQ(worker_setup(p480, p480).niceness, 0);  // a single rendition is the largest

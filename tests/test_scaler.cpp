@@ -113,6 +113,23 @@ TEST(Scaler, AnalysisSizeIsBoundedByAreaAndAspectWhateverThePictureShape) {
   }
 }
 
+// A 4:2:0 encoder's size is the nearest even one, as ffmpeg's scale=-2 gives it: 16:9 at 480 lines is
+// 854 wide (852 was 0.16% narrow), never past a cap or the source, never upscaled.
+TEST(Scaler, EvenSizesAreTheNearestWithinTheLimits) {
+  EXPECT_EQ(media::fit_within({1280, 720}, 0, 480, true), cv::Size(854, 480));
+  EXPECT_EQ(media::fit_within({1920, 1080}, 0, 480, true), cv::Size(854, 480));
+  EXPECT_EQ(media::fit_within({1920, 1080}, 0, 240, true), cv::Size(426, 240));  // 426.7: 426 is nearer than 428
+  EXPECT_EQ(media::fit_within({1080, 1920}, 480, 0, true), cv::Size(480, 854));  // portrait
+  // The nearest even would pass the source (853 wide) or the cap (853): the even size below.
+  EXPECT_EQ(media::fit_within({853, 480}, 0, 480, true), cv::Size(852, 480));
+  EXPECT_EQ(media::fit_within({1706, 960}, 853, 0, true), cv::Size(852, 480));
+  // Already even, or tiny.
+  EXPECT_EQ(media::fit_within({1280, 720}, 0, 720, true), cv::Size(1280, 720));
+  EXPECT_EQ(media::fit_within({1, 1}, 0, 0, true), cv::Size(2, 2));
+  // Without `even`, the nearest size.
+  EXPECT_EQ(media::fit_within({1280, 720}, 0, 480, false), cv::Size(853, 480));
+}
+
 TEST(CpuPaths, GathersAreSlowOnAmdAndOnHaswellOnly) {
   EXPECT_TRUE(media::gathers_are_slow("AuthenticAMD", 0x17, 0x31));  // Zen 2
   EXPECT_TRUE(media::gathers_are_slow("AuthenticAMD", 0x1a, 0x02));  // Zen 5, measured (build/scaler_paths)
@@ -142,8 +159,8 @@ TEST(CpuPaths, ScaledPicturesAreTheSameWithOrWithoutGathers) {
     av_force_cpu_flags(gathers ? flags & ~AV_CPU_FLAG_SLOW_GATHER : flags | AV_CPU_FLAG_SLOW_GATHER);
     media::Scaler area(media::ScaleQuality::area), good(media::ScaleQuality::good), rendition(media::ScaleQuality::good);
     Scaled s{area.to_yuv_planes(frame.get(), {192, 108}), good.to_bgr(frame.get(), {640, 360}), {}};
-    const media::FramePtr small = rendition.to_frame(frame.get(), 852, 480, AV_PIX_FMT_YUV420P);
-    s.rendition_luma = cv::Mat(480, 852, CV_8U, small->data[0], small->linesize[0]).clone();
+    const media::FramePtr small = rendition.to_frame(frame.get(), 854, 480, AV_PIX_FMT_YUV420P);
+    s.rendition_luma = cv::Mat(480, 854, CV_8U, small->data[0], small->linesize[0]).clone();
     av_force_cpu_flags(-1);
     return s;
   };

@@ -49,13 +49,20 @@ cv::Size fit_within(cv::Size source, int max_width, int max_height, bool even) {
   double scale = 1.0;
   if (max_width > 0) scale = std::min(scale, static_cast<double>(max_width) / source.width);
   if (max_height > 0) scale = std::min(scale, static_cast<double>(max_height) / source.height);
-  int w = std::max(1, static_cast<int>(std::lround(source.width * scale)));
-  int h = std::max(1, static_cast<int>(std::lround(source.height * scale)));
-  if (even) {
-    w = std::max(2, w - (w % 2));
-    h = std::max(2, h - (h % 2));
+  if (!even) {
+    return {std::max(1, static_cast<int>(std::lround(source.width * scale))),
+            std::max(1, static_cast<int>(std::lround(source.height * scale)))};
   }
-  return {w, h};
+  // The nearest even size, as ffmpeg's scale=-2 has it (16:9 at 480 lines is 854 wide, not 852),
+  // unless that passes the limit or the source: then the even size below.
+  const auto nearest_even = [](double exact, int limit) {
+    int v = 2 * static_cast<int>(std::lround(exact / 2.0));
+    if (v > limit) v -= 2;
+    return std::max(2, v);
+  };
+  const int width_limit = max_width > 0 ? std::min(source.width, max_width) : source.width;
+  const int height_limit = max_height > 0 ? std::min(source.height, max_height) : source.height;
+  return {nearest_even(source.width * scale, width_limit), nearest_even(source.height * scale, height_limit)};
 }
 
 cv::Size analysis_size(cv::Size source, int width, bool enlarge) {

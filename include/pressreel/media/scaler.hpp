@@ -17,7 +17,8 @@ cv::Size display_size(const AVFrame* frame);
 // The stream's picture as a viewer sees it (upright, square pixels), or its coded size when unknown.
 cv::Size display_size(const VideoStreamInfo& video);
 // The largest size with `source`'s aspect that fits in max_width x max_height (0 = no limit),
-// never larger than the source; even dimensions when `even` (for 4:2:0 encoders).
+// never larger than the source; when `even` (for 4:2:0 encoders), the nearest even dimensions within
+// those limits.
 cv::Size fit_within(cv::Size source, int max_width, int max_height, bool even = false);
 // The size to analyse a picture at, about `width` columns: its aspect kept, at most `width` wide and
 // 2 x `width` tall, so that a picture of any shape (2x4096, 8191x2) costs no more than a portrait one
