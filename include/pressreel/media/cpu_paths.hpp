@@ -6,10 +6,11 @@
 
 namespace pressreel::media {
 
-// Whether a CPU's AVX2 gathers are slower than the loads they replace: every AMD core (FFmpeg's
-// newer releases say so of Zen 1-3; on a Zen 5 EPYC, build/scaler_paths measured the scenes' planes
-// and the stills' BGR a fifth faster without gathers, a 480p rendition the same) and Intel's Haswell
-// (family 6, model < 70). In the web recipe's pass this took a fifth off swscale's CPU time.
+// Whether a CPU's AVX2 gathers are slower than the loads they replace: every AMD core (OpenColorIO's
+// CPU table says so of Zen 3 and earlier; on a Zen 5 EPYC, build/scaler_paths measured the scenes'
+// planes and the stills' BGR a fifth faster without gathers, a 480p rendition the same) and Intel's
+// Haswell (family 6, model < 70, as libav has it). In the web recipe's pass this took a fifth off
+// swscale's CPU time.
 bool gathers_are_slow(std::string_view vendor, int family, int model);
 
 // Tells libav, once per process and before any scaler is made, when this CPU's gathers are slow:
