@@ -15,7 +15,7 @@
 # Usage: bench/preview_vs_ffmpeg.sh [WORK_DIR] (default /tmp/pressreel-bench); env: PRESSREEL, REPEAT,
 #        PIPELINE (default web), A (run|preview), CLIPS (default: all five), RUNS (default "a b c"; "a b"
 #        skips the slow (c) when only a/b is wanted); with REPEAT > 1 the ratios are also given for the
-#        fastest run of each
+#        fastest run of each, and for each repeat's runs (back to back) with their median
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 work=${1:-/tmp/pressreel-bench}
@@ -78,7 +78,7 @@ check_same_settings() {
 }
 
 printf "%-18s %-3s %8s %8s %6s %9s\n" clip run wall_s cpu_s util rss_mb
-declare -A wall least cpu_sum
+declare -A wall least cpu_sum each
 for clip in $clips; do
   for ((r = 0; r < repeat; r++)); do
     for run in $runs; do
@@ -90,6 +90,7 @@ for clip in $clips; do
         c) m=$(measure "$here/ffmpeg_script_baseline.sh" "$work/$clip.mp4" "$out" "$teaser") ;;
       esac
       read -r w cpu rss <<<"$m"
+      each[$clip-$run-$r]=$w
       wall[$clip-$run]=$(awk "BEGIN{print ${wall[$clip-$run]:-0} + $w}")
       cpu_sum[$clip-$run]=$(awk "BEGIN{print ${cpu_sum[$clip-$run]:-0} + $cpu}")
       least[$clip-$run]=$(awk "BEGIN{m = \"${least[$clip-$run]:-}\"; print (m == \"\" || $w < m + 0) ? $w : m}")
@@ -101,6 +102,18 @@ for clip in $clips; do
 done
 # Ratio of two runs' totals (wall or CPU) over the repeats, or "-" when one was not run.
 ratio() { [[ -n "${2:-}" && -n "${3:-}" ]] && awk "BEGIN{printf \"%.3f\", $2 / $3}" || echo -; }
+# The wall-time ratio of runs X and Y within each repeat (run one after the other), and their median:
+# a machine whose speed drifts by 10% over minutes moves the totals, less so a ratio of neighbours.
+pair_ratios() {
+  local clip=$1 x=$2 y=$3 r list=()
+  for ((r = 0; r < repeat; r++)); do
+    [[ -n "${each[$clip-$x-$r]:-}" && -n "${each[$clip-$y-$r]:-}" ]] || return 0
+    list+=("$(ratio w "${each[$clip-$x-$r]}" "${each[$clip-$y-$r]}")")
+  done
+  local median
+  median=$(printf "%s\n" "${list[@]}" | sort -g | awk '{v[NR] = $1} END {printf "%.3f", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}')
+  echo "${list[*]} (median $median)"
+}
 for clip in $clips; do
   printf "%s: a/b = %s (target <= 1.10), a/c = %s (target <= 0.75); CPU (user+sys) a/b = %s, a/c = %s\n" "$clip" \
     "$(ratio w "${wall[$clip-a]:-}" "${wall[$clip-b]:-}")" "$(ratio w "${wall[$clip-a]:-}" "${wall[$clip-c]:-}")" \
@@ -109,6 +122,11 @@ for clip in $clips; do
   if ((repeat > 1)); then
     printf "%s: fastest of %d: a/b = %s, a/c = %s\n" "$clip" "$repeat" \
       "$(ratio w "${least[$clip-a]:-}" "${least[$clip-b]:-}")" "$(ratio w "${least[$clip-a]:-}" "${least[$clip-c]:-}")"
+    for pair in "a b" "a c"; do
+      read -r x y <<<"$pair"
+      ratios=$(pair_ratios "$clip" "$x" "$y")
+      [[ -n "$ratios" ]] && printf "%s: %s/%s of each repeat: %s\n" "$clip" "$x" "$y" "$ratios"
+    done
   fi
 done
 if ((mismatches > 0)); then
