@@ -18,18 +18,20 @@ fi
 launcher=()
 command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 # -O1 as the sanitizer manuals advise (fast enough to run, quicker to build than -O2); line tables are
-# all a report's stack trace needs.
+# all a report's stack trace needs. What this pass does not run (the slow suites, the benches) is not
+# built.
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER="$compiler" \
-  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -gline-tables-only -DNDEBUG" -DPRESSREEL_FUZZ=ON "${launcher[@]}" >/dev/null
+  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -gline-tables-only -DNDEBUG" -DPRESSREEL_FUZZ=ON \
+  -DPRESSREEL_SLOW_SUITES=OFF -DPRESSREEL_TOOLS=OFF "${launcher[@]}" >/dev/null
 start=$SECONDS
 cmake --build "$build"
 echo "sanitize: build took $((SECONDS - start)) s"
 
 # ctest loads the sanitizer options itself (build-sanitize/sanitizer-env.cmake). Tests labelled
-# `footage` (long checks on generated footage) and `slow` (whole runs compared file by file, browser
-# tests) are left to the normal build.
+# `footage` (long checks on generated footage), `slow` (whole runs compared file by file, browser
+# tests) and `static` (checks of the sources, which run no pressreel code) are left to the normal build.
 start=$SECONDS
-(cd "$build" && ctest --output-on-failure --parallel "$(nproc)" --timeout 900 -LE 'footage|slow')
+(cd "$build" && ctest --output-on-failure --parallel "$(nproc)" --timeout 900 -LE 'footage|slow|static')
 echo "sanitize: ctest took $((SECONDS - start)) s"
 
 # Hostile variants of real clips: the campaign prints its seed, so a failure can be replayed. CI uses a
