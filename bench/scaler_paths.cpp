@@ -7,6 +7,7 @@
 #include <opencv2/core.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "pressreel/media/cpu_paths.hpp"
 #include "pressreel/media/scaler.hpp"
 
 extern "C" {
@@ -35,17 +36,10 @@ media::FramePtr picture_like_720p() {
   return frame;
 }
 
-// Sets libav's flags for one path; the scalers made afterwards pick their functions from them.
-void use_gathers(bool gathers) {
-  av_force_cpu_flags(-1);
-  const int flags = av_get_cpu_flags();
-  av_force_cpu_flags(gathers ? flags & ~AV_CPU_FLAG_SLOW_GATHER : flags | AV_CPU_FLAG_SLOW_GATHER);
-}
-
 enum class Conversion { scenes_planes, stills_bgr, rendition_480p };
 
 void BM_Scale(benchmark::State& state, Conversion conversion) {
-  use_gathers(state.range(0) != 0);
+  media::use_gather_paths(state.range(0) != 0);
   const media::FramePtr frame = picture_like_720p();
   media::Scaler scaler(conversion == Conversion::scenes_planes ? media::ScaleQuality::area : media::ScaleQuality::good);
   for (auto _ : state) {

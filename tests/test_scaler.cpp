@@ -154,9 +154,7 @@ TEST(CpuPaths, ScaledPicturesAreTheSameWithOrWithoutGathers) {
     cv::Mat bgr, rendition_luma;
   };
   const auto scale = [&](bool gathers) {
-    av_force_cpu_flags(-1);
-    const int flags = av_get_cpu_flags();
-    av_force_cpu_flags(gathers ? flags & ~AV_CPU_FLAG_SLOW_GATHER : flags | AV_CPU_FLAG_SLOW_GATHER);
+    media::use_gather_paths(gathers);
     media::Scaler area(media::ScaleQuality::area), good(media::ScaleQuality::good), rendition(media::ScaleQuality::good);
     Scaled s{area.to_yuv_planes(frame.get(), {192, 108}), good.to_bgr(frame.get(), {640, 360}), {}};
     const media::FramePtr small = rendition.to_frame(frame.get(), 854, 480, AV_PIX_FMT_YUV420P);

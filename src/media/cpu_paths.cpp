@@ -5,6 +5,7 @@
 #include <array>
 #include <cstring>
 #include <mutex>
+#include <string>
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <cpuid.h>
@@ -65,6 +66,12 @@ bool prefer_gather_free_paths() {
                   id.vendor, id.family, id.model);
   });
   return set;
+}
+
+void use_gather_paths(bool gathers) {
+  av_force_cpu_flags(-1);
+  const int flags = av_get_cpu_flags();
+  av_force_cpu_flags(gathers ? flags & ~AV_CPU_FLAG_SLOW_GATHER : flags | AV_CPU_FLAG_SLOW_GATHER);
 }
 
 }  // namespace pressreel::media

@@ -19,4 +19,9 @@ bool gathers_are_slow(std::string_view vendor, int family, int model);
 // code), so outputs stay byte for byte the same. Returns whether the flag was set.
 bool prefer_gather_free_paths();
 
+// For the benches and tests that compare the two paths: libav's own flags, detected afresh, with the
+// slow-gather flag cleared (`gathers`) or set. Scalers made afterwards pick their functions from them;
+// av_force_cpu_flags(-1) goes back to libav's detection.
+void use_gather_paths(bool gathers);
+
 }  // namespace pressreel::media
