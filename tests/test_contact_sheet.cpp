@@ -260,7 +260,7 @@ TEST(ContactSheet, SharedTrailerGetsOneTilePerShotAndAStoryboardFromOneDecodePas
   starts.push_back(scenes.frames);
   for (size_t i = 0; i + 1 < starts.size(); ++i) {
     scenes.shots.push_back(
-        {starts[i], starts[i + 1] - 1, media::RationalTime(starts[i], tb), media::RationalTime(starts[i + 1], tb)});
+        {starts[i], starts[i + 1] - 1, {media::RationalTime(starts[i], tb), media::RationalTime(starts[i + 1], tb)}});
   }
 
   // Stills, storyboard and interval tiles all subscribe to the same pass.

@@ -23,9 +23,9 @@ scenes::SceneList sample() {
   s.fps = {25, 1};
   s.duration = media::RationalTime(75, tb);
   scenes::Cut cut{25, media::RationalTime(25, tb), scenes::CutKind::cut, 1.0, 25, 25,
-                  media::RationalTime(25, tb), media::RationalTime(25, tb)};
+                  {media::RationalTime(25, tb), media::RationalTime(25, tb)}};
   scenes::Cut dissolve{50, media::RationalTime(50, tb), scenes::CutKind::dissolve, 0.8, 45, 49,
-                       media::RationalTime(45, tb), media::RationalTime(49, tb)};
+                       {media::RationalTime(45, tb), media::RationalTime(49, tb)}};
   s.cuts = {cut, dissolve};
   s.shots = scenes::shots_from_cuts(s.cuts, s.frames, s.duration);
   return s;
@@ -139,7 +139,7 @@ TEST(SceneWriters, EdlOfAClipSlowerThanOneFrameASecondKeepsItsSeconds) {
     s.fps = fps;
     s.duration = media::RationalTime(3 * frame_ticks, tb);
     const media::RationalTime second(frame_ticks, tb);
-    s.cuts = {{1, second, scenes::CutKind::cut, 1.0, 1, 1, second, second}};
+    s.cuts = {{1, second, scenes::CutKind::cut, 1.0, 1, 1, {second, second}}};
     s.shots = scenes::shots_from_cuts(s.cuts, s.frames, s.duration);
     const auto seconds = static_cast<int>(second.seconds());
     EXPECT_EQ(edl_in_points(scenes::scenes_edl(s, "slow.mkv")),
