@@ -1,6 +1,7 @@
 // EBU R128 measurement by the audio-only read, and normalisation of the previews' audio to the target.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
@@ -9,7 +10,9 @@ extern "C" {
 #include <libavutil/channel_layout.h>
 }
 
+#include "pressreel/media/av_ptr.hpp"
 #include "pressreel/media/decode_pass.hpp"
+#include "pressreel/media/error.hpp"
 #include "pressreel/media/probe.hpp"
 #include "pressreel/media/resampler.hpp"
 #include "pressreel/preview/loudness.hpp"
@@ -55,6 +58,28 @@ TEST(Loudness, APeakInTheLastTenthOfASecondIsMeasured) {
   EXPECT_NEAR(reading.loudness->integrated_lufs, -26.0, 0.5);
   // With the peak known, the plan cannot be a plain gain.
   EXPECT_EQ(preview::plan_loudness(*reading.loudness, {}).mode, preview::LoudnessMode::limited);
+}
+
+// The padding after the audio (LoudnessMeter) and before or after it in a preview (AudioTrack) is
+// silence in the format's own terms: zero for float and signed samples, 0x80 for unsigned 8-bit.
+TEST(AudioFrames, SilenceIsEachFormatsOwnAndARefusedFormatNamesTheClip) {
+  AVChannelLayout stereo = AV_CHANNEL_LAYOUT_STEREO, mono = AV_CHANNEL_LAYOUT_MONO;
+  const media::FramePtr planar = media::make_silence(AV_SAMPLE_FMT_FLTP, 48000, stereo, 1024, "clip.mp4", "test");
+  ASSERT_EQ(planar->nb_samples, 1024);
+  EXPECT_EQ(planar->sample_rate, 48000);
+  EXPECT_EQ(planar->ch_layout.nb_channels, 2);
+  for (int c = 0; c < 2; ++c) {
+    const auto* samples = reinterpret_cast<const float*>(planar->extended_data[c]);
+    EXPECT_TRUE(std::all_of(samples, samples + 1024, [](float v) { return v == 0.0f; })) << c;
+  }
+  const media::FramePtr u8 = media::make_silence(AV_SAMPLE_FMT_U8, 8000, mono, 100, "clip.mp4", "test");
+  EXPECT_TRUE(std::all_of(u8->data[0], u8->data[0] + 100, [](uint8_t v) { return v == 0x80; }));
+  try {
+    media::make_audio_frame(AV_SAMPLE_FMT_NONE, 48000, stereo, 1024, "clip.mp4", "preview audio");
+    FAIL() << "a frame without a sample format was made";
+  } catch (const media::MediaError& e) {
+    EXPECT_NE(std::string(e.what()).find("clip.mp4"), std::string::npos) << e.what();
+  }
 }
 
 TEST(Loudness, VideoOnlyClipHasNothingToMeasure) {

@@ -2,6 +2,8 @@
 
 #include <new>
 
+#include "pressreel/media/error.hpp"
+
 namespace pressreel::media {
 
 void OutputFormatContextDeleter::operator()(AVFormatContext* ctx) const {
@@ -25,6 +27,24 @@ PacketPtr make_packet() {
 FramePtr ref_frame(const AVFrame* src) {
   FramePtr frame(av_frame_clone(src));
   if (!frame) throw std::bad_alloc();
+  return frame;
+}
+
+FramePtr make_audio_frame(AVSampleFormat format, int rate, const AVChannelLayout& layout, int samples,
+                          const std::string& clip, const std::string& stage) {
+  FramePtr frame = make_frame();
+  frame->format = format;
+  frame->sample_rate = rate;
+  check_av(av_channel_layout_copy(&frame->ch_layout, &layout), clip, stage, "audio frame");
+  frame->nb_samples = samples;
+  check_av(av_frame_get_buffer(frame.get(), 0), clip, stage, "audio frame");
+  return frame;
+}
+
+FramePtr make_silence(AVSampleFormat format, int rate, const AVChannelLayout& layout, int samples,
+                      const std::string& clip, const std::string& stage) {
+  FramePtr frame = make_audio_frame(format, rate, layout, samples, clip, stage);
+  check_av(av_samples_set_silence(frame->extended_data, 0, samples, layout.nb_channels, format), clip, stage, "silence");
   return frame;
 }
 

@@ -72,20 +72,15 @@ int64_t AudioTrack::samples_at(media::RationalTime t) const {
 }
 
 media::FramePtr AudioTrack::make_audio_frame(int samples) const {
-  media::FramePtr frame = media::make_frame();
-  frame->format = encoder_.context()->sample_fmt;
-  frame->sample_rate = rate_;
-  media::check_av(av_channel_layout_copy(&frame->ch_layout, &encoder_.context()->ch_layout), clip_, "preview audio");
-  frame->nb_samples = samples;
-  media::check_av(av_frame_get_buffer(frame.get(), 0), clip_, "preview audio");
-  return frame;
+  const AVCodecContext* c = encoder_.context();
+  return media::make_audio_frame(c->sample_fmt, rate_, c->ch_layout, samples, clip_, "preview audio");
 }
 
 void AudioTrack::pad_silence_into(AVAudioFifo& fifo, int64_t samples) {
+  const AVCodecContext* c = encoder_.context();
   while (samples > 0) {
     const int n = static_cast<int>(std::min<int64_t>(samples, rate_));
-    media::FramePtr silence = make_audio_frame(n);
-    av_samples_set_silence(silence->extended_data, 0, n, settings_.channels, encoder_.context()->sample_fmt);
+    media::FramePtr silence = media::make_silence(c->sample_fmt, rate_, c->ch_layout, n, clip_, "preview audio");
     if (av_audio_fifo_write(&fifo, reinterpret_cast<void**>(silence->extended_data), n) < n) throw std::bad_alloc();
     samples -= n;
   }

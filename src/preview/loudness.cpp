@@ -82,15 +82,9 @@ void LoudnessMeter::add(const AVFrame* frame) {
 // its preview was given +5.8 dB of linear gain and peaked at +6.9 dBTP). A block of silence after the
 // end completes it; only its peak is read (the loudness values keep to the audio's own blocks).
 void LoudnessMeter::add_padding() {
-  media::FramePtr silence = media::make_frame();
-  silence->format = format_->format;
-  silence->sample_rate = format_->sample_rate;
-  media::check_av(av_channel_layout_copy(&silence->ch_layout, &format_->ch_layout), clip_, "loudness");
-  silence->nb_samples = std::max(1, format_->sample_rate / 10);
-  media::check_av(av_frame_get_buffer(silence.get(), 0), clip_, "loudness", "padding");
-  media::check_av(av_samples_set_silence(silence->extended_data, 0, silence->nb_samples,
-                                         silence->ch_layout.nb_channels, static_cast<AVSampleFormat>(silence->format)),
-                  clip_, "loudness", "padding");
+  media::FramePtr silence =
+      media::make_silence(static_cast<AVSampleFormat>(format_->format), format_->sample_rate, format_->ch_layout,
+                          std::max(1, format_->sample_rate / 10), clip_, "loudness padding");
   silence->pts = AV_NOPTS_VALUE;
   media::check_av(av_buffersrc_add_frame_flags(source_, silence.get(), 0), clip_, "loudness", "padding");
 }

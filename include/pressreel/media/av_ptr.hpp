@@ -2,6 +2,7 @@
 // Every libav object lives in a std::unique_ptr with its deleter from birth: no naked free on any path.
 
 #include <memory>
+#include <string>
 
 extern "C" {
 #include <libavcodec/avcodec.h>
@@ -58,6 +59,13 @@ FramePtr make_frame();
 PacketPtr make_packet();
 // A new reference to the same frame buffers (cheap: refcounted).
 FramePtr ref_frame(const AVFrame* src);
+// An audio frame of `samples` samples in this format, rate and channel layout, its buffers allocated
+// and their contents unset. A MediaError names the clip and stage when libav refuses the format.
+FramePtr make_audio_frame(AVSampleFormat format, int rate, const AVChannelLayout& layout, int samples,
+                          const std::string& clip, const std::string& stage);
+// The same, holding silence (the format's own: 0x80 for unsigned 8-bit samples).
+FramePtr make_silence(AVSampleFormat format, int rate, const AVChannelLayout& layout, int samples,
+                      const std::string& clip, const std::string& stage);
 // Hands a frame to shared, read-only ownership (several consumers of one decoded picture).
 std::shared_ptr<const AVFrame> share_frame(FramePtr frame);
 
