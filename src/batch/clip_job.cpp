@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <future>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -101,12 +102,13 @@ class ClipRun {
   Watchdog& watchdog() { return watchdog_; }
 
   // `step` as the named stage: the watchdog knows where the clip is, its errors name the stage, and
-  // its time goes into the manifest. Stages may run side by side.
+  // its time goes into the manifest. Stages may run side by side. A step run beside the decode pass
+  // is not `watched`: the watchdog keeps watching the pass's progress, which waits for the step.
   template <typename Step>
-  auto timed(std::string_view stage, Step&& step) {
+  auto timed(std::string_view stage, Step&& step, bool watched = true) {
     const auto stage_started = Clock::now();
     const double cpu_started = media::process_cpu_seconds();
-    watchdog_.enter(std::string(stage));
+    if (watched) watchdog_.enter(std::string(stage));
     try {
       auto result = step();
       stop_if_tripped();
@@ -162,7 +164,11 @@ class PassSinks {
     // Interval tiles for a sheet of a clip with very few shots: known to be needed only after the pass.
     if (want.contact_sheet) sinks_.push_back(&sheet_tiles_);
     if (want.previews) {
-      previews_.emplace(run.folder, run.recipe.preview, measure_loudness(run, probe));
+      if (has_audio_to_measure(run, probe)) {
+        previews_.emplace(run.folder, run.recipe.preview, measure_loudness_beside_pass(run));
+      } else {
+        previews_.emplace(run.folder, run.recipe.preview);
+      }
       sinks_.push_back(&*previews_);
     }
   }
@@ -179,11 +185,18 @@ class PassSinks {
   }
 
  private:
-  // The audio-only loudness read, before the pass rather than inside the preview sink, so that the
-  // watchdog can stop it like every other read of the clip.
-  static std::optional<preview::LoudnessReading> measure_loudness(ClipRun& run, const media::ProbeResult& probe) {
-    if (!run.recipe.preview.audio.enabled || probe.main_audio() == nullptr) return std::nullopt;
-    return run.timed("loudness", [&] { return std::optional(preview::measure_loudness(run.clip.path, run.input, run.recipe.preview)); });
+  static bool has_audio_to_measure(const ClipRun& run, const media::ProbeResult& probe) {
+    return run.recipe.preview.audio.enabled && probe.main_audio() != nullptr;
+  }
+
+  // The audio-only loudness read (and the limiter's trial runs), on a thread of its own beside the
+  // decode pass: before the pass it held the pass back for its whole length, on one core. It reads
+  // with the clip's input policy, so the watchdog's cancel flag stops it like every other read.
+  static std::future<preview::LoudnessReading> measure_loudness_beside_pass(ClipRun& run) {
+    return std::async(std::launch::async, [&run] {
+      return run.timed(
+          "loudness", [&] { return preview::measure_loudness(run.clip.path, run.input, run.recipe.preview); }, false);
+    });
   }
 
   scenes::SceneDetector detector_;

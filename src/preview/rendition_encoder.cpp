@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <chrono>
 #include <cmath>
 #include <map>
 
@@ -25,6 +26,9 @@ struct RenditionEncoder::Output {
   // Frame durations by pts until the encoder hands the packet out (encoders drop them; the muxer
   // needs the last one for the file's duration, and VFR needs every one). The worker's only.
   std::map<int64_t, int64_t> durations;
+  // The worker's only: whether the file has begun, and the video packets encoded before it did.
+  bool begun = false;
+  std::vector<media::PacketPtr> unwritten;
   // Runs everything that touches `video` and `muxer` once they are open, in order. Last: destroyed
   // (stopped) before them.
   std::unique_ptr<EncodeWorker> worker;
@@ -34,6 +38,12 @@ struct RenditionEncoder::Output {
 namespace {
 
 const char* preview_stage = "preview";
+
+// How far into the clip the pass goes before it waits for a loudness reading still being measured.
+// Until then the renditions' video packets are held and written once the files begin, ahead of the
+// audio by at most this much: well within the 10 s a muxer's interleaving waits for a late stream
+// (max_interleave_delta), so the packets are written in the same order as when the audio keeps up.
+constexpr double loudness_wait_seconds = 4.0;
 
 // Frame threads per video encoder. x264's output depends on its thread count, so the count never
 // follows the machine's cores or how many clips run at once: the same clip and recipe give the same
@@ -72,6 +82,12 @@ RenditionEncoder::RenditionEncoder(std::filesystem::path folder, PreviewOptions 
       loudness_(std::move(loudness)),
       scalers_([] { return std::vector<media::Scaler>(); }) {}
 
+RenditionEncoder::RenditionEncoder(std::filesystem::path folder, PreviewOptions options,
+                                   std::future<LoudnessReading> loudness)
+    : RenditionEncoder(std::move(folder), std::move(options)) {
+  pending_loudness_ = std::move(loudness);
+}
+
 RenditionEncoder::~RenditionEncoder() = default;
 
 int RenditionEncoder::encoder_threads_for(const media::VideoStreamInfo& video) const {
@@ -87,7 +103,7 @@ void RenditionEncoder::on_start(const media::ProbeResult& probe, const media::Vi
   probe_ = probe;
   planned_ = plan_renditions(media::display_size(video), options_.renditions);
   std::filesystem::create_directories(folder_);
-  open_audio(probe);
+  if (!pending_loudness_.valid()) open_audio(probe);
 
   const int threads = encoder_threads(options_, planned_.size());
   int largest_area = 0;
@@ -95,7 +111,7 @@ void RenditionEncoder::on_start(const media::ProbeResult& probe, const media::Vi
   keyframes_by_time_ = video.variable_frame_rate;
   for (const PlannedRendition& plan : planned_) {
     auto out = std::make_unique<Output>(
-        Output{plan, OutputFile(folder_, plan.file_name), nullptr, nullptr, -1, AV_NOPTS_VALUE, 0, {}, nullptr});
+        Output{plan, OutputFile(folder_, plan.file_name), nullptr, nullptr, -1, AV_NOPTS_VALUE, 0, {}, false, {}, nullptr});
     out->video = open_video_encoder(plan.options,
                                     {plan.size, video.time_base,
                                      video.frame_rate.valid() ? video.frame_rate : video.average_frame_rate,
@@ -104,13 +120,11 @@ void RenditionEncoder::on_start(const media::ProbeResult& probe, const media::Vi
     out->muxer = std::make_unique<media::Muxer>(out->file.temporary(), plan.container, clip_, preview_stage,
                                                  out->file.final_path().string());
     out->muxer->add_stream(*out->video);
-    AudioTrack* audio = out->webm() ? opus_.get() : aac_.get();
-    if (audio != nullptr) out->audio_stream = out->muxer->add_stream(audio->encoder());
-    // moov before mdat: a browser starts playing before the whole file has arrived. WebM is written
-    // bit-exact: otherwise Matroska's header takes a random SegmentUID, and the same VP9 or AV1
-    // packets (the same whatever the encoder's threads, run alone or beside another) gave another file.
-    if (out->webm()) out->muxer->begin({{"fflags", "+bitexact"}});
-    else out->muxer->begin({{"movflags", "+faststart"}});
+    if (!pending_loudness_.valid()) {
+      AudioTrack* audio = out->webm() ? opus_.get() : aac_.get();
+      if (audio != nullptr) out->audio_stream = out->muxer->add_stream(audio->encoder());
+      begin_output(*out);
+    }
     const WorkerSetup setup = worker_setup(plan.size.area(), largest_area);
     out->worker = std::make_unique<EncodeWorker>(setup.depth, setup.niceness);
     outputs_.push_back(std::move(out));
@@ -119,8 +133,33 @@ void RenditionEncoder::on_start(const media::ProbeResult& probe, const media::Vi
   for (const PlannedRendition& plan : planned_) {
     threads_each.push_back(fmt::format("{} {}", plan.options.name, video_encoder_threads(plan.options, threads)));
   }
-  spdlog::debug("{}: preview: {} renditions, encoder threads {}, loudness {} {:+.2f} dB", clip_, planned_.size(),
-                fmt::join(threads_each, ", "), to_string(loudness_plan_.mode), loudness_plan_.gain_db);
+  spdlog::debug("{}: preview: {} renditions, encoder threads {}", clip_, planned_.size(), fmt::join(threads_each, ", "));
+}
+
+void RenditionEncoder::begin_output(Output& out) {
+  // moov before mdat: a browser starts playing before the whole file has arrived. WebM is written
+  // bit-exact: otherwise Matroska's header takes a random SegmentUID, and the same VP9 or AV1
+  // packets (the same whatever the encoder's threads, run alone or beside another) gave another file.
+  if (out.webm()) out.muxer->begin({{"fflags", "+bitexact"}});
+  else out.muxer->begin({{"movflags", "+faststart"}});
+  out.begun = true;
+  for (const auto& packet : out.unwritten) out.muxer->write(*packet, 0, out.video->context()->time_base);
+  out.unwritten.clear();
+}
+
+void RenditionEncoder::settle_loudness() {
+  loudness_ = pending_loudness_.get();
+  open_audio(*probe_);
+  // No worker touches a muxer before its file begins (the job posted here): its audio stream can be
+  // added from this thread.
+  for (auto& out : outputs_) {
+    AudioTrack* audio = out->webm() ? opus_.get() : aac_.get();
+    if (audio != nullptr) out->audio_stream = out->muxer->add_stream(audio->encoder());
+    out->worker->post([this, &out = *out] { begin_output(out); });
+  }
+  std::vector<media::AudioFrame> early = std::move(early_audio_);
+  early_audio_.clear();
+  for (const media::AudioFrame& audio : early) on_audio(audio);
 }
 
 void RenditionEncoder::open_audio(const media::ProbeResult& probe) {
@@ -135,6 +174,7 @@ void RenditionEncoder::open_audio(const media::ProbeResult& probe) {
   if (options_.audio.normalize) {
     loudness_plan_ = loudness_->plan ? *loudness_->plan : plan_loudness(*loudness_->loudness, options_.audio.target);
   }
+  spdlog::debug("{}: preview: loudness {} {:+.2f} dB", clip_, to_string(loudness_plan_.mode), loudness_plan_.gain_db);
 
   bool mp4 = false, webm = false;
   for (const PlannedRendition& plan : planned_) (plan.container == "webm" ? webm : mp4) = true;
@@ -200,6 +240,11 @@ std::any RenditionEncoder::prepare(const media::VideoFrame& frame) {
 }
 
 void RenditionEncoder::on_frame(const media::VideoFrame& frame, std::any& prepared) {
+  if (pending_loudness_.valid() &&
+      (frame.time.seconds() >= loudness_wait_seconds ||
+       pending_loudness_.wait_for(std::chrono::seconds(0)) == std::future_status::ready)) {
+    settle_loudness();
+  }
   auto& scaled = *std::any_cast<std::shared_ptr<std::vector<media::FramePtr>>&>(prepared);
   // Each rendition encodes on its own worker (encode_worker.hpp says why); only the timestamps and
   // the GOP grid are decided here, in order.
@@ -240,15 +285,27 @@ void RenditionEncoder::write_video_packet(Output& out, AVPacket& packet) {
     packet.duration = d->second;
     out.durations.erase(d);
   }
+  if (!out.begun) {
+    media::PacketPtr held = media::make_packet();
+    av_packet_move_ref(held.get(), &packet);
+    out.unwritten.push_back(std::move(held));
+    return;
+  }
   out.muxer->write(packet, 0, out.video->context()->time_base);
 }
 
 void RenditionEncoder::on_audio(const media::AudioFrame& audio) {
+  if (pending_loudness_.valid()) {
+    early_audio_.push_back(audio);
+    if (audio.time.seconds() >= loudness_wait_seconds) settle_loudness();
+    return;
+  }
   if (aac_) aac_->add(audio);
   if (opus_) opus_->add(audio);
 }
 
 void RenditionEncoder::on_end(const media::DecodeSummary& summary) {
+  if (pending_loudness_.valid()) settle_loudness();
   if (aac_) aac_->finish(summary.duration);
   if (opus_) opus_->finish(summary.duration);
   // Each rendition drains its encoder and finishes its file on its own worker: one after another,

@@ -5,6 +5,7 @@
 // No frame is decoded twice.
 
 #include <filesystem>
+#include <future>
 #include <map>
 #include <memory>
 #include <optional>
@@ -33,6 +34,11 @@ class RenditionEncoder : public media::FrameSink {
   // beforehand (measure_loudness); when not given, on_start measures it with an audio-only read.
   RenditionEncoder(std::filesystem::path folder, PreviewOptions options = {},
                    std::optional<LoudnessReading> loudness = std::nullopt);
+  // The same, with the loudness still being measured beside the pass (its audio-only read would
+  // otherwise hold the pass back with one core idle). The video encodes meanwhile; the audio waits,
+  // buffered, until the reading is in or the pass is a few seconds into the clip (then the pass waits
+  // for it). The files come out byte for byte as with the reading given first.
+  RenditionEncoder(std::filesystem::path folder, PreviewOptions options, std::future<LoudnessReading> loudness);
   ~RenditionEncoder() override;
 
   std::string_view name() const override { return "preview"; }
@@ -61,6 +67,10 @@ class RenditionEncoder : public media::FrameSink {
  private:
   struct Output;
   void open_audio(const media::ProbeResult& probe);
+  // The measurement beside the pass is in (waiting for it if need be): the audio tracks open, every
+  // rendition's file begins, and the audio buffered meanwhile is encoded.
+  void settle_loudness();
+  void begin_output(Output& out);
   void write_video_packet(Output& out, AVPacket& packet);
   void send_audio_packet(AVPacket& packet, bool webm, AVRational time_base);
   void force_keyframe_on_time_grid(Output& out, AVFrame& picture) const;
@@ -75,6 +85,9 @@ class RenditionEncoder : public media::FrameSink {
   std::filesystem::path folder_;
   PreviewOptions options_;
   std::optional<LoudnessReading> loudness_;
+  // Until settle_loudness: the reading being measured, and the pass's audio meanwhile.
+  std::future<LoudnessReading> pending_loudness_;
+  std::vector<media::AudioFrame> early_audio_;
   std::optional<media::ProbeResult> probe_;  // from on_start, for a second pass
   mutable std::map<std::string, Written> written_;  // by container
   // When this encoder corrects another's audio: that one's plan and what its written audio measured.
