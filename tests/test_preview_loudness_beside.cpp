@@ -126,6 +126,22 @@ TEST(LoudnessBesideThePass, AReadingThatArrivesAsThePassEndsStillGivesTheSameByt
   }
 }
 
+// While the pass waits for a slow reading, it says so about once a second (a batch run's watchdog
+// would otherwise take the wait for a stalled decode).
+TEST(LoudnessBesideThePass, APassWaitingForTheReadingKeepsReportingItIsAlive) {
+  TempDir dir;
+  const fs::path clip = clicking_clip(dir / "clip.mp4", 5);
+  const preview::LoudnessReading reading = preview::measure_loudness(clip, {}, options_with_webm());
+  Courier slow(reading, 3.9, std::chrono::milliseconds(2300));
+  preview::RenditionEncoder encoder(dir / "out", options_with_webm(), slow.future());
+  int beats = 0;
+  encoder.while_waiting_for_loudness([&] { ++beats; });
+  media::FrameSink* sinks[] = {&slow, &encoder};
+  media::run_decode_pass(media::probe(clip), sinks);
+  EXPECT_GE(beats, 1);
+  EXPECT_LE(beats, 3);
+}
+
 // A reading that fails (the read was stopped) fails the pass with its own error, not a hang.
 TEST(LoudnessBesideThePass, AFailedReadingFailsThePass) {
   TempDir dir;

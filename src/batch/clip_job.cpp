@@ -166,6 +166,9 @@ class PassSinks {
     if (want.previews) {
       if (has_audio_to_measure(run, probe)) {
         previews_.emplace(run.folder, run.recipe.preview, measure_loudness_beside_pass(run));
+        // A long film's audio read (and the limiter's trials) may outlast the stall limit; the time
+        // budget still bounds it, as it bounded the read before the pass.
+        previews_->while_waiting_for_loudness([&run] { run.watchdog().progress(); });
       } else {
         previews_.emplace(run.folder, run.recipe.preview);
       }

@@ -148,6 +148,9 @@ void RenditionEncoder::begin_output(Output& out) {
 }
 
 void RenditionEncoder::settle_loudness() {
+  while (pending_loudness_.wait_for(std::chrono::seconds(1)) != std::future_status::ready) {
+    if (heartbeat_) heartbeat_();
+  }
   loudness_ = pending_loudness_.get();
   open_audio(*probe_);
   // No worker touches a muxer before its file begins (the job posted here): its audio stream can be

@@ -5,6 +5,7 @@
 // No frame is decoded twice.
 
 #include <filesystem>
+#include <functional>
 #include <future>
 #include <map>
 #include <memory>
@@ -39,6 +40,9 @@ class RenditionEncoder : public media::FrameSink {
   // buffered, until the reading is in or the pass is a few seconds into the clip (then the pass waits
   // for it). The files come out byte for byte as with the reading given first.
   RenditionEncoder(std::filesystem::path folder, PreviewOptions options, std::future<LoudnessReading> loudness);
+  // Called about once a second while the pass waits for that reading: the pass makes no progress
+  // then, and a watchdog of the pass's progress must not take the wait for a stall.
+  void while_waiting_for_loudness(std::function<void()> heartbeat) { heartbeat_ = std::move(heartbeat); }
   ~RenditionEncoder() override;
 
   std::string_view name() const override { return "preview"; }
@@ -88,6 +92,7 @@ class RenditionEncoder : public media::FrameSink {
   // Until settle_loudness: the reading being measured, and the pass's audio meanwhile.
   std::future<LoudnessReading> pending_loudness_;
   std::vector<media::AudioFrame> early_audio_;
+  std::function<void()> heartbeat_;
   std::optional<media::ProbeResult> probe_;  // from on_start, for a second pass
   mutable std::map<std::string, Written> written_;  // by container
   // When this encoder corrects another's audio: that one's plan and what its written audio measured.
