@@ -54,10 +54,11 @@ class Courier : public media::FrameSink {
 
 // A small clip whose sparse clicks peak near full scale over quiet tone: the limiter's plan.
 fs::path clicking_clip(const fs::path& file, int seconds) {
+  const std::string clicks =
+      fmt::format("aevalsrc=0.03*sin(2*PI*440*t)+0.95*lt(mod(t\\,0.7)\\,0.002):s=48000:d={}", seconds);
   pressreel::testing::ffmpeg({"-f", "lavfi", "-i", fmt::format("testsrc2=size=160x90:rate=25:duration={}", seconds),
-                              "-f", "lavfi", "-i",
-                              fmt::format("aevalsrc=0.03*sin(2*PI*440*t)+0.95*lt(mod(t\\,0.7)\\,0.002):s=48000:d={}", seconds),
-                              "-ac", "2", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac"},
+                              "-f", "lavfi", "-i", clicks, "-ac", "2", "-c:v", "libx264", "-preset", "ultrafast",
+                              "-pix_fmt", "yuv420p", "-c:a", "aac"},
                              file);
   return file;
 }

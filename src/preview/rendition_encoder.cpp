@@ -110,8 +110,8 @@ void RenditionEncoder::on_start(const media::ProbeResult& probe, const media::Vi
   for (const PlannedRendition& plan : planned_) largest_area = std::max(largest_area, plan.size.area());
   keyframes_by_time_ = video.variable_frame_rate;
   for (const PlannedRendition& plan : planned_) {
-    auto out = std::make_unique<Output>(
-        Output{plan, OutputFile(folder_, plan.file_name), nullptr, nullptr, -1, AV_NOPTS_VALUE, 0, {}, false, {}, nullptr});
+    auto out = std::make_unique<Output>(Output{
+        plan, OutputFile(folder_, plan.file_name), nullptr, nullptr, -1, AV_NOPTS_VALUE, 0, {}, false, {}, nullptr});
     out->video = open_video_encoder(plan.options,
                                     {plan.size, video.time_base,
                                      video.frame_rate.valid() ? video.frame_rate : video.average_frame_rate,
@@ -121,8 +121,7 @@ void RenditionEncoder::on_start(const media::ProbeResult& probe, const media::Vi
                                                  out->file.final_path().string());
     out->muxer->add_stream(*out->video);
     if (!pending_loudness_.valid()) {
-      AudioTrack* audio = out->webm() ? opus_.get() : aac_.get();
-      if (audio != nullptr) out->audio_stream = out->muxer->add_stream(audio->encoder());
+      add_audio_stream(*out);
       begin_output(*out);
     }
     const WorkerSetup setup = worker_setup(plan.size.area(), largest_area);
@@ -133,7 +132,13 @@ void RenditionEncoder::on_start(const media::ProbeResult& probe, const media::Vi
   for (const PlannedRendition& plan : planned_) {
     threads_each.push_back(fmt::format("{} {}", plan.options.name, video_encoder_threads(plan.options, threads)));
   }
-  spdlog::debug("{}: preview: {} renditions, encoder threads {}", clip_, planned_.size(), fmt::join(threads_each, ", "));
+  spdlog::debug("{}: preview: {} renditions, encoder threads {}", clip_, planned_.size(),
+                fmt::join(threads_each, ", "));
+}
+
+void RenditionEncoder::add_audio_stream(Output& out) {
+  const AudioTrack* audio = out.webm() ? opus_.get() : aac_.get();
+  if (audio != nullptr) out.audio_stream = out.muxer->add_stream(audio->encoder());
 }
 
 void RenditionEncoder::begin_output(Output& out) {
@@ -156,8 +161,7 @@ void RenditionEncoder::settle_loudness() {
   // No worker touches a muxer before its file begins (the job posted here): its audio stream can be
   // added from this thread.
   for (auto& out : outputs_) {
-    AudioTrack* audio = out->webm() ? opus_.get() : aac_.get();
-    if (audio != nullptr) out->audio_stream = out->muxer->add_stream(audio->encoder());
+    add_audio_stream(*out);
     out->worker->post([this, &out = *out] { begin_output(out); });
   }
   std::vector<media::AudioFrame> early = std::move(early_audio_);

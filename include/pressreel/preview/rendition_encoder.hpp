@@ -74,6 +74,8 @@ class RenditionEncoder : public media::FrameSink {
   // The measurement beside the pass is in (waiting for it if need be): the audio tracks open, every
   // rendition's file begins, and the audio buffered meanwhile is encoded.
   void settle_loudness();
+  // The audio track of `out`'s container, if the clip has one, as a stream of its file; before it begins.
+  void add_audio_stream(Output& out);
   void begin_output(Output& out);
   void write_video_packet(Output& out, AVPacket& packet);
   void send_audio_packet(AVPacket& packet, bool webm, AVRational time_base);
