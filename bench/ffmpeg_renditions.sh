@@ -2,7 +2,11 @@
 # Benchmark floor (b): plain ffmpeg CLI encoding only the web renditions, with the settings
 # pressreel uses (libx264 High veryfast CRF 23 with VBV caps, closed 2 s GOP, BT.709, faststart;
 # AAC-LC 128k 48 kHz stereo). One decode, one scale per rendition, as a careful user would write it.
-# Usage: bench/ffmpeg_renditions.sh CLIP OUT_DIR [GAIN_DB]
+# With FLOOR=reproducible, x264 is held to what pressreel needs for the same bytes on every run and
+# machine (src/preview/video_encoder.cpp): one thread per capped encoder (VBV with frame threads
+# plans from how far the other threads have got) and, on a CPU with AVX-512, AVX2 code (x264's
+# AVX-512 code gives other bytes than AVX2's, and other bytes run to run: bench/x264_heap_garbage.sh).
+# Usage: bench/ffmpeg_renditions.sh CLIP OUT_DIR [GAIN_DB]; env: FLOOR (plain|reproducible)
 set -euo pipefail
 clip=$1 out=$2 gain=${3:-0}
 mkdir -p "$out"
@@ -23,6 +27,12 @@ for r in "${renditions[@]}"; do
 done
 (( ${#chosen[@]} == 0 )) && chosen=("${height}p $height 1500k 3000k")
 
+x264_threads=() x264_asm=""
+if [[ "${FLOOR:-plain}" == reproducible ]]; then
+  x264_threads=(-threads:v 1)
+  grep -q avx512bw /proc/cpuinfo && x264_asm=":asm=avx2,fma3,bmi2,lzcnt"
+fi
+
 split="[0:v]split=${#chosen[@]}"
 for i in "${!chosen[@]}"; do split+="[s$i]"; done
 graph="$split"
@@ -33,7 +43,7 @@ for i in "${!chosen[@]}"; do
   args+=(-map "[v$i]")
   [[ -n "$has_audio" ]] && args+=(-map 0:a:0 -af "volume=${gain}dB" -c:a aac -b:a 128k -ar 48000 -ac 2)
   args+=(-c:v libx264 -preset veryfast -profile:v high -crf 23 -maxrate "$3" -bufsize "$4"
-         -g "$gop" -keyint_min "$gop" -flags +cgop -x264-params scenecut=0:open-gop=0
+         -g "$gop" -keyint_min "$gop" -flags +cgop -x264-params "scenecut=0:open-gop=0$x264_asm" "${x264_threads[@]}"
          -color_primaries bt709 -color_trc bt709 -colorspace bt709 -color_range tv
          -movflags +faststart "$out/preview-$1.mp4")
 done

@@ -10,11 +10,13 @@
 #       `pressreel preview`: renditions + teaser)
 #   (b) the floor: plain ffmpeg CLI encoding only the same renditions (ffmpeg_renditions.sh)
 #   (c) what users script today: ffmpeg CLI commands for every output (ffmpeg_script_baseline.sh)
+#   (r) only with RUNS naming it: the floor (b) held to pressreel's reproducible bytes (one x264 thread
+#       per capped rendition; AVX2 code on an AVX-512 CPU), ffmpeg_renditions.sh with FLOOR=reproducible
 # Prints wall time, CPU time, CPU utilisation ((user+sys)/wall/cores) and peak RSS of each, and the
 # ratios a/b (target <= 1.10) and a/c (target <= 0.75). The machine should be otherwise idle.
 # Usage: bench/preview_vs_ffmpeg.sh [WORK_DIR] (default /tmp/pressreel-bench); env: PRESSREEL, REPEAT,
 #        PIPELINE (default web), A (run|preview), CLIPS (default: all five), RUNS (default "a b c"; "a b"
-#        skips the slow (c) when only a/b is wanted); with REPEAT > 1 the ratios are also given for the
+#        skips the slow (c) when only a/b is wanted; "a b r" adds the reproducible floor); with REPEAT > 1 the ratios are also given for the
 #        fastest run of each, and for each repeat's runs (back to back) with their median
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -63,7 +65,10 @@ x264_settings() { grep -a -o -m1 'x264 - core [[:print:]]*' "$1" | tr ' ' '\n' |
 mismatches=0
 check_same_settings() {
   local clip=$1 b
-  for b in "$work/out-$clip-b"/preview-*.mp4; do
+  local floors=() run
+  for run in $runs; do [[ $run == b || $run == r ]] && floors+=("$work/out-$clip-$run"/preview-*.mp4); done
+  for b in "${floors[@]}"; do
+    [[ -e "$b" ]] || continue
     local a
     a=$(find "$work/out-$clip-a" -name "$(basename "$b")" | head -1)
     if [[ -z "$a" ]]; then
@@ -87,6 +92,7 @@ for clip in $clips; do
       case $run in
         a) m=$(measure bash -c 'run_a "$0" "$1"' "$work/$clip.mp4" "$out") ;;
         b) m=$(measure "$here/ffmpeg_renditions.sh" "$work/$clip.mp4" "$out") ;;
+        r) m=$(measure env FLOOR=reproducible "$here/ffmpeg_renditions.sh" "$work/$clip.mp4" "$out") ;;
         c) m=$(measure "$here/ffmpeg_script_baseline.sh" "$work/$clip.mp4" "$out" "$teaser") ;;
       esac
       read -r w cpu rss <<<"$m"
@@ -118,11 +124,13 @@ for clip in $clips; do
   printf "%s: a/b = %s (target <= 1.10), a/c = %s (target <= 0.75); CPU (user+sys) a/b = %s, a/c = %s\n" "$clip" \
     "$(ratio w "${wall[$clip-a]:-}" "${wall[$clip-b]:-}")" "$(ratio w "${wall[$clip-a]:-}" "${wall[$clip-c]:-}")" \
     "$(ratio c "${cpu_sum[$clip-a]:-}" "${cpu_sum[$clip-b]:-}")" "$(ratio c "${cpu_sum[$clip-a]:-}" "${cpu_sum[$clip-c]:-}")"
+  [[ -n "${wall[$clip-r]:-}" ]] && printf "%s: a/r = %s against the reproducible floor; CPU a/r = %s\n" "$clip" \
+    "$(ratio w "${wall[$clip-a]:-}" "${wall[$clip-r]}")" "$(ratio c "${cpu_sum[$clip-a]:-}" "${cpu_sum[$clip-r]}")"
   # Noise on a shared machine only ever adds time: the fastest of the repeats is the steadiest measure.
   if ((repeat > 1)); then
     printf "%s: fastest of %d: a/b = %s, a/c = %s\n" "$clip" "$repeat" \
       "$(ratio w "${least[$clip-a]:-}" "${least[$clip-b]:-}")" "$(ratio w "${least[$clip-a]:-}" "${least[$clip-c]:-}")"
-    for pair in "a b" "a c"; do
+    for pair in "a b" "a c" "a r"; do
       read -r x y <<<"$pair"
       ratios=$(pair_ratios "$clip" "$x" "$y")
       [[ -n "$ratios" ]] && printf "%s: %s/%s of each repeat: %s\n" "$clip" "$x" "$y" "$ratios"

@@ -18,11 +18,15 @@ namespace {
 // one of its own.
 constexpr int vfr_gop_backstop = 4;
 
-// x264's AVX-512 code does not encode the same pictures alike run to run: on an AVX-512 CPU the very
-// same frames (hashed as they were sent) gave a capped 240p preview other bytes in 3 runs of 6, with
-// one encoder thread too; limited to AVX2 it gave one result in 14 of 14, frame threads or not. A
-// CPU with AVX-512 has every AVX2-level feature named here, and one without never uses more, so the
-// limit also keeps the bytes those two kinds of machine make alike.
+// x264's AVX-512 code reads memory nothing wrote, so its bytes follow whatever the heap held: under
+// MALLOC_PERTURB_ 0, 85 and 170 (glibc filling each new block with that byte) the same pictures gave a
+// capped 426x240 rendition three different streams, and at 96 rows tall 209 of 272 widths from 16 to
+// 558 varied (bench/x264_heap_garbage.sh, SIZES="$(seq -f %gx96 16 2 558)"). In a long-lived worker
+// the heap holds the last clip's leftovers. Limited to AVX2, none of 233 widths from 16 to 480 did;
+// ReproduciblePreview.TheBytesDoNotFollowWhatTheHeapHeld checks it. A CPU with AVX-512 has every
+// AVX2-level feature named here, and one without never uses more, so the limit also keeps the bytes of
+// those two kinds of machine alike (on the 2-minute bench trailer x264's own choice and AVX2 give other
+// bytes from 14 MB into the 720p stream). It costs x264 about 8% more CPU (bench/x264_isa_cost.sh).
 std::string x264_params() {
   std::string params = "scenecut=0:open-gop=0:sync-lookahead=0";
   if ((av_get_cpu_flags() & AV_CPU_FLAG_AVX512) != 0) params += ":asm=avx2,fma3,bmi2,lzcnt";
