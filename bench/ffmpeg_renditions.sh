@@ -15,7 +15,9 @@ height=$(ffprobe -v error -select_streams v:0 -show_entries stream=height -of cs
 fps=$(ffprobe -v error -select_streams v:0 -show_entries stream=r_frame_rate -of csv=p=0 "$clip")
 gop=$(python3 -c "print(round(2*$fps))")
 has_audio=$(ffprobe -v error -select_streams a:0 -show_entries stream=index -of csv=p=0 "$clip" | head -1)
-source "$(cd "$(dirname "$0")" && pwd)/ffmpeg_colour.sh"
+here=$(cd "$(dirname "$0")" && pwd)
+source "$here/ffmpeg_colour.sh"
+source "$here/x264_pin.sh"
 matrix=$(bt709_scale_options "$clip")
 
 # name height maxrate bufsize
@@ -30,7 +32,7 @@ done
 x264_threads=() x264_asm=""
 if [[ "${FLOOR:-plain}" == reproducible ]]; then
   x264_threads=(-threads:v 1)
-  grep -q avx512bw /proc/cpuinfo && x264_asm=":asm=avx2,fma3,bmi2,lzcnt"
+  cpu_has_avx512 && x264_asm=$x264_avx2_pin
 fi
 
 split="[0:v]split=${#chosen[@]}"

@@ -16,8 +16,9 @@
 # ratios a/b (target <= 1.10) and a/c (target <= 0.75). The machine should be otherwise idle.
 # Usage: bench/preview_vs_ffmpeg.sh [WORK_DIR] (default /tmp/pressreel-bench); env: PRESSREEL, REPEAT,
 #        PIPELINE (default web), A (run|preview), CLIPS (default: all five), RUNS (default "a b c"; "a b"
-#        skips the slow (c) when only a/b is wanted; "a b r" adds the reproducible floor); with REPEAT > 1 the ratios are also given for the
-#        fastest run of each, and for each repeat's runs (back to back) with their median
+#        skips the slow (c) when only a/b is wanted; "a b r" adds the reproducible floor); with
+#        REPEAT > 1 the ratios are also given for the fastest run of each, and for each repeat's runs
+#        (back to back) with their median
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 work=${1:-/tmp/pressreel-bench}
@@ -26,6 +27,7 @@ repeat=${REPEAT:-1}
 runs=${RUNS:-a b c}
 cores=$(nproc)
 source "$here/bench_clips.sh"
+source "$here/timing.sh"
 mkdir -p "$work"
 make_bench_clip "$work/trailer-1080p.mp4" 1920 1080 24
 make_bench_clip "$work/trailer-720p.mp4" 1280 720 24
@@ -64,21 +66,21 @@ export pressreel teaser A PIPELINE
 x264_settings() { grep -a -o -m1 'x264 - core [[:print:]]*' "$1" | tr ' ' '\n' | grep -v '^threads=\|^lookahead_threads='; }
 mismatches=0
 check_same_settings() {
-  local clip=$1 b
-  local floors=() run
-  for run in $runs; do [[ $run == b || $run == r ]] && floors+=("$work/out-$clip-$run"/preview-*.mp4); done
-  for b in "${floors[@]}"; do
-    [[ -e "$b" ]] || continue
-    local a
-    a=$(find "$work/out-$clip-a" -name "$(basename "$b")" | head -1)
-    if [[ -z "$a" ]]; then
-      echo "$clip: (a) wrote no $(basename "$b")" >&2
-      mismatches=$((mismatches + 1))
-    elif ! diff <(x264_settings "$a") <(x264_settings "$b") >"$work/settings.diff"; then
-      echo "$clip: (a) and (b) encoded $(basename "$b") with different x264 settings (< a, > b):" >&2
-      cat "$work/settings.diff" >&2
-      mismatches=$((mismatches + 1))
-    fi
+  local clip=$1 floor b
+  for floor in $runs; do
+    [[ $floor == b || $floor == r ]] || continue
+    for b in "$work/out-$clip-$floor"/preview-*.mp4; do
+      local a
+      a=$(find "$work/out-$clip-a" -name "$(basename "$b")" | head -1)
+      if [[ -z "$a" ]]; then
+        echo "$clip: (a) wrote no $(basename "$b")" >&2
+        mismatches=$((mismatches + 1))
+      elif ! diff <(x264_settings "$a") <(x264_settings "$b") >"$work/settings.diff"; then
+        echo "$clip: (a) and ($floor) encoded $(basename "$b") with different x264 settings (< a, > $floor):" >&2
+        cat "$work/settings.diff" >&2
+        mismatches=$((mismatches + 1))
+      fi
+    done
   done
 }
 
@@ -116,16 +118,17 @@ pair_ratios() {
     [[ -n "${each[$clip-$x-$r]:-}" && -n "${each[$clip-$y-$r]:-}" ]] || return 0
     list+=("$(ratio w "${each[$clip-$x-$r]}" "${each[$clip-$y-$r]}")")
   done
-  local median
-  median=$(printf "%s\n" "${list[@]}" | sort -g | awk '{v[NR] = $1} END {printf "%.3f", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}')
-  echo "${list[*]} (median $median)"
+  local middle
+  middle=$(printf "%.3f" "$(printf "%s\n" "${list[@]}" | median)")
+  echo "${list[*]} (median $middle)"
 }
 for clip in $clips; do
   printf "%s: a/b = %s (target <= 1.10), a/c = %s (target <= 0.75); CPU (user+sys) a/b = %s, a/c = %s\n" "$clip" \
     "$(ratio w "${wall[$clip-a]:-}" "${wall[$clip-b]:-}")" "$(ratio w "${wall[$clip-a]:-}" "${wall[$clip-c]:-}")" \
     "$(ratio c "${cpu_sum[$clip-a]:-}" "${cpu_sum[$clip-b]:-}")" "$(ratio c "${cpu_sum[$clip-a]:-}" "${cpu_sum[$clip-c]:-}")"
-  [[ -n "${wall[$clip-r]:-}" ]] && printf "%s: a/r = %s against the reproducible floor; CPU a/r = %s\n" "$clip" \
-    "$(ratio w "${wall[$clip-a]:-}" "${wall[$clip-r]}")" "$(ratio c "${cpu_sum[$clip-a]:-}" "${cpu_sum[$clip-r]}")"
+  [[ -n "${wall[$clip-r]:-}" ]] && printf "%s: a/r = %s against the reproducible floor; CPU a/r = %s\n" \
+    "$clip" "$(ratio w "${wall[$clip-a]:-}" "${wall[$clip-r]}")" \
+    "$(ratio c "${cpu_sum[$clip-a]:-}" "${cpu_sum[$clip-r]}")"
   # Noise on a shared machine only ever adds time: the fastest of the repeats is the steadiest measure.
   if ((repeat > 1)); then
     printf "%s: fastest of %d: a/b = %s, a/c = %s\n" "$clip" "$repeat" \

@@ -8,8 +8,9 @@
 # same bytes whatever the heap held) and whether the two sets agree where each gave one stream.
 # Usage: bench/x264_heap_garbage.sh; env: SIZES (default "426x240 854x480 640x96 64x96 1280x720")
 set -euo pipefail
+source "$(cd "$(dirname "$0")" && pwd)/x264_pin.sh"
 sizes=${SIZES:-426x240 854x480 640x96 64x96 1280x720}
-if ! grep -q avx512bw /proc/cpuinfo; then
+if ! cpu_has_avx512; then
   echo "This CPU has no AVX-512: x264 runs its AVX2 code either way, nothing to measure."
   exit 0
 fi
@@ -28,7 +29,7 @@ for size in $sizes; do
   own=() pinned=()
   for perturb in 0 85 170; do
     own+=("$(encode "$size" "$perturb" "")")
-    pinned+=("$(encode "$size" "$perturb" ":asm=avx2,fma3,bmi2,lzcnt")")
+    pinned+=("$(encode "$size" "$perturb" "$x264_avx2_pin")")
   done
   n_own=$(printf "%s\n" "${own[@]}" | sort -u | wc -l)
   n_pinned=$(printf "%s\n" "${pinned[@]}" | sort -u | wc -l)

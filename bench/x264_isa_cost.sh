@@ -13,9 +13,11 @@ work=${1:-/tmp/pressreel-bench}
 pairs=${PAIRS:-12}
 pictures=${PICTURES:-600}
 source "$here/bench_clips.sh"
+source "$here/timing.sh"
+source "$here/x264_pin.sh"
 mkdir -p "$work"
 
-if ! grep -q avx512f /proc/cpuinfo; then
+if ! cpu_has_avx512; then
   echo "This CPU has no AVX-512: x264 runs the same code either way, nothing to measure."
   exit 0
 fi
@@ -36,10 +38,10 @@ encode() {
 ratios=()
 for ((i = 1; i <= pairs; i++)); do
   own=$(encode "")
-  pinned=$(encode ":asm=avx2,fma3,bmi2,lzcnt")
+  pinned=$(encode "$x264_avx2_pin")
   ratios+=("$(awk "BEGIN{printf \"%.3f\", $pinned / $own}")")
   printf "pair %2d: own choice %6.2f s, pinned to AVX2 %6.2f s\n" "$i" "$own" "$pinned"
 done
-median=$(printf "%s\n" "${ratios[@]}" | sort -g | awk '{v[NR] = $1} END {printf "%.3f", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}')
+middle=$(printf "%.3f" "$(printf "%s\n" "${ratios[@]}" | median)")
 echo "pinned / own choice, each pair: ${ratios[*]}"
-echo "median: $median (x264's CPU with pressreel's pin, relative to ffmpeg's unpinned x264)"
+echo "median: $middle (x264's CPU with pressreel's pin, relative to ffmpeg's unpinned x264)"
